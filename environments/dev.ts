@@ -1,0 +1,20 @@
+import { defineEnvironment } from "./schema";
+
+/** Development: small and cheap, quick to train, looser threshold, torn down freely. */
+export default defineEnvironment({
+  name: "dev",
+  region: "us-east-1",
+  epochs: 20,
+  batchSize: 16,
+  threshold: 3.0,
+  instanceTypes: {
+    processing: "ml.m5.large",
+    training: "ml.m5.large",
+    evaluation: "ml.m5.large",
+    endpoint: "ml.t2.medium",
+  },
+  requireApproval: false,
+  source: { kind: "codecommit", repository: "abalone-cicd-pipeline", branch: "develop" },
+  logRetentionDays: 7,
+  allowDestroy: true,
+});

@@ -1,0 +1,20 @@
+import { defineEnvironment } from "./schema";
+
+/** Staging: production-sized jobs and a slightly looser gate, so a model that passes here is worth approving. */
+export default defineEnvironment({
+  name: "staging",
+  region: "us-east-1",
+  epochs: 100,
+  batchSize: 8,
+  threshold: 2.5,
+  instanceTypes: {
+    processing: "ml.m5.xlarge",
+    training: "ml.m5.xlarge",
+    evaluation: "ml.m5.xlarge",
+    endpoint: "ml.m5.large",
+  },
+  requireApproval: true,
+  source: { kind: "codecommit", repository: "abalone-cicd-pipeline", branch: "main" },
+  logRetentionDays: 30,
+  allowDestroy: false,
+});

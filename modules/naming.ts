@@ -1,0 +1,59 @@
+/** The project every resource name starts with. */
+export const PROJECT = "abalone";
+
+/**
+ * Every name of one environment's resources, derived from (project, environment) only,
+ * so stacks, state files and AWS resources of different environments never collide.
+ */
+export class ResourceNames {
+  /** `<project>-<environment>`: the prefix of every AWS resource name. */
+  readonly prefix: string;
+
+  constructor(
+    readonly environment: string,
+    readonly project: string = PROJECT,
+  ) {
+    this.prefix = `${project}-${environment}`;
+  }
+
+  /** Stack id, so `cdktf deploy <environment>` selects it. */
+  get stackId(): string {
+    return this.environment;
+  }
+
+  /** State file key in a remote state bucket. */
+  get stateKey(): string {
+    return `${this.project}/${this.environment}/terraform.tfstate`;
+  }
+
+  /** Local state file name, in the project root. */
+  get localStateFile(): string {
+    return `terraform.${this.environment}.tfstate`;
+  }
+
+  /** `<project>-<environment>-<suffix>`, the name of one resource. */
+  resource(suffix: string): string {
+    return `${this.prefix}-${suffix}`;
+  }
+
+  /** Artifact bucket: globally unique thanks to the account id. */
+  artifactBucket(accountId: string): string {
+    return `${this.prefix}-artifacts-${accountId}`;
+  }
+
+  /** IAM role of one service (`sagemaker`, `workflow`, `lambda`, `codebuild`, `codepipeline`, ...). */
+  role(service: string): string {
+    return this.resource(`${service}-role`);
+  }
+
+  /** The ML workflow state machine. */
+  get stateMachine(): string {
+    return this.resource("ml-workflow");
+  }
+
+  /** CloudWatch log group of a resource, under the prefix AWS uses for vended logs where it needs one. */
+  logGroup(kind: "states" | "lambda" | "codebuild", suffix: string): string {
+    const base = { states: "/aws/vendedlogs/states", lambda: "/aws/lambda", codebuild: "/aws/codebuild" }[kind];
+    return `${base}/${this.resource(suffix)}`;
+  }
+}

@@ -1,0 +1,85 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { EnvironmentConfig } from "../environments/schema";
+import { ResourceNames } from "../modules/naming";
+
+export interface MlPipelineStackProps {
+  /** The validated environment this stack deploys. */
+  env: EnvironmentConfig;
+  /** Directory of the local state file, relative to `cdktf.out/stacks/<env>`. Default: the project root. */
+  localStateDir?: string;
+}
+
+/** The workflow's tunables as Terraform variables, so a plan shows them and an operator can override them. */
+export interface WorkflowVariables {
+  epochs: TerraformVariable;
+  batchSize: TerraformVariable;
+  threshold: TerraformVariable;
+}
+
+/** One environment's whole ML release platform. */
+export class MlPipelineStack extends TerraformStack {
+  readonly env: EnvironmentConfig;
+  readonly names: ResourceNames;
+  readonly variables: WorkflowVariables;
+
+  constructor(scope: Construct, props: MlPipelineStackProps) {
+    const names = new ResourceNames(props.env.name);
+    super(scope, names.stackId);
+    const { env } = props;
+    this.env = env;
+    this.names = names;
+
+    new AwsProvider(this, "aws", {
+      region: env.region,
+      allowedAccountIds: env.accountId ? [env.accountId] : undefined,
+      assumeRole: env.assumeRoleArn ? [{ roleArn: env.assumeRoleArn, sessionName: `cdktf-${names.prefix}` }] : undefined,
+      defaultTags: [{ tags: { ...env.tags, Project: names.project, Environment: env.name, ManagedBy: "cdktf" } }],
+    });
+    this.configureBackend(props.localStateDir ?? "../../..");
+    this.variables = this.declareVariables();
+  }
+
+  private configureBackend(localStateDir: string): void {
+    const state = this.env.remoteState;
+    if (!state) {
+      new LocalBackend(this, { path: `${localStateDir}/${this.names.localStateFile}` });
+      return;
+    }
+    const backend = new S3Backend(this, {
+      bucket: state.bucket,
+      key: this.names.stateKey,
+      region: state.region ?? this.env.region,
+      encrypt: true,
+      kmsKeyId: state.kmsKeyId,
+      assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
+    });
+    // S3-native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
+    backend.addOverride("use_lockfile", true);
+  }
+
+  private declareVariables(): WorkflowVariables {
+    const integer = (id: string, description: string, fallback: number) =>
+      new TerraformVariable(this, id, {
+        type: "number",
+        description,
+        default: fallback,
+        nullable: false,
+        validation: [
+          { condition: `\${var.${id} >= 1 && floor(var.${id}) == var.${id}}`, errorMessage: `${id} must be an integer >= 1.` },
+        ],
+      });
+    return {
+      epochs: integer("epochs", "Training epochs of the Model Training state.", this.env.epochs),
+      batchSize: integer("batch_size", "Training batch size of the Model Training state.", this.env.batchSize),
+      threshold: new TerraformVariable(this, "threshold", {
+        type: "number",
+        description: "Highest acceptable RMSE (in rings) of the evaluated model; at or above it the workflow fails.",
+        default: this.env.threshold,
+        nullable: false,
+        validation: [{ condition: "${var.threshold > 0}", errorMessage: "threshold must be a positive number." }],
+      }),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { getEnvironment } from "../../environments";
+import { ENVIRONMENT_NAMES, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+
+describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
+  const env = getEnvironment(name);
+  let synth: SynthesizedStack;
+  beforeAll(() => {
+    synth = synthEnvironment(env);
+  });
+
+  it("declares epochs, batch_size and threshold as validated number variables defaulting to the environment's values", () => {
+    const { epochs, batch_size, threshold } = synth.tf.variable;
+    expect(epochs).toMatchObject({ type: "number", default: env.epochs, nullable: false });
+    expect(batch_size).toMatchObject({ type: "number", default: env.batchSize, nullable: false });
+    expect(threshold).toMatchObject({ type: "number", default: env.threshold, nullable: false });
+    for (const variable of [epochs, batch_size, threshold]) expect(variable.description).toMatch(/\w+/);
+    expect(epochs.validation[0].condition).toBe("${var.epochs >= 1 && floor(var.epochs) == var.epochs}");
+    expect(batch_size.validation[0].condition).toBe("${var.batch_size >= 1 && floor(var.batch_size) == var.batch_size}");
+    expect(threshold.validation[0].condition).toBe("${var.threshold > 0}");
+  });
+
+  it("configures the AWS provider with the region and the project and environment tags", () => {
+    const [provider] = synth.tf.provider.aws;
+    expect(provider.region).toBe(env.region);
+    expect(provider.default_tags[0].tags).toMatchObject({ Project: "abalone", Environment: name });
+  });
+
+  it("keeps state in a local file in the project root, so a newcomer can plan with no set-up", () => {
+    expect(synth.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+  });
+});
+
+describe("multi-account and remote state settings", () => {
+  const prod = getEnvironment("prod");
+  let synth: SynthesizedStack;
+  beforeAll(() => {
+    synth = synthEnvironment({
+      ...prod,
+      accountId: "123456789012",
+      assumeRoleArn: "arn:aws:iam::123456789012:role/deployer",
+      tags: { CostCenter: "ml" },
+      remoteState: { bucket: "acme-terraform-state", kmsKeyId: "alias/terraform" },
+    });
+  });
+
+  it("pins the provider to the account and assumes the configured role", () => {
+    const [provider] = synth.tf.provider.aws;
+    expect(provider.allowed_account_ids).toEqual(["123456789012"]);
+    expect(provider.assume_role).toEqual([{ role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "cdktf-abalone-prod" }]);
+    expect(provider.default_tags[0].tags).toEqual({ CostCenter: "ml", Project: "abalone", Environment: "prod", ManagedBy: "cdktf" });
+  });
+
+  it("uses an encrypted S3 backend with S3 lock files and a per-environment key", () => {
+    expect(synth.tf.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-terraform-state",
+        key: "abalone/prod/terraform.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        kms_key_id: "alias/terraform",
+        use_lockfile: true,
+      },
+    });
+  });
+});
