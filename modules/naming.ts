@@ -56,4 +56,14 @@ export class ResourceNames {
     const base = { states: "/aws/vendedlogs/states", lambda: "/aws/lambda", codebuild: "/aws/codebuild" }[kind];
     return `${base}/${this.resource(suffix)}`;
   }
+
+  /** The real-time endpoint serving the approved model. */
+  get endpoint(): string {
+    return this.resource("endpoint");
+  }
+
+  /** Endpoint configuration of one run. */
+  endpointConfig(runId: string): string {
+    return this.resource(`config-${runId}`);
+  }
 }

@@ -39,6 +39,14 @@ export class MlPipelineStack extends TerraformStack {
     });
     this.configureBackend(props.localStateDir ?? "../../..");
     this.variables = this.declareVariables();
+
+    // Platform resources: key, artifact bucket, roles, analyze-results Lambda, SageMaker code.
+
+    // ML workflow state machine.
+
+    // Release pipeline: CodeBuild projects, CodePipeline, alarms.
+
+    // Outputs.
   }
 
   private configureBackend(localStateDir: string): void {

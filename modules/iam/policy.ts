@@ -1,0 +1,45 @@
+/** One IAM policy statement, as task builders and constructs produce them. */
+export interface PolicyStatement {
+  /** Statement id (letters and digits). */
+  sid?: string;
+  /** Default: Allow. */
+  effect?: "Allow" | "Deny";
+  actions: string[];
+  resources: string[];
+  /** IAM condition block, e.g. `{ StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } }`. */
+  conditions?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+/**
+ * The actions this project grants on `"*"`, each with why: they support no resource-level
+ * permission. A `"*"` resource for any other action is a bug (the security tests check it).
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Record<string, string> = {
+  "xray:PutTraceSegments": "X-Ray trace segments have no resource ARN",
+  "xray:PutTelemetryRecords": "X-Ray telemetry has no resource ARN",
+  "xray:GetSamplingRules": "X-Ray sampling rules are read account-wide",
+  "xray:GetSamplingTargets": "X-Ray sampling targets are read account-wide",
+  "logs:CreateLogDelivery": "CloudWatch Logs vended-log deliveries (Step Functions logging) support no resource-level permission",
+  "logs:GetLogDelivery": "see logs:CreateLogDelivery",
+  "logs:UpdateLogDelivery": "see logs:CreateLogDelivery",
+  "logs:DeleteLogDelivery": "see logs:CreateLogDelivery",
+  "logs:ListLogDeliveries": "see logs:CreateLogDelivery",
+  "logs:PutResourcePolicy": "log resource policies are account-wide (needed to set up vended-log delivery)",
+  "logs:DescribeResourcePolicies": "log resource policies are account-wide",
+  "logs:DescribeLogGroups": "DescribeLogGroups is a list action with no resource-level permission",
+  "ecr:GetAuthorizationToken": "the registry login token is account-wide",
+};
+
+/** Statements as an IAM policy document (JSON). Terraform tokens inside strings resolve at synth. */
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? "Allow",
+      Action: s.actions.length === 1 ? s.actions[0] : s.actions,
+      Resource: s.resources.length === 1 ? s.resources[0] : s.resources,
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}

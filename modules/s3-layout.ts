@@ -1,0 +1,35 @@
+import { TRAINING_JOB_PREFIX } from "./run-names";
+
+/** Prefix of the shared (not per-run) data in the artifact bucket. */
+export const DATA_PREFIX = "abalone_data";
+
+/** Object keys and prefixes of the artifact bucket (ml-workflow-spec.md, "S3 layout"). */
+export const S3_LAYOUT = {
+  /** Raw dataset, uploaded once. */
+  rawData: `${DATA_PREFIX}/raw/abalone.data`,
+  rawPrefix: `${DATA_PREFIX}/raw`,
+  /** SageMaker scripts. */
+  codePrefix: `${DATA_PREFIX}/code`,
+  preprocessingScript: `${DATA_PREFIX}/code/preprocessing.py`,
+  evaluationScript: `${DATA_PREFIX}/code/evaluate.py`,
+  /** The training script packed for TensorFlow script mode. */
+  trainingSourceDir: `${DATA_PREFIX}/code/sourcedir.tar.gz`,
+  /** Written by Pre-process Data: `training.csv` and `validation.csv`. */
+  trainingPrefix: `${DATA_PREFIX}/input/training`,
+  /** Written by Pre-process Data: `testing.csv`. */
+  testingPrefix: `${DATA_PREFIX}/testing`,
+  /** Endpoint data capture. */
+  endpointDataCapture: "endpoint-data-capture",
+} as const;
+
+/** Per-run keys: everything a run writes lives under `<runId>/<TrainingJobName>/`. */
+export const runKeys = {
+  /** Training output path given to SageMaker (it appends `<TrainingJobName>/output/model.tar.gz`). */
+  outputPrefix: (runId: string) => runId,
+  modelArtifact: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/output/model.tar.gz`,
+  evaluationPrefix: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation`,
+  evaluation: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation/evaluation.json`,
+};
+
+/** Object-key pattern (for IAM) that matches every per-run object and nothing else. */
+export const RUN_OBJECTS_PATTERN = `*/${TRAINING_JOB_PREFIX}*`;
