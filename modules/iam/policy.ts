@@ -8,6 +8,8 @@ export interface PolicyStatement {
   resources: string[];
   /** IAM condition block, e.g. `{ StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } }`. */
   conditions?: Record<string, Record<string, string | string[] | boolean>>;
+  /** Principal block, only in resource policies (key, bucket, trust), e.g. `{ Service: "lambda.amazonaws.com" }`. */
+  principals?: Record<string, string | string[]>;
 }
 
 /**
@@ -28,6 +30,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Record<string, string> 
   "logs:DescribeResourcePolicies": "log resource policies are account-wide",
   "logs:DescribeLogGroups": "DescribeLogGroups is a list action with no resource-level permission",
   "ecr:GetAuthorizationToken": "the registry login token is account-wide",
+  "cloudwatch:PutMetricData": "metric data has no resource ARN (conditioned on the cloudwatch:namespace instead)",
 };
 
 /** Statements as an IAM policy document (JSON). Terraform tokens inside strings resolve at synth. */
@@ -37,9 +40,27 @@ export function policyDocument(statements: PolicyStatement[]): string {
     Statement: statements.map((s) => ({
       ...(s.sid ? { Sid: s.sid } : {}),
       Effect: s.effect ?? "Allow",
+      ...(s.principals ? { Principal: s.principals } : {}),
       Action: s.actions.length === 1 ? s.actions[0] : s.actions,
-      Resource: s.resources.length === 1 ? s.resources[0] : s.resources,
+      // Trust policies name no resource: an empty list leaves the field out.
+      ...(s.resources.length === 0 ? {} : { Resource: s.resources.length === 1 ? s.resources[0] : s.resources }),
       ...(s.conditions ? { Condition: s.conditions } : {}),
     })),
   });
+}
+
+/**
+ * Trust policy letting one AWS service assume a role; with `sourceAccount`, only on behalf of
+ * that account (`aws:SourceAccount`, the confused-deputy guard), for services that set the key.
+ */
+export function trustPolicy(servicePrincipal: string, sourceAccount?: string): string {
+  return policyDocument([
+    {
+      sid: "TrustedService",
+      actions: ["sts:AssumeRole"],
+      resources: [],
+      principals: { Service: servicePrincipal },
+      ...(sourceAccount ? { conditions: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+    },
+  ]);
 }
