@@ -1,8 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { ResourceNames } from "../modules/naming";
+import { Platform } from "../modules/platform";
 
 export interface MlPipelineStackProps {
   /** The validated environment this stack deploys. */
@@ -23,6 +24,8 @@ export class MlPipelineStack extends TerraformStack {
   readonly env: EnvironmentConfig;
   readonly names: ResourceNames;
   readonly variables: WorkflowVariables;
+  /** Key, artifact bucket, SageMaker execution role, analyze-results Lambda, SageMaker code (modules/platform.ts). */
+  readonly platform: Platform;
 
   constructor(scope: Construct, props: MlPipelineStackProps) {
     const names = new ResourceNames(props.env.name);
@@ -41,12 +44,19 @@ export class MlPipelineStack extends TerraformStack {
     this.variables = this.declareVariables();
 
     // Platform resources: key, artifact bucket, roles, analyze-results Lambda, SageMaker code.
+    this.platform = new Platform(this, "platform", { env, names });
 
     // ML workflow state machine.
 
     // Release pipeline: CodeBuild projects, CodePipeline, alarms.
 
     // Outputs.
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output("artifact_bucket_name", this.platform.bucket.name, "Artifact bucket: data, code, run outputs");
+    output("kms_key_arn", this.platform.key.arn, "KMS key of the bucket, logs, pipeline artifacts and builds");
+    output("sagemaker_role_arn", this.platform.sagemakerRole.arn, "Execution role of the SageMaker jobs, model and endpoint");
+    output("analyze_results_function_name", this.platform.analyzeFunction.function.functionName, "The analyze-results Lambda");
+    output("analyze_results_role_arn", this.platform.analyzeFunction.role.arn, "Execution role of the analyze-results Lambda");
   }
 
   private configureBackend(localStateDir: string): void {

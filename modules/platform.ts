@@ -1,0 +1,55 @@
+import { Construct } from "constructs";
+import { EnvironmentConfig } from "../environments/schema";
+import { AnalyzeResultsFunction } from "./analyze-results-function";
+import { ArtifactBucket } from "./artifact-bucket";
+import { AwsTarget, awsTarget } from "./iam/aws-target";
+import { SageMakerExecutionRole } from "./iam/sagemaker-execution-role";
+import { ProjectKey } from "./kms-key";
+import { ResourceNames } from "./naming";
+import { SageMakerCode } from "./sagemaker-code";
+
+export interface PlatformProps {
+  env: EnvironmentConfig;
+  names: ResourceNames;
+}
+
+/**
+ * What the workflow and the pipeline run on: the key, the artifact bucket, the SageMaker
+ * execution role, the analyze-results Lambda and the SageMaker code in the bucket.
+ */
+export class Platform extends Construct {
+  /** Partition, region and account every ARN is built from. */
+  readonly target: AwsTarget;
+  readonly key: ProjectKey;
+  readonly bucket: ArtifactBucket;
+  readonly sagemakerRole: SageMakerExecutionRole;
+  readonly analyzeFunction: AnalyzeResultsFunction;
+  readonly code: SageMakerCode;
+
+  constructor(scope: Construct, id: string, { env, names }: PlatformProps) {
+    super(scope, id);
+    this.target = awsTarget(this, env.region, env.accountId);
+    this.key = new ProjectKey(this, "key", { names, target: this.target, allowDestroy: env.allowDestroy });
+    this.bucket = new ArtifactBucket(this, "artifact-bucket", {
+      name: names.artifactBucket(this.target.accountId),
+      kmsKeyArn: this.key.arn,
+      allowDestroy: env.allowDestroy,
+    });
+    this.sagemakerRole = new SageMakerExecutionRole(this, "sagemaker-role", {
+      name: names.role("sagemaker"),
+      target: this.target,
+      bucketArn: this.bucket.arn,
+      kmsKeyArn: this.key.arn,
+    });
+    this.analyzeFunction = new AnalyzeResultsFunction(this, "analyze-results", {
+      names,
+      target: this.target,
+      bucketArn: this.bucket.arn,
+      kmsKeyArn: this.key.arn,
+      logRetentionDays: env.logRetentionDays,
+      timeoutSeconds: env.lambda.timeoutSeconds,
+      memoryMb: env.lambda.memoryMb,
+    });
+    this.code = new SageMakerCode(this, "sagemaker-code", { bucket: this.bucket.name, kmsKeyArn: this.key.arn, rawDataPath: env.rawDataPath });
+  }
+}
