@@ -1,0 +1,94 @@
+import { JsonValue, ChoiceRule, ChoiceState, FailState, PassState, State, StateMachineDefinition, SucceedState } from "./types";
+
+/** A Pass state that ends the execution or goes on to `next`. */
+export function passState(props: { comment?: string; next?: string; result?: JsonValue; resultPath?: string | null } = {}): PassState {
+  return {
+    Type: "Pass",
+    ...(props.comment ? { Comment: props.comment } : {}),
+    ...(props.result !== undefined ? { Result: props.result } : {}),
+    ...(props.resultPath !== undefined ? { ResultPath: props.resultPath } : {}),
+    ...(props.next ? { Next: props.next } : { End: true as const }),
+  };
+}
+
+/** A Fail state: ends the execution as failed with this error name and cause. */
+export function failState(props: { comment?: string; error?: string; cause?: string }): FailState {
+  return {
+    Type: "Fail",
+    ...(props.comment ? { Comment: props.comment } : {}),
+    ...(props.error ? { Error: props.error } : {}),
+    ...(props.cause ? { Cause: props.cause } : {}),
+  };
+}
+
+/** A Succeed state. */
+export function succeedState(comment?: string): SucceedState {
+  return { Type: "Succeed", ...(comment ? { Comment: comment } : {}) };
+}
+
+/** A Choice state: the first matching rule wins; `otherwise` is taken when none matches. */
+export function choiceState(props: { comment?: string; choices: ChoiceRule[]; otherwise?: string }): ChoiceState {
+  if (props.choices.length === 0) throw new Error("choiceState: choices must hold at least one rule");
+  return {
+    Type: "Choice",
+    ...(props.comment ? { Comment: props.comment } : {}),
+    Choices: props.choices,
+    ...(props.otherwise ? { Default: props.otherwise } : {}),
+  };
+}
+
+/** AWS's limit on state names. */
+export const MAX_STATE_NAME_LENGTH = 80;
+
+/**
+ * A state machine definition from states in order (the first one starts the execution).
+ * Checks what AWS would reject at deploy time: unknown transition targets, unreachable states,
+ * duplicate or over-long names.
+ */
+export function defineStateMachine(props: { comment?: string; timeoutSeconds?: number; states: Array<[string, State]> }): StateMachineDefinition {
+  if (props.states.length === 0) throw new Error("defineStateMachine: states must hold at least one state");
+  const states: Record<string, State> = {};
+  for (const [name, state] of props.states) {
+    if (name in states) throw new Error(`defineStateMachine: state name ${JSON.stringify(name)} is used twice`);
+    if (name.length === 0 || name.length > MAX_STATE_NAME_LENGTH) {
+      throw new Error(`defineStateMachine: state name ${JSON.stringify(name)} must be 1 to ${MAX_STATE_NAME_LENGTH} characters`);
+    }
+    states[name] = state;
+  }
+  const startAt = props.states[0][0];
+  for (const [name, state] of Object.entries(states)) {
+    for (const target of transitionsOf(state)) {
+      if (!(target in states)) throw new Error(`defineStateMachine: state ${JSON.stringify(name)} goes to ${JSON.stringify(target)}, which is not a state`);
+    }
+  }
+  const reachable = new Set<string>();
+  const visit = (name: string): void => {
+    if (reachable.has(name)) return;
+    reachable.add(name);
+    transitionsOf(states[name]).forEach(visit);
+  };
+  visit(startAt);
+  const unreachable = Object.keys(states).filter((name) => !reachable.has(name));
+  if (unreachable.length) throw new Error(`defineStateMachine: unreachable state(s) ${unreachable.map((n) => JSON.stringify(n)).join(", ")}`);
+  return {
+    ...(props.comment ? { Comment: props.comment } : {}),
+    StartAt: startAt,
+    ...(props.timeoutSeconds !== undefined ? { TimeoutSeconds: props.timeoutSeconds } : {}),
+    States: states,
+  };
+}
+
+/** The names of the states one state can go to. */
+export function transitionsOf(state: State): string[] {
+  switch (state.Type) {
+    case "Task":
+      return [...(state.Next ? [state.Next] : []), ...(state.Catch ?? []).map((c) => c.Next)];
+    case "Pass":
+      return state.Next ? [state.Next] : [];
+    case "Choice":
+      return [...state.Choices.map((c) => c.Next), ...(state.Default ? [state.Default] : [])];
+    case "Fail":
+    case "Succeed":
+      return [];
+  }
+}

@@ -1,0 +1,78 @@
+import { PolicyStatement } from "../iam/policy";
+import { Payload, renderPayload } from "./json-path";
+import { Catcher, Retrier, TaskState } from "./types";
+
+/** What every task builder accepts besides its service's own parameters. */
+export interface TaskStateProps {
+  /** State to go to when the task succeeds. Default: none, the task ends the execution (`End: true`). */
+  next?: string;
+  /** One-line description shown in the console. Default: none. */
+  comment?: string;
+  /** Retriers, tried in order. Default: none. */
+  retry?: Retrier[];
+  /** Catchers, tried in order after the retriers give up. Default: none (an error fails the execution). */
+  catch?: Catcher[];
+  /** Picks fields of the raw result, e.g. `{ ModelArn: JsonPath.at("$.ModelArn") }`. Default: the whole result. */
+  resultSelector?: Payload;
+  /** Where the (selected) result goes in the state's input. Default (AWS): `$`, replacing the input. */
+  resultPath?: string | null;
+  /** Seconds before the task times out with `States.Timeout`. Default (AWS): none for `.sync`, 60 s otherwise. */
+  timeoutSeconds?: number;
+}
+
+/** A rendered task and the IAM statements the state machine's role needs to run it. */
+export interface TaskBuilder {
+  /** The Task state, ready to put in a definition. */
+  readonly state: TaskState;
+  /** Least-privilege statements this task needs (AWS's Step Functions IAM policy templates). */
+  readonly policyStatements: PolicyStatement[];
+}
+
+/** Assembles a Task state from its resource, its parameters and the common props. */
+export function taskState(resource: string, parameters: Payload, props: TaskStateProps, where: string): TaskState {
+  if (props.timeoutSeconds !== undefined && !(Number.isInteger(props.timeoutSeconds) && props.timeoutSeconds >= 1)) {
+    throw new Error(`${where}: timeoutSeconds must be an integer >= 1 (got ${props.timeoutSeconds})`);
+  }
+  for (const retrier of props.retry ?? []) validateRetrier(retrier, where);
+  const state: TaskState = {
+    Type: "Task",
+    ...(props.comment ? { Comment: props.comment } : {}),
+    Resource: resource,
+    Parameters: renderPayload(parameters, `${where}.Parameters`),
+    ...(props.resultSelector ? { ResultSelector: renderPayload(props.resultSelector, `${where}.ResultSelector`) } : {}),
+    ...(props.resultPath !== undefined ? { ResultPath: props.resultPath } : {}),
+    ...(props.timeoutSeconds !== undefined ? { TimeoutSeconds: props.timeoutSeconds } : {}),
+    ...(props.retry?.length ? { Retry: props.retry } : {}),
+    ...(props.catch?.length ? { Catch: props.catch } : {}),
+  };
+  return props.next ? { ...state, Next: props.next } : { ...state, End: true };
+}
+
+function validateRetrier(retrier: Retrier, where: string): void {
+  const errors = retrier.ErrorEquals.join(", ");
+  if (retrier.ErrorEquals.length === 0) throw new Error(`${where}: a retrier must name at least one error`);
+  if (retrier.MaxAttempts !== undefined && !(Number.isInteger(retrier.MaxAttempts) && retrier.MaxAttempts >= 0)) {
+    throw new Error(`${where}: retrier for ${errors}: MaxAttempts must be an integer >= 0 (got ${retrier.MaxAttempts})`);
+  }
+  if (retrier.BackoffRate !== undefined && !(retrier.BackoffRate >= 1)) {
+    throw new Error(`${where}: retrier for ${errors}: BackoffRate must be >= 1 (got ${retrier.BackoffRate})`);
+  }
+  if (retrier.MaxDelaySeconds !== undefined && retrier.IntervalSeconds !== undefined && retrier.MaxDelaySeconds < retrier.IntervalSeconds) {
+    throw new Error(`${where}: retrier for ${errors}: MaxDelaySeconds must be >= IntervalSeconds (got ${retrier.MaxDelaySeconds} < ${retrier.IntervalSeconds})`);
+  }
+}
+
+/** Tags as the SageMaker API takes them: `[{Key, Value}]`; undefined when there are none. */
+export function sageMakerTags(tags: Record<string, string> | undefined): Array<{ Key: string; Value: string }> | undefined {
+  const entries = Object.entries(tags ?? {});
+  return entries.length ? entries.map(([Key, Value]) => ({ Key, Value })) : undefined;
+}
+
+/** `iam:PassRole` on exactly one role, and only to SageMaker. */
+export function passRoleToSageMaker(roleArn: string): PolicyStatement {
+  return {
+    actions: ["iam:PassRole"],
+    resources: [roleArn],
+    conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * One environment's workflow definition as plain JSON, without Terraform: concrete values where the
+ * environment file knows them, variables at their environment defaults, and a readable
+ * placeholder wherever the deployed stack would put a Terraform reference.
+ */
+import { EnvironmentConfig } from "../../environments/schema";
+import { PROJECT } from "../naming";
+import { AwsScope } from "../asl/arn";
+import { StateMachineDefinition } from "../asl/types";
+import { imagePlaceholder, WORKFLOW_IMAGES } from "./images";
+import { buildMlWorkflow, MlWorkflow, MlWorkflowParams } from "./ml-workflow";
+
+/** What stands in for each value only Terraform knows. */
+export const PLACEHOLDERS = {
+  artifactBucket: "<artifact-bucket>",
+  sageMakerRoleArn: "<sagemaker-role-arn>",
+  analyzeFunctionArn: "<analyze-function-arn>",
+  kmsKeyArn: "<kms-key-arn>",
+  accountId: "<account-id>",
+} as const;
+
+/** The AWS partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** The template's parameters for one environment, with placeholders for Terraform references. */
+export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowParams {
+  const scope: AwsScope = { partition: partitionOf(env.region), region: env.region, accountId: env.accountId ?? PLACEHOLDERS.accountId };
+  return {
+    scope,
+    artifactBucket: PLACEHOLDERS.artifactBucket,
+    sageMakerRoleArn: PLACEHOLDERS.sageMakerRoleArn,
+    analyzeFunctionArn: PLACEHOLDERS.analyzeFunctionArn,
+    kmsKeyArn: PLACEHOLDERS.kmsKeyArn,
+    images: {
+      processing: imagePlaceholder(WORKFLOW_IMAGES.processing),
+      training: imagePlaceholder(WORKFLOW_IMAGES.training),
+      inference: imagePlaceholder(WORKFLOW_IMAGES.inference),
+    },
+    instanceTypes: env.instanceTypes,
+    epochs: env.epochs,
+    batchSize: env.batchSize,
+    threshold: env.threshold,
+    tags: workflowTags(env.name),
+  };
+}
+
+/** Tags of the jobs and models a run creates (the provider's default tags do not reach them). */
+export function workflowTags(environment: string, project: string = PROJECT): Record<string, string> {
+  return { Project: project, Environment: environment };
+}
+
+/** The whole rendered workflow of one environment (definition, tasks, IAM statements). */
+export function buildEnvironmentWorkflow(env: EnvironmentConfig): MlWorkflow {
+  return buildMlWorkflow(environmentWorkflowParams(env));
+}
+
+/** One environment's definition as plain JSON (what `render` prints). */
+export function renderEnvironmentDefinition(env: EnvironmentConfig): StateMachineDefinition {
+  return buildEnvironmentWorkflow(env).definition;
+}
