@@ -1,0 +1,91 @@
+/** `workflow run`: start the environment's workflow for one run id, optionally following it to the end. */
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
+import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
+import { CliDeps } from "../deps";
+import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
+import { failureMessage, showExecution } from "../execution-follow";
+import { consoleUrl, executionArnFor, regionOfArn, resolveStateMachineArn } from "../state-machine";
+
+/** Whether two execution inputs (JSON text) hold the same document. */
+function sameInput(a: string | undefined, b: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(a ?? "null")) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the execution named `runId`, or attaches to an existing one started with the same input. */
+async function startOrAttach(stateMachineArn: string, runId: string, input: string, deps: CliDeps) {
+  const sfn = deps.aws.sfn(regionOfArn(stateMachineArn));
+  try {
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: runId, input }));
+    return { executionArn: started.executionArn ?? executionArnFor(stateMachineArn, runId), startDate: started.startDate, attached: false };
+  } catch (err) {
+    if ((err as Error)?.name !== "ExecutionAlreadyExists") {
+      return awsCall("StartExecution", () => Promise.reject(err));
+    }
+  }
+  // Same name: a retried build of the same run. Attach if it is the same run, refuse if not.
+  const executionArn = executionArnFor(stateMachineArn, runId);
+  const existing = await awsCall("DescribeExecution", () => sfn.send(new DescribeExecutionCommand({ executionArn })));
+  if (!sameInput(existing.input, input)) {
+    throw new UsageError(
+      `execution ${runId} already exists on ${stateMachineArn} with a different input (${existing.input ?? "none"}; this run's is ${input})`,
+      "use another --run-id",
+    );
+  }
+  return { executionArn, startDate: existing.startDate, attached: true, status: existing.status };
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "start the workflow for a run id (and follow it with --wait)",
+  synopsis: "run --env <env> [--run-id <id>] [--wait] [--state-machine-arn <arn>] [--json]",
+  description: `
+Starts an execution of the environment's state machine named after the run id, with the input
+{ModelName, PreprocessingJobName, TrainingJobName, EvaluationProcessingJobName} = abalone-<id>,
+abalone-ProcessingJob-<id>, abalone-TrainingJob-<id>, abalone-EvaluationJob-<id>. Every name is
+checked against SageMaker's rules (at most 63 characters, letters, digits and '-') before AWS is
+called. Starting a run id again with the same input attaches to the existing execution.
+
+With --wait, follows the execution: each state as it is entered, succeeds or fails, with
+durations (a table redrawn in place in a terminal, plain lines in CI or a pipe), then the final
+status, the RMSE and the threshold decision, or the failing state with its error and cause.
+Exit 0 when it succeeded, 1 when it failed, was aborted or timed out.
+
+Examples:
+  workflow run --env dev --wait
+  workflow run --env prod --run-id "$CODEBUILD_RUN_ID" --wait --json`,
+  options: {
+    env: ENV_OPTION,
+    "run-id": { type: "string", valueName: "<id>", description: "run id naming the execution and the SageMaker jobs. Default: UTC time YYYYMMDDHHMMSS" },
+    wait: { type: "boolean", description: "follow the execution until it ends; exit 1 unless it succeeded" },
+    "state-machine-arn": STATE_MACHINE_OPTION,
+  },
+  async run(args, deps) {
+    const env = environmentFlag(args);
+    const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
+    const problems = runIdProblems(runId);
+    if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+    const input = JSON.stringify(executionInput(runId));
+    const stateMachineArn = await resolveStateMachineArn(args, env, deps);
+    const json = Boolean(args.values.json);
+
+    const started = await startOrAttach(stateMachineArn, runId, input, deps);
+    if (!json) {
+      deps.stdout.write(`${started.attached ? "Attached to existing" : "Started"} execution ${runId} of ${stateMachineArn}\n`);
+      deps.stdout.write(`  ${consoleUrl(started.executionArn)}\n`);
+    }
+    const base = { runId, executionArn: started.executionArn, stateMachineArn, attached: started.attached, input: JSON.parse(input) };
+    if (!args.values.wait) {
+      if (json) writeJson(deps, { ...base, startDate: started.startDate });
+      return ExitCode.Succeeded;
+    }
+    const result = await showExecution(started.executionArn, deps, { json, follow: true, title: `${env.name} · ${runId}` });
+    if (json) writeJson(deps, { ...base, ...result });
+    if (result.outcome.status !== "SUCCEEDED") throw new WorkflowFailedError(failureMessage(runId, result.outcome), `see ${consoleUrl(started.executionArn)}`);
+    return ExitCode.Succeeded;
+  },
+};

@@ -1,0 +1,62 @@
+/** What every command receives besides its flags: clients, output streams, clock, environment variables. */
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { createSageMakerClient, createSfnClient } from "./aws-clients";
+
+/** Where a command writes; `isTTY` switches the live view on. */
+export interface Output {
+  write(text: string): void;
+  /** True when the stream is an interactive terminal. Default: false (plain lines). */
+  isTTY?: boolean;
+}
+
+/** Time, injectable so tests follow an execution or wait for an endpoint without real sleeping. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** AWS clients per region (the environment's, or the one in an ARN given as a flag). */
+export interface AwsClients {
+  sfn(region: string): SFNClient;
+  sagemaker(region: string): SageMakerClient;
+}
+
+export interface CliDeps {
+  aws: AwsClients;
+  stdout: Output;
+  stderr: Output;
+  clock: Clock;
+  /** Environment variables the CLI reads (STATE_MACHINE_ARN, ARTIFACT_BUCKET, KMS_KEY_ARN, CI, ...). */
+  env: Record<string, string | undefined>;
+  /** Seconds between polls of a followed execution. Default: 5. */
+  executionPollSeconds?: number;
+  /** Seconds between polls of an endpoint being created or updated. Default: 30. */
+  endpointPollSeconds?: number;
+}
+
+export const DEFAULT_EXECUTION_POLL_SECONDS = 5;
+export const DEFAULT_ENDPOINT_POLL_SECONDS = 30;
+
+/** Memoizes one client per region, so a command reuses connections. */
+function perRegion<T>(create: (region: string) => T): (region: string) => T {
+  const cache = new Map<string, T>();
+  return (region) => {
+    let client = cache.get(region);
+    if (!client) cache.set(region, (client = create(region)));
+    return client;
+  };
+}
+
+/** The real process: SDK clients, process streams, the wall clock. */
+export function processDeps(): CliDeps {
+  return {
+    aws: { sfn: perRegion(createSfnClient), sagemaker: perRegion(createSageMakerClient) },
+    stdout: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
+    stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    env: process.env,
+  };
+}

@@ -1,0 +1,92 @@
+/** Follows (or replays) a live execution through the shared progress view and returns its outcome. */
+import { DescribeStateMachineForExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { AslDefinition, statesInOrder } from "./asl";
+import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
+import { awsCall, CliError } from "./errors";
+import { ProgressView } from "./progress-view";
+import { followHistory, readHistory, SfnHistoryTranslator } from "./sfn-history";
+import { parseJsonText, StateProgress, WorkflowEvent } from "./workflow-events";
+import { summarizeOutcome, WorkflowOutcome } from "./workflow-outcome";
+
+/** Swallows output: with --json the view still folds events but prints nothing. */
+export const SILENT: Output = { write: () => undefined };
+
+/** Live table only in an interactive terminal outside CI; plain lines everywhere else. */
+export function wantsLiveView(deps: CliDeps, json: boolean): boolean {
+  return !json && Boolean(deps.stdout.isTTY) && !deps.env.CI;
+}
+
+/** The definition the execution runs (for the live table's planned states and the threshold); undefined if unreadable. */
+async function definitionOf(sfn: SFNClient, executionArn: string, deps: CliDeps): Promise<AslDefinition | undefined> {
+  try {
+    const described = await awsCall("DescribeStateMachineForExecution", () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })));
+    const definition = parseJsonText(described?.definition);
+    return typeof definition === "object" && definition !== null ? (definition as AslDefinition) : undefined;
+  } catch (err) {
+    // The progress still shows without it; only the planned states and the threshold value are missing.
+    deps.stderr.write(`note: ${err instanceof CliError ? err.line : String(err)} (the threshold will not be shown)\n`);
+    return undefined;
+  }
+}
+
+/** A state as --json reports it. */
+export function stateReport(state: StateProgress) {
+  return {
+    name: state.name,
+    type: state.type,
+    status: state.status,
+    enteredAt: new Date(state.enteredAt).toISOString(),
+    endedAt: state.endedAt === undefined ? undefined : new Date(state.endedAt).toISOString(),
+    durationMs: state.endedAt === undefined ? undefined : state.endedAt - state.enteredAt,
+    error: state.error,
+    cause: state.cause,
+  };
+}
+
+export interface FollowResult {
+  outcome: WorkflowOutcome;
+  states: ReturnType<typeof stateReport>[];
+  output?: unknown;
+}
+
+/**
+ * Prints an execution's progress until it closes (`follow: true`, polling) or as recorded so far
+ * (`follow: false`, one pass over the history), then its summary.
+ */
+export async function showExecution(
+  executionArn: string,
+  deps: CliDeps,
+  options: { json: boolean; follow: boolean; title: string },
+): Promise<FollowResult> {
+  const sfn = deps.aws.sfn(executionArn.split(":")[3]);
+  const definition = await definitionOf(sfn, executionArn, deps);
+  const view = new ProgressView({
+    out: options.json ? SILENT : deps.stdout,
+    live: options.follow && wantsLiveView(deps, options.json),
+    clock: deps.clock,
+    title: options.title,
+    plannedStates: statesInOrder(definition),
+  });
+  const translator = new SfnHistoryTranslator();
+  const handle = (events: WorkflowEvent[]) => events.forEach((e) => view.handle(e));
+  if (options.follow) {
+    const pollMs = (deps.executionPollSeconds ?? DEFAULT_EXECUTION_POLL_SECONDS) * 1000;
+    for await (const event of followHistory(sfn, executionArn, { clock: deps.clock, pollMs, onIdle: () => view.tick() })) {
+      handle(translator.translate(event));
+    }
+  } else {
+    for (const event of await readHistory(sfn, executionArn)) handle(translator.translate(event));
+  }
+  const outcome = summarizeOutcome(view.progress, definition);
+  if (!options.json) view.finish(outcome);
+  return { outcome, states: view.progress.states.map(stateReport), output: view.progress.output };
+}
+
+/** The one-line reason a followed execution did not succeed. */
+export function failureMessage(name: string, outcome: WorkflowOutcome): string {
+  const where = outcome.failedState ? ` at '${outcome.failedState}'` : "";
+  const why = [outcome.error, outcome.cause].filter(Boolean).join(": ");
+  const gate =
+    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined ? ` (RMSE ${outcome.rmse} is not below the threshold ${outcome.threshold ?? "?"})` : "";
+  return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why.length > 300 ? `${why.slice(0, 299)}…` : why}` : ""}`;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The workflow CLI: `npm run workflow -- <command> [flags]` or the `workflow` bin. */
+import { Command, commandHelp, parseCommandArgs } from "./args";
+import { deployCommand } from "./commands/deploy";
+import { historyCommand, listCommand, outputCommand, statusCommand, stopCommand } from "./commands/executions";
+import { runCommand } from "./commands/run";
+import { CliDeps, processDeps } from "./deps";
+import { CliError, ExitCode, fromAwsError } from "./errors";
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: Command[] = [runCommand, statusCommand, outputCommand, listCommand, stopCommand, historyCommand, deployCommand];
+
+/** `workflow --help`. */
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "Usage: workflow <command> [flags]   (npm run workflow -- <command> [flags])",
+    "",
+    "Starts, follows, lists and stops executions of an environment's ML workflow, deploys the",
+    "approved model, and renders, draws or simulates the workflow offline.",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Every command takes --help and --json.",
+    "Exit codes: 0 succeeded, 1 workflow (or deployment) failed or aborted, 2 usage or configuration error, 3 AWS error.",
+    "",
+  ].join("\n");
+}
+
+/** Runs one command line in-process and returns the exit code; every failure is one line on stderr. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    deps.stdout.write(mainHelp());
+    return name === undefined ? ExitCode.Usage : ExitCode.Succeeded;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    deps.stderr.write(`workflow: unknown command ${JSON.stringify(name)} (known: ${COMMANDS.map((c) => c.name).join(", ")}) — run 'workflow --help'\n`);
+    return ExitCode.Usage;
+  }
+  try {
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help) {
+      deps.stdout.write(commandHelp(command));
+      return ExitCode.Succeeded;
+    }
+    return await command.run(args, deps);
+  } catch (err) {
+    const mapped = fromAwsError(err, command.name);
+    if (mapped instanceof CliError) {
+      deps.stderr.write(`workflow ${command.name}: ${mapped.line}\n`);
+      return mapped.exitCode;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processDeps()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      // Not a CLI or AWS error: a bug. Show the stack so it can be reported.
+      process.stderr.write(`workflow: unexpected error (please report it with the command you ran): ${(err as Error)?.stack ?? err}\n`);
+      process.exitCode = ExitCode.WorkflowFailed;
+    },
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * The progress view shared by `run --wait`, `history` and `simulate`: plain lines (CI, pipes)
+ * or, in a terminal, a table of states redrawn in place.
+ */
+import { Clock, Output } from "./deps";
+import { StateProgress, WorkflowEvent, WorkflowProgress } from "./workflow-events";
+import { WorkflowOutcome } from "./workflow-outcome";
+
+/** `850 ms`, `4.2 s`, `4m 31s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  return hours > 0 ? `${hours}h ${String(minutes).padStart(2, "0")}m` : `${minutes}m ${String(seconds).padStart(2, "0")}s`;
+}
+
+/** `[hh:mm:ss]` since the execution started, so plain lines line up in a CI log. */
+function elapsedStamp(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `[${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}]`;
+}
+
+/** Long causes (SageMaker puts whole JSON documents there) are cut for display; --json keeps them whole. */
+export function shorten(text: string | undefined, max = 300): string {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+const describeFailure = (error?: string, cause?: string) => [error, shorten(cause)].filter(Boolean).join(": ");
+
+export interface ProgressViewOptions {
+  /** Where the view is written. */
+  out: Output;
+  /** Redraw a table in place (terminal) instead of printing one line per event. */
+  live: boolean;
+  /** Clock for the elapsed time of running states. */
+  clock: Clock;
+  /** Heading of the live table, e.g. the execution name. */
+  title: string;
+  /** States in definition order, so the live table shows what is still to come. Default: as entered. */
+  plannedStates?: { name: string; type: string }[];
+}
+
+const ICONS: Record<StateProgress["status"] | "pending", string> = {
+  pending: "·",
+  running: "…",
+  retrying: "↻",
+  succeeded: "✓",
+  failed: "✗",
+};
+
+export class ProgressView {
+  readonly progress = new WorkflowProgress();
+  private drawnLines = 0;
+
+  constructor(private readonly options: ProgressViewOptions) {}
+
+  /** Takes one event: updates the model, then prints its line or redraws the table. */
+  handle(event: WorkflowEvent): void {
+    this.progress.apply(event);
+    if (this.options.live) this.redraw();
+    else {
+      const line = this.plainLine(event);
+      if (line) this.options.out.write(`${line}\n`);
+    }
+  }
+
+  /** Between polls: refreshes the running time in the live table. */
+  tick(): void {
+    if (this.options.live) this.redraw();
+  }
+
+  /** Prints the final status, the RMSE and threshold decision, or the failing state. */
+  finish(outcome: WorkflowOutcome): void {
+    if (this.options.live) this.redraw();
+    for (const line of summaryLines(outcome)) this.options.out.write(`${line}\n`);
+  }
+
+  private plainLine(event: WorkflowEvent): string | undefined {
+    const stamp = elapsedStamp(event.at - (this.progress.startedAt ?? event.at));
+    switch (event.kind) {
+      case "execution-started":
+      case "execution-ended":
+        return undefined;
+      case "state-entered":
+        return `${stamp} ${event.state} (${event.stateType}) entered`;
+      case "state-retrying":
+        return `${stamp} ${event.state} retrying`;
+      case "state-succeeded":
+      case "state-failed": {
+        const state = this.progress.latest(event.state);
+        const took = state ? ` after ${formatDuration(event.at - state.enteredAt)}` : "";
+        if (event.kind === "state-succeeded") return state?.status === "failed" ? undefined : `${stamp} ${event.state} succeeded${took}`;
+        return `${stamp} ${event.state} failed${took}: ${describeFailure(event.error, event.cause)}`;
+      }
+    }
+  }
+
+  private rows(): string[] {
+    const seen = new Set<string>();
+    const rows: string[] = [];
+    const width = Math.max(...[...(this.options.plannedStates ?? []), ...this.progress.states].map((s) => s.name.length), 10);
+    const row = (icon: string, name: string, type: string, time: string) => `  ${icon} ${name.padEnd(width)}  ${type.padEnd(6)}  ${time}`;
+    const now = this.options.clock.now();
+    const timeOf = (s: StateProgress) => formatDuration((s.endedAt ?? (this.progress.endedAt ?? now)) - s.enteredAt);
+    for (const planned of this.options.plannedStates ?? []) {
+      seen.add(planned.name);
+      const state = this.progress.latest(planned.name);
+      rows.push(state ? row(ICONS[state.status], state.name, state.type, timeOf(state)) : row(ICONS.pending, planned.name, planned.type, ""));
+    }
+    for (const state of this.progress.states) {
+      if (!seen.has(state.name)) rows.push(row(ICONS[state.status], state.name, state.type, timeOf(state)));
+    }
+    return rows;
+  }
+
+  private redraw(): void {
+    const started = this.progress.startedAt;
+    const elapsed = started === undefined ? "" : ` · ${formatDuration((this.progress.endedAt ?? this.options.clock.now()) - started)}`;
+    const lines = [`${this.options.title} · ${this.progress.status}${elapsed}`, ...this.rows()];
+    // Move up over the previous drawing and overwrite it line by line (ANSI: cursor up, clear line).
+    let text = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : "";
+    for (const line of lines) text += `\r\x1b[2K${line}\n`;
+    this.options.out.write(text);
+    this.drawnLines = lines.length;
+  }
+}
+
+/** The closing lines: status and duration, the gate's decision, the failing state with error and cause. */
+export function summaryLines(outcome: WorkflowOutcome): string[] {
+  const took = outcome.durationMs === undefined ? "" : ` in ${formatDuration(outcome.durationMs)}`;
+  const lines = [`Execution ${outcome.status}${took}`];
+  if (outcome.rmse !== undefined || outcome.decision) {
+    const rmse = outcome.rmse === undefined ? "RMSE unknown" : `RMSE ${outcome.rmse}`;
+    const threshold = outcome.threshold === undefined ? "the threshold" : `the threshold ${outcome.threshold}`;
+    const verdict = outcome.decision === "below-threshold" ? `is below ${threshold}` : outcome.decision ? `is not below ${threshold}` : `(${threshold}, no decision yet)`;
+    lines.push(`${rmse} ${verdict}${outcome.decisionState ? `: ${outcome.decisionState}` : ""}`);
+  }
+  if (outcome.failedState) lines.push(`Failed state: ${outcome.failedState} — ${describeFailure(outcome.error, outcome.cause) || "no error recorded"}`);
+  else if (outcome.error || outcome.cause) lines.push(`Reason: ${describeFailure(outcome.error, outcome.cause)}`);
+  return lines;
+}

@@ -1,0 +1,57 @@
+/** What a finished (or still running) execution amounts to: status, RMSE, threshold decision, failing state. */
+import { AslDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
+import { FinalStatus, WorkflowProgress } from "./workflow-events";
+
+export interface WorkflowOutcome {
+  status: FinalStatus | "RUNNING";
+  /** From the first event to the last, in milliseconds; undefined while unknown. */
+  durationMs?: number;
+  /** The RMSE the threshold gate compared. */
+  rmse?: number;
+  /** The threshold of the deployed (or simulated) definition. */
+  threshold?: number;
+  /** Which branch the gate took. */
+  decision?: "below-threshold" | "not-below-threshold";
+  /** The state the gate sent the execution to. */
+  decisionState?: string;
+  /** The first state that failed (the task whose error was caught, or the Fail state reached). */
+  failedState?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** The outcome of the events folded so far, reading the gate from the definition when one is given. */
+export function summarizeOutcome(progress: WorkflowProgress, definition?: unknown): WorkflowOutcome {
+  const gate = findThresholdGate(definition as AslDefinition | undefined);
+  const outcome: WorkflowOutcome = { status: progress.status };
+  if (progress.startedAt !== undefined && progress.endedAt !== undefined) outcome.durationMs = progress.endedAt - progress.startedAt;
+  Object.assign(outcome, gate ? gateDecision(progress, gate) : guessedRmse(progress));
+  const failed = progress.firstFailure;
+  if (failed) {
+    outcome.failedState = failed.name;
+    outcome.error = failed.error ?? progress.error;
+    outcome.cause = failed.cause ?? progress.cause;
+  } else if (progress.status !== "SUCCEEDED" && progress.status !== "RUNNING") {
+    outcome.error = progress.error;
+    outcome.cause = progress.cause;
+  }
+  return outcome;
+}
+
+function gateDecision(progress: WorkflowProgress, gate: ThresholdGate): Partial<WorkflowOutcome> {
+  const decided: Partial<WorkflowOutcome> = { threshold: gate.threshold };
+  const choice = progress.latest(gate.choiceState);
+  const value = choice ? valueAtPath(choice.input, gate.variable) : undefined;
+  if (typeof value === "number") decided.rmse = value;
+  if (progress.latest(gate.belowState)) Object.assign(decided, { decision: "below-threshold", decisionState: gate.belowState });
+  else if (gate.otherwiseState && progress.latest(gate.otherwiseState)) {
+    Object.assign(decided, { decision: "not-below-threshold", decisionState: gate.otherwiseState });
+  }
+  return decided;
+}
+
+/** Without a definition: the numeric `Result` a Choice state received (the spec's Lambda output field). */
+function guessedRmse(progress: WorkflowProgress): Partial<WorkflowOutcome> {
+  const choice = progress.states.find((s) => s.type === "Choice" && typeof valueAtPath(s.input, "$.Result") === "number");
+  return choice ? { rmse: valueAtPath(choice.input, "$.Result") as number } : {};
+}
