@@ -31,13 +31,24 @@ export interface ThresholdGate {
   otherwiseState?: string;
 }
 
+/** A `NumericLessThan` comparison in a rule, directly or inside an `And` (the gate also checks IsNumeric). */
+function lessThanComparison(rule: AslState): { variable: string; threshold: number } | undefined {
+  if (typeof rule.NumericLessThan === "number" && typeof rule.Variable === "string") return { variable: rule.Variable, threshold: rule.NumericLessThan };
+  for (const inner of Array.isArray(rule.And) ? (rule.And as AslState[]) : []) {
+    const found = lessThanComparison(inner);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The first Choice state with a `NumericLessThan` rule, or undefined when the definition has none. */
 export function findThresholdGate(definition: AslDefinition | undefined): ThresholdGate | undefined {
   for (const [name, state] of Object.entries(definition?.States ?? {})) {
     if (state.Type !== "Choice") continue;
     for (const rule of (state.Choices ?? []) as AslState[]) {
-      if (typeof rule.NumericLessThan === "number" && typeof rule.Variable === "string" && typeof rule.Next === "string") {
-        return { choiceState: name, variable: rule.Variable, threshold: rule.NumericLessThan, belowState: rule.Next, otherwiseState: state.Default };
+      const comparison = lessThanComparison(rule);
+      if (comparison && typeof rule.Next === "string") {
+        return { choiceState: name, ...comparison, belowState: rule.Next, otherwiseState: state.Default };
       }
     }
   }

@@ -3,7 +3,7 @@
  * (Graphviz). Pure functions of an ASL definition: state names, task types, transitions, the
  * catch edges to the failure state and the threshold on the choice edges.
  */
-import { AslDefinition, AslState } from "./asl";
+import { AslDefinition, AslState, findThresholdGate } from "./asl";
 
 export type EdgeKind = "start" | "next" | "choice" | "default" | "catch" | "end";
 
@@ -64,6 +64,8 @@ export function describeRule(rule: AslState): string {
   if (Array.isArray(rule.Or)) return rule.Or.map(describeRule).join(" or ");
   if (rule.Not) return `not (${describeRule(rule.Not)})`;
   if (typeof rule.Condition === "string") return rule.Condition;
+  const test = Object.keys(rule).find((key) => /^Is[A-Z]/.test(key));
+  if (test) return `${shortPath(String(rule.Variable ?? "$"))} is ${rule[test] ? "" : "not "}${test.slice(2).toLowerCase()}`;
   for (const [key, value] of Object.entries(rule)) {
     if (key === "Variable" || key === "Next") continue;
     const base = key.endsWith("Path") ? key.slice(0, -4) : key;
@@ -72,13 +74,6 @@ export function describeRule(rule: AslState): string {
     return `${shortPath(String(rule.Variable ?? "$"))} ${operator} ${operand}`;
   }
   return "rule";
-}
-
-/** The label of a Choice's Default: the negated threshold when the Choice is a single `<` test. */
-function defaultLabel(state: AslState): string {
-  const rules = (state.Choices ?? []) as AslState[];
-  if (rules.length === 1 && typeof rules[0].NumericLessThan === "number") return `${shortPath(String(rules[0].Variable))} ≥ ${rules[0].NumericLessThan}`;
-  return "otherwise";
 }
 
 /** The graph model both syntaxes print. */
@@ -93,12 +88,21 @@ export function workflowGraph(definition: AslDefinition | Record<string, unknown
     return { id: id(name), name, type: String(state.Type), ...(detail ? { detail } : {}) };
   });
   const edges: GraphEdge[] = [];
+  const gate = findThresholdGate(definition as AslDefinition);
   const startAt = (definition as AslDefinition).StartAt;
   if (startAt) edges.push({ from: START_ID, to: id(startAt), kind: "start" });
   for (const name of names) {
     const state = states[name];
-    for (const rule of (state.Choices ?? []) as AslState[]) edges.push({ from: id(name), to: id(rule.Next), kind: "choice", label: describeRule(rule) });
-    if (typeof state.Default === "string") edges.push({ from: id(name), to: id(state.Default), kind: "default", label: defaultLabel(state) });
+    // The threshold gate's edges read as the comparison a reviewer looks for, not the full rule.
+    const isGate = gate?.choiceState === name;
+    for (const rule of (state.Choices ?? []) as AslState[]) {
+      const label = isGate && rule.Next === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(rule);
+      edges.push({ from: id(name), to: id(rule.Next), kind: "choice", label });
+    }
+    if (typeof state.Default === "string") {
+      const label = isGate ? `otherwise: ${shortPath(gate.variable)} ≥ ${gate.threshold} or not a number` : "otherwise";
+      edges.push({ from: id(name), to: id(state.Default), kind: "default", label });
+    }
     if (typeof state.Next === "string") edges.push({ from: id(name), to: id(state.Next), kind: "next" });
     for (const catcher of (state.Catch ?? []) as AslState[]) {
       edges.push({ from: id(name), to: id(catcher.Next), kind: "catch", label: `catch ${(catcher.ErrorEquals ?? []).join(", ")}` });
