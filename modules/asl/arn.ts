@@ -1,12 +1,7 @@
-/** Where the state machine runs: the parts of every ARN its tasks and IAM statements name. */
-export interface AwsScope {
-  /** `aws`, `aws-cn` or `aws-us-gov` (or a Terraform reference to the partition). */
-  partition: string;
-  /** Region of the state machine and its jobs. */
-  region: string;
-  /** Account id (or a Terraform reference to it). */
-  accountId: string;
-}
+import type { AwsTarget } from "../iam/aws-target";
+
+/** Where the state machine runs: the partition, region and account every ARN of its tasks and IAM statements names. */
+export type AwsScope = AwsTarget;
 
 /** The Step Functions resource ARN of a service integration, e.g. `arn:aws:states:::sagemaker:createTrainingJob.sync`. */
 export function integrationArn(scope: Pick<AwsScope, "partition">, service: string, api: string, pattern: IntegrationPattern): string {

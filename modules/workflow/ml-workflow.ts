@@ -19,6 +19,7 @@ import { TaskBuilder } from "../asl/task";
 import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { EVALUATION_JOB_PREFIX, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
 import { runKeys, S3_LAYOUT } from "../s3-layout";
+import { TRAINING_PROGRAM } from "../sagemaker-code";
 
 /** The state names of the spec, exact. */
 export const STATE_NAMES = {
@@ -59,9 +60,6 @@ export const RESULT_PATHS = {
   /** The RMSE the analyze function returned. */
   rmse: "$.Analysis.Result",
 } as const;
-
-/** The training script inside `S3_LAYOUT.trainingSourceDir` (TensorFlow script mode runs it). */
-export const TRAINING_ENTRY_POINT = "train.py";
 
 /** Container paths of the spec. */
 export const CONTAINER_PATHS = {
@@ -214,7 +212,7 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
       epochs: String(params.epochs),
       "batch-size": String(params.batchSize),
       // TensorFlow script mode: which script to run and where its packed source lives.
-      sagemaker_program: TRAINING_ENTRY_POINT,
+      sagemaker_program: TRAINING_PROGRAM,
       sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
       sagemaker_region: scope.region,
     },

@@ -4,6 +4,7 @@
  * placeholder wherever the deployed stack would put a Terraform reference.
  */
 import { EnvironmentConfig } from "../../environments/schema";
+import { partitionOf } from "../iam/aws-target";
 import { PROJECT } from "../naming";
 import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
@@ -18,13 +19,6 @@ export const PLACEHOLDERS = {
   kmsKeyArn: "<kms-key-arn>",
   accountId: "<account-id>",
 } as const;
-
-/** The AWS partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
 
 /** The template's parameters for one environment, with placeholders for Terraform references. */
 export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowParams {

@@ -1,0 +1,230 @@
+/**
+ * Runs a rendered ML workflow definition on this machine with aws-local-stepfunctions: the real
+ * definition (paths, intrinsic functions, retries, catches, the Choice), with stand-ins for SageMaker
+ * and Lambda that answer the way those services do. Used by the tests and by the CLI's `simulate`.
+ */
+import { ExecutionInput, executionInput } from "../run-names";
+import { StateMachineDefinition } from "../asl/types";
+import { installPromiseWithResolvers } from "./promise-with-resolvers";
+import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "./ml-workflow";
+
+installPromiseWithResolvers();
+// Loaded after the polyfill, which it needs on Node 20.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require("aws-local-stepfunctions") as typeof import("aws-local-stepfunctions");
+
+type LocalOverrides = NonNullable<import("aws-local-stepfunctions").RunOptions["overrides"]>;
+
+/** An event of the local execution (state entered/exited/failed/retried/caught, execution ended). */
+export type SimulationEvent = { type: string; timestamp: number; state?: { name: string; type: string }; Error?: string; Cause?: unknown };
+
+/** What the analyze-results function receives. */
+export interface AnalyzePayload {
+  Bucket: string;
+  Key: string;
+}
+
+/** A stand-in for one task: gets the task's rendered Parameters, returns what the service would. */
+export type TaskHandler = (parameters: Record<string, unknown>, attempt: number) => Promise<unknown> | unknown;
+
+export interface SimulationOptions {
+  /** Run id; the execution is named after it (`$$.Execution.Name`). Default: `20240101000000`. */
+  runId?: string;
+  /** Execution input. Default: the per-run names of `runId` (`executionInput`). */
+  input?: ExecutionInput;
+  /** RMSE the stand-in analyze function returns. Default: 1.5 (below every shipped threshold). */
+  rmse?: number;
+  /** Replaces the stand-in analyze function, e.g. the real handler over a mocked S3. Its value is the Lambda's Payload. */
+  analyze?: (payload: AnalyzePayload) => Promise<unknown>;
+  /** A task that fails the way its service reports it (a job that ends Failed, a function that throws). Default: none. */
+  failState?: TaskStateName;
+  /** A task whose first call is throttled by its service, then succeeds. Default: none. */
+  throttleState?: TaskStateName;
+  /** Replaces the stand-in of any task. Default: none. */
+  handlers?: Partial<Record<TaskStateName, TaskHandler>>;
+  /** Called for every execution event, as it happens. */
+  onEvent?: (event: SimulationEvent) => void;
+  /** Region and account in the stand-ins' ARNs. Default: us-east-1, 123456789012. */
+  region?: string;
+  accountId?: string;
+  /** Clock of the stand-ins' timestamps. Default: the system clock. */
+  now?: () => Date;
+}
+
+/** One call of a task, as the service received it. */
+export interface TaskCall {
+  state: TaskStateName;
+  /** The task's Parameters after paths and intrinsic functions were evaluated. */
+  parameters: Record<string, unknown>;
+  /** 1 for the first call, 2 for the first retry, ... */
+  attempt: number;
+}
+
+export interface SimulationResult {
+  status: "SUCCEEDED" | "FAILED";
+  /** The state the execution ended in. */
+  endState: string;
+  /** Every state entered, in order (retries do not repeat a state). */
+  path: string[];
+  /** The execution's output, when it succeeded. */
+  output?: unknown;
+  /** Error name and cause, when it failed. */
+  error?: string;
+  cause?: string;
+  /** Every task call, in order, including throttled and failed ones. */
+  calls: TaskCall[];
+  /** Every event, in order. */
+  events: SimulationEvent[];
+}
+
+export const DEFAULT_SIMULATED_RMSE = 1.5;
+export const DEFAULT_RUN_ID = "20240101000000";
+
+/** Errors the stand-ins raise, named as Step Functions names them. */
+export const SIMULATED_ERRORS = {
+  sageMakerThrottled: {
+    name: "SageMaker.AmazonSageMakerException",
+    message: "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)",
+  },
+  lambdaThrottled: { name: "Lambda.TooManyRequestsException", message: "Rate Exceeded. (Service: Lambda, Status Code: 429)" },
+  jobFailed: { name: "States.TaskFailed" },
+  functionFailed: { name: "Error" },
+} as const;
+
+/** Runs the definition locally and reports the path it took and what each task received. */
+export async function simulateWorkflow(definition: StateMachineDefinition, options: SimulationOptions = {}): Promise<SimulationResult> {
+  const runId = options.runId ?? DEFAULT_RUN_ID;
+  const input = options.input ?? executionInput(runId);
+  const region = options.region ?? "us-east-1";
+  const accountId = options.accountId ?? "123456789012";
+  const now = options.now ?? (() => new Date());
+  const standIns = standInHandlers({ region, accountId, now, rmse: options.rmse ?? DEFAULT_SIMULATED_RMSE, analyze: options.analyze });
+
+  const calls: TaskCall[] = [];
+  const attempts = new Map<TaskStateName, number>();
+  const taskResourceLocalHandlers: NonNullable<LocalOverrides["taskResourceLocalHandlers"]> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const state of TASK_STATE_NAMES) {
+    if (!(state in definition.States)) continue;
+    retryIntervalOverrides[state] = 0; // retry at once: the backoff is AWS's business, not the simulation's
+    taskResourceLocalHandlers[state] = async (input) => {
+      const parameters = input as Record<string, unknown>;
+      const attempt = (attempts.get(state) ?? 0) + 1;
+      attempts.set(state, attempt);
+      calls.push({ state, parameters, attempt });
+      if (options.throttleState === state && attempt === 1) {
+        throw namedError(state === STATE_NAMES.analyze ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
+      }
+      if (options.failState === state) throw simulatedFailure(state, parameters);
+      const handler = options.handlers?.[state] ?? standIns[state];
+      return (await handler(parameters, attempt)) as never;
+    };
+  }
+
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const startTime = now().toISOString();
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    context: {
+      Execution: {
+        Id: `arn:aws:states:${region}:${accountId}:execution:ml-workflow:${runId}`,
+        Name: runId,
+        Input: input as never,
+        StartTime: startTime,
+      },
+    },
+  });
+
+  const events: SimulationEvent[] = [];
+  const path: string[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs as AsyncGenerator<SimulationEvent>) {
+      events.push(event);
+      if (event.type === "StateEntered" && event.state) path.push(event.state.name);
+      options.onEvent?.(event);
+    }
+  })();
+
+  let output: unknown;
+  let failure: { error?: string; cause?: string } | undefined;
+  try {
+    output = await execution.result;
+  } catch (error) {
+    failure = {};
+  }
+  await collecting;
+  if (failure) {
+    const failed = events.find((e) => e.type === "ExecutionFailed");
+    failure = { error: failed?.Error, cause: typeof failed?.Cause === "string" ? failed.Cause : JSON.stringify(failed?.Cause) };
+  }
+  return {
+    status: failure ? "FAILED" : "SUCCEEDED",
+    endState: path[path.length - 1],
+    path,
+    ...(failure ? failure : { output }),
+    calls,
+    events,
+  };
+}
+
+interface StandInContext {
+  region: string;
+  accountId: string;
+  now: () => Date;
+  rmse: number;
+  analyze?: (payload: AnalyzePayload) => Promise<unknown>;
+}
+
+/** SageMaker and Lambda stand-ins: each answers with the fields the real service returns. */
+export function standInHandlers(context: StandInContext): Record<TaskStateName, TaskHandler> {
+  const arn = (type: string, name: unknown) => `arn:aws:sagemaker:${context.region}:${context.accountId}:${type}/${String(name).toLowerCase()}`;
+  const processingJob = (parameters: Record<string, unknown>) => {
+    const started = context.now();
+    return {
+      ...parameters,
+      ProcessingJobArn: arn("processing-job", parameters.ProcessingJobName),
+      ProcessingJobStatus: "Completed",
+      CreationTime: started.toISOString(),
+      ProcessingStartTime: started.toISOString(),
+      ProcessingEndTime: context.now().toISOString(),
+      LastModifiedTime: context.now().toISOString(),
+    };
+  };
+  return {
+    [STATE_NAMES.preprocess]: processingJob,
+    [STATE_NAMES.evaluation]: processingJob,
+    [STATE_NAMES.training]: (parameters) => {
+      const output = parameters.OutputDataConfig as { S3OutputPath: string };
+      return {
+        ...parameters,
+        TrainingJobArn: arn("training-job", parameters.TrainingJobName),
+        TrainingJobStatus: "Completed",
+        SecondaryStatus: "Completed",
+        // Where SageMaker puts a training job's model: <S3OutputPath>/<TrainingJobName>/output/model.tar.gz.
+        ModelArtifacts: { S3ModelArtifacts: `${output.S3OutputPath.replace(/\/$/, "")}/${parameters.TrainingJobName}/output/model.tar.gz` },
+        CreationTime: context.now().toISOString(),
+        TrainingEndTime: context.now().toISOString(),
+      };
+    },
+    [STATE_NAMES.registerModel]: (parameters) => ({ ModelArn: arn("model", parameters.ModelName) }),
+    [STATE_NAMES.analyze]: async (parameters) => {
+      const payload = parameters.Payload as AnalyzePayload;
+      const result = context.analyze ? await context.analyze(payload) : { statusCode: 200, Result: context.rmse };
+      return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
+    },
+  } as Record<TaskStateName, TaskHandler>;
+}
+
+function simulatedFailure(state: TaskStateName, parameters: Record<string, unknown>): Error {
+  if (state === STATE_NAMES.analyze) {
+    return namedError({ name: SIMULATED_ERRORS.functionFailed.name, message: "analyze-results: evaluation.json has no Predictions array" });
+  }
+  const name = parameters.TrainingJobName ?? parameters.ProcessingJobName ?? parameters.ModelName;
+  return namedError({ name: SIMULATED_ERRORS.jobFailed.name, message: `${state}: ${String(name)} ended with status Failed (simulated)` });
+}
+
+function namedError({ name, message }: { name: string; message: string }): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
