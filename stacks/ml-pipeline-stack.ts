@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { ResourceNames } from "../modules/naming";
 import { Platform } from "../modules/platform";
+import { WorkflowStateMachine } from "../modules/workflow-state-machine";
 
 export interface MlPipelineStackProps {
   /** The validated environment this stack deploys. */
@@ -26,6 +27,8 @@ export class MlPipelineStack extends TerraformStack {
   readonly variables: WorkflowVariables;
   /** Key, artifact bucket, SageMaker execution role, analyze-results Lambda, SageMaker code (modules/platform.ts). */
   readonly platform: Platform;
+  /** The ML workflow state machine, its role and log group (modules/workflow-state-machine.ts). */
+  readonly workflow: WorkflowStateMachine;
 
   constructor(scope: Construct, props: MlPipelineStackProps) {
     const names = new ResourceNames(props.env.name);
@@ -47,6 +50,16 @@ export class MlPipelineStack extends TerraformStack {
     this.platform = new Platform(this, "platform", { env, names });
 
     // ML workflow state machine.
+    this.workflow = new WorkflowStateMachine(this, "ml-workflow", {
+      env,
+      names,
+      variables: this.variables,
+      target: this.platform.target,
+      artifactBucketName: this.platform.bucket.name,
+      sageMakerRoleArn: this.platform.sagemakerRole.arn,
+      analyzeFunctionArn: this.platform.analyzeFunction.arn,
+      kmsKeyArn: this.platform.key.arn,
+    });
 
     // Release pipeline: CodeBuild projects, CodePipeline, alarms.
 
@@ -57,6 +70,10 @@ export class MlPipelineStack extends TerraformStack {
     output("sagemaker_role_arn", this.platform.sagemakerRole.arn, "Execution role of the SageMaker jobs, model and endpoint");
     output("analyze_results_function_name", this.platform.analyzeFunction.function.functionName, "The analyze-results Lambda");
     output("analyze_results_role_arn", this.platform.analyzeFunction.role.arn, "Execution role of the analyze-results Lambda");
+    output("state_machine_arn", this.workflow.arn, "The ML workflow state machine (start executions named after the run id)");
+    output("state_machine_name", this.workflow.name, "Name of the ML workflow state machine");
+    output("workflow_role_arn", this.workflow.role.arn, "Role the ML workflow state machine runs as");
+    output("workflow_log_group_name", this.workflow.logGroup.name, "Log group of the ML workflow's executions");
   }
 
   private configureBackend(localStateDir: string): void {
