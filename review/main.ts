@@ -1,8 +1,8 @@
 import * as fs from "fs";
+import { toMermaid } from "../cli/graph";
 import { reviewStacks } from "./environment-review";
 import { renderReview } from "./markdown";
 import { ReviewError, synthesizeBaseAndHead } from "./synthesize-refs";
-import { loadWorkflowDrawer } from "./workflow-graph";
 
 /** What `npm run review -- …` was asked to do. */
 export interface ReviewArgs {
@@ -41,7 +41,7 @@ export async function runReview(args: ReviewArgs, projectDir = process.cwd()): P
   return renderReview(reviews, {
     baseRef: args.base,
     baseCommit: sides.baseCommit.slice(0, 7),
-    drawWorkflow: loadWorkflowDrawer(projectDir),
+    drawWorkflow: toMermaid,
   });
 }
 

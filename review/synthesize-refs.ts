@@ -55,11 +55,15 @@ export async function synthesizeBaseAndHead(options: SynthesizeOptions): Promise
       fs.symlinkSync(path.resolve(options.nodeModulesDir ?? path.join(projectDir, "node_modules")), path.join(baseProject, "node_modules"), "dir");
     }
     const timeoutMs = options.timeoutMs ?? 300_000;
-    const [base, head] = await Promise.all([
+    const [base, head] = await Promise.allSettled([
       synthesize(baseProject, path.join(scratch, "base-out"), `base ref "${options.baseRef}" (${baseCommit.slice(0, 7)})`, timeoutMs),
       synthesize(projectDir, path.join(scratch, "head-out"), "the working tree", timeoutMs),
     ]);
-    return { baseCommit, base, head };
+    // Both failures are reported, the base's first: it is the side named on the command line.
+    const failures = [base, head].filter((side): side is PromiseRejectedResult => side.status === "rejected").map((side) => side.reason);
+    if (failures.length === 1) throw failures[0];
+    if (failures.length === 2) throw new ReviewError(failures.map((error: Error) => error.message).join("\n\n"));
+    return { baseCommit, base: (base as PromiseFulfilledResult<SynthesizedStacks>).value, head: (head as PromiseFulfilledResult<SynthesizedStacks>).value };
   } finally {
     await git(projectDir, ["worktree", "remove", "--force", worktree]).catch(() => undefined);
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -1,0 +1,114 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseReviewArgs, runReview } from "../../review/main";
+import { ReviewError } from "../../review/synthesize-refs";
+import { fixtureStack } from "./fixtures/stacks";
+
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
+
+/** A stand-in for this project's main.ts: writes the stacks in stacks.json where CDKTF_OUTDIR says. */
+const FAKE_MAIN = `
+const fs = require("fs");
+const path = require("path");
+const stacks = JSON.parse(fs.readFileSync("stacks.json", "utf8"));
+for (const [env, tf] of Object.entries(stacks)) {
+  const dir = path.join(process.env.CDKTF_OUTDIR, "stacks", env);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tf, null, 2));
+}
+`;
+const BROKEN_MAIN = `console.error("environments/dev.ts: threshold must be a positive number (got -1)");\nprocess.exit(1);\n`;
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+
+describe("npm run review on two refs of a small git repository", () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: GIT_ENV, encoding: "utf8" });
+  const write = (file: string, content: string) => fs.writeFileSync(path.join(repo, file), content);
+  const stacksJson = (stacks: Record<string, unknown>) => JSON.stringify(stacks, null, 2);
+
+  beforeAll(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), "review-test-repo-"));
+    git("init", "--quiet", "--initial-branch=main");
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+    write(".gitignore", "node_modules\n");
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { module: "commonjs", target: "es2022" } }));
+    write("main.ts", FAKE_MAIN);
+    write("stacks.json", stacksJson({ dev: fixtureStack("dev"), staging: fixtureStack("staging") }));
+    git("add", ".");
+    git("commit", "--quiet", "-m", "base");
+    git("tag", "base");
+    write("main.ts", BROKEN_MAIN);
+    git("commit", "--quiet", "-am", "broken");
+    git("tag", "broken");
+    // The working tree: the real main.ts again, dev with a lower threshold and one more state.
+    write("main.ts", FAKE_MAIN);
+    write("stacks.json", stacksJson({ dev: fixtureStack("dev", { threshold: 1.9, notifyState: true, alarmTopic: true }), staging: fixtureStack("staging") }));
+  });
+
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it("reports the threshold change, the added state and an unchanged environment", async () => {
+    const markdown = await runReview({ base: "base" }, repo);
+    const lines = markdown.split("\n");
+    expect(lines).toContain("- ✏️ `threshold`: `default` 2.1 → 1.9");
+    expect(lines).toContain("- Threshold Evaluation Check: NumericLessThan 2.1 → 1.9");
+    expect(lines).toContain("- State added: Notify Result (Task) → Threshold Evaluation Check");
+    expect(lines).toContain("- ➕ `aws_sns_topic.alarms` added");
+    expect(lines).toContain("### staging: no changes");
+    expect(markdown).toContain("```mermaid\nflowchart TD");
+  });
+
+  it("removes its temporary worktree afterwards", async () => {
+    await runReview({ base: "base", env: "staging" }, repo);
+    const worktrees = git("worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree "));
+    expect(worktrees).toEqual([`worktree ${fs.realpathSync(repo)}`]);
+  });
+
+  it("fails with exit code 2 naming a base ref that does not exist", async () => {
+    const review = runReview({ base: "no-such-branch" }, repo);
+    await expect(review).rejects.toBeInstanceOf(ReviewError);
+    await expect(review).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('base ref "no-such-branch" does not exist') });
+  });
+
+  it("fails with exit code 2 naming a base ref that does not synthesize, and shows the synth error", async () => {
+    const review = runReview({ base: "broken" }, repo);
+    await expect(review).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^base ref "broken" \([0-9a-f]{7}\) does not synthesize/) });
+    await expect(review).rejects.toMatchObject({ message: expect.stringContaining("environments/dev.ts: threshold must be a positive number (got -1)") });
+  });
+
+  it("as a command: --env limits the report and --output writes it to a file; a bad ref exits 2", () => {
+    const command = (...args: string[]) =>
+      spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "review/main.ts"), ...args], {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, "tsconfig.json") },
+      });
+    const output = path.join(repo, "review.md");
+    const ok = command("--base", "base", "--env", "dev", "--output", output);
+    expect(ok.stderr).toContain(`review written to ${output}`);
+    expect(ok.status).toBe(0);
+    const markdown = fs.readFileSync(output, "utf8");
+    expect(markdown).toContain("### dev");
+    expect(markdown).not.toContain("### staging");
+
+    const bad = command("--base", "no-such-branch");
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^review: base ref "no-such-branch" does not exist/);
+  });
+});
+
+describe("parseReviewArgs", () => {
+  it("reads --base, --env and --output in both spellings", () => {
+    expect(parseReviewArgs(["--base", "origin/main", "--env=prod", "--output", "r.md"])).toEqual({ base: "origin/main", env: "prod", output: "r.md" });
+  });
+
+  it("refuses a missing --base, an option without value and an unknown argument", () => {
+    expect(() => parseReviewArgs([])).toThrow(/--base is required/);
+    expect(() => parseReviewArgs(["--base"])).toThrow(/--base needs a value/);
+    expect(() => parseReviewArgs(["--base", "main", "--verbose"])).toThrow(/unknown argument "--verbose"/);
+  });
+});
