@@ -1,0 +1,237 @@
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineForExecutionCommand,
+  ExecutionAlreadyExists,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { mockClient } from "aws-sdk-client-mock";
+import { getEnvironment } from "../../environments";
+import { ExitCode } from "../../cli/errors";
+import { executionInput, timestampRunId } from "../../modules/run-names";
+import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
+import { serveHistory, succeededHistory, thresholdFailedHistory, trainingFailedHistory } from "./history-fixtures";
+
+const sfn = mockClient(SFNClient);
+const ACCOUNT = "111122223333";
+const DEV_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:abalone-dev-ml-workflow`;
+const RUN_ID = "20240501120000";
+const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:abalone-dev-ml-workflow:${RUN_ID}`;
+const devDefinition = JSON.stringify(renderEnvironmentDefinition(getEnvironment("dev")));
+
+/** The state machine list spread over two pages, the dev one on the second. */
+function listStateMachinesOverTwoPages() {
+  sfn
+    .on(ListStateMachinesCommand, { nextToken: undefined })
+    .resolves({ stateMachines: [{ name: "other-workflow", stateMachineArn: DEV_ARN.replace("abalone-dev-ml-workflow", "other-workflow"), type: "STANDARD", creationDate: new Date() }], nextToken: "page2" })
+    .on(ListStateMachinesCommand, { nextToken: "page2" })
+    .resolves({ stateMachines: [{ name: "abalone-dev-ml-workflow", stateMachineArn: DEV_ARN, type: "STANDARD", creationDate: new Date() }] });
+}
+
+beforeEach(() => {
+  sfn.reset();
+  listStateMachinesOverTwoPages();
+  sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date(T0) });
+  sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: devDefinition });
+});
+
+describe("workflow run", () => {
+  it("starts an execution named after the run id with exactly the spec's four per-run names as input", async () => {
+    const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
+    expect(code).toBe(ExitCode.Succeeded);
+    const calls = sfn.commandCalls(StartExecutionCommand);
+    expect(calls).toHaveLength(1);
+    const request = calls[0].args[0].input;
+    expect(request.name).toBe(RUN_ID);
+    expect(request.stateMachineArn).toBe(DEV_ARN);
+    expect(JSON.parse(request.input!)).toStrictEqual(executionInput(RUN_ID));
+    expect(JSON.parse(request.input!)).toStrictEqual({
+      ModelName: `abalone-${RUN_ID}`,
+      PreprocessingJobName: `abalone-ProcessingJob-${RUN_ID}`,
+      TrainingJobName: `abalone-TrainingJob-${RUN_ID}`,
+      EvaluationProcessingJobName: `abalone-EvaluationJob-${RUN_ID}`,
+    });
+    expect(stdout).toContain(`Started execution ${RUN_ID} of ${DEV_ARN}`);
+  });
+
+  it("finds the state machine by its derived name, paging ListStateMachines in the environment's region", async () => {
+    const { deps } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(2);
+    expect(new Set(deps.regions)).toEqual(new Set(["us-east-1"]));
+  });
+
+  it("defaults the run id to the UTC time YYYYMMDDHHMMSS", async () => {
+    await cli(["run", "--env", "dev"]);
+    const request = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+    expect(request.name).toBe(timestampRunId(new Date(T0)));
+    expect(request.name).toBe("20240501120000");
+  });
+
+  it("uses STATE_MACHINE_ARN when set, without listing state machines", async () => {
+    const { code } = await cli(["run", "--env", "dev", "--run-id", RUN_ID], fakeDeps({ env: { STATE_MACHINE_ARN: DEV_ARN } }));
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.stateMachineArn).toBe(DEV_ARN);
+  });
+
+  it("refuses a STATE_MACHINE_ARN of another environment's state machine (exit 2)", async () => {
+    const prodArn = DEV_ARN.replace("abalone-dev-", "abalone-prod-");
+    const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID], fakeDeps({ env: { STATE_MACHINE_ARN: prodArn } }));
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain(`$STATE_MACHINE_ARN names state machine "abalone-prod-ml-workflow", but --env dev uses "abalone-dev-ml-workflow"`);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it("says how to fix a state machine that is not deployed (exit 3)", async () => {
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
+    const { code, stderr } = await cli(["run", "--env", "staging", "--run-id", RUN_ID]);
+    expect(code).toBe(ExitCode.Aws);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("state machine abalone-staging-ml-workflow not found in us-east-1");
+    expect(stderr).toContain("npx cdktf deploy staging");
+  });
+
+  it("attaches to the existing execution when the run id was started before with the same input", async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${EXECUTION_ARN}'`, $metadata: {} }));
+    sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
+      executionArn: EXECUTION_ARN,
+      name: RUN_ID,
+      status: "RUNNING",
+      startDate: new Date(T0),
+      input: JSON.stringify(executionInput(RUN_ID), null, 2),
+      stateMachineArn: DEV_ARN,
+    });
+    const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--json"]);
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(JSON.parse(stdout)).toMatchObject({ runId: RUN_ID, executionArn: EXECUTION_ARN, attached: true });
+  });
+
+  it("refuses a run id whose existing execution had a different input, and says what to do (exit 2)", async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "FAILED", startDate: new Date(T0), input: JSON.stringify({ ModelName: "abalone-other" }), stateMachineArn: DEV_ARN });
+    const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toMatch(/execution 20240501120000 already exists on .* with a different input .* — use another --run-id/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("reports access denied on StartExecution in one line with exit 3", async () => {
+    sfn.on(StartExecutionCommand).rejects(awsError("AccessDeniedException", `User: arn:aws:sts::${ACCOUNT}:assumed-role/dev/me is not authorized to perform: states:StartExecution`));
+    const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
+    expect(code).toBe(ExitCode.Aws);
+    expect(stderr).toMatch(/^workflow run: access denied calling StartExecution: User: .* is not authorized to perform: states:StartExecution — check the AWS credentials/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  describe("checks flags before calling AWS (exit 2)", () => {
+    it.each([
+      [["run", "--env", "qa"], '--env: unknown environment "qa" (known: dev, staging, prod)'],
+      [["run"], "--env is required"],
+      [["run", "--env", "dev", "--run-id", "x".repeat(50)], "makes PreprocessingJobName 72 characters long; SageMaker allows at most 63"],
+      [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
+      [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
+      [["run", "--env", "dev", "--wiat"], "Unknown option '--wiat'"],
+      [["run", "--env", "dev", "extra"], 'expected no arguments, got "extra"'],
+    ])("%j", async (argv, message) => {
+      const { code, stderr } = await cli(argv);
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toContain(message);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(sfn.calls()).toHaveLength(0);
+    });
+  });
+});
+
+describe("workflow run --wait", () => {
+  const waitFor = (events: ReturnType<typeof succeededHistory>, options: { tty?: boolean; env?: Record<string, string>; json?: boolean } = {}) => {
+    const deps = fakeDeps({ tty: options.tty, env: options.env });
+    const requests = serveHistory(sfn, events, deps.clock);
+    const argv = ["run", "--env", "dev", "--run-id", RUN_ID, "--wait", ...(options.json ? ["--json"] : [])];
+    return cli(argv, deps).then((result) => ({ ...result, requests }));
+  };
+
+  it("follows a succeeding execution to the end and reports the RMSE below the deployed threshold", async () => {
+    const { code, stdout, stderr, deps } = await waitFor(succeededHistory(RUN_ID, 2.05));
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stderr).toBe("");
+    expect(stdout).toContain("[00:00:00] Pre-process Data (Task) entered");
+    expect(stdout).toContain("Pre-process Data succeeded after 4m 00s");
+    expect(stdout).toContain("Model Training succeeded after 8m 00s");
+    expect(stdout).toContain(`${STATE_NAMES.belowThreshold} (Pass) entered`);
+    expect(stdout).toMatch(/Execution SUCCEEDED in 15m 0\ds/);
+    expect(stdout).toContain("RMSE 2.05 is below the threshold 3: Model Evaluation Below Threshold");
+    // It waited for the execution instead of spinning.
+    expect(deps.slept()).toBeGreaterThanOrEqual(15 * 60_000);
+  });
+
+  it("pages the growing history without printing any event twice", async () => {
+    const events = succeededHistory(RUN_ID, 2.05);
+    const { stdout, requests } = await waitFor(events);
+    for (const name of [STATE_NAMES.preprocess, STATE_NAMES.training, STATE_NAMES.registerModel, STATE_NAMES.evaluation, STATE_NAMES.analyze, STATE_NAMES.thresholdCheck]) {
+      expect(stdout.split(`${name} (`).length - 1).toBe(1);
+      expect(stdout.split(`${name} succeeded`).length - 1).toBe(1);
+    }
+    // Several polls, and polls that needed more than one page.
+    expect(requests.filter((r) => !r.nextToken).length).toBeGreaterThan(10);
+    expect(requests.some((r) => r.nextToken)).toBe(true);
+    expect(requests.every((r) => r.reverseOrder === true)).toBe(true);
+  });
+
+  it("fails with exit 1 in 'Model Evaluation Exceeds Threshold', naming the RMSE and the threshold", async () => {
+    const { code, stdout, stderr } = await waitFor(thresholdFailedHistory(RUN_ID, 3.4));
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stdout).toContain("Execution FAILED");
+    expect(stdout).toContain("RMSE 3.4 is not below the threshold 3: Model Evaluation Exceeds Threshold");
+    expect(stdout).toContain("Failed state: Model Evaluation Exceeds Threshold — ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold");
+    expect(stderr).toMatch(/^workflow run: execution 20240501120000 FAILED at 'Model Evaluation Exceeds Threshold' \(RMSE 3.4 is not below the threshold 3\): ModelEvaluationExceedsThreshold/);
+    expect(stderr).toContain(" — see https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("fails with exit 1 in the task that failed, with its error and cause (not just the catch-all Fail state)", async () => {
+    const { code, stdout, stderr } = await waitFor(trainingFailedHistory(RUN_ID));
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stdout).toContain("Model Training failed after 6m 00s: SageMaker.AmazonSageMakerException: ClientError: Please ensure the training data");
+    expect(stdout).toContain("ML Workflow Failed (Fail) entered");
+    expect(stdout).toContain("Failed state: Model Training — SageMaker.AmazonSageMakerException: ClientError");
+    expect(stdout).not.toContain("RMSE");
+    expect(stderr).toContain("execution 20240501120000 FAILED at 'Model Training': SageMaker.AmazonSageMakerException: ClientError");
+  });
+
+  it("redraws a table in place in a terminal", async () => {
+    const { code, stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true });
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain("\x1b[2K");
+    expect(stdout).toMatch(/\x1b\[\d+A/);
+    // The planned states come from the deployed definition, so what is still to come shows too.
+    expect(stdout).toContain(`· ${STATE_NAMES.exceedsThreshold}`);
+    expect(stdout).toContain(`✓ ${STATE_NAMES.belowThreshold}`);
+    expect(stdout).not.toContain("(Task) entered");
+  });
+
+  it("prints plain lines in CI even on a terminal", async () => {
+    const { stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true, env: { CI: "true" } });
+    expect(stdout).not.toContain("\x1b[");
+    expect(stdout).toContain("Pre-process Data (Task) entered");
+  });
+
+  it("prints one JSON document with the outcome and every state when --json is given", async () => {
+    const { code, stdout } = await waitFor(thresholdFailedHistory(RUN_ID, 3.4), { json: true });
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    const report = JSON.parse(stdout);
+    expect(report.outcome).toMatchObject({ status: "FAILED", rmse: 3.4, threshold: 3, decision: "not-below-threshold", failedState: STATE_NAMES.exceedsThreshold });
+    expect(report.states.map((s: { name: string }) => s.name)).toEqual([
+      STATE_NAMES.preprocess,
+      STATE_NAMES.training,
+      STATE_NAMES.registerModel,
+      STATE_NAMES.evaluation,
+      STATE_NAMES.analyze,
+      STATE_NAMES.thresholdCheck,
+      STATE_NAMES.exceedsThreshold,
+    ]);
+    expect(report.states[1]).toMatchObject({ status: "succeeded", durationMs: 8 * 60_000 + 70 });
+  });
+});
