@@ -30,6 +30,7 @@ export class EvaluationError extends Error {
 
 const show = (value: unknown): string => {
   if (value === undefined) return "undefined";
+  if (typeof value === "number") return String(value); // JSON would print Infinity as null
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };

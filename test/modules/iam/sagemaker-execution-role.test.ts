@@ -1,0 +1,68 @@
+import { getEnvironment } from "../../../environments";
+import { resourcesOfType, synthEnvironment } from "../../helpers/synth";
+
+const ACCOUNT = "123456789012";
+
+describe("the SageMaker execution role", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let role: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let statements: Record<string, any>;
+  let bucketArn: string;
+  let keyArn: string;
+  beforeAll(() => {
+    const { tf } = synthEnvironment({ ...getEnvironment("prod"), accountId: ACCOUNT, region: "eu-central-1" });
+    const [roleId, found] = Object.entries(resourcesOfType(tf, "aws_iam_role")).find(([, r]) => r.name === "abalone-prod-sagemaker-role")!;
+    role = found;
+    const policy = Object.values(resourcesOfType(tf, "aws_iam_role_policy")).find((p) => p.role === `\${aws_iam_role.${roleId}.name}`)!;
+    statements = Object.fromEntries(JSON.parse(policy.policy).Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    bucketArn = `\${aws_s3_bucket.${Object.keys(resourcesOfType(tf, "aws_s3_bucket"))[0]}.arn}`;
+    keyArn = `\${aws_kms_key.${Object.keys(resourcesOfType(tf, "aws_kms_key"))[0]}.arn}`;
+  });
+
+  it("is assumable by SageMaker only, on behalf of this account", () => {
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      { Sid: "TrustedService", Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+    ]);
+  });
+
+  it("reads the raw data, the code, the preprocessed data and the per-run objects, nothing else", () => {
+    expect(statements.ReadDataCodeAndRunObjects).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: ["raw", "code", "input/training", "testing"].map((p) => `${bucketArn}/abalone_data/${p}/*`).concat(`${bucketArn}/*/abalone-TrainingJob-*`),
+    });
+    expect(statements.ListOnlyTheWorkflowPrefixes).toEqual({
+      Sid: "ListOnlyTheWorkflowPrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": ["abalone_data/raw*", "abalone_data/code*", "abalone_data/input/training*", "abalone_data/testing*", "*/abalone-TrainingJob-*"] } },
+    });
+  });
+
+  it("writes only the preprocessed prefixes, the per-run objects and the endpoint's data capture", () => {
+    expect(statements.WritePreprocessedRunAndCaptureObjects).toMatchObject({
+      Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+      Resource: [`${bucketArn}/abalone_data/input/training/*`, `${bucketArn}/abalone_data/testing/*`, `${bucketArn}/*/abalone-TrainingJob-*`, `${bucketArn}/endpoint-data-capture/*`],
+    });
+    expect(JSON.stringify(statements)).not.toMatch(/s3:DeleteObject|s3:PutObjectAcl/);
+  });
+
+  it("uses the project key and pulls the AWS framework images of its region", () => {
+    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: keyArn });
+    expect(statements.LogInToEcr).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
+    expect(statements.PullFrameworkImages.Resource).toEqual([
+      "arn:aws:ecr:eu-central-1:*:repository/sagemaker-scikit-learn",
+      "arn:aws:ecr:eu-central-1:*:repository/tensorflow-training",
+      "arn:aws:ecr:eu-central-1:*:repository/tensorflow-inference",
+    ]);
+  });
+
+  it("writes its logs under /aws/sagemaker/ and metrics under the SageMaker namespaces only", () => {
+    expect(statements.WriteSageMakerLogs.Resource).toEqual([
+      `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*`,
+      `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*:log-stream:*`,
+    ]);
+    expect(statements.PublishSageMakerMetrics).toMatchObject({ Resource: "*", Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } } });
+  });
+});

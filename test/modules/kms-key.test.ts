@@ -1,0 +1,62 @@
+import { Testing } from "cdktf";
+import { getEnvironment } from "../../environments";
+import { KEY_ACCOUNT_ACTIONS } from "../../modules/kms-key";
+import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
+import { resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+
+const ACCOUNT = "123456789012";
+const only = (tf: unknown, type: string) => {
+  const all = Object.values(resourcesOfType(tf, type));
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+
+describe("the project KMS key", () => {
+  let dev: SynthesizedStack;
+  let prod: SynthesizedStack;
+  let extended: unknown;
+  beforeAll(() => {
+    dev = synthEnvironment({ ...getEnvironment("dev"), accountId: ACCOUNT, region: "eu-west-1" });
+    prod = synthEnvironment({ ...getEnvironment("prod"), accountId: ACCOUNT });
+    const stack = new MlPipelineStack(Testing.app(), { env: getEnvironment("staging") });
+    stack.platform.key.addToKeyPolicy({ sid: "CloudWatchAlarms", actions: ["kms:Decrypt"], resources: ["*"], principals: { Service: "cloudwatch.amazonaws.com" } });
+    extended = JSON.parse(Testing.synth(stack));
+  });
+
+  it("rotates yearly and has the alias alias/abalone-<env>", () => {
+    expect(only(dev.tf, "aws_kms_key")).toMatchObject({ enable_key_rotation: true });
+    expect(only(dev.tf, "aws_kms_alias").name).toBe("alias/abalone-dev");
+  });
+
+  it("can be scheduled for deletion in dev (7 days) but is prevent_destroy with 30 days in prod", () => {
+    expect(only(dev.tf, "aws_kms_key")).toMatchObject({ deletion_window_in_days: 7 });
+    expect(only(dev.tf, "aws_kms_key").lifecycle).toBeUndefined();
+    expect(only(prod.tf, "aws_kms_key")).toMatchObject({ deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+  });
+
+  it("delegates to the account's IAM policies with listed actions, never kms:*", () => {
+    const [account] = JSON.parse(only(dev.tf, "aws_kms_key").policy).Statement;
+    expect(account).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Resource: "*" });
+    expect(account.Action).toEqual(KEY_ACCOUNT_ACTIONS);
+    expect(account.Action).toEqual(expect.arrayContaining(["kms:PutKeyPolicy", "kms:Decrypt", "kms:ScheduleKeyDeletion"]));
+  });
+
+  it("lets CloudWatch Logs of this region use it only for the project's log groups", () => {
+    const logs = JSON.parse(only(dev.tf, "aws_kms_key").policy).Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsProjectLogGroups");
+    expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
+    expect(logs.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": [
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/abalone-dev-*`,
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/vendedlogs/states/abalone-dev-*`,
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/codebuild/abalone-dev-*`,
+        ],
+      },
+    });
+  });
+
+  it("accepts statements added later by other constructs (e.g. an alarm topic's service)", () => {
+    const sids = JSON.parse(only(extended, "aws_kms_key").policy).Statement.map((s: { Sid: string }) => s.Sid);
+    expect(sids).toEqual(["AccountPrincipalsUseKeyThroughIam", "CloudWatchLogsEncryptsProjectLogGroups", "CloudWatchAlarms"]);
+  });
+});
