@@ -1,0 +1,55 @@
+import { Conditions, when } from "../../../modules/asl/conditions";
+import { RawNumber } from "../../../modules/asl/raw-number";
+import { choiceState, defineStateMachine, failState, passState, succeedState, transitionsOf } from "../../../modules/asl/states";
+
+describe("state builders", () => {
+  it("render Pass, Fail, Succeed and Choice states as the States Language writes them", () => {
+    expect(passState()).toEqual({ Type: "Pass", End: true });
+    expect(passState({ next: "B", result: { a: 1 }, resultPath: "$.r" })).toEqual({ Type: "Pass", Result: { a: 1 }, ResultPath: "$.r", Next: "B" });
+    expect(failState({ error: "E", cause: "C" })).toEqual({ Type: "Fail", Error: "E", Cause: "C" });
+    expect(succeedState()).toEqual({ Type: "Succeed" });
+    const choice = choiceState({ choices: [when(Conditions.numericLessThan("$.rmse", 2.1), "Good")], otherwise: "Bad" });
+    expect(choice).toEqual({ Type: "Choice", Choices: [{ Variable: "$.rmse", NumericLessThan: 2.1, Next: "Good" }], Default: "Bad" });
+  });
+
+  it("combines conditions with And, Or and Not and accepts a number known only at deploy time", () => {
+    const threshold = new RawNumber("${var.threshold}");
+    const rule = when(Conditions.and(Conditions.isNumeric("$.r"), Conditions.not(Conditions.numericGreaterThanEquals("$.r", threshold))), "Next");
+    expect(rule).toEqual({
+      And: [{ Variable: "$.r", IsNumeric: true }, { Not: { Variable: "$.r", NumericGreaterThanEquals: threshold } }],
+      Next: "Next",
+    });
+    expect(Conditions.or(Conditions.stringEquals("$.s", "a"), Conditions.booleanEquals("$.b", true))).toEqual({
+      Or: [{ Variable: "$.s", StringEquals: "a" }, { Variable: "$.b", BooleanEquals: true }],
+    });
+  });
+
+  it("refuses a non-finite threshold and empty combinations", () => {
+    expect(() => Conditions.numericLessThan("$.r", Number.NaN)).toThrow("a numeric comparison needs a finite number (got NaN)");
+    expect(() => Conditions.and()).toThrow("Conditions.and: needs at least one condition");
+    expect(() => choiceState({ choices: [] })).toThrow("choices must hold at least one rule");
+  });
+});
+
+describe("defineStateMachine", () => {
+  it("starts at the first state and keeps the given order", () => {
+    const definition = defineStateMachine({ comment: "c", states: [["A", passState({ next: "B" })], ["B", succeedState()]] });
+    expect(definition).toEqual({ Comment: "c", StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Succeed" } } });
+    expect(Object.keys(definition.States)).toEqual(["A", "B"]);
+  });
+
+  it("rejects a transition to a state that does not exist", () => {
+    expect(() => defineStateMachine({ states: [["A", passState({ next: "Nowhere" })]] })).toThrow('state "A" goes to "Nowhere", which is not a state');
+  });
+
+  it("rejects unreachable, duplicate and over-long state names", () => {
+    expect(() => defineStateMachine({ states: [["A", succeedState()], ["B", succeedState()]] })).toThrow('unreachable state(s) "B"');
+    expect(() => defineStateMachine({ states: [["A", passState({ next: "A" })], ["A", succeedState()]] })).toThrow('"A" is used twice');
+    expect(() => defineStateMachine({ states: [["x".repeat(81), succeedState()]] })).toThrow("must be 1 to 80 characters");
+  });
+
+  it("follows Next, Catch and Choice transitions", () => {
+    expect(transitionsOf({ Type: "Task", Resource: "r", Next: "B", Catch: [{ ErrorEquals: ["States.ALL"], Next: "F" }] })).toEqual(["B", "F"]);
+    expect(transitionsOf(choiceState({ choices: [when(Conditions.isPresent("$.x"), "Y")], otherwise: "N" }))).toEqual(["Y", "N"]);
+  });
+});
