@@ -3,7 +3,7 @@ import { DescribeStateMachineForExecutionCommand, SFNClient } from "@aws-sdk/cli
 import { AslDefinition, statesInOrder } from "./asl";
 import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
 import { awsCall, CliError } from "./errors";
-import { ProgressView } from "./progress-view";
+import { formatRmse, ProgressView } from "./progress-view";
 import { followHistory, readHistory, SfnHistoryTranslator } from "./sfn-history";
 import { parseJsonText, StateProgress, WorkflowEvent } from "./workflow-events";
 import { summarizeOutcome, WorkflowOutcome } from "./workflow-outcome";
@@ -87,6 +87,6 @@ export function failureMessage(name: string, outcome: WorkflowOutcome): string {
   const where = outcome.failedState ? ` at '${outcome.failedState}'` : "";
   const why = [outcome.error, outcome.cause].filter(Boolean).join(": ");
   const gate =
-    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined ? ` (RMSE ${outcome.rmse} is not below the threshold ${outcome.threshold ?? "?"})` : "";
+    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined ? ` (RMSE ${formatRmse(outcome.rmse, outcome.threshold)} is not below the threshold ${outcome.threshold ?? "?"})` : "";
   return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why.length > 300 ? `${why.slice(0, 299)}…` : why}` : ""}`;
 }

@@ -3,12 +3,26 @@
 import { Command, commandHelp, parseCommandArgs } from "./args";
 import { deployCommand } from "./commands/deploy";
 import { historyCommand, listCommand, outputCommand, statusCommand, stopCommand } from "./commands/executions";
+import { graphCommand } from "./commands/graph";
+import { renderCommand } from "./commands/render";
 import { runCommand } from "./commands/run";
+import { simulateCommand } from "./commands/simulate";
 import { CliDeps, processDeps } from "./deps";
 import { CliError, ExitCode, fromAwsError } from "./errors";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [runCommand, statusCommand, outputCommand, listCommand, stopCommand, historyCommand, deployCommand];
+export const COMMANDS: Command[] = [
+  runCommand,
+  statusCommand,
+  outputCommand,
+  listCommand,
+  stopCommand,
+  historyCommand,
+  deployCommand,
+  renderCommand,
+  graphCommand,
+  simulateCommand,
+];
 
 /** `workflow --help`. */
 export function mainHelp(): string {

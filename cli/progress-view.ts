@@ -130,12 +130,18 @@ export class ProgressView {
   }
 }
 
+/** An RMSE to six significant digits, unless that would hide which side of the threshold it is on. */
+export function formatRmse(rmse: number, threshold?: number): string {
+  const short = Number(rmse.toPrecision(6));
+  return threshold !== undefined && (short < threshold) !== (rmse < threshold) ? String(rmse) : String(short);
+}
+
 /** The closing lines: status and duration, the gate's decision, the failing state with error and cause. */
 export function summaryLines(outcome: WorkflowOutcome): string[] {
   const took = outcome.durationMs === undefined ? "" : ` in ${formatDuration(outcome.durationMs)}`;
   const lines = [`Execution ${outcome.status}${took}`];
   if (outcome.rmse !== undefined || outcome.decision) {
-    const rmse = outcome.rmse === undefined ? "RMSE unknown" : `RMSE ${outcome.rmse}`;
+    const rmse = outcome.rmse === undefined ? "RMSE unknown" : `RMSE ${formatRmse(outcome.rmse, outcome.threshold)}`;
     const threshold = outcome.threshold === undefined ? "the threshold" : `the threshold ${outcome.threshold}`;
     const verdict = outcome.decision === "below-threshold" ? `is below ${threshold}` : outcome.decision ? `is not below ${threshold}` : `(${threshold}, no decision yet)`;
     lines.push(`${rmse} ${verdict}${outcome.decisionState ? `: ${outcome.decisionState}` : ""}`);

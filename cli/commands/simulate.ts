@@ -1,0 +1,107 @@
+/** `workflow simulate`: run the environment's real definition locally, with the same progress view as run --wait. */
+import { readFile } from "node:fs/promises";
+import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
+import { ResourceNames } from "../../modules/naming";
+import { runIdProblems, timestampRunId } from "../../modules/run-names";
+import { runKeys } from "../../modules/s3-layout";
+import { AnalyzePayload, simulateWorkflow } from "../../modules/workflow/local-run";
+import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";
+import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { statesInOrder } from "../asl";
+import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
+import { ExitCode, UsageError, WorkflowFailedError } from "../errors";
+import { failureMessage, SILENT, stateReport, wantsLiveView } from "../execution-follow";
+import { ProgressView } from "../progress-view";
+import { fromSimulationEvent } from "../simulation-events";
+import { summarizeOutcome } from "../workflow-outcome";
+
+const quotedStates = TASK_STATE_NAMES.map((s) => JSON.stringify(s)).join(", ");
+
+/** The task named by --fail, or a usage error listing the ones that can fail. */
+function failingState(name: string | undefined): TaskStateName | undefined {
+  if (name === undefined) return undefined;
+  if ((TASK_STATE_NAMES as readonly string[]).includes(name)) return name as TaskStateName;
+  throw new UsageError(`--fail: unknown task state ${JSON.stringify(name)} (tasks: ${quotedStates})`, "quote the state name exactly as it is in the workflow");
+}
+
+/** The local evaluation file's text; a missing or unreadable file is a usage error naming it. */
+async function readEvaluationFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--evaluation: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, "pass a JSON file {\"GroundTruth\": [...], \"Predictions\": [...]}");
+  }
+}
+
+export const simulateCommand: Command = {
+  name: "simulate",
+  summary: "run the environment's workflow locally (no AWS) with stand-ins and the real analyze-results handler",
+  synopsis: `simulate --env <env> [--rmse <x> | --evaluation <file.json>] [--fail <state>] [--run-id <id>] [--json]`,
+  description: `
+Runs the environment's real definition (the one 'render' prints) in aws-local-stepfunctions:
+paths, intrinsic functions, retries, catches and the threshold Choice all run as in Step
+Functions. SageMaker tasks answer with plausible job descriptions; '${STATE_NAMES.analyze}'
+returns --rmse, or runs the real analyze-results handler on a local evaluation.json given with
+--evaluation. --fail makes one task fail the way its service reports it. Prints the same
+progress view as 'run --wait'; exit 0 when the simulated execution succeeds, 1 when it fails.
+
+Examples:
+  workflow simulate --env prod --rmse 2.4                       # fails the prod threshold (2.1)
+  workflow simulate --env dev --evaluation evaluation.json      # the real handler computes the RMSE
+  workflow simulate --env staging --fail "Model Training"`,
+  options: {
+    env: ENV_OPTION,
+    rmse: { type: "string", valueName: "<x>", description: "RMSE the stand-in analyze function returns. Default: 1.5" },
+    evaluation: { type: "string", valueName: "<file.json>", description: "evaluation.json for the real analyze-results handler (instead of --rmse)" },
+    fail: { type: "string", valueName: "<state>", description: `make this task fail: ${quotedStates}` },
+    "run-id": { type: "string", valueName: "<id>", description: "run id naming the simulated execution and jobs. Default: UTC time YYYYMMDDHHMMSS" },
+  },
+  async run(args, deps) {
+    const env = environmentFlag(args);
+    const rmse = numberFlag(args, "rmse", (n) => Number.isFinite(n) && n >= 0, "a non-negative number");
+    const evaluationPath = stringFlag(args, "evaluation");
+    if (rmse !== undefined && evaluationPath !== undefined) throw new UsageError("--rmse and --evaluation exclude each other", "give the RMSE directly, or the file the handler computes it from");
+    const failState = failingState(stringFlag(args, "fail"));
+    const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
+    const problems = runIdProblems(runId);
+    if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+    const evaluationText = evaluationPath === undefined ? undefined : await readEvaluationFile(evaluationPath);
+
+    const json = Boolean(args.values.json);
+    const definition = renderEnvironmentDefinition(env);
+    const name = new ResourceNames(env.name).stateMachine;
+    if (!json) {
+      deps.stdout.write(`Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`);
+      if (evaluationPath !== undefined) {
+        deps.stdout.write(`  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as .../${runKeys.evaluation(runId, "<TrainingJobName>")}\n`);
+      }
+    }
+    const view = new ProgressView({ out: json ? SILENT : deps.stdout, live: wantsLiveView(deps, json), clock: deps.clock, title: `${env.name} · ${runId} (simulated)`, plannedStates: statesInOrder(definition) });
+    // The real handler, given a reader that returns the local file instead of the S3 object.
+    const analyze = evaluationText === undefined ? undefined : (payload: AnalyzePayload) => analyzeEvaluation(payload, async () => evaluationText);
+    const result = await simulateWorkflow(definition, {
+      runId,
+      rmse,
+      analyze,
+      failState,
+      region: env.region,
+      accountId: env.accountId,
+      now: () => new Date(deps.clock.now()),
+      onEvent: (event) => fromSimulationEvent(event).forEach((e) => view.handle(e)),
+    });
+    const outcome = summarizeOutcome(view.progress, definition);
+    if (json) {
+      writeJson(deps, {
+        environment: env.name,
+        runId,
+        outcome,
+        path: result.path,
+        states: view.progress.states.map(stateReport),
+        taskCalls: result.calls,
+        output: result.output,
+      });
+    } else view.finish(outcome);
+    if (outcome.status !== "SUCCEEDED") throw new WorkflowFailedError(`simulated ${failureMessage(runId, outcome)}`, "the simulation ran no AWS resources; see the states above");
+    return ExitCode.Succeeded;
+  },
+};
