@@ -1,0 +1,66 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const SKIP = new Set(["node_modules", "cdktf.out", ".git", "coverage"]);
+
+/** A copy of the project in a new directory (sharing node_modules): a second checkout of the same commit. */
+function checkout(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "determinism-"));
+  for (const entry of fs.readdirSync(ROOT)) {
+    if (SKIP.has(entry) || entry.startsWith("terraform.")) continue;
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+/** Every file under cdktf.out, as base64, keyed by relative path. */
+function synthesizedFiles(dir: string): Record<string, string> {
+  const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
+  const result = spawnSync("node", ["--require", "ts-node/register/transpile-only", "main.ts"], { cwd: dir, env, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`synth failed in ${dir}: ${result.stderr}`);
+  const out = path.join(dir, "cdktf.out");
+  const files: Record<string, string> = {};
+  for (const file of (fs.readdirSync(out, { recursive: true }) as string[]).sort()) {
+    if (fs.statSync(path.join(out, file)).isFile()) files[file.split(path.sep).join("/")] = fs.readFileSync(path.join(out, file), "base64");
+  }
+  return files;
+}
+
+describe("two synths of the same commit in different directories", () => {
+  let dirs: string[];
+  let first: Record<string, string>;
+  let second: Record<string, string>;
+  beforeAll(() => {
+    dirs = [checkout(), checkout()];
+    [first, second] = dirs.map(synthesizedFiles);
+  }, 60_000);
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it("write byte-identical cdk.tf.json files", () => {
+    const stacks = Object.keys(first).filter((file) => file.endsWith("cdk.tf.json"));
+    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/prod/cdk.tf.json", "stacks/staging/cdk.tf.json"]);
+    for (const file of stacks) expect(second[file]).toBe(first[file]);
+  });
+
+  it("write the same assets, under the same content-hash directories, byte for byte", () => {
+    const assets = Object.keys(first).filter((file) => file.includes("/assets/"));
+    expect(assets.filter((file) => file.startsWith("stacks/dev/"))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/analyze-results\.zip$/), expect.stringMatching(/sourcedir\.tar\.gz$/), expect.stringMatching(/preprocessing\.py$/), expect.stringMatching(/evaluate\.py$/)]),
+    );
+    expect(Object.keys(second).filter((file) => file.includes("/assets/"))).toEqual(assets);
+    for (const file of assets) expect(second[file]).toBe(first[file]);
+  });
+
+  it("give the Lambda the same source_code_hash in every environment (one bundle per synth)", () => {
+    const hashes = ["dev", "staging", "prod"].map((env) => {
+      const tf = JSON.parse(Buffer.from(first[`stacks/${env}/cdk.tf.json`], "base64").toString("utf8"));
+      return (Object.values(tf.resource.aws_lambda_function)[0] as { source_code_hash: string }).source_code_hash;
+    });
+    expect(new Set(hashes).size).toBe(1);
+    expect(hashes[0]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+});
