@@ -60,14 +60,14 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
       strict: true,
     });
   } catch (err) {
-    throw new UsageError(`${command.name}: ${(err as Error).message}`, `run 'workflow ${command.name} --help' for its flags`);
+    throw new UsageError((err as Error).message, `run 'workflow ${command.name} --help' for its flags`);
   }
   const values = parsed.values as ParsedArgs["values"];
   if (values.help) return { values, positionals: parsed.positionals };
   const expected = command.positionals ?? [];
   if (parsed.positionals.length !== expected.length) {
     const want = expected.length === 0 ? "no arguments" : expected.map((p) => `<${p}>`).join(" ");
-    throw new UsageError(`${command.name}: expected ${want}, got ${parsed.positionals.length === 0 ? "none" : JSON.stringify(parsed.positionals.join(" "))}`, `run 'workflow ${command.name} --help'`);
+    throw new UsageError(`expected ${want}, got ${parsed.positionals.length === 0 ? "none" : JSON.stringify(parsed.positionals.join(" "))}`, `run 'workflow ${command.name} --help'`);
   }
   return { values, positionals: parsed.positionals };
 }

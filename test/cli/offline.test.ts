@@ -1,0 +1,194 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getEnvironment } from "../../environments";
+import { ExitCode } from "../../cli/errors";
+import { toDot, toMermaid, workflowGraph } from "../../cli/graph";
+import { STATE_NAMES, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { cli } from "./fake-deps";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validateAsl = require("asl-validator") as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+
+const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+const RUN_ID = "20240501120000";
+
+describe("workflow render", () => {
+  it.each(ENVIRONMENTS)("prints %s's definition as JSON that passes asl-validator", async (env) => {
+    const { code, stdout } = await cli(["render", "--env", env]);
+    expect(code).toBe(ExitCode.Succeeded);
+    const definition = JSON.parse(stdout);
+    const result = validateAsl(definition);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it("shows Terraform references as readable placeholders and the variables at the environment's values", async () => {
+    const { stdout } = await cli(["render", "--env", "prod"]);
+    expect(stdout).toContain(PLACEHOLDERS.artifactBucket);
+    expect(stdout).toContain(PLACEHOLDERS.analyzeFunctionArn);
+    expect(stdout).not.toContain("${");
+    const definition = JSON.parse(stdout);
+    expect(definition).toEqual(JSON.parse(JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod")))));
+    expect(JSON.stringify(definition.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":2.1');
+    expect(definition.States[STATE_NAMES.training].Parameters.HyperParameters.epochs).toBe("200");
+  });
+
+  it("refuses an unknown environment (exit 2)", async () => {
+    const { code, stderr } = await cli(["render", "--env", "test"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain('--env: unknown environment "test" (known: dev, staging, prod)');
+  });
+});
+
+describe("workflow graph", () => {
+  const prod = renderEnvironmentDefinition(getEnvironment("prod"));
+
+  /** Every transition the definition holds, as "from -> to". */
+  const definitionEdges = () => {
+    const edges = new Set<string>();
+    for (const [name, state] of Object.entries(prod.States) as [string, Record<string, never>][]) {
+      const targets: string[] = [
+        ...(state.Next ? [state.Next] : []),
+        ...(state.Default ? [state.Default] : []),
+        ...((state.Choices ?? []) as { Next: string }[]).map((c) => c.Next),
+        ...((state.Catch ?? []) as { Next: string }[]).map((c) => c.Next),
+      ];
+      targets.forEach((to) => edges.add(`${name} -> ${to}`));
+    }
+    return edges;
+  };
+
+  it("draws every state and every transition of the definition, and nothing else", () => {
+    const graph = workflowGraph(prod);
+    expect(graph.nodes.map((n) => n.name)).toEqual(Object.keys(prod.States));
+    const nameOf = new Map(graph.nodes.map((n) => [n.id, n.name]));
+    const drawn = new Set(graph.edges.filter((e) => nameOf.has(e.from) && nameOf.has(e.to)).map((e) => `${nameOf.get(e.from)} -> ${nameOf.get(e.to)}`));
+    expect(drawn).toEqual(definitionEdges());
+    expect(definitionEdges().size).toBe(12); // 5 Next, 5 Catch, the Choice rule and its Default
+  });
+
+  it("prints a Mermaid flowchart with every state, the catch edges to the failure state and the threshold on the choice edges", async () => {
+    const { code, stdout } = await cli(["graph", "--env", "prod"]);
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toBe(toMermaid(prod));
+    expect(stdout.startsWith("flowchart TD\n")).toBe(true);
+    const ids = new Map(workflowGraph(prod).nodes.map((n) => [n.name, n.id]));
+    for (const name of Object.keys(prod.States)) expect(stdout).toMatch(new RegExp(`  ${ids.get(name)}[[{(]+"${name}<br/>`));
+    const failed = ids.get(STATE_NAMES.failed);
+    for (const task of TASK_STATE_NAMES) expect(stdout).toContain(`  ${ids.get(task)} -.->|"catch States.TaskFailed"| ${failed}\n`);
+    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(STATE_NAMES.belowThreshold)}\n`);
+    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(STATE_NAMES.exceedsThreshold)}\n`);
+    expect(stdout).toContain("Task: sagemaker:createTrainingJob.sync");
+    expect(stdout).toContain("Task: lambda:invoke");
+    // `end` would close a Mermaid subgraph: no node may be called that.
+    expect(stdout).not.toMatch(/(^|\s)end(\s|\(|$)/m);
+  });
+
+  it("prints Graphviz dot with --format dot", async () => {
+    const { code, stdout } = await cli(["graph", "--env", "dev", "--format", "dot"]);
+    expect(code).toBe(ExitCode.Succeeded);
+    const dev = renderEnvironmentDefinition(getEnvironment("dev"));
+    expect(stdout).toBe(toDot(dev));
+    expect(stdout).toMatch(/^digraph workflow \{\n[\s\S]*\}\n$/);
+    for (const name of Object.keys(dev.States)) expect(stdout).toContain(`[label="${name}\\n`);
+    expect(stdout.match(/label="catch States.TaskFailed", style=dashed/g)).toHaveLength(TASK_STATE_NAMES.length);
+    expect(stdout).toContain('[label="Analysis.Result < 3"]');
+  });
+
+  it("refuses an unknown format (exit 2)", async () => {
+    const { code, stderr } = await cli(["graph", "--env", "dev", "--format", "svg"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain('--format must be mermaid or dot (got "svg")');
+  });
+});
+
+describe("workflow simulate", () => {
+  const simulate = (...argv: string[]) => cli(["simulate", "--run-id", RUN_ID, ...argv]);
+  const report = async (...argv: string[]) => {
+    const result = await simulate(...argv, "--json");
+    return { ...result, json: JSON.parse(result.stdout) };
+  };
+  const evaluationFile = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), "simulate-")), "evaluation.json");
+    writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+    return path;
+  };
+
+  it("passes a model whose RMSE is below the threshold through 'Model Evaluation Below Threshold' (exit 0)", async () => {
+    const { code, json } = await report("--env", "prod", "--rmse", "2.05");
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(json.path).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck, STATE_NAMES.belowThreshold]);
+    expect(json.outcome).toMatchObject({ status: "SUCCEEDED", rmse: 2.05, threshold: 2.1, decision: "below-threshold" });
+  });
+
+  it("stops a model at the prod threshold in 'Model Evaluation Exceeds Threshold' (exit 1)", async () => {
+    const { code, json, stderr } = await report("--env", "prod", "--rmse", "2.4");
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(json.path[json.path.length - 1]).toBe(STATE_NAMES.exceedsThreshold);
+    expect(json.outcome).toMatchObject({ status: "FAILED", rmse: 2.4, threshold: 2.1, failedState: STATE_NAMES.exceedsThreshold });
+    expect(stderr).toContain("(RMSE 2.4 is not below the threshold 2.1)");
+  });
+
+  it("treats an RMSE equal to the threshold as not below it", async () => {
+    const { json } = await report("--env", "dev", "--rmse", "3");
+    expect(json.outcome.decisionState).toBe(STATE_NAMES.exceedsThreshold);
+  });
+
+  it.each(TASK_STATE_NAMES)("routes a failure of '%s' to 'ML Workflow Failed' and names it as the failing state", async (task) => {
+    const { code, json } = await report("--env", "staging", "--fail", task);
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    const index = TASK_STATE_NAMES.indexOf(task);
+    expect(json.path).toEqual([...TASK_STATE_NAMES.slice(0, index + 1), STATE_NAMES.failed]);
+    expect(json.outcome.failedState).toBe(task);
+    expect(json.outcome.rmse).toBeUndefined();
+  });
+
+  it("runs the real analyze-results handler on --evaluation and gates on the RMSE it computes", async () => {
+    const groundTruth = [10, 9, 7, 12, 8];
+    const predictions = [9.5, 9.2, 8.1, 11, 8.4];
+    const expected = Math.sqrt(groundTruth.reduce((sum, y, i) => sum + (y - predictions[i]) ** 2, 0) / groundTruth.length);
+    const { code, json } = await report("--env", "prod", "--evaluation", evaluationFile({ GroundTruth: groundTruth, Predictions: predictions }));
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(json.outcome.rmse).toBeCloseTo(expected, 12);
+    expect(json.outcome.rmse).toBeCloseTo(0.7293833, 6);
+    // The handler received the run's evaluation key, as the Lambda would.
+    const analyzeCall = json.taskCalls.find((c: { state: string }) => c.state === STATE_NAMES.analyze);
+    expect(analyzeCall.parameters.Payload).toEqual({ Bucket: PLACEHOLDERS.artifactBucket, Key: `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/evaluation.json` });
+  });
+
+  it("fails in 'Analyze Evaluation Results' when the handler rejects the evaluation file (empty arrays)", async () => {
+    const { code, json } = await report("--env", "dev", "--evaluation", evaluationFile({ GroundTruth: [], Predictions: [] }));
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(json.outcome).toMatchObject({ failedState: STATE_NAMES.analyze, error: "EvaluationError" });
+    expect(json.outcome.cause).toContain("GroundTruth is empty");
+  });
+
+  it("prints the same progress view as run --wait", async () => {
+    const { code, stdout } = await simulate("--env", "dev");
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain(`Simulating abalone-dev-ml-workflow locally`);
+    expect(stdout).toMatch(/\[00:00:00\] Pre-process Data \(Task\) entered\n\[00:00:00\] Pre-process Data succeeded after \d+ ms\n/);
+    expect(stdout).toMatch(/Execution SUCCEEDED in \d+ ms\nRMSE 1.5 is below the threshold 3: Model Evaluation Below Threshold\n$/);
+  });
+
+  describe("checks flags before simulating (exit 2)", () => {
+    it.each([
+      [["--env", "qa"], '--env: unknown environment "qa"'],
+      [["--env", "dev", "--rmse", "low"], '--rmse must be a non-negative number (got "low")'],
+      [["--env", "dev", "--rmse=-1"], '--rmse must be a non-negative number (got "-1")'],
+      [["--env", "dev", "--fail", "Model Trainig"], '--fail: unknown task state "Model Trainig" (tasks: "Pre-process Data", "Model Training"'],
+      [["--env", "dev", "--fail", STATE_NAMES.thresholdCheck], `--fail: unknown task state "${STATE_NAMES.thresholdCheck}"`],
+      [["--env", "dev", "--evaluation", "/nonexistent/evaluation.json"], '--evaluation: cannot read "/nonexistent/evaluation.json" (ENOENT)'],
+      [["--env", "dev", "--rmse", "1", "--evaluation", "x.json"], "--rmse and --evaluation exclude each other"],
+      [["--env", "dev", "--run-id", "a".repeat(45)], "SageMaker allows at most 63"],
+    ])("%j", async (argv, message) => {
+      const { code, stdout, stderr } = await cli(["simulate", ...argv]);
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toContain(message);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stdout).toBe("");
+    });
+  });
+});
