@@ -95,7 +95,8 @@ function stateMachineSection(machine: StateMachineReview, options: RenderOptions
   const lines = [`**State machine \`${machine.address}\`** (${machine.kind})`, ""];
   if (machine.problem) return [...lines, `- definition changed; ${machine.problem}`];
   const { diff } = machine;
-  for (const field of diff.fields.filter((f) => f.state === undefined)) {
+  // A new machine's Comment and StartAt say nothing its added states do not.
+  for (const field of diff.fields.filter((f) => f.state === undefined && machine.kind !== "added")) {
     lines.push(`- definition: ${field.field} ${transition(field.kind, field.before, field.after)}`);
   }
   for (const state of diff.statesAdded) lines.push(`- State added: ${name(state.name)} (${state.type})${state.next ? ` → ${name(state.next)}` : ""}`);

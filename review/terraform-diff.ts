@@ -77,7 +77,9 @@ export function diffSettings(base: TerraformJson, head: TerraformJson): Attribut
 const NOT_SETTINGS = new Set(["//", "resource", "data", "module", "variable"]);
 
 function settingsOf(tf: TerraformJson): Record<string, unknown> {
-  const settings = Object.fromEntries(Object.entries(tf).filter(([key]) => !NOT_SETTINGS.has(key)));
+  // Present on both sides, so a first output is reported by name rather than as a whole `output` block.
+  const settings: Record<string, unknown> = { output: {}, provider: {} };
+  for (const [key, value] of Object.entries(tf)) if (!NOT_SETTINGS.has(key)) settings[key] = value;
   const terraform = settings.terraform;
   if (isPlainObject(terraform) && isPlainObject(terraform.backend) && isPlainObject(terraform.backend.local)) {
     const { path: _where, ...local } = terraform.backend.local;

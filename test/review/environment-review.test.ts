@@ -172,3 +172,16 @@ describe("review of settings and unreadable definitions", () => {
     expect(renderReview([review], { baseRef: "main", baseCommit: "abc1234" })).toContain("- definition changed; definition has no States object");
   });
 });
+
+describe("review of outputs", () => {
+  it("reports each added, removed or changed output by name", () => {
+    const base = fixtureStack("dev");
+    delete base.output;
+    const head = fixtureStack("dev");
+    (head.output as Record<string, unknown>).bucket_name = { value: "${aws_s3_bucket.artifacts.bucket}" };
+    expect(reviewEnvironment("dev", base, head).settings.map((s) => [s.path, s.kind])).toEqual([
+      ["output.state_machine_arn", "added"],
+      ["output.bucket_name", "added"],
+    ]);
+  });
+});
