@@ -121,7 +121,7 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
     };
   }
 
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = localStateMachine(definition);
   const startTime = now().toISOString();
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
@@ -165,6 +165,19 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
     calls,
     events,
   };
+}
+
+// Validating a definition takes most of a second (the schema is compiled each time); runs of one
+// definition are independent, so each distinct definition is validated and built once.
+const machines = new Map<string, InstanceType<typeof StateMachine>>();
+function localStateMachine(definition: StateMachineDefinition): InstanceType<typeof StateMachine> {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    machines.set(key, machine);
+  }
+  return machine;
 }
 
 interface StandInContext {

@@ -1,0 +1,163 @@
+import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
+import { getEnvironment } from "../../../environments";
+import { executionInput } from "../../../modules/run-names";
+import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
+import { simulateWorkflow, SimulationResult, TaskCall } from "../../../modules/workflow/local-run";
+import { STATE_NAMES, STATE_ORDER, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
+import { ENVIRONMENT_NAMES } from "../../helpers/synth";
+
+const RUN_ID = "20250102030405";
+const input = executionInput(RUN_ID);
+const bucket = PLACEHOLDERS.artifactBucket;
+const callsOf = (result: SimulationResult, state: TaskStateName): TaskCall[] => result.calls.filter((c) => c.state === state);
+const parametersOf = (result: SimulationResult, state: TaskStateName) => callsOf(result, state)[0].parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
+  const env = getEnvironment(name);
+  const definition = renderEnvironmentDefinition(env);
+
+  it(`ends in 'Model Evaluation Below Threshold' when the RMSE is below ${env.threshold}`, async () => {
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, rmse: env.threshold - 0.01 });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.endState).toBe(STATE_NAMES.belowThreshold);
+    expect(result.path).toEqual(STATE_ORDER.slice(0, 7));
+    expect(result.output).toMatchObject({ ...input, Analysis: { Result: env.threshold - 0.01 } });
+  });
+
+  it.each([0.01, 0])(`ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${env.threshold}`, async (above) => {
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, rmse: env.threshold + above });
+    expect(result.status).toBe("FAILED");
+    expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
+    expect(result.error).toBe("ModelEvaluationExceedsThreshold");
+  });
+
+  it.each(TASK_STATE_NAMES)("ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it", async (failing) => {
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, failState: failing });
+    expect(result.status).toBe("FAILED");
+    expect(result.endState).toBe(STATE_NAMES.failed);
+    expect(result.error).toBe("MLWorkflowFailed");
+    expect(result.cause).toBe("SageMakerProcessingJobFailed");
+    const ran = TASK_STATE_NAMES.slice(0, TASK_STATE_NAMES.indexOf(failing) + 1);
+    expect([...new Set(result.calls.map((c) => c.state))]).toEqual(ran);
+    expect(callsOf(result, failing)).toHaveLength(1);
+    expect(result.events.some((e) => e.type === "StateCaught" && e.state?.name === failing)).toBe(true);
+  });
+
+  it.each(TASK_STATE_NAMES)("still succeeds when '%s' is throttled once: the retry sends the same request", async (throttled) => {
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, throttleState: throttled, rmse: env.threshold / 2 });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.endState).toBe(STATE_NAMES.belowThreshold);
+    const calls = callsOf(result, throttled);
+    expect(calls.map((c) => c.attempt)).toEqual([1, 2]);
+    expect(calls[1].parameters).toEqual(calls[0].parameters);
+    expect(result.events.some((e) => e.type === "StateRetried" && e.state?.name === throttled)).toBe(true);
+  });
+});
+
+describe("what each task receives (prod, run " + RUN_ID + ")", () => {
+  const env = getEnvironment("prod");
+  let result: SimulationResult;
+  beforeAll(async () => {
+    result = await simulateWorkflow(renderEnvironmentDefinition(env), { runId: RUN_ID, rmse: 1.2 });
+  });
+
+  it("'Pre-process Data' runs the preprocessing job named in the input on the raw data and code of the S3 layout", () => {
+    const p = parametersOf(result, STATE_NAMES.preprocess);
+    expect(p.ProcessingJobName).toBe(input.PreprocessingJobName);
+    expect(p.ProcessingInputs.map((i: any) => [i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      [`s3://${bucket}/${S3_LAYOUT.rawData}`, "/opt/ml/processing/input"],
+      [`s3://${bucket}/${S3_LAYOUT.preprocessingScript}`, "/opt/ml/processing/input/code"],
+    ]);
+    expect(p.ProcessingOutputConfig.Outputs.map((o: any) => [o.S3Output.LocalPath, o.S3Output.S3Uri])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      ["/opt/ml/processing/output/training", `s3://${bucket}/${S3_LAYOUT.trainingPrefix}`],
+      ["/opt/ml/processing/output/testing", `s3://${bucket}/${S3_LAYOUT.testingPrefix}`],
+    ]);
+    expect(p.ProcessingResources.ClusterConfig).toEqual({ InstanceCount: 1, InstanceType: env.instanceTypes.processing, VolumeSizeInGB: 30 });
+    expect(p.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1200 });
+  });
+
+  it("'Model Training' trains under the run's prefix with the environment's epochs and batch size as strings", () => {
+    const p = parametersOf(result, STATE_NAMES.training);
+    expect(p.TrainingJobName).toBe(input.TrainingJobName);
+    expect(p.OutputDataConfig.S3OutputPath).toBe(`s3://${bucket}/${runKeys.outputPrefix(RUN_ID)}`);
+    expect(p.HyperParameters).toEqual({
+      epochs: String(env.epochs),
+      "batch-size": String(env.batchSize),
+      sagemaker_program: "train.py",
+      sagemaker_submit_directory: `s3://${bucket}/${S3_LAYOUT.trainingSourceDir}`,
+      sagemaker_region: env.region,
+    });
+    expect(p.InputDataConfig[0]).toMatchObject({ ChannelName: "training", ContentType: "csv" });
+  });
+
+  it("'Register Trained Model' registers the model named in the input from the training job's artifacts", () => {
+    const p = parametersOf(result, STATE_NAMES.registerModel);
+    expect(p.ModelName).toBe(input.ModelName);
+    expect(p.PrimaryContainer.ModelDataUrl).toBe(`s3://${bucket}/${runKeys.modelArtifact(RUN_ID, input.TrainingJobName)}`);
+  });
+
+  it("'Model Evaluation' reads that model and writes the run's evaluation prefix", () => {
+    const p = parametersOf(result, STATE_NAMES.evaluation);
+    expect(p.ProcessingJobName).toBe(input.EvaluationProcessingJobName);
+    const inputs = Object.fromEntries(p.ProcessingInputs.map((i: any) => [i.InputName, [i.S3Input.S3Uri, i.S3Input.LocalPath]])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(inputs).toEqual({
+      testing: [`s3://${bucket}/${S3_LAYOUT.testingPrefix}`, "/opt/ml/processing/testing"],
+      model: [`s3://${bucket}/${runKeys.modelArtifact(RUN_ID, input.TrainingJobName)}`, "/opt/ml/processing/model"],
+      code: [`s3://${bucket}/${S3_LAYOUT.evaluationScript}`, "/opt/ml/processing/input/code"],
+    });
+    expect(p.ProcessingOutputConfig.Outputs[0].S3Output).toMatchObject({
+      S3Uri: `s3://${bucket}/${runKeys.evaluationPrefix(RUN_ID, input.TrainingJobName)}`,
+      LocalPath: "/opt/ml/processing/evaluation",
+    });
+  });
+
+  it("'Analyze Evaluation Results' gets {Bucket, Key} of this run's evaluation.json", () => {
+    const p = parametersOf(result, STATE_NAMES.analyze);
+    expect(p.Payload).toEqual({ Bucket: bucket, Key: runKeys.evaluation(RUN_ID, input.TrainingJobName) });
+  });
+
+  it("another run id gives other names and keys from the same definition", async () => {
+    const other = await simulateWorkflow(renderEnvironmentDefinition(env), { runId: "retry-2" });
+    expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-TrainingJob-retry-2");
+    expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(runKeys.evaluation("retry-2", "abalone-TrainingJob-retry-2"));
+  });
+});
+
+describe("the workflow with the real analyze-results code", () => {
+  const env = getEnvironment("staging");
+  const definition = renderEnvironmentDefinition(env);
+  const evaluationKey = runKeys.evaluation(RUN_ID, input.TrainingJobName);
+  const analyzeObject = (objects: Record<string, string>) => (payload: { Bucket: string; Key: string }) =>
+    analyzeEvaluation(payload, async (b, key) => {
+      if (!(`${b}/${key}` in objects)) throw new Error(`no object ${b}/${key}`);
+      return objects[`${b}/${key}`];
+    });
+
+  it("gates on the RMSE the function computes from the run's evaluation.json", async () => {
+    // Errors 3 and -3: RMSE exactly 3, above staging's 2.5.
+    const evaluation = JSON.stringify({ GroundTruth: [10, 10], Predictions: [13, 7] });
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }) });
+    expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
+    const good = JSON.stringify({ GroundTruth: [10, 10], Predictions: [11, 9] });
+    const passed = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }) });
+    expect(passed.endState).toBe(STATE_NAMES.belowThreshold);
+    expect(passed.output).toMatchObject({ Analysis: { Result: 1 } });
+  });
+
+  it("fails the workflow when the function rejects the evaluation, instead of passing a NaN", async () => {
+    const bad = JSON.stringify({ GroundTruth: [], Predictions: [] });
+    const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: bad }) });
+    expect(result.endState).toBe(STATE_NAMES.failed);
+  });
+
+  it("never passes the gate on a non-numeric or missing Result", async () => {
+    for (const Result of ["1.0", null, true]) {
+      const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: async () => ({ statusCode: 200, Result }) });
+      expect([Result, result.endState]).toEqual([Result, STATE_NAMES.exceedsThreshold]);
+    }
+    // Without Result the ResultSelector cannot select it: the execution fails there (States.Runtime).
+    const missing = await simulateWorkflow(definition, { runId: RUN_ID, analyze: async () => ({ statusCode: 200 }) });
+    expect([missing.status, missing.endState, missing.error]).toEqual(["FAILED", STATE_NAMES.analyze, "States.Runtime"]);
+  });
+});

@@ -1,0 +1,109 @@
+import { getEnvironment } from "../../../environments";
+import { RawNumber, serializeDefinition } from "../../../modules/asl/raw-number";
+import { TaskState } from "../../../modules/asl/types";
+import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
+import {
+  buildMlWorkflow,
+  CATCH_TASK_FAILED,
+  renderMlWorkflow,
+  RESULT_PATHS,
+  STATE_NAMES,
+  STATE_ORDER,
+  TASK_STATE_NAMES,
+} from "../../../modules/workflow/ml-workflow";
+
+const params = environmentWorkflowParams(getEnvironment("prod"));
+const definition = renderMlWorkflow(params);
+const tasks = TASK_STATE_NAMES.map((name) => [name, definition.States[name] as TaskState] as const);
+
+describe("the ML workflow template", () => {
+  it("has the states of the spec, with their exact names, in order, starting at 'Pre-process Data'", () => {
+    expect(Object.keys(definition.States)).toEqual([
+      "Pre-process Data",
+      "Model Training",
+      "Register Trained Model",
+      "Model Evaluation",
+      "Analyze Evaluation Results",
+      "Threshold Evaluation Check",
+      "Model Evaluation Below Threshold",
+      "Model Evaluation Exceeds Threshold",
+      "ML Workflow Failed",
+    ]);
+    expect(STATE_ORDER).toEqual(Object.keys(definition.States));
+    expect(definition.StartAt).toBe("Pre-process Data");
+  });
+
+  it("chains the tasks in order, then the Choice, which ends in a Pass or a Fail", () => {
+    const next = TASK_STATE_NAMES.map((name) => (definition.States[name] as TaskState).Next);
+    expect(next).toEqual([...TASK_STATE_NAMES.slice(1), STATE_NAMES.thresholdCheck]);
+    expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", End: true });
+    expect(definition.States[STATE_NAMES.exceedsThreshold]).toMatchObject({ Type: "Fail" });
+    expect(definition.States[STATE_NAMES.failed]).toEqual({ Type: "Fail", Error: "MLWorkflowFailed", Cause: "SageMakerProcessingJobFailed" });
+  });
+
+  it.each(tasks)("'%s' catches States.TaskFailed into 'ML Workflow Failed', keeping the error", (_name, state) => {
+    expect(state.Catch).toEqual([{ ErrorEquals: ["States.TaskFailed"], Next: "ML Workflow Failed", ResultPath: "$.Failure" }]);
+    expect(CATCH_TASK_FAILED.Next).toBe(STATE_NAMES.failed);
+  });
+
+  it.each(tasks)("'%s' retries only throttling and transient service errors, with backoff, a max delay and jitter", (name, state) => {
+    expect(state.Retry).toHaveLength(1);
+    const [retrier] = state.Retry!;
+    const service = name === STATE_NAMES.analyze ? "Lambda." : "SageMaker.";
+    for (const error of retrier.ErrorEquals) expect(error.startsWith(service)).toBe(true);
+    // A job that ran and failed (States.TaskFailed) or any catch-all is never retried: a job name cannot be reused.
+    expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.TaskFailed"]));
+    expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.ALL"]));
+    expect(retrier.BackoffRate).toBeGreaterThan(1);
+    expect(retrier.MaxDelaySeconds).toBeGreaterThanOrEqual(retrier.IntervalSeconds!);
+    expect(retrier.JitterStrategy).toBe("FULL");
+  });
+
+  it("reads per-run values only from the four input names, earlier results and $$.Execution.Name", () => {
+    const json = JSON.stringify(tasks.map(([, state]) => state.Parameters));
+    const inputFields = new Set([...json.matchAll(/[^$]\$\.(\w+)/g)].map((m) => m[1]));
+    expect([...inputFields].sort()).toEqual(["EvaluationProcessingJobName", "ModelName", "PreprocessingJobName", "Training", "TrainingJobName"]);
+    expect(json.match(/\$\$\.[\w.]+/g)).toEqual(expect.arrayContaining(["$$.Execution.Name"]));
+    expect(new Set(json.match(/\$\$\.[\w.]+/g))).toEqual(new Set(["$$.Execution.Name"]));
+    expect(tasks[0][1].Parameters).toMatchObject({ "ProcessingJobName.$": "$.PreprocessingJobName" });
+    expect(tasks[1][1].Parameters).toMatchObject({ "TrainingJobName.$": "$.TrainingJobName" });
+    expect(tasks[2][1].Parameters).toMatchObject({ "ModelName.$": "$.ModelName", PrimaryContainer: { "ModelDataUrl.$": "$.Training.S3ModelArtifacts" } });
+    expect(tasks[3][1].Parameters).toMatchObject({ "ProcessingJobName.$": "$.EvaluationProcessingJobName" });
+  });
+
+  it("does not depend on the run: the same parameters always render the same definition", () => {
+    expect(renderMlWorkflow(params)).toEqual(definition);
+    expect(JSON.stringify(definition)).not.toMatch(/\d{14}/);
+  });
+
+  it("passes epochs and batch size to training as strings, and the threshold to the Choice as a number", () => {
+    expect(tasks[1][1].Parameters?.HyperParameters).toMatchObject({ epochs: "200", "batch-size": "8", sagemaker_program: "train.py" });
+    const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
+    expect(choice).toContain(`"Variable":"${RESULT_PATHS.rmse}","NumericLessThan":2.1`);
+  });
+
+  it("renders with Terraform references: strings stay interpolations, the threshold stays an unquoted number", () => {
+    const withReferences = renderMlWorkflow({
+      ...params,
+      epochs: "${var.epochs}",
+      batchSize: "${var.batch_size}",
+      threshold: new RawNumber("${var.threshold}"),
+      artifactBucket: "${aws_s3_bucket.artifacts.bucket}",
+    });
+    const json = serializeDefinition(withReferences);
+    expect(json).toContain('"epochs":"${var.epochs}","batch-size":"${var.batch_size}"');
+    expect(json).toContain('"NumericLessThan":${var.threshold}}');
+    expect(json).toContain("States.Format('s3://{}/{}', '${aws_s3_bucket.artifacts.bucket}', $$.Execution.Name)");
+  });
+
+  it("returns the IAM statements of exactly its tasks, in task order", () => {
+    const workflow = buildMlWorkflow(params);
+    expect(workflow.policyStatements).toEqual(TASK_STATE_NAMES.flatMap((name) => workflow.tasks[name].policyStatements));
+  });
+
+  it("rejects parameters that would break the workflow, naming the value and the rule", () => {
+    expect(() => renderMlWorkflow({ ...params, threshold: -1 })).toThrow("renderMlWorkflow: threshold must be a positive number (got -1)");
+    expect(() => renderMlWorkflow({ ...params, epochs: 1.5 })).toThrow("renderMlWorkflow: epochs must be an integer >= 1 (got 1.5)");
+    expect(() => renderMlWorkflow({ ...params, artifactBucket: "Not_A_Bucket" })).toThrow('artifactBucket must be an S3 bucket name (got "Not_A_Bucket")');
+  });
+});
