@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The workflow CLI: `npm run workflow -- <command> [flags]` or the `workflow` bin. */
 import { Command, commandHelp, parseCommandArgs } from "./args";
 import { deployCommand } from "./commands/deploy";
@@ -71,7 +70,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<ExitCode> {
   }
 }
 
-if (require.main === module) {
+/** Runs the process's command line and sets its exit code. */
+export function main(): void {
   runCli(process.argv.slice(2), processDeps()).then(
     (code) => {
       process.exitCode = code;
@@ -83,3 +83,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

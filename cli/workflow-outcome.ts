@@ -1,5 +1,6 @@
 /** What a finished (or still running) execution amounts to: status, RMSE, threshold decision, failing state. */
 import { AslDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
+import { RESULT_PATHS } from "../modules/workflow/ml-workflow";
 import { FinalStatus, WorkflowProgress } from "./workflow-events";
 
 export interface WorkflowOutcome {
@@ -50,8 +51,16 @@ function gateDecision(progress: WorkflowProgress, gate: ThresholdGate): Partial<
   return decided;
 }
 
-/** Without a definition: the numeric `Result` a Choice state received (the spec's Lambda output field). */
+/** Where a Choice state's input may hold the RMSE: the template's path, then the Lambda's bare `Result`. */
+const RMSE_PATHS = [RESULT_PATHS.rmse, "$.Result"];
+
+/** Without a definition: the numeric RMSE a Choice state received. */
 function guessedRmse(progress: WorkflowProgress): Partial<WorkflowOutcome> {
-  const choice = progress.states.find((s) => s.type === "Choice" && typeof valueAtPath(s.input, "$.Result") === "number");
-  return choice ? { rmse: valueAtPath(choice.input, "$.Result") as number } : {};
+  for (const state of progress.states.filter((s) => s.type === "Choice")) {
+    for (const path of RMSE_PATHS) {
+      const value = valueAtPath(state.input, path);
+      if (typeof value === "number") return { rmse: value };
+    }
+  }
+  return {};
 }

@@ -88,7 +88,7 @@ export const outputCommand: Command = {
 Prints the output of a succeeded execution as JSON. ${EXECUTION_DESCRIPTION}
 Exit 1 when the execution has not succeeded (still running, failed, aborted or timed out).
 
-Example:
+Examples:
   workflow output 20240501120000 --env dev`,
   options: executionFlags,
   positionals: ["execution"],
@@ -157,7 +157,7 @@ export const stopCommand: Command = {
   description: `
 Stops a running execution (it ends ABORTED). ${EXECUTION_DESCRIPTION}
 
-Example:
+Examples:
   workflow stop 20240501120000 --env dev --cause "wrong data uploaded"`,
   options: { ...executionFlags, cause: { type: "string", valueName: "<text>", description: "why, recorded on the execution. Default: stopped with the workflow CLI" } },
   positionals: ["execution"],
@@ -181,7 +181,7 @@ Prints every state the execution went through (the same view as run --wait, as p
 then its status, RMSE and threshold decision or its failing state. ${EXECUTION_DESCRIPTION}
 Exit 1 when the execution failed, was aborted or timed out.
 
-Example:
+Examples:
   workflow history 20240501120000 --env staging`,
   options: executionFlags,
   positionals: ["execution"],
