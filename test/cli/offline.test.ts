@@ -48,12 +48,13 @@ describe("workflow graph", () => {
   /** Every transition the definition holds, as "from -> to". */
   const definitionEdges = () => {
     const edges = new Set<string>();
-    for (const [name, state] of Object.entries(prod.States) as [string, Record<string, never>][]) {
+    type Transitions = { Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] };
+    for (const [name, state] of Object.entries(prod.States as Record<string, Transitions>)) {
       const targets: string[] = [
         ...(state.Next ? [state.Next] : []),
         ...(state.Default ? [state.Default] : []),
-        ...((state.Choices ?? []) as { Next: string }[]).map((c) => c.Next),
-        ...((state.Catch ?? []) as { Next: string }[]).map((c) => c.Next),
+        ...(state.Choices ?? []).map((c) => c.Next),
+        ...(state.Catch ?? []).map((c) => c.Next),
       ];
       targets.forEach((to) => edges.add(`${name} -> ${to}`));
     }
