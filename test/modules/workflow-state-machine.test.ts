@@ -1,0 +1,177 @@
+import aslValidator from "asl-validator";
+import { getEnvironment } from "../../environments";
+import { StateMachineDefinition } from "../../modules/asl/types";
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
+import { simulateWorkflow, SimulationResult } from "../../modules/workflow/local-run";
+import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+import { allows } from "./workflow/iam-evaluator";
+import { resolveReferences, TEST_ACCOUNT, TEST_REGION } from "./workflow/terraform-references";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const only = (record: Record<string, any>, what: string): [string, any] => {
+  const entries = Object.entries(record);
+  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
+  return entries[0];
+};
+
+/** What AWS's Step Functions policy templates require for one task call, on the resources of that call. */
+function requiredPermissions(resource: string, parameters: Record<string, any>): Array<[string, string, Record<string, string>?]> {
+  const sagemaker = (type: string, name: string) => `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:${type}/${name.toLowerCase()}`;
+  const rule = (kind: string) => `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`;
+  const passRole = (role: string): [string, string, Record<string, string>] => ["iam:PassRole", role, { "iam:PassedToService": "sagemaker.amazonaws.com" }];
+  const tagging = (arn: string) => (parameters.Tags ? [["sagemaker:AddTags", arn] as [string, string]] : []);
+  const events = (kind: string) => ["events:PutTargets", "events:PutRule", "events:DescribeRule"].map((a) => [a, rule(kind)] as [string, string]);
+  switch (resource) {
+    case "arn:aws:states:::sagemaker:createProcessingJob.sync": {
+      const job = sagemaker("processing-job", parameters.ProcessingJobName);
+      const actions = ["CreateProcessingJob", "DescribeProcessingJob", "StopProcessingJob", "ListTags"].map((a) => [`sagemaker:${a}`, job] as [string, string]);
+      return [...actions, ...tagging(job), ...events("Processing"), passRole(parameters.RoleArn)];
+    }
+    case "arn:aws:states:::sagemaker:createTrainingJob.sync": {
+      const job = sagemaker("training-job", parameters.TrainingJobName);
+      const actions = ["CreateTrainingJob", "DescribeTrainingJob", "StopTrainingJob", "ListTags"].map((a) => [`sagemaker:${a}`, job] as [string, string]);
+      return [...actions, ...tagging(job), ...events("Training"), passRole(parameters.RoleArn)];
+    }
+    case "arn:aws:states:::sagemaker:createModel": {
+      const model = sagemaker("model", parameters.ModelName);
+      return [["sagemaker:CreateModel", model], ...tagging(model), passRole(parameters.ExecutionRoleArn)];
+    }
+    case "arn:aws:states:::lambda:invoke":
+      return [["lambda:InvokeFunction", parameters.FunctionName]];
+    default:
+      throw new Error(`requiredPermissions: no policy template for ${resource}`);
+  }
+}
+
+describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (name) => {
+  const env = getEnvironment(name);
+  const defaults = { threshold: env.threshold, epochs: env.epochs, batch_size: env.batchSize };
+  let synth: SynthesizedStack;
+  let machine: any;
+  let definition: StateMachineDefinition;
+  let policy: any;
+  let run: SimulationResult;
+
+  beforeAll(async () => {
+    synth = synthEnvironment(env);
+    machine = only(resourcesOfType(synth.tf, "aws_sfn_state_machine"), "state machine")[1];
+    definition = JSON.parse(resolveReferences(machine.definition, defaults));
+    const [roleId] = Object.entries(resourcesOfType(synth.tf, "aws_iam_role")).find(([, r]) => r.name === `abalone-${name}-workflow-role`)!;
+    const rolePolicy = Object.values(resourcesOfType(synth.tf, "aws_iam_role_policy")).find((p: any) => p.role === `\${aws_iam_role.${roleId}.name}`);
+    policy = JSON.parse(resolveReferences(rolePolicy.policy, defaults));
+    run = await simulateWorkflow(definition, { runId: "20250101000000", region: TEST_REGION, accountId: TEST_ACCOUNT, rmse: env.threshold / 2 });
+  });
+
+  it("is a STANDARD state machine named after the environment, run by its own role", () => {
+    expect(machine).toMatchObject({ name: `abalone-${name}-ml-workflow`, type: "STANDARD" });
+    expect(machine.role_arn).toMatch(/^\$\{aws_iam_role\.ml-workflow_role_\w+\.arn\}$/);
+  });
+
+  it(`logs every event to its own log group, ${name === "prod" ? "without" : "with"} execution data, and traces with X-Ray`, () => {
+    const [logGroupId, logGroup] = only(
+      Object.fromEntries(Object.entries(resourcesOfType(synth.tf, "aws_cloudwatch_log_group")).filter(([, g]) => g.name.includes("/states/"))),
+      "states log group",
+    );
+    expect(machine.logging_configuration).toEqual({
+      level: "ALL",
+      include_execution_data: name !== "prod",
+      log_destination: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
+    });
+    expect(machine.tracing_configuration).toEqual({ enabled: true });
+    expect(logGroup).toMatchObject({ name: `/aws/vendedlogs/states/abalone-${name}-ml-workflow`, retention_in_days: env.logRetentionDays });
+    expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.\S+\.arn\}$/);
+  });
+
+  it("resolves the three images per region with aws_sagemaker_prebuilt_ecr_image, never a hard-coded registry", () => {
+    const images = Object.values(synth.tf.data.aws_sagemaker_prebuilt_ecr_image).map((d: any) => d.repository_name).sort();
+    expect(images).toEqual(["sagemaker-scikit-learn", "tensorflow-inference", "tensorflow-training"]);
+    expect(machine.definition.match(/registry_path/g)).toHaveLength(4);
+    expect(machine.definition).not.toMatch(/\d{12}\.dkr\.ecr/);
+  });
+
+  it("references var.epochs and var.batch_size as strings and var.threshold as a number", () => {
+    expect(machine.definition).toContain('"epochs":"${var.epochs}","batch-size":"${var.batch_size}"');
+    expect(machine.definition).toContain('"NumericLessThan":${var.threshold}}');
+    const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
+    expect(choice).toContain(`"NumericLessThan":${env.threshold}}`);
+  });
+
+  it("is valid Amazon States Language once Terraform has filled in its references", () => {
+    const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+    expect(errorsText("\n")).toBe("");
+    expect(isValid).toBe(true);
+    expect(run.endState).toBe(STATE_NAMES.belowThreshold);
+  });
+
+  it("takes a plan-time override of threshold in its Choice", async () => {
+    const overridden = JSON.parse(resolveReferences(machine.definition, { ...defaults, threshold: 1 }));
+    expect(JSON.stringify(overridden.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":1}');
+    const rmse = (env.threshold + 1) / 2; // between the override and the default
+    expect((await simulateWorkflow(definition, { rmse })).endState).toBe(STATE_NAMES.belowThreshold);
+    expect((await simulateWorkflow(overridden, { rmse })).endState).toBe(STATE_NAMES.exceedsThreshold);
+  });
+
+  it("trusts only Step Functions acting for this account", () => {
+    const role = Object.values(resourcesOfType(synth.tf, "aws_iam_role")).find((r: any) => r.name === `abalone-${name}-workflow-role`);
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "states.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\S+\.account_id\}$/) } },
+      }),
+    ]);
+    expect(resourcesOfType(synth.tf, "aws_iam_policy_attachment")).toEqual({});
+  });
+
+  it("allows every action each task of a run needs, on that run's resources", () => {
+    const needed = run.calls.flatMap((call) => requiredPermissions(definition.States[call.state].Type === "Task" ? (definition.States[call.state] as any).Resource : "", call.parameters));
+    expect(needed.length).toBeGreaterThan(20);
+    const denied = needed.filter(([action, resource, context]) => !allows(policy, action, resource, context));
+    expect(denied).toEqual([]);
+  });
+
+  it("allows the task actions on nothing beyond this project's names, roles and function", () => {
+    const otherJob = `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:training-job/other-trainingjob-1`;
+    expect(allows(policy, "sagemaker:CreateTrainingJob", otherJob)).toBe(false);
+    expect(allows(policy, "sagemaker:CreateProcessingJob", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:processing-job/abalone-trainingjob-1`)).toBe(false);
+    expect(allows(policy, "sagemaker:CreateModel", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:model/other-model`)).toBe(false);
+    const sageMakerRole = (run.calls[0].parameters as any).RoleArn;
+    expect(allows(policy, "iam:PassRole", sageMakerRole, { "iam:PassedToService": "sagemaker.amazonaws.com" })).toBe(true);
+    expect(allows(policy, "iam:PassRole", sageMakerRole, { "iam:PassedToService": "lambda.amazonaws.com" })).toBe(false);
+    expect(allows(policy, "iam:PassRole", sageMakerRole)).toBe(false);
+    expect(allows(policy, "iam:PassRole", `arn:aws:iam::${TEST_ACCOUNT}:role/admin`, { "iam:PassedToService": "sagemaker.amazonaws.com" })).toBe(false);
+    expect(allows(policy, "lambda:InvokeFunction", `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:other`)).toBe(false);
+    expect(allows(policy, "s3:GetObject", `arn:aws:s3:::abalone-test-artifacts-${TEST_ACCOUNT}/x`)).toBe(false);
+  });
+
+  it("has no '*' action and uses a '*' resource only for actions without resource-level permissions", () => {
+    for (const statement of policy.Statement) {
+      const actions: string[] = [statement.Action].flat();
+      const resources: string[] = [statement.Resource].flat();
+      for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      if (resources.includes("*")) {
+        expect(actions.filter((a) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS))).toEqual([]);
+      }
+    }
+  });
+
+  it("allows log delivery and X-Ray tracing, which Step Functions needs for logging and tracing", () => {
+    for (const action of ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]) {
+      expect([action, allows(policy, action, "*")]).toEqual([action, true]);
+    }
+  });
+
+  it("conditions every PassRole statement on iam:PassedToService", () => {
+    const passRole = policy.Statement.filter((s: any) => [s.Action].flat().includes("iam:PassRole"));
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0].Condition).toEqual({ StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
+    expect([passRole[0].Resource].flat()).toHaveLength(1);
+  });
+
+  it("exposes the state machine, its role and log group as outputs", () => {
+    expect(Object.keys(synth.tf.output)).toEqual(expect.arrayContaining(["state_machine_arn", "state_machine_name", "workflow_role_arn", "workflow_log_group_name"]));
+    expect(synth.tf.output.state_machine_name.value).toBe(`abalone-${name}-ml-workflow`);
+  });
+});
