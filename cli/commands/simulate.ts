@@ -2,11 +2,11 @@
 import { readFile } from "node:fs/promises";
 import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
 import { ResourceNames } from "../../modules/naming";
-import { runIdProblems, timestampRunId } from "../../modules/run-names";
+import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
 import { runKeys } from "../../modules/s3-layout";
 import { AnalyzePayload, simulateWorkflow } from "../../modules/workflow/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";
-import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { statesInOrder } from "../asl";
 import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
 import { ExitCode, UsageError, WorkflowFailedError } from "../errors";
@@ -73,7 +73,8 @@ Examples:
     if (!json) {
       deps.stdout.write(`Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`);
       if (evaluationPath !== undefined) {
-        deps.stdout.write(`  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as .../${runKeys.evaluation(runId, "<TrainingJobName>")}\n`);
+        const key = runKeys.evaluation(runId, executionInput(runId).TrainingJobName);
+        deps.stdout.write(`  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`);
       }
     }
     const view = new ProgressView({ out: json ? SILENT : deps.stdout, live: wantsLiveView(deps, json), clock: deps.clock, title: `${env.name} · ${runId} (simulated)`, plannedStates: statesInOrder(definition) });
