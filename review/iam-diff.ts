@@ -29,7 +29,8 @@ export interface RoleStatementDiff {
 interface RoleStatements {
   roleName?: string;
   statements: ReviewedStatement[];
-  unreadable: string[];
+  /** Policies that are one Terraform expression, by source, with that expression. */
+  unreadable: Map<string, string>;
 }
 
 /** IAM statements added and removed, grouped by role; roles with no difference are left out. */
@@ -39,8 +40,9 @@ export function diffIamStatements(base: TerraformJson, head: TerraformJson): Rol
   const roles = [...new Set([...before.keys(), ...after.keys()])].sort();
   const diffs: RoleStatementDiff[] = [];
   for (const role of roles) {
-    const a = before.get(role) ?? { statements: [], unreadable: [] };
-    const b = after.get(role) ?? { statements: [], unreadable: [] };
+    const none: RoleStatements = { statements: [], unreadable: new Map() };
+    const a = before.get(role) ?? none;
+    const b = after.get(role) ?? none;
     const aKeys = new Set(a.statements.map((s) => s.key));
     const bKeys = new Set(b.statements.map((s) => s.key));
     const diff: RoleStatementDiff = {
@@ -48,7 +50,8 @@ export function diffIamStatements(base: TerraformJson, head: TerraformJson): Rol
       roleName: b.roleName ?? a.roleName,
       added: b.statements.filter((s) => !aKeys.has(s.key)),
       removed: a.statements.filter((s) => !bKeys.has(s.key)),
-      unreadable: b.unreadable.filter((source) => !a.unreadable.includes(source)),
+      // An opaque policy is listed when it is new or its expression changed.
+      unreadable: [...b.unreadable].filter(([source, expression]) => a.unreadable.get(source) !== expression).map(([source]) => source),
     };
     if (diff.added.length || diff.removed.length || diff.unreadable.length) diffs.push(diff);
   }
@@ -60,13 +63,13 @@ export function statementsByRole(tf: TerraformJson): Map<string, RoleStatements>
   const roles = new Map<string, RoleStatements>();
   const roleResources = resourcesOf(tf, "aws_iam_role");
   const entry = (role: string): RoleStatements => {
-    if (!roles.has(role)) roles.set(role, { statements: [], unreadable: [] });
+    if (!roles.has(role)) roles.set(role, { statements: [], unreadable: new Map() });
     return roles.get(role)!;
   };
   const add = (role: string, kind: ReviewedStatement["kind"], source: string, document: unknown) => {
     const target = entry(role);
     const statements = readStatements(document);
-    if (statements === undefined) target.unreadable.push(source);
+    if (statements === undefined) target.unreadable.set(source, String(document));
     else target.statements.push(...statements.map((statement) => describe(kind, source, statement)));
   };
 
