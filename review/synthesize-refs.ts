@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -47,6 +47,13 @@ export async function synthesizeBaseAndHead(options: SynthesizeOptions): Promise
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "abalone-review-"));
   const worktree = path.join(scratch, "base");
   const baseProject = path.join(worktree, prefix);
+  // Ctrl-C mid-synth must not leave a registered worktree behind.
+  const onInterrupt = () => {
+    spawnSync("git", ["worktree", "remove", "--force", worktree], { cwd: projectDir, stdio: "ignore" });
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
   try {
     await git(projectDir, ["worktree", "add", "--detach", "--quiet", worktree, baseCommit]).catch((error: Error) => {
       throw new ReviewError(`could not check out base ref "${options.baseRef}" in a temporary worktree: ${error.message.trim()}`);
@@ -65,6 +72,7 @@ export async function synthesizeBaseAndHead(options: SynthesizeOptions): Promise
     if (failures.length === 2) throw new ReviewError(failures.map((error: Error) => error.message).join("\n\n"));
     return { baseCommit, base: (base as PromiseFulfilledResult<SynthesizedStacks>).value, head: (head as PromiseFulfilledResult<SynthesizedStacks>).value };
   } finally {
+    process.removeListener("SIGINT", onInterrupt);
     await git(projectDir, ["worktree", "remove", "--force", worktree]).catch(() => undefined);
     fs.rmSync(scratch, { recursive: true, force: true });
     await git(projectDir, ["worktree", "prune"]).catch(() => undefined);
