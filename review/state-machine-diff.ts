@@ -153,11 +153,18 @@ function withoutTransitions(state: State): State {
 // A retrier's or catcher's setting means little without the errors it handles: `Retry[States.ALL].MaxAttempts`.
 const FULL_PATH_FIELDS = new Set(["Retry", "Catch"]);
 
+// A catcher added or removed with nothing but its errors is already told by its transition.
+function isBareCatcher(change: ValueChange): boolean {
+  if (change.path.length !== 2 || change.path[0] !== "Catch" || change.kind === "changed") return false;
+  const catcher = change.kind === "added" ? change.after : change.before;
+  return isPlainObject(catcher) && Object.keys(catcher).every((key) => key === "ErrorEquals" || catcher[key] === undefined);
+}
+
 function fieldChanges(state: string | undefined, before: State, after: State): FieldChange[] {
   const all = diffValues(before, after, { includeUnchanged: true });
   const paths = all.map((change) => change.path);
   return all
-    .filter((change): change is ValueChange & { kind: FieldChange["kind"] } => change.kind !== "unchanged")
+    .filter((change): change is ValueChange & { kind: FieldChange["kind"] } => change.kind !== "unchanged" && !isBareCatcher(change))
     .map((change) => ({
       state,
       field: state === undefined || FULL_PATH_FIELDS.has(change.path[0] as string) ? formatPath(change.path) : shortestUnambiguousPath(change.path, paths),
