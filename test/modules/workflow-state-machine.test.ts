@@ -1,5 +1,8 @@
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { getEnvironment } from "../../environments";
 import { StateMachineDefinition } from "../../modules/asl/types";
+import { ResourceNames } from "../../modules/naming";
+import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../modules/workflow/local-run";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
@@ -173,5 +176,34 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   it("exposes the state machine, its role and log group as outputs", () => {
     expect(Object.keys(synth.tf.output)).toEqual(expect.arrayContaining(["state_machine_arn", "state_machine_name", "workflow_role_arn", "workflow_log_group_name"]));
     expect(synth.tf.output.state_machine_name.value).toBe(`abalone-${name}-ml-workflow`);
+  });
+});
+
+describe("the WorkflowStateMachine construct on its own", () => {
+  let tf: any;
+  beforeAll(() => {
+    const stack = new TerraformStack(Testing.app(), "standalone");
+    const env = getEnvironment("prod");
+    const variable = (id: string, value: number) => new TerraformVariable(stack, id, { type: "number", default: value });
+    new WorkflowStateMachine(stack, "workflow", {
+      env,
+      names: new ResourceNames("prod"),
+      variables: { epochs: variable("epochs", 3), batchSize: variable("batch_size", 4), threshold: variable("threshold", 2) },
+      artifactBucketName: "stand-in-bucket",
+      sageMakerRoleArn: "arn:aws:iam::111122223333:role/stand-in-sagemaker",
+      analyzeFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:stand-in",
+      kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/stand-in",
+      includeExecutionData: true,
+    });
+    tf = JSON.parse(Testing.synth(stack));
+  });
+
+  it("reads the account from the caller when no target is given, and honours includeExecutionData", () => {
+    expect(Object.keys(tf.data.aws_caller_identity)).toHaveLength(1);
+    const machine = only(tf.resource.aws_sfn_state_machine, "state machine")[1];
+    expect(machine.logging_configuration.include_execution_data).toBe(true);
+    const definition = JSON.parse(resolveReferences(machine.definition, { threshold: 2, epochs: 3, batch_size: 4 }));
+    expect(JSON.stringify(definition)).toContain("'stand-in-bucket'");
+    expect(validateAsl(definition).errors).toBe("");
   });
 });
