@@ -66,4 +66,24 @@ export class ResourceNames {
   endpointConfig(runId: string): string {
     return this.resource(`config-${runId}`);
   }
+
+  /** CodeBuild project of one release step (`build-model`, `deploy-endpoint`). */
+  buildProject(step: string): string {
+    return this.resource(step);
+  }
+
+  /** The release pipeline (CodePipeline V2). */
+  get pipeline(): string {
+    return this.resource("pipeline");
+  }
+
+  /** SNS topic the alarms and pipeline failures notify. */
+  get alarmTopic(): string {
+    return this.resource("alarms");
+  }
+
+  /** CloudWatch alarm or EventBridge rule of one condition, e.g. `workflow-executions-failed`. */
+  alarm(condition: string): string {
+    return this.resource(condition);
+  }
 }

@@ -3,6 +3,8 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { ResourceNames } from "../modules/naming";
+import { ReleaseAlarms } from "../modules/pipeline/alarms";
+import { ReleasePipeline } from "../modules/pipeline/release-pipeline";
 import { Platform } from "../modules/platform";
 import { WorkflowStateMachine } from "../modules/workflow-state-machine";
 
@@ -29,6 +31,10 @@ export class MlPipelineStack extends TerraformStack {
   readonly platform: Platform;
   /** The ML workflow state machine, its role and log group (modules/workflow-state-machine.ts). */
   readonly workflow: WorkflowStateMachine;
+  /** CodeBuild projects and the CodePipeline that release a model (modules/pipeline/release-pipeline.ts). */
+  readonly release: ReleasePipeline;
+  /** Workflow and pipeline alarms to an encrypted SNS topic (modules/pipeline/alarms.ts). */
+  readonly alarms: ReleaseAlarms;
 
   constructor(scope: Construct, props: MlPipelineStackProps) {
     const names = new ResourceNames(props.env.name);
@@ -62,6 +68,24 @@ export class MlPipelineStack extends TerraformStack {
     });
 
     // Release pipeline: CodeBuild projects, CodePipeline, alarms.
+    this.release = new ReleasePipeline(this, "release", {
+      env,
+      names,
+      target: this.platform.target,
+      variables: this.variables,
+      artifactBucketName: this.platform.bucket.name,
+      artifactBucketArn: this.platform.bucket.arn,
+      kmsKeyArn: this.platform.key.arn,
+      stateMachineArn: this.workflow.arn,
+    });
+    this.alarms = new ReleaseAlarms(this, "alarms", {
+      names,
+      target: this.platform.target,
+      key: this.platform.key,
+      stateMachineArn: this.workflow.arn,
+      pipelineName: this.release.name,
+      email: env.alarmEmail,
+    });
 
     // Outputs.
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
@@ -74,6 +98,11 @@ export class MlPipelineStack extends TerraformStack {
     output("state_machine_name", this.workflow.name, "Name of the ML workflow state machine");
     output("workflow_role_arn", this.workflow.role.arn, "Role the ML workflow state machine runs as");
     output("workflow_log_group_name", this.workflow.logGroup.name, "Log group of the ML workflow's executions");
+    output("pipeline_name", this.release.pipeline.name, "Release pipeline: source, BuildModel, approval where required, DeployEndpoint");
+    output("build_model_project_name", this.release.buildModel.project.name, "CodeBuild project that runs the workflow and waits for it");
+    output("deploy_endpoint_project_name", this.release.deployEndpoint.project.name, "CodeBuild project that deploys the approved model");
+    output("endpoint_name", names.endpoint, "SageMaker endpoint serving the approved model (created by the first deployment)");
+    output("alarm_topic_arn", this.alarms.topicArn, "SNS topic of the workflow and pipeline alarms (subscribe to be told)");
   }
 
   private configureBackend(localStateDir: string): void {

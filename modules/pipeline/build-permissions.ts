@@ -1,0 +1,65 @@
+import { sageMakerNamePrefixArns, scopedArn } from "../asl/arn";
+import { AwsTarget } from "../iam/aws-target";
+import { PolicyStatement } from "../iam/policy";
+import { ResourceNames } from "../naming";
+import { MODEL_PREFIX } from "../run-names";
+
+export interface BuildModelPermissionsProps {
+  names: ResourceNames;
+  target: AwsTarget;
+  /** The workflow's state machine ARN. */
+  stateMachineArn: string;
+}
+
+/** What `workflow run --wait` calls: start this environment's workflow and follow its executions. */
+export function buildModelStatements({ names, target, stateMachineArn }: BuildModelPermissionsProps): PolicyStatement[] {
+  return [
+    { sid: "StartTheWorkflow", actions: ["states:StartExecution"], resources: [stateMachineArn] },
+    {
+      sid: "FollowTheWorkflowsExecutions",
+      // DescribeExecution attaches a retried run; the history is the progress; the definition gives the threshold.
+      actions: ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"],
+      resources: [scopedArn(target, "states", `execution:${names.stateMachine}:*`)],
+    },
+  ];
+}
+
+export interface DeployEndpointPermissionsProps {
+  names: ResourceNames;
+  target: AwsTarget;
+  /** Key that encrypts the endpoint's captured data. */
+  kmsKeyArn: string;
+}
+
+/**
+ * What `workflow deploy` calls: read this project's models; create (and tag) this environment's
+ * endpoint configs; create, update and describe only this environment's endpoint.
+ */
+export function deployEndpointStatements({ names, target, kmsKeyArn }: DeployEndpointPermissionsProps): PolicyStatement[] {
+  const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
+  const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
+  return [
+    { sid: "ReadThisProjectsModels", actions: ["sagemaker:DescribeModel"], resources: sageMakerNamePrefixArns(target, "model", MODEL_PREFIX) },
+    {
+      sid: "CreateThisEnvironmentsEndpointConfigs",
+      // AddTags: the configs are created with their tags.
+      actions: ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:AddTags"],
+      resources: endpointConfigs,
+    },
+    {
+      sid: "CreateOrUpdateThisEnvironmentsEndpoint",
+      // SageMaker authorizes both on the endpoint and on the config it is given.
+      actions: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+      resources: [endpoint, ...endpointConfigs],
+    },
+    { sid: "FollowAndTagThisEnvironmentsEndpoint", actions: ["sagemaker:DescribeEndpoint", "sagemaker:AddTags"], resources: [endpoint] },
+    // The endpoint config names the key for data capture: SageMaker checks it and takes a grant on it.
+    { sid: "CheckTheCaptureKey", actions: ["kms:DescribeKey"], resources: [kmsKeyArn] },
+    {
+      sid: "LetSageMakerUseTheCaptureKey",
+      actions: ["kms:CreateGrant"],
+      resources: [kmsKeyArn],
+      conditions: { Bool: { "kms:GrantIsForAWSResource": true } },
+    },
+  ];
+}

@@ -1,0 +1,191 @@
+import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
+import { Construct } from "constructs";
+import { EnvironmentConfig } from "../../environments/schema";
+import type { WorkflowVariables } from "../../stacks/ml-pipeline-stack";
+import { AwsTarget } from "../iam/aws-target";
+import { PolicyStatement } from "../iam/policy";
+import { ServiceRole } from "../iam/service-role";
+import { ResourceNames } from "../naming";
+import { MODEL_PREFIX } from "../run-names";
+import { DATA_PREFIX } from "../s3-layout";
+import { buildModelStatements, deployEndpointStatements } from "./build-permissions";
+import { ReleaseBuildProject } from "./build-project";
+import { BUILDSPECS } from "./buildspec";
+import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
+import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
+
+/** The manual approval's question (ml-workflow-spec.md, "Release pipeline"). */
+export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
+
+/** Stage and action names, in pipeline order. */
+export const RELEASE_STAGES = {
+  source: { stage: "Source", action: "Source" },
+  build: { stage: "Build", action: "BuildModel" },
+  approval: { stage: "Approval", action: "EvaluationApproval" },
+  deploy: { stage: "Deploy", action: "DeployEndpoint" },
+} as const;
+
+/** CodePipeline keeps a pipeline's artifacts under the first 20 characters of its name. */
+export function pipelineArtifactPrefix(pipelineName: string): string {
+  return pipelineName.slice(0, 20);
+}
+
+/** `[{name, value, type}]` as a CodeBuild action's `EnvironmentVariables` configuration. */
+const actionVariables = (variables: Record<string, string>) =>
+  JSON.stringify(Object.entries(variables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })));
+
+export interface ReleasePipelineProps {
+  env: EnvironmentConfig;
+  names: ResourceNames;
+  target: AwsTarget;
+  /** The stack's `epochs`, `batch_size` and `threshold` variables (shown in the build log). */
+  variables: WorkflowVariables;
+  /** Artifact bucket: the pipeline's artifact store and the endpoint's data capture. */
+  artifactBucketName: string;
+  artifactBucketArn: string;
+  /** The environment's key: artifacts, builds, logs, captured data. */
+  kmsKeyArn: string;
+  /** The ML workflow state machine BuildModel runs. */
+  stateMachineArn: string;
+  /** Minutes BuildModel may wait for the workflow. Default: 240. */
+  buildModelTimeoutMinutes?: number;
+  /** Minutes DeployEndpoint may wait for InService (the CLI gives up after 60). Default: 90. */
+  deployEndpointTimeoutMinutes?: number;
+}
+
+/**
+ * The release pipeline of one environment (CodePipeline V2): Source → Build (BuildModel runs the
+ * workflow and waits; fails when it fails) → Approval (only where the environment requires it) →
+ * Deploy (DeployEndpoint deploys the exact model BuildModel exported).
+ */
+export class ReleasePipeline extends Construct {
+  readonly buildModel: ReleaseBuildProject;
+  readonly deployEndpoint: ReleaseBuildProject;
+  readonly pipeline: Codepipeline;
+  readonly role: ServiceRole;
+  /** Starts the pipeline on pushes, for a CodeCommit source (GitHub connections start it themselves). */
+  readonly trigger?: CodeCommitTrigger;
+  /** Pipeline name (known at synth) and ARN (a Terraform reference). */
+  readonly name: string;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
+    super(scope, id);
+    const { env, names, target } = props;
+    this.name = names.pipeline;
+    const artifactPrefix = pipelineArtifactPrefix(this.name);
+    const shared = {
+      names,
+      target,
+      kmsKeyArn: props.kmsKeyArn,
+      artifactBucketArn: props.artifactBucketArn,
+      pipelineArtifactPrefix: artifactPrefix,
+      logRetentionDays: env.logRetentionDays,
+    };
+
+    this.buildModel = new ReleaseBuildProject(this, "build-model", {
+      ...shared,
+      step: "build-model",
+      description: `Runs the ${env.name} ML workflow for one commit and waits for it; fails when the workflow fails`,
+      buildspecFile: BUILDSPECS.buildModel,
+      timeoutMinutes: props.buildModelTimeoutMinutes ?? 240,
+      environmentVariables: {
+        ENVIRONMENT: env.name,
+        STATE_MACHINE_ARN: props.stateMachineArn,
+        ARTIFACT_BUCKET: props.artifactBucketName,
+        DATA_PREFIX,
+        EPOCHS: props.variables.epochs.stringValue,
+        BATCH_SIZE: props.variables.batchSize.stringValue,
+        THRESHOLD: props.variables.threshold.stringValue,
+        MODEL_PREFIX,
+        RUN_ID_MAX_LENGTH: String(maxRunIdLength(names)),
+      },
+      statements: buildModelStatements({ names, target, stateMachineArn: props.stateMachineArn }),
+    });
+
+    this.deployEndpoint = new ReleaseBuildProject(this, "deploy-endpoint", {
+      ...shared,
+      step: "deploy-endpoint",
+      description: `Deploys the approved model to ${names.endpoint} and waits until it is InService`,
+      buildspecFile: BUILDSPECS.deployEndpoint,
+      timeoutMinutes: props.deployEndpointTimeoutMinutes ?? 90,
+      environmentVariables: { ENVIRONMENT: env.name, ARTIFACT_BUCKET: props.artifactBucketName, KMS_KEY_ARN: props.kmsKeyArn },
+      statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn }),
+    });
+
+    const statements: PolicyStatement[] = [
+      {
+        sid: "ReadAndWritePipelineArtifacts",
+        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+        resources: [`${props.artifactBucketArn}/${artifactPrefix}/*`],
+      },
+      { sid: "ReadTheArtifactBucketSettings", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [props.artifactBucketArn] },
+      { sid: "EncryptPipelineArtifacts", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
+      // No iam:PassRole: StartBuild runs a project as the role it was created with (the deployer passed it).
+      { sid: "RunTheReleaseBuilds", actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resources: [this.buildModel.arn, this.deployEndpoint.arn] },
+      ...sourceStatements(env.source, target),
+    ];
+    this.role = new ServiceRole(this, "role", {
+      name: names.role("codepipeline"),
+      description: `Runs the ${this.name} release pipeline: source, its two builds, artifacts`,
+      servicePrincipal: "codepipeline.amazonaws.com",
+      sourceAccount: target.accountId,
+      statements,
+    });
+
+    this.pipeline = new Codepipeline(this, "pipeline", {
+      name: this.name,
+      pipelineType: "V2",
+      // A newer commit replaces one still waiting to enter a stage; a stage runs one execution at a time.
+      executionMode: "SUPERSEDED",
+      roleArn: this.role.arn,
+      artifactStore: [{ type: "S3", location: props.artifactBucketName, encryptionKey: { type: "KMS", id: props.kmsKeyArn } }],
+      stage: this.stages(env),
+    });
+    this.arn = this.pipeline.arn;
+
+    if (env.source.kind === "codecommit") {
+      this.trigger = new CodeCommitTrigger(this, "source-trigger", { names, target, source: env.source, pipelineArn: this.arn });
+    }
+  }
+
+  private stages(env: EnvironmentConfig): CodepipelineStage[] {
+    const build = (name: string, project: ReleaseBuildProject, variables: Record<string, string>, namespace?: string) => ({
+      name,
+      category: "Build",
+      owner: "AWS",
+      provider: "CodeBuild",
+      version: "1",
+      inputArtifacts: [SOURCE_ARTIFACT],
+      namespace,
+      // The project's name as a reference, so Terraform creates the project first.
+      configuration: { ProjectName: project.project.name, EnvironmentVariables: actionVariables(variables) },
+    });
+    const { source, build: buildStage, approval, deploy } = RELEASE_STAGES;
+    return [
+      { name: source.stage, action: [sourceAction(env.source)] },
+      {
+        name: buildStage.stage,
+        action: [build(buildStage.action, this.buildModel, { [PIPELINE_EXECUTION_ID_VARIABLE]: "#{codepipeline.PipelineExecutionId}" }, BUILD_VARIABLES_NAMESPACE)],
+      },
+      ...(env.requireApproval
+        ? [
+            {
+              name: approval.stage,
+              action: [{ name: approval.action, category: "Approval", owner: "AWS", provider: "Manual", version: "1", configuration: { CustomData: APPROVAL_MESSAGE } }],
+            },
+          ]
+        : []),
+      {
+        name: deploy.stage,
+        action: [
+          build(
+            deploy.action,
+            this.deployEndpoint,
+            Object.fromEntries(EXPORTED_BUILD_VARIABLES.map((variable) => [variable, `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`])),
+          ),
+        ],
+      },
+    ];
+  }
+}
