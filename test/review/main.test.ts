@@ -8,6 +8,9 @@ import { fixtureStack } from "./fixtures/stacks";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
+// Each review runs two real synths in child processes; a busy 2-core CI machine needs headroom.
+jest.setTimeout(60_000);
+
 /** A stand-in for this project's main.ts: writes the stacks in stacks.json where CDKTF_OUTDIR says. */
 const FAKE_MAIN = `
 const fs = require("fs");
