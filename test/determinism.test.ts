@@ -6,12 +6,12 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "..");
 const SKIP = new Set(["node_modules", "cdktf.out", ".git", "coverage"]);
 
-/** A copy of the project in a new directory (sharing node_modules): a second checkout of the same commit. */
-function checkout(): string {
+/** A copy of a project tree in a new directory (sharing node_modules): another checkout of the same commit. */
+function checkout(from: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "determinism-"));
-  for (const entry of fs.readdirSync(ROOT)) {
+  for (const entry of fs.readdirSync(from)) {
     if (SKIP.has(entry) || entry.startsWith("terraform.")) continue;
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    fs.cpSync(path.join(from, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   return dir;
@@ -35,7 +35,9 @@ describe("two synths of the same commit in different directories", () => {
   let first: Record<string, string>;
   let second: Record<string, string>;
   beforeAll(() => {
-    dirs = [checkout(), checkout()];
+    const original = checkout(ROOT);
+    // The second copies the first, so both hold exactly the same sources.
+    dirs = [original, checkout(original)];
     [first, second] = dirs.map(synthesizedFiles);
   }, 60_000);
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
