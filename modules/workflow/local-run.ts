@@ -149,8 +149,8 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
   let failure: { error?: string; cause?: string } | undefined;
   try {
     output = await execution.result;
-  } catch (error) {
-    failure = {};
+  } catch {
+    failure = {}; // the error name and cause are in the ExecutionFailed event
   }
   await collecting;
   if (failure) {

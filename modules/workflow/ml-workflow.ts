@@ -16,7 +16,8 @@ import { SageMakerCreateProcessingJob } from "../asl/sagemaker-create-processing
 import { SageMakerCreateTrainingJob } from "../asl/sagemaker-create-training-job";
 import { choiceState, defineStateMachine, failState, passState } from "../asl/states";
 import { TaskBuilder } from "../asl/task";
-import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
+import { Catcher, Retrier, State, StateMachineDefinition } from "../asl/types";
+import { isDeferred } from "../asl/validation";
 import { EVALUATION_JOB_PREFIX, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
 import { runKeys, S3_LAYOUT } from "../s3-layout";
 import { TRAINING_PROGRAM } from "../sagemaker-code";
@@ -299,7 +300,7 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   const definition = defineStateMachine({
     comment: "abalone ML workflow: pre-process, train, register, evaluate, then pass only a model whose RMSE is below the threshold",
     states: [
-      ...TASK_STATE_NAMES.map((name) => [name, tasks[name].state] as [string, (typeof tasks)[TaskStateName]["state"]]),
+      ...TASK_STATE_NAMES.map((name): [string, State] => [name, tasks[name].state]),
       [
         STATE_NAMES.thresholdCheck,
         choiceState({
@@ -334,7 +335,7 @@ function validateParams(params: MlWorkflowParams): void {
   if (typeof params.threshold === "number" && !(Number.isFinite(params.threshold) && params.threshold > 0)) {
     throw new Error(`renderMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
   }
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(params.artifactBucket) && !/\$\{|<[\w-]+>/.test(params.artifactBucket)) {
+  if (!isDeferred(params.artifactBucket) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(params.artifactBucket)) {
     throw new Error(`renderMlWorkflow: artifactBucket must be an S3 bucket name (got ${JSON.stringify(params.artifactBucket)})`);
   }
 }
