@@ -5,6 +5,7 @@ import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
 import { awsCall, CliError } from "./errors";
 import { formatRmse, ProgressView } from "./progress-view";
 import { followHistory, readHistory, SfnHistoryTranslator } from "./sfn-history";
+import { regionOfArn } from "./state-machine";
 import { parseJsonText, StateProgress, WorkflowEvent } from "./workflow-events";
 import { summarizeOutcome, WorkflowOutcome } from "./workflow-outcome";
 
@@ -58,7 +59,7 @@ export async function showExecution(
   deps: CliDeps,
   options: { json: boolean; follow: boolean; title: string },
 ): Promise<FollowResult> {
-  const sfn = deps.aws.sfn(executionArn.split(":")[3]);
+  const sfn = deps.aws.sfn(regionOfArn(executionArn));
   const definition = await definitionOf(sfn, executionArn, deps);
   const view = new ProgressView({
     out: options.json ? SILENT : deps.stdout,

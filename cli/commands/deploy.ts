@@ -16,7 +16,7 @@ import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, timest
 import { S3_LAYOUT } from "../../modules/s3-layout";
 import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
 import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
-import { AwsError, awsCall, ExitCode, isSageMakerNotFound, UsageError, WorkflowFailedError } from "../errors";
+import { AwsError, awsCall, ExitCode, fromAwsError, isSageMakerNotFound, UsageError, WorkflowFailedError } from "../errors";
 import { formatDuration } from "../progress-view";
 
 /** Environment variables the release pipeline's deploy project sets. */
@@ -83,7 +83,7 @@ async function ensureEndpointConfig(sagemaker: SageMakerClient, plan: DeployPlan
     await sagemaker.send(new CreateEndpointConfigCommand(endpointConfigRequest(plan)));
     return "created";
   } catch (err) {
-    if (!/already existing/i.test((err as Error)?.message ?? "")) return awsCall("CreateEndpointConfig", () => Promise.reject(err));
+    if (!/already existing/i.test((err as Error)?.message ?? "")) throw fromAwsError(err, "CreateEndpointConfig");
   }
   const existing = await awsCall("DescribeEndpointConfig", () => sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: plan.endpointConfigName })));
   const models = (existing.ProductionVariants ?? []).map((v) => v.ModelName);
@@ -102,7 +102,7 @@ async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string
     return await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
   } catch (err) {
     if (isSageMakerNotFound(err)) return undefined;
-    return awsCall("DescribeEndpoint", () => Promise.reject(err));
+    throw fromAwsError(err, "DescribeEndpoint");
   }
 }
 
@@ -178,7 +178,7 @@ Examples:
       if (isSageMakerNotFound(err)) {
         throw new AwsError(`model ${modelName} not found in ${env.region}`, "pass the ModelName of a run that succeeded ('workflow output <run id> --env <env>')");
       }
-      await awsCall("DescribeModel", () => Promise.reject(err));
+      throw fromAwsError(err, "DescribeModel");
     }
     const config = await ensureEndpointConfig(sagemaker, plan);
     say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${VARIANT_NAME}: ${modelName} on ${env.endpointInstanceCount} × ${env.instanceTypes.endpoint}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);

@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
-import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
+import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, showExecution } from "../execution-follow";
 import { consoleUrl, executionArnFor, regionOfArn, resolveStateMachineArn } from "../state-machine";
 
@@ -24,7 +24,7 @@ async function startOrAttach(stateMachineArn: string, runId: string, input: stri
     return { executionArn: started.executionArn ?? executionArnFor(stateMachineArn, runId), startDate: started.startDate, attached: false };
   } catch (err) {
     if ((err as Error)?.name !== "ExecutionAlreadyExists") {
-      return awsCall("StartExecution", () => Promise.reject(err));
+      throw fromAwsError(err, "StartExecution");
     }
   }
   // Same name: a retried build of the same run. Attach if it is the same run, refuse if not.
@@ -75,10 +75,11 @@ Examples:
 
     const started = await startOrAttach(stateMachineArn, runId, input, deps);
     if (!json) {
-      deps.stdout.write(`${started.attached ? "Attached to existing" : "Started"} execution ${runId} of ${stateMachineArn}\n`);
+      const attached = started.attached ? ` (already ${started.status ?? "started"})` : "";
+      deps.stdout.write(`${started.attached ? "Attached to existing" : "Started"} execution ${runId}${attached} of ${stateMachineArn}\n`);
       deps.stdout.write(`  ${consoleUrl(started.executionArn)}\n`);
     }
-    const base = { runId, executionArn: started.executionArn, stateMachineArn, attached: started.attached, input: JSON.parse(input) };
+    const base = { runId, executionArn: started.executionArn, stateMachineArn, attached: started.attached, ...(started.attached ? { status: started.status } : {}), input: JSON.parse(input) };
     if (!args.values.wait) {
       if (json) writeJson(deps, { ...base, startDate: started.startDate });
       return ExitCode.Succeeded;

@@ -106,7 +106,18 @@ describe("workflow run", () => {
     });
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--json"]);
     expect(code).toBe(ExitCode.Succeeded);
-    expect(JSON.parse(stdout)).toMatchObject({ runId: RUN_ID, executionArn: EXECUTION_ARN, attached: true });
+    expect(JSON.parse(stdout)).toMatchObject({ runId: RUN_ID, executionArn: EXECUTION_ARN, attached: true, status: "RUNNING" });
+  });
+
+  it("follows the attached execution with --wait, so a retried build reports the run it started", async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "SUCCEEDED", startDate: new Date(T0), input: JSON.stringify(executionInput(RUN_ID)), stateMachineArn: DEV_ARN });
+    const deps = fakeDeps({ now: T0 + 3600_000 });
+    serveHistory(sfn, succeededHistory(RUN_ID, 2.05), deps.clock);
+    const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait"], deps);
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain(`Attached to existing execution ${RUN_ID} (already SUCCEEDED)`);
+    expect(stdout).toContain("RMSE 2.05 is below the threshold 3");
   });
 
   it("refuses a run id whose existing execution had a different input, and says what to do (exit 2)", async () => {
