@@ -43,7 +43,7 @@ export class ArtifactBucket extends Construct {
     this.arn = this.bucket.arn;
     const bucket = this.bucket.id;
 
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -92,7 +92,7 @@ export class ArtifactBucket extends Construct {
           actions: ["s3:*"],
           resources: [this.arn, `${this.arn}/*`],
           principals: { AWS: "*" },
-          conditions: { Bool: { "aws:SecureTransport": false } },
+          conditions: { Bool: { "aws:SecureTransport": "false" } },
         },
         {
           sid: "DenyTlsOlderThan12",
@@ -103,6 +103,8 @@ export class ArtifactBucket extends Construct {
           conditions: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
         },
       ]),
+      // S3 rejects concurrent changes to one bucket's access settings ("conflicting conditional operation").
+      dependsOn: [publicAccessBlock],
     });
   }
 

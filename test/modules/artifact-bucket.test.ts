@@ -63,7 +63,7 @@ describe("the artifact bucket", () => {
     const statements = JSON.parse(only(dev.tf, "aws_s3_bucket_policy").policy).Statement;
     const arn = "${" + Object.keys(resourcesOfType(dev.tf, "aws_s3_bucket")).map((id) => `aws_s3_bucket.${id}.arn`)[0] + "}";
     expect(statements).toEqual([
-      { Sid: "DenyRequestsWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": false } } },
+      { Sid: "DenyRequestsWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
       { Sid: "DenyTlsOlderThan12", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
     ]);
   });
