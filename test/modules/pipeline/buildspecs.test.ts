@@ -1,0 +1,192 @@
+import { parse } from "yaml";
+import { parseCommandArgs } from "../../../cli/args";
+import { COMMANDS } from "../../../cli/main";
+import { getEnvironment } from "../../../environments";
+import { ResourceNames } from "../../../modules/naming";
+import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";
+import { EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
+import { executionInput, MODEL_PREFIX, runIdProblems, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
+import { ENVIRONMENT_NAMES } from "../../helpers/synth";
+import { Buildspec, PHASES, runBuildspec } from "./buildspec-runner";
+
+const buildModel = parse(readBuildspec(BUILDSPECS.buildModel)) as Buildspec;
+const deployEndpoint = parse(readBuildspec(BUILDSPECS.deployEndpoint)) as Buildspec;
+const specs = [
+  ["build-model.yml", buildModel],
+  ["deploy-endpoint.yml", deployEndpoint],
+] as const;
+
+const EXECUTION_ID = "3f2c9e1a-7b4d-4c2e-9a8f-0123456789ab";
+const LONGEST_BUILD_NUMBER = "9999999";
+
+/** The variables CodeBuild, the project and the pipeline action give a BuildModel build of one environment. */
+const buildModelEnv = (environment: string, overrides: Record<string, string> = {}) => ({
+  ENVIRONMENT: environment,
+  STATE_MACHINE_ARN: `arn:aws:states:us-east-1:123456789012:stateMachine:abalone-${environment}-ml-workflow`,
+  ARTIFACT_BUCKET: `abalone-${environment}-artifacts-123456789012`,
+  DATA_PREFIX: "abalone_data",
+  EPOCHS: "20",
+  BATCH_SIZE: "16",
+  THRESHOLD: "3",
+  MODEL_PREFIX,
+  RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment))),
+  PIPELINE_EXECUTION_ID: EXECUTION_ID,
+  CODEBUILD_BUILD_NUMBER: "7",
+  ...overrides,
+});
+
+/** Every `npm run --silent workflow -- <command> ...` line of a buildspec, as argv after `--`. */
+function workflowInvocations(spec: Buildspec): string[][] {
+  const text = PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).join("\n");
+  return [...text.matchAll(/npm run --silent workflow -- ([^|&;\n]+)/g)].map((match) =>
+    [...match[1].trim().matchAll(/"([^"]*)"|(\S+)/g)].map((arg) => arg[1] ?? arg[2]),
+  );
+}
+
+/** Every command line of a buildspec (block commands split into lines). */
+const commandLines = (spec: Buildspec) => PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).flatMap((command) => command.split("\n"));
+
+describe.each(specs)("the %s buildspec", (_file, spec) => {
+  it("is buildspec 0.2 for bash that installs Node.js 22 and the project with npm ci", () => {
+    expect(spec.version).toBe(0.2);
+    expect(spec.env?.shell).toBe("bash");
+    expect(spec.phases.install["runtime-versions"]).toEqual({ nodejs: 22 });
+    expect(spec.phases.install.commands).toEqual(["npm ci --no-audit --no-fund"]);
+  });
+
+  it("aborts the build when any phase fails", () => {
+    for (const phase of Object.values(spec.phases)) expect(phase["on-failure"]).toBe("ABORT");
+  });
+
+  it("calls only commands and flags the workflow CLI defines (checked by the CLI's own parser)", () => {
+    const invocations = workflowInvocations(spec);
+    expect(invocations.length).toBeGreaterThan(0);
+    for (const [name, ...args] of invocations) {
+      const command = COMMANDS.find((c) => c.name === name);
+      expect(command).toBeDefined();
+      // Shell variables stand in for their values: any non-empty word parses the same.
+      expect(() => parseCommandArgs(command!, args.map((arg) => (arg.startsWith("$") ? "value" : arg)))).not.toThrow();
+    }
+  });
+
+  it("never masks a failing command's exit code (no '|| true', no pipes, no 'set +e')", () => {
+    for (const line of commandLines(spec)) {
+      expect(line).not.toMatch(/\|\|\s*(true|:)\s*$|;\s*true\s*$|set \+e/);
+      expect(line.replace(/\|\|/g, "")).not.toMatch(/\|/);
+    }
+  });
+});
+
+describe("the BuildModel buildspec", () => {
+  it("runs one workflow execution and waits for it: 'workflow run --env <env> --run-id <run id> --wait'", () => {
+    expect(workflowInvocations(buildModel)).toEqual([["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait"]]);
+    const build = runBuildspec(buildModel, buildModelEnv("staging"));
+    expect(build.status).toBe(0);
+    expect(build.npmCalls).toEqual([
+      ["ci", "--no-audit", "--no-fund"],
+      ["run", "--silent", "workflow", "--", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait"],
+    ]);
+  });
+
+  it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
+    expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES]);
+    const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
+    expect(exported.MODEL_NAME).toBe(executionInput(exported.RUN_ID).ModelName);
+  });
+
+  it.each([1, 2, 3])("fails the build with the CLI's exit code %i when the workflow run does not succeed, and says so", (code) => {
+    const build = runBuildspec(buildModel, buildModelEnv("dev"), { workflowExitCode: code });
+    expect(build.status).toBe(code);
+    expect(build.stderr).toContain(`BuildModel: workflow run ${"3f2c9e1a7b4d4c2e9a8f0123456789ab-7"} did not succeed (exit ${code}`);
+    expect(build.stdout).not.toContain("passed the evaluation gate");
+  });
+
+  it("prints the run, the model and the workflow settings in the build log", () => {
+    const build = runBuildspec(buildModel, buildModelEnv("dev"));
+    expect(build.stdout).toContain(
+      "Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (epochs 20, batch size 16, RMSE threshold 3",
+    );
+  });
+
+  it.each(ENVIRONMENT_NAMES)("keeps the whole execution id without dashes, then the build number, in %s", (environment) => {
+    const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
+    expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "")}-${LONGEST_BUILD_NUMBER}`);
+  });
+
+  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s", (environment) => {
+    const names = new ResourceNames(environment);
+    const { status, exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
+    expect(status).toBe(0);
+    expect(runIdProblems(exported.RUN_ID)).toEqual([]);
+    expect(names.endpointConfig(exported.RUN_ID).length).toBeLessThanOrEqual(SAGEMAKER_NAME_MAX_LENGTH);
+    expect(exported.RUN_ID).toMatch(new RegExp(`^${EXECUTION_ID.replace(/-/g, "").slice(0, 16)}[0-9a-f]*-${LONGEST_BUILD_NUMBER}$`));
+  });
+
+  it("gives a retried build of the same pipeline execution another run id, so no SageMaker name is reused", () => {
+    const first = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
+    const retry = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
+    expect(retry).not.toBe(first);
+    expect(Object.values(executionInput(retry))).not.toEqual(expect.arrayContaining(Object.values(executionInput(first))));
+  });
+
+  it("falls back to the UTC time as the run id when started by hand, outside the pipeline", () => {
+    const env: Record<string, string> = buildModelEnv("dev");
+    delete env.PIPELINE_EXECUTION_ID;
+    const { exported } = runBuildspec(buildModel, env);
+    expect(exported.RUN_ID).toMatch(/^20\d{12}-7$/);
+  });
+
+  it("refuses a build number so long that too little of the execution id would be left", () => {
+    const build = runBuildspec(buildModel, buildModelEnv("a-sixteen-chars1", { CODEBUILD_BUILD_NUMBER: "1".repeat(30) }));
+    expect(build.status).toBe(2);
+    expect(build.stderr).toContain("need 8");
+    expect(build.npmCalls.some((call) => call.includes("workflow"))).toBe(false);
+  });
+});
+
+describe("the DeployEndpoint buildspec", () => {
+  const deployEnv = { ENVIRONMENT: "prod", ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012", KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k", RUN_ID: "abc-7", MODEL_NAME: "abalone-abc-7" };
+
+  it("deploys exactly the model BuildModel exported: 'workflow deploy --env <env> --model-name <model> --run-id <run id>'", () => {
+    expect(workflowInvocations(deployEndpoint)).toEqual([["deploy", "--env", "$ENVIRONMENT", "--model-name", "$MODEL_NAME", "--run-id", "$RUN_ID"]]);
+    const build = runBuildspec(deployEndpoint, deployEnv);
+    expect(build.status).toBe(0);
+    expect(build.npmCalls[1]).toEqual(["run", "--silent", "workflow", "--", "deploy", "--env", "prod", "--model-name", "abalone-abc-7", "--run-id", "abc-7"]);
+  });
+
+  it.each([1, 3])("fails the build with the CLI's exit code %i when the endpoint does not reach InService", (code) => {
+    const build = runBuildspec(deployEndpoint, deployEnv, { workflowExitCode: code });
+    expect(build.status).toBe(code);
+    expect(build.stderr).toContain(`DeployEndpoint: deploying abalone-abc-7 failed (exit ${code}`);
+  });
+
+  it.each(EXPORTED_BUILD_VARIABLES.map((name) => [name]))("refuses to deploy without %s from BuildModel", (name) => {
+    const build = runBuildspec(deployEndpoint, { ...deployEnv, [name]: "" });
+    expect(build.status).toBe(2);
+    expect(build.stderr).toContain("must be set by the pipeline from the BuildModel action's exported variables");
+    expect(build.npmCalls.some((call) => call.includes("deploy"))).toBe(false);
+  });
+});
+
+describe("run id length", () => {
+  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("allows in %s exactly the longest run id whose every SageMaker name fits", (environment) => {
+    const names = new ResourceNames(environment);
+    const longest = maxRunIdLength(names);
+    const fits = (runId: string) => runIdProblems(runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
+    expect(fits("a".repeat(longest))).toBe(true);
+    expect(fits("a".repeat(longest + 1))).toBe(false);
+  });
+
+  it("leaves room in every shipped environment for a 32-character execution id and a 7-digit build number", () => {
+    for (const environment of ENVIRONMENT_NAMES) expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(32 + 1 + 7);
+  });
+});
+
+describe("buildspecs inlined into Terraform", () => {
+  it.each(specs)("survive Terraform's template syntax unchanged (%s)", (file) => {
+    const text = readBuildspec(file);
+    const literal = terraformLiteral(text);
+    expect(literal).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
+    expect(fromTerraformLiteral(literal)).toBe(text);
+  });
+});
