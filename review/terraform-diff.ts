@@ -71,7 +71,14 @@ export function diffVariables(base: TerraformJson, head: TerraformJson): Variabl
  * synth ran from.
  */
 export function diffSettings(base: TerraformJson, head: TerraformJson): AttributeChange[] {
-  return diffValues(settingsOf(base), settingsOf(head)).map((change) => toAttribute(change.path, change));
+  return diffValues(settingsOf(base), settingsOf(head)).map((change) => toAttribute(change.path, outputValueOnly(change)));
+}
+
+// A new or removed output reads best as what it exposes, not as its whole block.
+function outputValueOnly(change: ValueChange): ValueChange {
+  if (change.path.length !== 2 || change.path[0] !== "output" || change.kind === "changed") return change;
+  const valueOf = (block: unknown) => (isPlainObject(block) && "value" in block ? block.value : block);
+  return { ...change, before: valueOf(change.before), after: valueOf(change.after) };
 }
 
 const NOT_SETTINGS = new Set(["//", "resource", "data", "module", "variable"]);

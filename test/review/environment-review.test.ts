@@ -179,9 +179,9 @@ describe("review of outputs", () => {
     delete base.output;
     const head = fixtureStack("dev");
     (head.output as Record<string, unknown>).bucket_name = { value: "${aws_s3_bucket.artifacts.bucket}" };
-    expect(reviewEnvironment("dev", base, head).settings.map((s) => [s.path, s.kind])).toEqual([
-      ["output.state_machine_arn", "added"],
-      ["output.bucket_name", "added"],
+    expect(reviewEnvironment("dev", base, head).settings.map((s) => [s.path, s.kind, s.after])).toEqual([
+      ["output.state_machine_arn", "added", "${aws_sfn_state_machine.workflow.arn}"],
+      ["output.bucket_name", "added", "${aws_s3_bucket.artifacts.bucket}"],
     ]);
   });
 });
