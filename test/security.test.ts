@@ -101,7 +101,7 @@ const DEPRECATED_LAMBDA_RUNTIMES = new Set([
 ]);
 
 /** Services that send aws:SourceAccount when they assume a role: their trust must pin the account. */
-const SOURCE_ACCOUNT_SERVICES = ["states.amazonaws.com", "sagemaker.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com"];
+const SOURCE_ACCOUNT_SERVICES = ["states.amazonaws.com", "sagemaker.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com"];
 
 interface Rule {
   /** Test name: the scanner rule it mirrors and what it demands. */
@@ -246,7 +246,7 @@ const RULES: Rule[] = [
     counterexample: { tf: role({ Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.r.arn}" }] }), reports: "without a StringEquals iam:PassedToService condition" },
   },
   {
-    name: "least-privilege trust (confused deputy): every role is assumable by exactly one AWS service; Step Functions, SageMaker, CodeBuild and CodePipeline only for this account (aws:SourceAccount)",
+    name: "least-privilege trust (confused deputy): every role is assumable by exactly one AWS service; Step Functions, SageMaker, CodeBuild, CodePipeline and EventBridge only for this account (aws:SourceAccount)",
     check: (tf) =>
       resources(tf, "aws_iam_role").flatMap(([id, r]) => {
         const trust = statementsOf(JSON.parse(r.assume_role_policy), id, "trust").filter((s) => s.effect === "Allow");
@@ -325,6 +325,46 @@ const RULES: Rule[] = [
       ]),
     counterexample: { tf: { resource: { aws_cloudwatch_log_group: { g: { name: "x", retention_in_days: 30 } } } }, env: { name: "prod", logRetentionDays: 30 }, reports: "prod retention 30 < 365 days" },
   },
+  {
+    name: "CKV_AWS_147: every CodeBuild project encrypts its artifacts with a customer-managed KMS key",
+    check: (tf) =>
+      resources(tf, "aws_codebuild_project").filter(([, r]) => !isCustomerKey(r.encryption_key)).map(([id]) => `aws_codebuild_project.${id}: no customer-managed encryption_key`),
+    counterexample: { tf: { resource: { aws_codebuild_project: { p: { encryption_key: "alias/aws/s3" } } } }, reports: "no customer-managed encryption_key" },
+  },
+  {
+    name: "CKV_AWS_316: no CodeBuild project runs privileged (Docker-in-Docker is root on the build host)",
+    check: (tf) =>
+      resources(tf, "aws_codebuild_project")
+        .filter(([, r]) => list(r.environment).some((e: Block) => e.privileged_mode !== false))
+        .map(([id]) => `aws_codebuild_project.${id}: privileged_mode is not false`),
+    counterexample: { tf: { resource: { aws_codebuild_project: { p: { environment: { privileged_mode: true } } } } }, reports: "privileged_mode is not false" },
+  },
+  {
+    name: "CKV_AWS_314: every CodeBuild project logs to a log group of this stack (so the log-group rules cover its logs)",
+    check: (tf) =>
+      resources(tf, "aws_codebuild_project")
+        .filter(([, r]) => {
+          const logs = list(list(r.logs_config)[0]?.cloudwatch_logs)[0] as Block | undefined;
+          return !(logs?.status === "ENABLED" && /^\$\{aws_cloudwatch_log_group\.[\w-]+\.name\}$/.test(logs.group_name ?? ""));
+        })
+        .map(([id]) => `aws_codebuild_project.${id}: does not log to a log group of this stack`),
+    counterexample: { tf: { resource: { aws_codebuild_project: { p: { logs_config: { cloudwatch_logs: { status: "ENABLED" } } } } } }, reports: "does not log to a log group of this stack" },
+  },
+  {
+    name: "CKV_AWS_219: every CodePipeline artifact store is encrypted with a customer-managed KMS key",
+    check: (tf) =>
+      resources(tf, "aws_codepipeline").flatMap(([id, r]) =>
+        list(r.artifact_store)
+          .filter((store: Block) => !(store.encryption_key?.type === "KMS" && isCustomerKey(store.encryption_key?.id)))
+          .map((store: Block) => `aws_codepipeline.${id}: artifact store ${store.location} is not encrypted with a customer-managed key`),
+      ),
+    counterexample: { tf: { resource: { aws_codepipeline: { p: { artifact_store: [{ location: "b", type: "S3" }] } } } }, reports: "artifact store b is not encrypted" },
+  },
+  {
+    name: "CKV_AWS_26: every SNS topic is encrypted with a customer-managed KMS key",
+    check: (tf) => resources(tf, "aws_sns_topic").filter(([, r]) => !isCustomerKey(r.kms_master_key_id)).map(([id]) => `aws_sns_topic.${id}: not encrypted with a customer-managed key`),
+    counterexample: { tf: { resource: { aws_sns_topic: { t: { kms_master_key_id: "alias/aws/sns" } } } }, reports: "not encrypted with a customer-managed key" },
+  },
 ];
 
 describe.each(ENVIRONMENT_SOURCES.map((s) => [s.config.name, s.config] as const))("security rules over the %s stack", (_name, env) => {
@@ -334,7 +374,7 @@ describe.each(ENVIRONMENT_SOURCES.map((s) => [s.config.name, s.config] as const)
   });
 
   it("has the resources the rules look at", () => {
-    for (const type of ["aws_s3_bucket", "aws_iam_role", "aws_iam_role_policy", "aws_kms_key", "aws_lambda_function", "aws_cloudwatch_log_group", "aws_s3_object"]) {
+    for (const type of ["aws_s3_bucket", "aws_iam_role", "aws_iam_role_policy", "aws_kms_key", "aws_lambda_function", "aws_cloudwatch_log_group", "aws_s3_object", "aws_codebuild_project", "aws_codepipeline", "aws_sns_topic"]) {
       expect(resources(tf, type).length).toBeGreaterThan(0);
     }
   });
