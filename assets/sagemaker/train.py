@@ -68,7 +68,11 @@ def main(argv=None):
     )
     os.makedirs(args.model_dir, exist_ok=True)
     model.save(os.path.join(args.model_dir, "model.h5"))
-    tf.saved_model.save(model, os.path.join(args.model_dir, "1"))
+    export_dir = os.path.join(args.model_dir, "1")
+    if hasattr(model, "export"):  # Keras >= 2.13: a SavedModel with the serving signature TF Serving calls
+        model.export(export_dir)
+    else:
+        tf.saved_model.save(model, export_dir)
     return 0
 
 
