@@ -33,8 +33,11 @@ export interface SynthesizedSides {
   head: SynthesizedStacks;
 }
 
-/** The project's synth command, as `npm run synth` runs it (no CDKTF CLI, no type-check). */
-export const SYNTH_COMMAND = ["--require", "ts-node/register/transpile-only", "main.ts"];
+/**
+ * The project's synth command, as `npm run synth` runs it (no CDKTF CLI, no type-check). The hook is
+ * this checkout's, so a base ref older than it synthesizes the same way.
+ */
+export const SYNTH_COMMAND = ["--require", path.resolve(__dirname, "..", "tools", "register-ts.js"), "main.ts"];
 
 /**
  * Synthesizes `baseRef` in a temporary git worktree and the working tree as it is, both into

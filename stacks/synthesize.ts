@@ -24,15 +24,20 @@ export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir
   }
 }
 
+/** Moves each staged stack directory into place (renames: cheap, same file system). */
 function publish(staging: string, outdir: string): void {
   const stacksDir = path.join(staging, "stacks");
+  fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
   for (const stack of fs.readdirSync(stacksDir)) {
+    const staged = path.join(stacksDir, stack);
     const target = path.join(outdir, "stacks", stack);
-    fs.mkdirSync(target, { recursive: true });
-    for (const entry of fs.readdirSync(target)) {
-      if (!entry.startsWith(".terraform")) fs.rmSync(path.join(target, entry), { recursive: true, force: true });
+    if (fs.existsSync(target)) {
+      for (const entry of fs.readdirSync(target).filter((e) => e.startsWith(".terraform"))) {
+        fs.renameSync(path.join(target, entry), path.join(staged, entry));
+      }
+      fs.rmSync(target, { recursive: true, force: true });
     }
-    fs.cpSync(path.join(stacksDir, stack), target, { recursive: true });
+    fs.renameSync(staged, target);
   }
   // The manifest goes last: it is what `cdktf deploy` reads to find the stacks.
   for (const entry of fs.readdirSync(staging)) {

@@ -20,7 +20,7 @@ function checkout(from: string): string {
 /** Every file under cdktf.out, as base64, keyed by relative path. */
 function synthesizedFiles(dir: string): Record<string, string> {
   const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-  const result = spawnSync("node", ["--require", "ts-node/register/transpile-only", "main.ts"], { cwd: dir, env, encoding: "utf8" });
+  const result = spawnSync("node", ["--require", require.resolve("../tools/register-ts.js"), "main.ts"], { cwd: dir, env, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`synth failed in ${dir}: ${result.stderr}`);
   const out = path.join(dir, "cdktf.out");
   const files: Record<string, string> = {};

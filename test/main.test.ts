@@ -20,7 +20,7 @@ function copyProject(): string {
 /** Runs the app exactly as `npm run synth` does. */
 function synth(dir: string, env: NodeJS.ProcessEnv = {}) {
   const { CDKTF_OUTDIR: _ignored, ...inherited } = process.env;
-  return spawnSync("node", ["--require", "ts-node/register/transpile-only", "main.ts"], {
+  return spawnSync("node", ["--require", require.resolve("../tools/register-ts.js"), "main.ts"], {
     cwd: dir,
     env: { ...inherited, ...env },
     encoding: "utf8",

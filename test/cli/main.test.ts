@@ -14,7 +14,7 @@ describe("workflow entry point", () => {
 
   it("runs as `npm run workflow` does: --help lists every command (exit 0); a bad environment is one line (exit 2)", () => {
     // The script's command line, without npm's start-up cost.
-    const node = (...args: string[]) => spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "cli/main.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    const node = (...args: string[]) => spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     const help = node("--help");
     expect(help.status).toBe(0);
     for (const command of COMMANDS) expect(help.stdout).toContain(`  ${command.name} `);
@@ -35,7 +35,7 @@ describe("workflow entry point", () => {
   it("is declared as the script `workflow` and the bin `workflow`", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require("../../package.json");
-    expect(pkg.scripts.workflow).toBe("node --require ts-node/register/transpile-only cli/main.ts");
+    expect(pkg.scripts.workflow).toBe("node --require ./tools/register-ts.js cli/main.ts");
     expect(pkg.bin).toEqual({ workflow: "cli/bin.js" });
   });
 

@@ -84,7 +84,7 @@ describe("npm run review on two refs of a small git repository", () => {
 
   it("as a command: --env limits the report and --output writes it to a file; a bad ref exits 2", () => {
     const command = (...args: string[]) =>
-      spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "review/main.ts"), ...args], {
+      spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), path.join(PROJECT_ROOT, "review/main.ts"), ...args], {
         cwd: repo,
         encoding: "utf8",
         env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, "tsconfig.json") },
