@@ -1,7 +1,7 @@
 import { PolicyStatement } from "../iam/policy";
-import { AwsScope, IntegrationPattern, integrationArn, sageMakerNamePrefixArns, scopedArn } from "./arn";
+import { AwsScope, IntegrationPattern, integrationArn } from "./arn";
 import { JsonPath, Payload } from "./json-path";
-import { passRoleToSageMaker, sageMakerTags, TaskBuilder, taskState, TaskStateProps } from "./task";
+import { sageMakerJobStatements, sageMakerTags, TaskBuilder, taskState, TaskStateProps } from "./task";
 import { TaskState } from "./types";
 import {
   requireInstanceType,
@@ -117,22 +117,13 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
     };
     this.state = taskState(integrationArn(props.scope, "sagemaker", "createTrainingJob", pattern), parameters, props, where);
 
-    const jobActions = ["sagemaker:CreateTrainingJob"];
-    if (pattern === "RUN_JOB") jobActions.push("sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob");
-    jobActions.push("sagemaker:ListTags");
-    if (props.tags && Object.keys(props.tags).length) jobActions.push("sagemaker:AddTags");
-    this.policyStatements = [
-      { actions: jobActions, resources: sageMakerNamePrefixArns(props.scope, "training-job", props.jobNamePrefix) },
-      ...(pattern === "RUN_JOB"
-        ? [
-            {
-              // `.sync` follows the job through a managed EventBridge rule.
-              actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-              resources: [scopedArn(props.scope, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule")],
-            },
-          ]
-        : []),
-      passRoleToSageMaker(props.roleArn),
-    ];
+    this.policyStatements = sageMakerJobStatements({
+      scope: props.scope,
+      job: "TrainingJob",
+      jobNamePrefix: props.jobNamePrefix,
+      pattern,
+      tags: props.tags,
+      roleArn: props.roleArn,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { PolicyStatement } from "../iam/policy";
+import { AwsScope, IntegrationPattern, sageMakerNamePrefixArns, scopedArn } from "./arn";
 import { Payload, renderPayload } from "./json-path";
 import { Catcher, Retrier, TaskState } from "./types";
 
@@ -75,4 +76,38 @@ export function passRoleToSageMaker(roleArn: string): PolicyStatement {
     resources: [roleArn],
     conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
   };
+}
+
+/**
+ * What a SageMaker job task needs (AWS's policy templates): create the job (and, for `.sync`,
+ * describe and stop it and manage the EventBridge rule Step Functions follows it with) on job names
+ * with the prefix only, list (and add) its tags, pass the execution role to SageMaker.
+ */
+export function sageMakerJobStatements(props: {
+  scope: AwsScope;
+  job: "ProcessingJob" | "TrainingJob";
+  jobNamePrefix: string;
+  pattern: IntegrationPattern;
+  tags: Record<string, string> | undefined;
+  roleArn: string;
+}): PolicyStatement[] {
+  const { job, pattern } = props;
+  const jobActions = [`sagemaker:Create${job}`];
+  if (pattern === "RUN_JOB") jobActions.push(`sagemaker:Describe${job}`, `sagemaker:Stop${job}`);
+  jobActions.push("sagemaker:ListTags");
+  if (props.tags && Object.keys(props.tags).length) jobActions.push("sagemaker:AddTags");
+  const resourceType = job === "ProcessingJob" ? "processing-job" : "training-job";
+  return [
+    { actions: jobActions, resources: sageMakerNamePrefixArns(props.scope, resourceType, props.jobNamePrefix) },
+    ...(pattern === "RUN_JOB"
+      ? [
+          {
+            // `.sync` follows the job through a managed EventBridge rule.
+            actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+            resources: [scopedArn(props.scope, "events", `rule/StepFunctionsGetEventsForSageMaker${job}sRule`)],
+          },
+        ]
+      : []),
+    passRoleToSageMaker(props.roleArn),
+  ];
 }
