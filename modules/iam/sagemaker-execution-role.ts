@@ -46,7 +46,8 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn }: O
     },
     {
       sid: "UseTheBucketKey",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      // Encrypt: SageMaker requires it of the execution role when a job's output names a KMS key.
+      actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       resources: [kmsKeyArn],
     },
     {

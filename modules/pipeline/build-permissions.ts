@@ -39,7 +39,14 @@ export function deployEndpointStatements({ names, target, kmsKeyArn }: DeployEnd
   const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   return [
-    { sid: "ReadThisProjectsModels", actions: ["sagemaker:DescribeModel"], resources: sageMakerNamePrefixArns(target, "model", MODEL_PREFIX) },
+    {
+      sid: "ReadThisEnvironmentsModels",
+      actions: ["sagemaker:DescribeModel"],
+      resources: sageMakerNamePrefixArns(target, "model", MODEL_PREFIX),
+      // Model names carry no environment (the spec's `abalone-<id>`); the workflow tags each model with
+      // its environment, so prod's deploy cannot pick up a model that passed only dev's gate.
+      conditions: { StringEquals: { "aws:ResourceTag/Environment": names.environment } },
+    },
     {
       sid: "CreateThisEnvironmentsEndpointConfigs",
       // AddTags: the configs are created with their tags.

@@ -139,6 +139,8 @@ export class ReleasePipeline extends Construct {
       // A newer commit replaces one still waiting to enter a stage; a stage runs one execution at a time.
       executionMode: "SUPERSEDED",
       roleArn: this.role.arn,
+      // CodePipeline starts a first execution on creation: its permissions must exist by then.
+      dependsOn: [this.role.policy],
       artifactStore: [{ type: "S3", location: props.artifactBucketName, encryptionKey: { type: "KMS", id: props.kmsKeyArn } }],
       stage: this.stages(env),
     });

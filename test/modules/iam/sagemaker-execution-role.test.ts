@@ -49,7 +49,7 @@ describe("the SageMaker execution role", () => {
   });
 
   it("uses the project key and pulls the AWS framework images of its region", () => {
-    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: keyArn });
+    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: keyArn });
     expect(statements.LogInToEcr).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
     expect(statements.PullFrameworkImages.Resource).toEqual([
       "arn:aws:ecr:eu-central-1:*:repository/sagemaker-scikit-learn",

@@ -195,7 +195,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     expect(keyStatement).toMatchObject({ Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
     expect(keyStatement.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).toMatch(new RegExp(`:sns:${env.region}:.+:abalone-${name}-alarms$`));
     expect(resourcesOfType(tf, "aws_sns_topic_subscription")).toEqual({});
-    expect(topicId).toBeDefined();
+    expect(only(tf, "aws_sns_topic_policy")[1].arn).toBe(ref("aws_sns_topic", topicId, "arn"));
   });
 
   it("outputs the pipeline name, the build project names, the endpoint name and the topic ARN", () => {
@@ -275,10 +275,15 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     const config = arn("sagemaker", "endpoint-config/abalone-prod-config-3f2c9e1a-7");
     for (const action of ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"]) expect(allows(policy, action, endpoint)).toBe(true);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config)).toBe(true);
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-3f2c9e1a-7"))).toBe(true);
+    const prodModel = { "aws:ResourceTag/Environment": "prod" };
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-3f2c9e1a-7"), prodModel)).toBe(true);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-3f2c9e1a-7"), { "aws:ResourceTag/Environment": "dev" })).toBe(false);
     expect(allows(policy, "sagemaker:UpdateEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7"))).toBe(false);
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"))).toBe(false);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"), prodModel)).toBe(false);
+    // ...which works because the workflow tags the model it registers with its environment.
+    const registerModel = only(tf, "aws_sfn_state_machine")[1].definition.match(/"Register Trained Model":\{.*?"Next"/)[0];
+    expect(registerModel).toContain('{"Key":"Environment","Value":"prod"}');
     expect(allows(policy, "sagemaker:DeleteEndpoint", endpoint)).toBe(false);
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(false);
     expect(actionsOf(policy)).not.toContain("iam:PassRole");
