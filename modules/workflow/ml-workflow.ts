@@ -82,9 +82,10 @@ export const THRESHOLD_EXCEEDED = {
 } as const;
 
 /**
- * Throttling and transient SageMaker API errors. They happen when a Create call is refused, before a
- * job exists, so a retry never re-runs a job; a job that ran and failed is `States.TaskFailed`, never retried
- * (SageMaker would refuse its name anyway).
+ * Errors of the SageMaker API call (throttling, transient faults; Step Functions also reports
+ * validation errors under this name, which costs a few retries). They happen when a Create call is
+ * refused, before a job exists; a job that ran and failed is never run twice, since SageMaker
+ * refuses a second job under the same name.
  */
 export const SAGEMAKER_API_RETRY: Retrier = {
   ErrorEquals: ["SageMaker.AmazonSageMakerException"],
