@@ -1,3 +1,10 @@
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { getEnvironment } from "../../environments";
 import { ENVIRONMENT_NAMES, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 
@@ -23,6 +30,17 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     const [provider] = synth.tf.provider.aws;
     expect(provider.region).toBe(env.region);
     expect(provider.default_tags[0].tags).toMatchObject({ Project: "abalone", Environment: name });
+  });
+
+  it("holds the whole platform: key, bucket, Lambda, state machine, builds, pipeline, alarm topic", () => {
+    expect(synth.json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(synth.json).toHaveResourceWithProperties(S3Bucket, { force_destroy: env.allowDestroy });
+    expect(synth.json).toHaveResourceWithProperties(LambdaFunction, { function_name: `abalone-${name}-analyze-results`, tracing_config: { mode: "Active" } });
+    expect(synth.json).toHaveResourceWithProperties(SfnStateMachine, { name: `abalone-${name}-ml-workflow`, type: "STANDARD" });
+    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-build-model` });
+    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-deploy-endpoint` });
+    expect(synth.json).toHaveResourceWithProperties(Codepipeline, { name: `abalone-${name}-pipeline`, pipeline_type: "V2" });
+    expect(synth.json).toHaveResource(SnsTopic);
   });
 
   it("keeps state in a local file in the project root, so a newcomer can plan with no set-up", () => {
