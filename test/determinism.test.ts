@@ -1,33 +1,12 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { copyProject, runSynth, snapshotFiles } from "./helpers/project-copy";
 
-const ROOT = path.resolve(__dirname, "..");
-const SKIP = new Set(["node_modules", "cdktf.out", ".git", "coverage"]);
-
-/** A copy of a project tree in a new directory (sharing node_modules): another checkout of the same commit. */
-function checkout(from: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "determinism-"));
-  for (const entry of fs.readdirSync(from)) {
-    if (SKIP.has(entry) || entry.startsWith("terraform.")) continue;
-    fs.cpSync(path.join(from, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  return dir;
-}
-
-/** Every file under cdktf.out, as base64, keyed by relative path. */
+/** Every file under cdktf.out after a synth in `dir`, as base64, keyed by relative path. */
 function synthesizedFiles(dir: string): Record<string, string> {
-  const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-  const result = spawnSync("node", ["--require", require.resolve("../tools/register-ts.js"), "main.ts"], { cwd: dir, env, encoding: "utf8" });
+  const result = runSynth(dir);
   if (result.status !== 0) throw new Error(`synth failed in ${dir}: ${result.stderr}`);
-  const out = path.join(dir, "cdktf.out");
-  const files: Record<string, string> = {};
-  for (const file of (fs.readdirSync(out, { recursive: true }) as string[]).sort()) {
-    if (fs.statSync(path.join(out, file)).isFile()) files[file.split(path.sep).join("/")] = fs.readFileSync(path.join(out, file), "base64");
-  }
-  return files;
+  return snapshotFiles(path.join(dir, "cdktf.out"));
 }
 
 describe("two synths of the same commit in different directories", () => {
@@ -35,9 +14,9 @@ describe("two synths of the same commit in different directories", () => {
   let first: Record<string, string>;
   let second: Record<string, string>;
   beforeAll(() => {
-    const original = checkout(ROOT);
+    const original = copyProject(undefined, "determinism-");
     // The second copies the first, so both hold exactly the same sources.
-    dirs = [original, checkout(original)];
+    dirs = [original, copyProject(original, "determinism-")];
     [first, second] = dirs.map(synthesizedFiles);
   }, 60_000);
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

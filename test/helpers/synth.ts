@@ -27,3 +27,33 @@ export function synthEnvironment(env: EnvironmentConfig | string): SynthesizedSt
 export function resourcesOfType(tf: any, type: string): Record<string, any> {
   return tf.resource?.[type] ?? {};
 }
+
+/** One synthesized Terraform block (resource, data source, ...). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Block = Record<string, any>;
+
+/** The one resource of a type (optionally among those `matching`), with its logical id; fails the test otherwise. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function onlyResource(tf: any, type: string, matching: (block: Block) => boolean = () => true): [string, Block] {
+  const found = Object.entries(resourcesOfType(tf, type)).filter(([, block]) => matching(block));
+  expect(found.map(([id]) => `${type}.${id}`)).toHaveLength(1);
+  return found[0];
+}
+
+/** The resource of a type whose `name` (or `alarm_name`) is `name`, with its logical id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function namedResource(tf: any, type: string, name: string): [string, Block] {
+  const found = Object.entries(resourcesOfType(tf, type)).find(([, r]) => r.name === name || r.alarm_name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+}
+
+/** A reference as it appears in synthesized JSON: `${type.id.attribute}`. */
+export const terraformRef = (type: string, id: string, attribute: string) => `\${${type}.${id}.${attribute}}`;
+
+/** The one inline `aws_iam_role_policy` of the role named `roleName` (its `policy` is a JSON string). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function inlinePolicyOf(tf: any, roleName: string): Block {
+  const [roleId] = namedResource(tf, "aws_iam_role", roleName);
+  return onlyResource(tf, "aws_iam_role_policy", (p) => p.role === terraformRef("aws_iam_role", roleId, "name"))[1];
+}

@@ -7,6 +7,7 @@ import * as path from "path";
 import { getEnvironment } from "../../environments";
 import { analyzeResultsBundle, LAMBDA_RUNTIME } from "../../modules/analyze-results-function";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
+import { inlinePolicyOf } from "../helpers/synth";
 
 const env = { ...getEnvironment("staging"), accountId: "123456789012", lambda: { timeoutSeconds: 45, memoryMb: 512 } };
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
@@ -45,8 +46,7 @@ describe("the analyze-results Lambda", () => {
   });
 
   it("lets its role read the runs' evaluation.json, decrypt, log and trace, and nothing more", () => {
-    const [roleId] = Object.entries(tf.resource.aws_iam_role).find(([, r]) => (r as { name: string }).name === "abalone-staging-lambda-role")!;
-    const policy = Object.values(tf.resource.aws_iam_role_policy).find((p) => (p as { role: string }).role === `\${aws_iam_role.${roleId}.name}`) as { policy: string };
+    const policy = inlinePolicyOf(tf, "abalone-staging-lambda-role");
     const actions = JSON.parse(policy.policy).Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual(["s3:GetObject", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     expect(policy.policy).toContain("/*/abalone-TrainingJob-*/evaluation/evaluation.json");

@@ -2,14 +2,9 @@ import { Testing } from "cdktf";
 import { getEnvironment } from "../../environments";
 import { KEY_ACCOUNT_ACTIONS } from "../../modules/kms-key";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
-import { resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+import { onlyResource, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 
 const ACCOUNT = "123456789012";
-const only = (tf: unknown, type: string) => {
-  const all = Object.values(resourcesOfType(tf, type));
-  expect(all).toHaveLength(1);
-  return all[0];
-};
 
 describe("the project KMS key", () => {
   let dev: SynthesizedStack;
@@ -24,25 +19,25 @@ describe("the project KMS key", () => {
   });
 
   it("rotates yearly and has the alias alias/abalone-<env>", () => {
-    expect(only(dev.tf, "aws_kms_key")).toMatchObject({ enable_key_rotation: true });
-    expect(only(dev.tf, "aws_kms_alias").name).toBe("alias/abalone-dev");
+    expect(onlyResource(dev.tf, "aws_kms_key")[1]).toMatchObject({ enable_key_rotation: true });
+    expect(onlyResource(dev.tf, "aws_kms_alias")[1].name).toBe("alias/abalone-dev");
   });
 
   it("can be scheduled for deletion in dev (7 days) but is prevent_destroy with 30 days in prod", () => {
-    expect(only(dev.tf, "aws_kms_key")).toMatchObject({ deletion_window_in_days: 7 });
-    expect(only(dev.tf, "aws_kms_key").lifecycle).toBeUndefined();
-    expect(only(prod.tf, "aws_kms_key")).toMatchObject({ deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(dev.tf, "aws_kms_key")[1]).toMatchObject({ deletion_window_in_days: 7 });
+    expect(onlyResource(dev.tf, "aws_kms_key")[1].lifecycle).toBeUndefined();
+    expect(onlyResource(prod.tf, "aws_kms_key")[1]).toMatchObject({ deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
   });
 
   it("delegates to the account's IAM policies with listed actions, never kms:*", () => {
-    const [account] = JSON.parse(only(dev.tf, "aws_kms_key").policy).Statement;
+    const [account] = JSON.parse(onlyResource(dev.tf, "aws_kms_key")[1].policy).Statement;
     expect(account).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Resource: "*" });
     expect(account.Action).toEqual(KEY_ACCOUNT_ACTIONS);
     expect(account.Action).toEqual(expect.arrayContaining(["kms:PutKeyPolicy", "kms:Decrypt", "kms:ScheduleKeyDeletion"]));
   });
 
   it("lets CloudWatch Logs of this region use it only for the project's log groups", () => {
-    const logs = JSON.parse(only(dev.tf, "aws_kms_key").policy).Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsProjectLogGroups");
+    const logs = JSON.parse(onlyResource(dev.tf, "aws_kms_key")[1].policy).Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsProjectLogGroups");
     expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     expect(logs.Condition).toEqual({
       ArnLike: {
@@ -56,7 +51,7 @@ describe("the project KMS key", () => {
   });
 
   it("accepts statements added later by other constructs (e.g. an alarm topic's service)", () => {
-    const sids = JSON.parse(only(extended, "aws_kms_key").policy).Statement.map((s: { Sid: string }) => s.Sid);
+    const sids = JSON.parse(onlyResource(extended, "aws_kms_key")[1].policy).Statement.map((s: { Sid: string }) => s.Sid);
     // The key's own statements first, then whatever constructs added (the pipeline adds its own too).
     expect(sids.slice(0, 2)).toEqual(["AccountPrincipalsUseKeyThroughIam", "CloudWatchLogsEncryptsProjectLogGroups"]);
     expect(sids[sids.length - 1]).toBe("CloudWatchAlarms");

@@ -6,17 +6,12 @@ import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../modules/workflow/local-run";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
-import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+import { ENVIRONMENT_NAMES, inlinePolicyOf, onlyResource, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 import { allows } from "./workflow/iam-evaluator";
 import { resolveReferences, TEST_ACCOUNT, TEST_REGION } from "./workflow/terraform-references";
 import { validateAsl } from "./workflow/asl-validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const only = (record: Record<string, any>, what: string): [string, any] => {
-  const entries = Object.entries(record);
-  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
-  return entries[0];
-};
 
 /** What AWS's Step Functions policy templates require for one task call, on the resources of that call. */
 function requiredPermissions(resource: string, parameters: Record<string, any>): Array<[string, string, Record<string, string>?]> {
@@ -58,10 +53,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
 
   beforeAll(async () => {
     synth = synthEnvironment(env);
-    machine = only(resourcesOfType(synth.tf, "aws_sfn_state_machine"), "state machine")[1];
+    machine = onlyResource(synth.tf, "aws_sfn_state_machine")[1];
     definition = JSON.parse(resolveReferences(machine.definition, defaults));
-    const [roleId] = Object.entries(resourcesOfType(synth.tf, "aws_iam_role")).find(([, r]) => r.name === `abalone-${name}-workflow-role`)!;
-    const rolePolicy = Object.values(resourcesOfType(synth.tf, "aws_iam_role_policy")).find((p: any) => p.role === `\${aws_iam_role.${roleId}.name}`);
+    const rolePolicy = inlinePolicyOf(synth.tf, `abalone-${name}-workflow-role`);
     policy = JSON.parse(resolveReferences(rolePolicy.policy, defaults));
     run = await simulateWorkflow(definition, { runId: "20250101000000", region: TEST_REGION, accountId: TEST_ACCOUNT, rmse: env.threshold / 2 });
   });
@@ -72,10 +66,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   });
 
   it(`logs every event to its own log group, ${name === "prod" ? "without" : "with"} execution data, and traces with X-Ray`, () => {
-    const [logGroupId, logGroup] = only(
-      Object.fromEntries(Object.entries(resourcesOfType(synth.tf, "aws_cloudwatch_log_group")).filter(([, g]) => g.name.includes("/states/"))),
-      "states log group",
-    );
+    const [logGroupId, logGroup] = onlyResource(synth.tf, "aws_cloudwatch_log_group", (g) => g.name.includes("/states/"));
     expect(machine.logging_configuration).toEqual({
       level: "ALL",
       include_execution_data: name !== "prod",
@@ -200,7 +191,7 @@ describe("the WorkflowStateMachine construct on its own", () => {
 
   it("reads the account from the caller when no target is given, and honours includeExecutionData", () => {
     expect(Object.keys(tf.data.aws_caller_identity)).toHaveLength(1);
-    const machine = only(tf.resource.aws_sfn_state_machine, "state machine")[1];
+    const machine = onlyResource(tf, "aws_sfn_state_machine")[1];
     expect(machine.logging_configuration.include_execution_data).toBe(true);
     const definition = JSON.parse(resolveReferences(machine.definition, { threshold: 2, epochs: 3, batch_size: 4 }));
     expect(JSON.stringify(definition)).toContain("'stand-in-bucket'");

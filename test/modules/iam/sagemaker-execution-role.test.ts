@@ -1,5 +1,5 @@
 import { getEnvironment } from "../../../environments";
-import { resourcesOfType, synthEnvironment } from "../../helpers/synth";
+import { inlinePolicyOf, namedResource, resourcesOfType, synthEnvironment } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
 
@@ -12,9 +12,8 @@ describe("the SageMaker execution role", () => {
   let keyArn: string;
   beforeAll(() => {
     const { tf } = synthEnvironment({ ...getEnvironment("prod"), accountId: ACCOUNT, region: "eu-central-1" });
-    const [roleId, found] = Object.entries(resourcesOfType(tf, "aws_iam_role")).find(([, r]) => r.name === "abalone-prod-sagemaker-role")!;
-    role = found;
-    const policy = Object.values(resourcesOfType(tf, "aws_iam_role_policy")).find((p) => p.role === `\${aws_iam_role.${roleId}.name}`)!;
+    role = namedResource(tf, "aws_iam_role", "abalone-prod-sagemaker-role")[1];
+    const policy = inlinePolicyOf(tf, "abalone-prod-sagemaker-role");
     statements = Object.fromEntries(JSON.parse(policy.policy).Statement.map((s: { Sid: string }) => [s.Sid, s]));
     bucketArn = `\${aws_s3_bucket.${Object.keys(resourcesOfType(tf, "aws_s3_bucket"))[0]}.arn}`;
     keyArn = `\${aws_kms_key.${Object.keys(resourcesOfType(tf, "aws_kms_key"))[0]}.arn}`;

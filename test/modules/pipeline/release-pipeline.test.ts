@@ -6,37 +6,14 @@ import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec } from "../../../modules/pipeline/buildspec";
 import { APPROVAL_MESSAGE } from "../../../modules/pipeline/release-pipeline";
-import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment } from "../../helpers/synth";
+import { Block, ENVIRONMENT_NAMES, inlinePolicyOf, namedResource, onlyResource, resourcesOfType, synthEnvironment, terraformRef } from "../../helpers/synth";
 import { allows } from "../workflow/iam-evaluator";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Terraform = any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Block = Record<string, any>;
-
-/** The one resource of a type, with its logical id. */
-function only(tf: Terraform, type: string): [string, Block] {
-  const all = Object.entries(resourcesOfType(tf, type));
-  expect(all).toHaveLength(1);
-  return all[0] as [string, Block];
-}
-
-/** The resource of a type whose `name` (or `alarm_name`) is `name`, with its logical id. */
-function named(tf: Terraform, type: string, name: string): [string, Block] {
-  const found = Object.entries(resourcesOfType(tf, type)).find(([, r]) => (r as Block).name === name || (r as Block).alarm_name === name);
-  if (!found) throw new Error(`no ${type} named ${name}`);
-  return found as [string, Block];
-}
-
-const ref = (type: string, id: string, attribute: string) => `\${${type}.${id}.${attribute}}`;
 
 /** The inline policy document of the role named `roleName`. */
-function rolePolicy(tf: Terraform, roleName: string) {
-  const [roleId] = named(tf, "aws_iam_role", roleName);
-  const policies = Object.values(resourcesOfType(tf, "aws_iam_role_policy")).filter((p) => (p as Block).role === ref("aws_iam_role", roleId, "name"));
-  expect(policies).toHaveLength(1);
-  return JSON.parse((policies[0] as Block).policy);
-}
+const rolePolicy = (tf: Terraform, roleName: string) => JSON.parse(inlinePolicyOf(tf, roleName).policy);
 
 const actionsOf = (policy: { Statement: Block[] }) => policy.Statement.flatMap((s) => [s.Action].flat());
 const variables = (action: Block) => JSON.parse(action.configuration.EnvironmentVariables) as Array<{ name: string; value: string; type: string }>;
@@ -52,19 +29,19 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   let bucket: { id: string };
   let stages: Block[];
   const stage = (stageName: string) => stages.find((s) => s.name === stageName)!;
-  const project = (projectName: string) => named(tf, "aws_codebuild_project", projectName);
+  const project = (projectName: string) => namedResource(tf, "aws_codebuild_project", projectName);
 
   beforeAll(() => {
     tf = synthEnvironment(env).tf;
-    pipeline = only(tf, "aws_codepipeline")[1];
+    pipeline = onlyResource(tf, "aws_codepipeline")[1];
     stages = pipeline.stage;
-    keyArn = ref("aws_kms_key", only(tf, "aws_kms_key")[0], "arn");
-    bucket = { id: only(tf, "aws_s3_bucket")[0] };
+    keyArn = terraformRef("aws_kms_key", onlyResource(tf, "aws_kms_key")[0], "arn");
+    bucket = { id: onlyResource(tf, "aws_s3_bucket")[0] };
   });
 
   it(`is a CodePipeline V2 named abalone-${name}-pipeline, its artifacts in the artifact bucket encrypted with the environment's key`, () => {
     expect(pipeline).toMatchObject({ name: `abalone-${name}-pipeline`, pipeline_type: "V2" });
-    expect(pipeline.artifact_store).toEqual([{ type: "S3", location: ref("aws_s3_bucket", bucket.id, "bucket"), encryption_key: { type: "KMS", id: keyArn } }]);
+    expect(pipeline.artifact_store).toEqual([{ type: "S3", location: terraformRef("aws_s3_bucket", bucket.id, "bucket"), encryption_key: { type: "KMS", id: keyArn } }]);
   });
 
   it(`runs Source, Build, ${env.requireApproval ? "Approval, " : ""}Deploy in that order, one action each`, () => {
@@ -85,13 +62,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [action] = stage("Source").action;
     expect(action).toMatchObject({ category: "Source", owner: "AWS", provider: "CodeCommit", version: "1", output_artifacts: ["SourceOutput"] });
     expect(action.configuration).toEqual({ RepositoryName: env.source.repository, BranchName: env.source.branch, PollForSourceChanges: "false", OutputArtifactFormat: "CODE_ZIP" });
-    const [ruleId, rule] = named(tf, "aws_cloudwatch_event_rule", `abalone-${name}-source-changed`);
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-source-changed`);
     expect(JSON.parse(rule.event_pattern)).toMatchObject({
       source: ["aws.codecommit"],
       detail: { referenceType: ["branch"], referenceName: [env.source.branch] },
     });
-    const [, target] = Object.entries(resourcesOfType(tf, "aws_cloudwatch_event_target")).find(([, t]) => (t as Block).rule === ref("aws_cloudwatch_event_rule", ruleId, "name"))!;
-    expect((target as Block).arn).toBe(ref("aws_codepipeline", only(tf, "aws_codepipeline")[0], "arn"));
+    const [, target] = Object.entries(resourcesOfType(tf, "aws_cloudwatch_event_target")).find(([, t]) => (t as Block).rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    expect((target as Block).arn).toBe(terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn"));
     expect(rolePolicy(tf, `abalone-${name}-source-trigger-role`).Statement).toEqual([
       { Sid: "StartThePipeline", Effect: "Allow", Action: "codepipeline:StartPipelineExecution", Resource: (target as Block).arn },
     ]);
@@ -100,12 +77,12 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   it("hands BuildModel the pipeline execution id, and DeployEndpoint exactly the variables BuildModel exports", () => {
     const [buildModel] = stage("Build").action;
     expect(buildModel).toMatchObject({ provider: "CodeBuild", namespace: "BuildVariables", input_artifacts: ["SourceOutput"] });
-    expect(buildModel.configuration.ProjectName).toBe(ref("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"));
+    expect(buildModel.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"));
     expect(variables(buildModel)).toEqual([{ name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" }]);
 
     const [deploy] = stage("Deploy").action;
     expect(deploy).toMatchObject({ provider: "CodeBuild", input_artifacts: ["SourceOutput"] });
-    expect(deploy.configuration.ProjectName).toBe(ref("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"));
+    expect(deploy.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"));
     expect(exportedByBuildModel).toEqual(expect.arrayContaining(["MODEL_NAME", "RUN_ID"]));
     expect(variables(deploy)).toEqual(exportedByBuildModel.map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })));
   });
@@ -116,13 +93,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       expect(build.environment).toMatchObject({ type: "LINUX_CONTAINER", image: BUILD_IMAGE, privileged_mode: false });
       expect(build.encryption_key).toBe(keyArn);
       expect(build.artifacts).toEqual({ type: "CODEPIPELINE" });
-      const [logGroupId, logGroup] = named(tf, "aws_cloudwatch_log_group", `/aws/codebuild/abalone-${name}-${step}`);
+      const [logGroupId, logGroup] = namedResource(tf, "aws_cloudwatch_log_group", `/aws/codebuild/abalone-${name}-${step}`);
       expect(logGroup).toMatchObject({ retention_in_days: env.logRetentionDays, kms_key_id: keyArn });
       expect(build.logs_config).toEqual({
-        cloudwatch_logs: { status: "ENABLED", group_name: ref("aws_cloudwatch_log_group", logGroupId, "name") },
+        cloudwatch_logs: { status: "ENABLED", group_name: terraformRef("aws_cloudwatch_log_group", logGroupId, "name") },
         s3_logs: { status: "DISABLED" },
       });
-      expect(build.service_role).toBe(ref("aws_iam_role", named(tf, "aws_iam_role", `abalone-${name}-${step}-role`)[0], "arn"));
+      expect(build.service_role).toBe(terraformRef("aws_iam_role", namedResource(tf, "aws_iam_role", `abalone-${name}-${step}-role`)[0], "arn"));
     }
   });
 
@@ -130,8 +107,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const values = buildVariables(project(`abalone-${name}-build-model`)[1]);
     expect(values).toMatchObject({
       ENVIRONMENT: name,
-      [STATE_MACHINE_ARN_VARIABLE]: ref("aws_sfn_state_machine", only(tf, "aws_sfn_state_machine")[0], "arn"),
-      ARTIFACT_BUCKET: ref("aws_s3_bucket", bucket.id, "bucket"),
+      [STATE_MACHINE_ARN_VARIABLE]: terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn"),
+      ARTIFACT_BUCKET: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
       DATA_PREFIX: "abalone_data",
       EPOCHS: "${var.epochs}",
       BATCH_SIZE: "${var.batch_size}",
@@ -139,7 +116,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       MODEL_PREFIX: "abalone-",
     });
     const deploy = buildVariables(project(`abalone-${name}-deploy-endpoint`)[1]);
-    expect(deploy).toEqual({ ENVIRONMENT: name, [ARTIFACT_BUCKET_VARIABLE]: ref("aws_s3_bucket", bucket.id, "bucket"), [KMS_KEY_ARN_VARIABLE]: keyArn });
+    expect(deploy).toEqual({ ENVIRONMENT: name, [ARTIFACT_BUCKET_VARIABLE]: terraformRef("aws_s3_bucket", bucket.id, "bucket"), [KMS_KEY_ARN_VARIABLE]: keyArn });
   });
 
   it("inlines each buildspec exactly as written in assets/buildspecs, so a plan shows it", () => {
@@ -149,9 +126,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   });
 
   it("alarms on failed and timed-out executions of the workflow to the KMS-encrypted alarm topic", () => {
-    const [topicId, topic] = only(tf, "aws_sns_topic");
+    const [topicId, topic] = onlyResource(tf, "aws_sns_topic");
     expect(topic).toMatchObject({ name: `abalone-${name}-alarms`, kms_master_key_id: keyArn });
-    const stateMachineArn = ref("aws_sfn_state_machine", only(tf, "aws_sfn_state_machine")[0], "arn");
+    const stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
     const alarms = Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[];
     expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const alarm of alarms) {
@@ -162,26 +139,26 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
         threshold: 1,
         comparison_operator: "GreaterThanOrEqualToThreshold",
         treat_missing_data: "notBreaching",
-        alarm_actions: [ref("aws_sns_topic", topicId, "arn")],
+        alarm_actions: [terraformRef("aws_sns_topic", topicId, "arn")],
       });
     }
   });
 
   it("reports every failed execution of this pipeline to the alarm topic (EventBridge: CodePipeline has no failure metric)", () => {
-    const [ruleId, rule] = named(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`);
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`);
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ["aws.codepipeline"],
       "detail-type": ["CodePipeline Pipeline Execution State Change"],
       detail: { pipeline: [`abalone-${name}-pipeline`], state: ["FAILED"] },
     });
-    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find((t) => t.rule === ref("aws_cloudwatch_event_rule", ruleId, "name"))!;
-    expect(target.arn).toBe(ref("aws_sns_topic", only(tf, "aws_sns_topic")[0], "arn"));
+    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find((t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    expect(target.arn).toBe(terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn"));
     expect(JSON.parse(target.input_transformer.input_template)).toContain("Release pipeline <pipeline> execution <execution> FAILED");
   });
 
   it("lets only these alarms and this rule publish to the topic, and CloudWatch and EventBridge use the key for this topic only", () => {
-    const [topicId] = only(tf, "aws_sns_topic");
-    const topicPolicy = JSON.parse(only(tf, "aws_sns_topic_policy")[1].policy);
+    const [topicId] = onlyResource(tf, "aws_sns_topic");
+    const topicPolicy = JSON.parse(onlyResource(tf, "aws_sns_topic_policy")[1].policy);
     expect(topicPolicy.Statement.map((s: Block) => [s.Principal.Service, s.Action, Object.keys(s.Condition)[0]])).toEqual([
       ["cloudwatch.amazonaws.com", "sns:Publish", "ArnLike"],
       ["events.amazonaws.com", "sns:Publish", "ArnEquals"],
@@ -190,21 +167,21 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-failed$`)),
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-timed-out$`)),
     ]);
-    expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(ref("aws_cloudwatch_event_rule", named(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0], "arn"));
-    const keyStatement = JSON.parse(only(tf, "aws_kms_key")[1].policy).Statement.find((s: Block) => s.Sid === "AlarmSourcesPublishToTheEncryptedAlarmTopic");
+    expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(terraformRef("aws_cloudwatch_event_rule", namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0], "arn"));
+    const keyStatement = JSON.parse(onlyResource(tf, "aws_kms_key")[1].policy).Statement.find((s: Block) => s.Sid === "AlarmSourcesPublishToTheEncryptedAlarmTopic");
     expect(keyStatement).toMatchObject({ Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
     expect(keyStatement.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).toMatch(new RegExp(`:sns:${env.region}:.+:abalone-${name}-alarms$`));
     expect(resourcesOfType(tf, "aws_sns_topic_subscription")).toEqual({});
-    expect(only(tf, "aws_sns_topic_policy")[1].arn).toBe(ref("aws_sns_topic", topicId, "arn"));
+    expect(onlyResource(tf, "aws_sns_topic_policy")[1].arn).toBe(terraformRef("aws_sns_topic", topicId, "arn"));
   });
 
   it("outputs the pipeline name, the build project names, the endpoint name and the topic ARN", () => {
     expect(tf.output).toMatchObject({
-      pipeline_name: { value: ref("aws_codepipeline", only(tf, "aws_codepipeline")[0], "name") },
-      build_model_project_name: { value: ref("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name") },
-      deploy_endpoint_project_name: { value: ref("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name") },
+      pipeline_name: { value: terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "name") },
+      build_model_project_name: { value: terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name") },
+      deploy_endpoint_project_name: { value: terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name") },
       endpoint_name: { value: `abalone-${name}-endpoint` },
-      alarm_topic_arn: { value: ref("aws_sns_topic", only(tf, "aws_sns_topic")[0], "arn") },
+      alarm_topic_arn: { value: terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn") },
     });
   });
 });
@@ -224,12 +201,12 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
   let projectArns: string[];
   beforeAll(() => {
     tf = synthEnvironment(env).tf;
-    stateMachineArn = ref("aws_sfn_state_machine", only(tf, "aws_sfn_state_machine")[0], "arn");
-    projectArns = ["build-model", "deploy-endpoint"].map((step) => ref("aws_codebuild_project", named(tf, "aws_codebuild_project", `abalone-prod-${step}`)[0], "arn"));
+    stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
+    projectArns = ["build-model", "deploy-endpoint"].map((step) => terraformRef("aws_codebuild_project", namedResource(tf, "aws_codebuild_project", `abalone-prod-${step}`)[0], "arn"));
   });
 
   it("takes the source through the CodeStar connection, and needs no CodeCommit trigger", () => {
-    const [action] = only(tf, "aws_codepipeline")[1].stage[0].action;
+    const [action] = onlyResource(tf, "aws_codepipeline")[1].stage[0].action;
     expect(action).toMatchObject({ provider: "CodeStarSourceConnection", output_artifacts: ["SourceOutput"] });
     expect(action.configuration).toEqual({ ConnectionArn: CONNECTION, FullRepositoryId: "acme/abalone", BranchName: "release", DetectChanges: "true", OutputArtifactFormat: "CODE_ZIP" });
     expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).toEqual(["abalone-prod-pipeline-failed"]);
@@ -246,7 +223,7 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
   });
 
   it("lets the pipeline and the builds touch only the pipeline's own artifacts in the bucket", () => {
-    const bucketArn = ref("aws_s3_bucket", only(tf, "aws_s3_bucket")[0], "arn");
+    const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
     // CodePipeline keys artifacts by the first 20 characters of the pipeline name.
     const artifact = `${bucketArn}/abalone-prod-pipelin/SourceOutp/a1b2c3`;
     const pipeline = rolePolicy(tf, "abalone-prod-codepipeline-role");
@@ -282,7 +259,7 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7"))).toBe(false);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"), prodModel)).toBe(false);
     // ...which works because the workflow tags the model it registers with its environment.
-    const registerModel = only(tf, "aws_sfn_state_machine")[1].definition.match(/"Register Trained Model":\{.*?"Next"/)[0];
+    const registerModel = onlyResource(tf, "aws_sfn_state_machine")[1].definition.match(/"Register Trained Model":\{.*?"Next"/)[0];
     expect(registerModel).toContain('{"Key":"Environment","Value":"prod"}');
     expect(allows(policy, "sagemaker:DeleteEndpoint", endpoint)).toBe(false);
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(false);
@@ -295,15 +272,15 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
       ["abalone-prod-deploy-endpoint-role", "codebuild.amazonaws.com"],
       ["abalone-prod-codepipeline-role", "codepipeline.amazonaws.com"],
     ]) {
-      expect(JSON.parse(named(tf, "aws_iam_role", role)[1].assume_role_policy).Statement).toEqual([
+      expect(JSON.parse(namedResource(tf, "aws_iam_role", role)[1].assume_role_policy).Statement).toEqual([
         { Sid: "TrustedService", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
       ]);
     }
   });
 
   it("subscribes the configured e-mail address to the alarm topic", () => {
-    expect(only(tf, "aws_sns_topic_subscription")[1]).toEqual({
-      topic_arn: ref("aws_sns_topic", only(tf, "aws_sns_topic")[0], "arn"),
+    expect(onlyResource(tf, "aws_sns_topic_subscription")[1]).toEqual({
+      topic_arn: terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn"),
       protocol: "email",
       endpoint: "ml-oncall@example.com",
     });
