@@ -18,9 +18,15 @@ export const SAGEMAKER_SCRIPTS = {
   evaluation: path.join(SCRIPTS_DIR, "evaluate.py"),
 };
 
-/** `sourcedir.tar.gz` for TensorFlow script mode: the training script alone, packed deterministically. */
+let sourceDirCache: Buffer | undefined;
+
+/**
+ * `sourcedir.tar.gz` for TensorFlow script mode: the training script alone, packed deterministically.
+ * Packed once per process, like the Lambda bundle: every stack of a synth ships the same bytes.
+ */
 export function trainingSourceDir(): Buffer {
-  return deterministicTarGz([{ name: TRAINING_PROGRAM, content: fs.readFileSync(SAGEMAKER_SCRIPTS.training) }]);
+  sourceDirCache ??= deterministicTarGz([{ name: TRAINING_PROGRAM, content: fs.readFileSync(SAGEMAKER_SCRIPTS.training) }]);
+  return sourceDirCache;
 }
 
 export interface SageMakerCodeProps {
