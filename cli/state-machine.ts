@@ -1,13 +1,12 @@
 /** Where the workflow's state machine is: a flag, STATE_MACHINE_ARN, or found by its derived name. */
 import { ListStateMachinesCommand } from "@aws-sdk/client-sfn";
 import { EnvironmentConfig } from "../environments/schema";
+import { STATE_MACHINE_ARN_VARIABLE } from "../modules/build-variables";
 import { ResourceNames } from "../modules/naming";
 import { ParsedArgs, stringFlag } from "./args";
 import { CliDeps } from "./deps";
 import { AwsError, awsCall, UsageError } from "./errors";
 
-/** The environment variable the CodeBuild project sets to the state machine's ARN. */
-export const STATE_MACHINE_ARN_VARIABLE = "STATE_MACHINE_ARN";
 
 const STATE_MACHINE_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:]+)$/;
 const EXECUTION_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;

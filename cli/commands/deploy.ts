@@ -10,7 +10,8 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-sagemaker";
-import { EnvironmentConfig } from "../../environments/schema";
+import { BUCKET_NAME_PATTERN, EnvironmentConfig } from "../../environments/schema";
+import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
 import { ResourceNames } from "../../modules/naming";
 import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
@@ -19,9 +20,6 @@ import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
 import { AwsError, awsCall, ExitCode, fromAwsError, isSageMakerNotFound, UsageError, WorkflowFailedError } from "../errors";
 import { formatDuration } from "../progress-view";
 
-/** Environment variables the release pipeline's deploy project sets. */
-export const ARTIFACT_BUCKET_VARIABLE = "ARTIFACT_BUCKET";
-export const KMS_KEY_ARN_VARIABLE = "KMS_KEY_ARN";
 
 /** The only production variant: all traffic goes to the newly approved model. */
 export const VARIANT_NAME = "AllTraffic";
@@ -29,7 +27,6 @@ export const VARIANT_NAME = "AllTraffic";
 /** Statuses SageMaker passes through on its own; anything else is where an endpoint settles. */
 const TRANSITIONAL = new Set(["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"]);
 
-const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** A SageMaker resource name problem, or undefined when SageMaker accepts it. */
 function nameProblem(what: string, name: string): string | undefined {

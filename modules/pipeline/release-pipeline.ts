@@ -2,6 +2,7 @@ import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepip
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../../environments/schema";
 import type { WorkflowVariables } from "../../stacks/ml-pipeline-stack";
+import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE, STATE_MACHINE_ARN_VARIABLE } from "../build-variables";
 import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
@@ -91,8 +92,8 @@ export class ReleasePipeline extends Construct {
       timeoutMinutes: props.buildModelTimeoutMinutes ?? 240,
       environmentVariables: {
         ENVIRONMENT: env.name,
-        STATE_MACHINE_ARN: props.stateMachineArn,
-        ARTIFACT_BUCKET: props.artifactBucketName,
+        [STATE_MACHINE_ARN_VARIABLE]: props.stateMachineArn,
+        [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
         DATA_PREFIX,
         EPOCHS: props.variables.epochs.stringValue,
         BATCH_SIZE: props.variables.batchSize.stringValue,
@@ -109,7 +110,11 @@ export class ReleasePipeline extends Construct {
       description: `Deploys the approved model to ${names.endpoint} and waits until it is InService`,
       buildspecFile: BUILDSPECS.deployEndpoint,
       timeoutMinutes: props.deployEndpointTimeoutMinutes ?? 90,
-      environmentVariables: { ENVIRONMENT: env.name, ARTIFACT_BUCKET: props.artifactBucketName, KMS_KEY_ARN: props.kmsKeyArn },
+      environmentVariables: {
+        ENVIRONMENT: env.name,
+        [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
+        [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
+      },
       statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn }),
     });
 

@@ -1,6 +1,5 @@
 import { parse } from "yaml";
-import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../../cli/commands/deploy";
-import { STATE_MACHINE_ARN_VARIABLE } from "../../../cli/state-machine";
+import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE, STATE_MACHINE_ARN_VARIABLE } from "../../../modules/build-variables";
 import { getEnvironment } from "../../../environments";
 import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";

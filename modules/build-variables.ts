@@ -1,0 +1,4 @@
+/** Environment variables the CodeBuild projects set and the workflow CLI reads: one name each, for both. */
+export const STATE_MACHINE_ARN_VARIABLE = "STATE_MACHINE_ARN";
+export const ARTIFACT_BUCKET_VARIABLE = "ARTIFACT_BUCKET";
+export const KMS_KEY_ARN_VARIABLE = "KMS_KEY_ARN";
