@@ -4,8 +4,7 @@ import { loadEnvironments } from "../environments";
 import { synthesizeEnvironments } from "../stacks/synthesize";
 
 const count = Number(process.env.BENCH_ENVIRONMENTS ?? 30);
-const sources = Array.from({ length: count }, (_, i) => {
-  const name = `env${String(i + 1).padStart(2, "0")}`;
-  return { file: `generated/${name}.ts`, config: { ...dev, name } };
-});
-synthesizeEnvironments(loadEnvironments(undefined, sources), process.env.CDKTF_OUTDIR ?? "cdktf.out");
+const files = Object.fromEntries(
+  Array.from({ length: count }, (_, i) => [`env${String(i + 1).padStart(2, "0")}`, () => ({ default: { ...dev, promotionOrder: i + 1 } })]),
+);
+synthesizeEnvironments(loadEnvironments(Object.keys(files), files), process.env.CDKTF_OUTDIR ?? "cdktf.out", Object.keys(files));

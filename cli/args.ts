@@ -1,7 +1,6 @@
-/** Command definitions, flag parsing (node:util parseArgs), generated help, and the flag checks commands share. */
-import { parseArgs } from "node:util";
-import { ENVIRONMENT_SOURCES, EnvironmentError, getEnvironment } from "../environments";
-import { EnvironmentConfig } from "../environments/schema";
+/** Command definitions, flag parsing, generated usage and help, and the flag checks commands share. */
+import { ENVIRONMENT_NAMES, EnvironmentError, getEnvironment } from "../environments";
+import { closest, EnvironmentConfig } from "../environments/schema";
 import { CliDeps } from "./deps";
 import { ExitCode, UsageError } from "./errors";
 
@@ -13,6 +12,8 @@ export interface OptionSpec {
   /** Placeholder shown in --help, e.g. `<env>`. Default: `<value>`. */
   valueName?: string;
   short?: string;
+  /** Shown without brackets in the usage line (the command checks it). Default: optional. */
+  required?: boolean;
 }
 
 export interface ParsedArgs {
@@ -25,8 +26,6 @@ export interface Command {
   name: string;
   /** One line for `workflow --help`. */
   summary: string;
-  /** Synopsis, e.g. `run --env <env> [--run-id <id>] [--wait]`. */
-  synopsis: string;
   /** Paragraphs and examples for `workflow <command> --help`. */
   description: string;
   options: Record<string, OptionSpec>;
@@ -41,35 +40,71 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
-export const ENV_OPTION: OptionSpec = { type: "string", valueName: "<env>", description: "environment: dev, staging or prod (environments/*.ts)" };
+export const ENV_OPTION: OptionSpec = {
+  type: "string",
+  valueName: "<env>",
+  required: true,
+  description: `environment: ${ENVIRONMENT_NAMES.join(", ")} (environments/<env>.ts)`,
+};
 export const STATE_MACHINE_OPTION: OptionSpec = {
   type: "string",
   valueName: "<arn>",
   description: "state machine ARN. Default: $STATE_MACHINE_ARN, else found by name in the environment's region",
 };
 
-/** Parses argv for one command; unknown flags, missing values and wrong positional counts are usage errors. */
+/**
+ * Parses argv for one command: `--flag value`, `--flag=value`, `-h`. Unknown flags (with the
+ * nearest of the command's own), a flag given twice, a missing or empty value and a wrong
+ * number of positionals are usage errors. A value may start with `-` (`--rmse -1`).
+ */
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const options = { ...command.options, ...COMMON_OPTIONS };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message, `run 'workflow ${command.name} --help' for its flags`);
+  const hint = `run 'workflow ${command.name} --help' for its flags`;
+  const values: ParsedArgs["values"] = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const token = argv[i];
+    if (token === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!token.startsWith("-") || token === "-") {
+      positionals.push(token);
+      continue;
+    }
+    const [, long, inline] = /^--([^=]*)(?:=(.*))?$/s.exec(token) ?? [];
+    const name = long ?? Object.keys(options).find((n) => `-${options[n].short}` === token);
+    const spec = name === undefined ? undefined : options[name];
+    if (!spec || name === undefined) {
+      const guess = closest((long ?? token.slice(1)), Object.keys(options));
+      throw new UsageError(`unknown flag ${token}${guess ? ` — did you mean --${guess}?` : ""}`, hint);
+    }
+    if (name in values) throw new UsageError(`--${name} given more than once`, "give it once");
+    if (spec.type === "boolean") {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value (got ${JSON.stringify(inline)})`, hint);
+      values[name] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value ${spec.valueName ?? "<value>"}`, hint);
+    if (value.trim() === "") throw new UsageError(`--${name} must not be empty`, hint);
+    values[name] = value;
   }
-  const values = parsed.values as ParsedArgs["values"];
-  if (values.help) return { values, positionals: parsed.positionals };
+  if (values.help) return { values, positionals };
   const expected = command.positionals ?? [];
-  if (parsed.positionals.length !== expected.length) {
+  if (positionals.length !== expected.length) {
     const want = expected.length === 0 ? "no arguments" : expected.map((p) => `<${p}>`).join(" ");
-    throw new UsageError(`expected ${want}, got ${parsed.positionals.length === 0 ? "none" : JSON.stringify(parsed.positionals.join(" "))}`, `run 'workflow ${command.name} --help'`);
+    throw new UsageError(`expected ${want}, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`, `run 'workflow ${command.name} --help'`);
   }
-  return { values, positionals: parsed.positionals };
+  return { values, positionals };
+}
+
+/** `run --env <env> [--run-id <id>] [--wait] [--json] [--help]`: every flag, required ones without brackets. */
+export function usageLine(command: Command): string {
+  const options = { ...command.options, ...COMMON_OPTIONS };
+  const flag = (name: string, o: OptionSpec) => `--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
+  const flags = Object.entries(options).map(([name, o]) => (o.required ? flag(name, o) : `[${flag(name, o)}]`));
+  return [command.name, ...(command.positionals ?? []).map((p) => `<${p}>`), ...flags].join(" ");
 }
 
 /** `workflow <command> --help`. */
@@ -78,7 +113,7 @@ export function commandHelp(command: Command): string {
   const flag = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
   const width = Math.max(...Object.entries(options).map(([n, o]) => flag(n, o).length));
   const lines = Object.entries(options).map(([name, o]) => `  ${flag(name, o).padEnd(width)}  ${o.description}`);
-  return `Usage: workflow ${command.synopsis}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
+  return `Usage: workflow ${usageLine(command)}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
 }
 
 /** A string flag's value, or a usage error naming the flag when it is required and missing. */
@@ -94,8 +129,9 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
 /** The environment named by --env, validated; unknown names list the known ones. */
 export function environmentFlag(args: ParsedArgs): EnvironmentConfig {
   const name = stringFlag(args, "env", true);
-  const known = ENVIRONMENT_SOURCES.map((s) => s.config.name);
-  if (!known.includes(name)) throw new UsageError(`--env: unknown environment ${JSON.stringify(name)} (known: ${known.join(", ")})`, "pick one of the known environments or add one in environments/");
+  if (!ENVIRONMENT_NAMES.includes(name)) {
+    throw new UsageError(`--env: unknown environment ${JSON.stringify(name)} (defined: ${ENVIRONMENT_NAMES.join(", ")})`, "pick a defined environment, or add one in environments/ (README: Adding an environment)");
+  }
   try {
     return getEnvironment(name);
   } catch (err) {

@@ -1,4 +1,6 @@
 /** The workflow CLI: `npm run workflow -- <command> [flags]` or the `workflow` bin. */
+import { ENVIRONMENT_NAMES } from "../environments";
+import { closest } from "../environments/schema";
 import { Command, commandHelp, parseCommandArgs } from "./args";
 import { deployCommand } from "./commands/deploy";
 import { historyCommand, listCommand, outputCommand, statusCommand, stopCommand } from "./commands/executions";
@@ -8,6 +10,10 @@ import { runCommand } from "./commands/run";
 import { simulateCommand } from "./commands/simulate";
 import { CliDeps, processDeps } from "./deps";
 import { CliError, ExitCode, fromAwsError } from "./errors";
+
+/** The project's version (package.json), for --version. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON; an import would widen tsconfig's rootDir
+const VERSION: string = require("../package.json").version;
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [
@@ -35,7 +41,9 @@ export function mainHelp(): string {
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "Every command takes --help and --json.",
+    `Environments: ${ENVIRONMENT_NAMES.join(", ")} (environments/<env>.ts)`,
+    "",
+    "Every command takes --help and --json; 'workflow help <command>' shows a command's flags. --version prints the version.",
     "Exit codes: 0 succeeded, 1 workflow (or deployment) failed or aborted, 2 usage or configuration error, 3 AWS error.",
     "",
   ].join("\n");
@@ -44,13 +52,21 @@ export function mainHelp(): string {
 /** Runs one command line in-process and returns the exit code; every failure is one line on stderr. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<ExitCode> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v") {
+    deps.stdout.write(`workflow ${VERSION}\n`);
+    return ExitCode.Succeeded;
+  }
+  if (name === "help" && rest.length > 0) return runCli([...rest.slice(0, 1), "--help", ...rest.slice(1)], deps);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     deps.stdout.write(mainHelp());
     return name === undefined ? ExitCode.Usage : ExitCode.Succeeded;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    deps.stderr.write(`workflow: unknown command ${JSON.stringify(name)} (known: ${COMMANDS.map((c) => c.name).join(", ")}) — run 'workflow --help'\n`);
+    const guess = closest(name, COMMANDS.map((c) => c.name));
+    deps.stderr.write(
+      `workflow: unknown command ${JSON.stringify(name)}${guess ? ` — did you mean '${guess}'?` : ""} (known: ${COMMANDS.map((c) => c.name).join(", ")}) — run 'workflow --help'\n`,
+    );
     return ExitCode.Usage;
   }
   try {

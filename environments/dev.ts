@@ -2,7 +2,7 @@ import { defineEnvironment } from "./schema";
 
 /** Development: small and cheap, quick to train, looser threshold, torn down freely. */
 export default defineEnvironment({
-  name: "dev",
+  promotionOrder: 1,
   region: "us-east-1",
   epochs: 20,
   batchSize: 16,
@@ -13,6 +13,8 @@ export default defineEnvironment({
     evaluation: "ml.m5.large",
     endpoint: "ml.t2.medium",
   },
+  // Execution logs show each state's input and output: handy while iterating, kept out of prod.
+  includeExecutionData: true,
   requireApproval: false,
   source: { kind: "codecommit", repository: "abalone-cicd-pipeline", branch: "develop" },
   logRetentionDays: 7,

@@ -1,210 +1,249 @@
-/** The typed shape of one deployment environment, its defaults and its validation rules. */
-
-/** Where the release pipeline takes its source from. */
-export type SourceConfig =
-  | {
-      /** An AWS CodeCommit repository in the environment's account. */
-      kind: "codecommit";
-      /** Repository name. */
-      repository: string;
-      /** Branch whose commits start the pipeline. */
-      branch: string;
-    }
-  | {
-      /** A GitHub repository reached through a CodeStar connection. */
-      kind: "github";
-      /** ARN of an AVAILABLE CodeStar (CodeConnections) connection. */
-      connectionArn: string;
-      /** `owner/name` of the repository. */
-      repository: string;
-      /** Branch whose commits start the pipeline. */
-      branch: string;
-    };
-
-/** Remote Terraform state in S3 (locked with an S3 lock file, encrypted). */
-export interface RemoteStateConfig {
-  /** Existing S3 bucket that holds the state. */
-  bucket: string;
-  /** Region of the state bucket. Default: the environment's region. */
-  region?: string;
-  /** KMS key id or ARN to encrypt the state with. Default: the bucket's default encryption. */
-  kmsKeyId?: string;
-  /** Role to assume for state access. Default: the caller's credentials. */
-  roleArn?: string;
-}
-
-/** SageMaker instance types, one per job kind. */
-export interface InstanceTypes {
-  /** Pre-process Data processing job. */
-  processing: string;
-  /** Model Training job. */
-  training: string;
-  /** Model Evaluation processing job. */
-  evaluation: string;
-  /** Real-time endpoint serving the approved model. */
-  endpoint: string;
-}
-
-/** Everything that may differ between environments. The only place per-environment values live. */
-export interface EnvironmentConfig {
-  /** Environment name; also the stack id (`cdktf deploy <name>`) and part of every resource name. */
-  name: string;
-  /** AWS region, e.g. `eu-west-1`. */
-  region: string;
-  /** 12-digit account id the stack may deploy to (the provider refuses any other). Default: any. */
-  accountId?: string;
-  /** Role the provider assumes, for multi-account deployments. Default: the caller's credentials. */
-  assumeRoleArn?: string;
-  /** Training epochs (Terraform variable `epochs`). */
-  epochs: number;
-  /** Training batch size (Terraform variable `batch_size`). */
-  batchSize: number;
-  /** Highest acceptable RMSE, in rings (Terraform variable `threshold`). */
-  threshold: number;
-  /** SageMaker instance types. */
-  instanceTypes: InstanceTypes;
-  /** Number of endpoint instances. Default: 1. */
-  endpointInstanceCount: number;
-  /** Whether a manual approval gates deployment of the model. */
-  requireApproval: boolean;
-  /** Source of the release pipeline. */
-  source: SourceConfig;
-  /** Remote state. Default: local state file `terraform.<name>.tfstate` in the project root. */
-  remoteState?: RemoteStateConfig;
-  /** Extra tags on every resource (Project and Environment are always set). */
-  tags: Record<string, string>;
-  /** CloudWatch Logs retention in days (one of the values CloudWatch accepts). */
-  logRetentionDays: number;
-  /** Whether `terraform destroy` may delete the artifact bucket with its objects. */
-  allowDestroy: boolean;
-  /** Local path of `abalone.data` to upload as the raw dataset. Default: upload it yourself (README). */
-  rawDataPath?: string;
-  /** E-mail address subscribed to the alarm topic. Default: none. */
-  alarmEmail?: string;
-  /** Analyze-results Lambda sizing. */
-  lambda: { timeoutSeconds: number; memoryMb: number };
-}
-
-/** Fields an environment file may leave out, with their defaults. */
-export type EnvironmentInput = Omit<
-  EnvironmentConfig,
-  "endpointInstanceCount" | "tags" | "logRetentionDays" | "lambda"
-> &
-  Partial<Pick<EnvironmentConfig, "endpointInstanceCount" | "tags" | "logRetentionDays" | "lambda">>;
-
-export const ENVIRONMENT_DEFAULTS = {
-  endpointInstanceCount: 1,
-  tags: {},
-  logRetentionDays: 30,
-  lambda: { timeoutSeconds: 30, memoryMb: 256 },
-} satisfies Partial<EnvironmentConfig>;
-
-/** Fills the optional fields of an environment file with their defaults. */
-export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
-  return { ...ENVIRONMENT_DEFAULTS, ...input, lambda: { ...ENVIRONMENT_DEFAULTS.lambda, ...input.lambda } };
-}
-
-/** Retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/**
+ * The shape of one deployment environment: its fields, their defaults and their rules, in one
+ * valibot schema. The TypeScript types are inferred from it, so a field exists in one place.
+ */
+import * as v from "valibot";
+import { LOG_RETENTION_DAYS, partitionOfRegion, SageMakerInstanceKind, sageMakerInstanceTypes } from "../modules/aws-catalog";
 
 /** Lowercase, starts with a letter, at most 16 characters: fits S3 bucket, IAM and SageMaker names. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
-const CONNECTION_ARN_PATTERN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[\w-]+$/;
+export const ENVIRONMENT_NAME_RULE = "must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters";
 export const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const CONNECTION_ARN_PATTERN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[\w-]+$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** The rules the Terraform variables repeat as `validation` blocks, so a plan-time override obeys them too. */
+/** Rules shared with the Terraform variables' `validation` blocks and the CLI's flags. */
 export const isPositiveInteger = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 1;
+export const POSITIVE_INTEGER_RULE = "must be an integer >= 1";
 export const isPositiveFinite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n) && n > 0;
 
+const positiveInteger = v.pipe(v.number(POSITIVE_INTEGER_RULE), v.check((n: number) => isPositiveInteger(n), POSITIVE_INTEGER_RULE));
+const integerFrom = (min: number, max: number) => {
+  const rule = `must be an integer from ${min} to ${max}`;
+  return v.pipe(v.number(rule), v.check((n) => Number.isInteger(n) && n >= min && n <= max, rule));
+};
+const boolean = v.boolean("must be true or false");
+const matching = (pattern: RegExp, rule: string) => v.pipe(v.string(rule), v.regex(pattern, rule));
+const region = v.pipe(
+  v.string("must be an AWS region"),
+  v.check((r) => partitionOfRegion(r) !== undefined, "must be an AWS region in the AWS SDK's partition data, such as eu-west-1"),
+);
+const roleArn = matching(ROLE_ARN_PATTERN, "must be an IAM role ARN");
+
+/** The rule of one kind of SageMaker instance, from the SageMaker API's own enum of that kind. */
+export function instanceTypeRule(kind: SageMakerInstanceKind): string {
+  return `must be a SageMaker ${kind} instance type (the SageMaker API's list), such as ${kind === "endpoint" ? "ml.m5.large" : "ml.m5.xlarge"}`;
+}
+/** Which of SageMaker's lists each `instanceTypes` field is checked against. */
+const INSTANCE_KIND = { processing: "processing", training: "training", evaluation: "processing", endpoint: "endpoint" } as const;
+const instanceType = (kind: SageMakerInstanceKind) =>
+  v.pipe(v.string(instanceTypeRule(kind)), v.check((type) => sageMakerInstanceTypes(kind).has(type), instanceTypeRule(kind)));
+
+const branch = v.pipe(v.string("must be a branch name"), v.minLength(1, "must be a branch name"));
+const SourceSchema = v.variant(
+  "kind",
+  [
+    v.strictObject({
+      /** An AWS CodeCommit repository in the environment's account. */
+      kind: v.literal("codecommit"),
+      /** Repository name. */
+      repository: matching(/^[\w.-]{1,100}$/, "must be a CodeCommit repository name"),
+      /** Branch whose commits start the pipeline. */
+      branch,
+    }),
+    v.strictObject({
+      /** A GitHub repository reached through a CodeStar connection. */
+      kind: v.literal("github"),
+      /** ARN of an AVAILABLE CodeStar (CodeConnections) connection. */
+      connectionArn: matching(CONNECTION_ARN_PATTERN, "must be a CodeStar connection ARN"),
+      /** `owner/name` of the repository. */
+      repository: matching(/^[\w.-]+\/[\w.-]+$/, "must be owner/name"),
+      /** Branch whose commits start the pipeline. */
+      branch,
+    }),
+  ],
+  'must be "codecommit" or "github"',
+);
+
+const tagKey = matching(/^(?!aws:).{1,128}$/s, "key must be 1-128 characters and not start with aws:");
+const tagValue = v.pipe(v.string("value must be a string of at most 256 characters"), v.maxLength(256, "value must be a string of at most 256 characters"));
+
+/** Everything that may differ between environments. The only place per-environment values live. */
+export const EnvironmentSchema = v.strictObject({
+  /** AWS region, e.g. `eu-west-1`. */
+  region,
+  /** 12-digit account id the stack may deploy to (the provider refuses any other). Default: any. */
+  accountId: v.optional(matching(ACCOUNT_ID_PATTERN, "must be 12 digits")),
+  /** Role the provider assumes, for multi-account deployments. Default: the caller's credentials. */
+  assumeRoleArn: v.optional(roleArn),
+  /** Place in the release order (deploy.yml promotes lower numbers first); unique across environments. */
+  promotionOrder: positiveInteger,
+  /** Training epochs (Terraform variable `epochs`). */
+  epochs: positiveInteger,
+  /** Training batch size (Terraform variable `batch_size`). */
+  batchSize: positiveInteger,
+  /** Highest acceptable RMSE, in rings (Terraform variable `threshold`). */
+  threshold: v.pipe(v.number("must be a positive number"), v.check((n: number) => isPositiveFinite(n), "must be a positive number")),
+  /** SageMaker instance types, each checked against the SageMaker API's list for its kind of job. */
+  instanceTypes: v.strictObject({
+    /** Pre-process Data processing job. */
+    processing: instanceType(INSTANCE_KIND.processing),
+    /** Model Training job. */
+    training: instanceType(INSTANCE_KIND.training),
+    /** Model Evaluation processing job. */
+    evaluation: instanceType(INSTANCE_KIND.evaluation),
+    /** Real-time endpoint serving the approved model. */
+    endpoint: instanceType(INSTANCE_KIND.endpoint),
+  }),
+  /** Number of endpoint instances. Default: 1. */
+  endpointInstanceCount: v.optional(positiveInteger, 1),
+  /** Whether a manual approval gates deployment of the model. */
+  requireApproval: boolean,
+  /** Whether the workflow's execution log records each state's input and output (run data). Default: false. */
+  includeExecutionData: v.optional(boolean, false),
+  /** Source of the release pipeline. */
+  source: SourceSchema,
+  /** Remote state in S3 (locked with an S3 lock file, encrypted). Default: local state `terraform.<name>.tfstate` in the project root. */
+  remoteState: v.optional(
+    v.strictObject({
+      /** Existing S3 bucket that holds the state. */
+      bucket: matching(BUCKET_NAME_PATTERN, "must be an S3 bucket name"),
+      /** Region of the state bucket. Default: the environment's region. */
+      region: v.optional(region),
+      /** KMS key id or ARN to encrypt the state with. Default: the bucket's default encryption. */
+      kmsKeyId: v.optional(v.pipe(v.string("must be a KMS key id or ARN"), v.minLength(1, "must be a KMS key id or ARN"))),
+      /** Role to assume for state access. Default: the caller's credentials. */
+      roleArn: v.optional(roleArn),
+    }),
+  ),
+  /** Extra tags on every resource (Project and Environment are always set). Default: none. */
+  tags: v.optional(v.record(tagKey, tagValue), {}),
+  /** CloudWatch Logs retention in days (one of the values CloudWatch accepts). Default: 30. */
+  logRetentionDays: v.optional(
+    v.picklist(LOG_RETENTION_DAYS, `must be one of ${LOG_RETENTION_DAYS.join(", ")}`),
+    30,
+  ),
+  /** Whether `terraform destroy` may delete the artifact bucket with its objects. */
+  allowDestroy: boolean,
+  /** Path of `abalone.data` (relative to the project root) to upload as the raw dataset. Default: upload it yourself (README). */
+  rawDataPath: v.optional(v.pipe(v.string("must be a file path"), v.minLength(1, "must be a file path"))),
+  /** E-mail address subscribed to the alarm topic. Default: none. */
+  alarmEmail: v.optional(matching(EMAIL_PATTERN, "must be an e-mail address")),
+  /** Analyze-results Lambda sizing. Default: 30 s, 256 MB. */
+  lambda: v.optional(
+    v.strictObject({
+      timeoutSeconds: v.optional(integerFrom(1, 900), 30),
+      memoryMb: v.optional(integerFrom(128, 10240), 256),
+    }),
+    {},
+  ),
+});
+
+/** What an environment file writes (optional fields may be left out). */
+export type EnvironmentInput = v.InferInput<typeof EnvironmentSchema>;
+
+/** A validated environment with its defaults filled in, and its name (the file's and the stack's). */
+export type EnvironmentConfig = v.InferOutput<typeof EnvironmentSchema> & {
+  /** Environment name: the file `environments/<name>.ts`, the stack id (`cdktf deploy <name>`) and part of every resource name. */
+  name: string;
+};
+export type SourceConfig = EnvironmentConfig["source"];
+export type RemoteStateConfig = NonNullable<EnvironmentConfig["remoteState"]>;
+export type InstanceTypes = EnvironmentConfig["instanceTypes"];
+
+/** Typed help for an environment file; the values are validated when the environment is loaded. */
+export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {
+  return input;
+}
+
 const show = (value: unknown): string =>
-  typeof value === "string" ? JSON.stringify(value) : value === undefined ? "undefined" : String(value);
+  typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 
-/** An environment as loaded, with the file it came from (for error messages). */
-export interface EnvironmentSource {
-  file: string;
-  config: EnvironmentConfig;
-}
-
-/** Every problem of one environment, one line each: `<file>: <field> <rule> (got <value>)`. */
-export function validateEnvironment({ file, config: env }: EnvironmentSource): string[] {
+/**
+ * Validates what an environment file exported. Returns the environment with its defaults, or
+ * every problem, one line each: `<file>: <field> <rule> (got <value>)`, and for an unknown
+ * field `<file>: unknown field "<field>" — did you mean "<known>"?`.
+ */
+export function parseEnvironment(
+  file: string,
+  name: string,
+  input: unknown,
+): { config: EnvironmentConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
+  const result = v.safeParse(EnvironmentSchema, input, { abortPipeEarly: true });
+  if (result.success) return { config: { name, ...result.output } };
   const problems: string[] = [];
-  const check = (ok: boolean, field: string, rule: string, value: unknown) => {
-    if (!ok) problems.push(`${file}: ${field} ${rule} (got ${show(value)})`);
-  };
-  const optional = (value: unknown, test: (v: string) => boolean) =>
-    value === undefined || (typeof value === "string" && test(value));
-
-  check(
-    typeof env.name === "string" && ENVIRONMENT_NAME_PATTERN.test(env.name),
-    "name",
-    "must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters",
-    env.name,
-  );
-  check(typeof env.region === "string" && REGION_PATTERN.test(env.region), "region", "must be an AWS region such as eu-west-1", env.region);
-  check(optional(env.accountId, (v) => ACCOUNT_ID_PATTERN.test(v)), "accountId", "must be 12 digits", env.accountId);
-  check(optional(env.assumeRoleArn, (v) => ROLE_ARN_PATTERN.test(v)), "assumeRoleArn", "must be an IAM role ARN", env.assumeRoleArn);
-  check(isPositiveInteger(env.epochs), "epochs", "must be an integer >= 1", env.epochs);
-  check(isPositiveInteger(env.batchSize), "batchSize", "must be an integer >= 1", env.batchSize);
-  check(isPositiveFinite(env.threshold), "threshold", "must be a positive number", env.threshold);
-  for (const kind of ["processing", "training", "evaluation", "endpoint"] as const) {
-    const type = env.instanceTypes?.[kind];
-    check(typeof type === "string" && INSTANCE_TYPE_PATTERN.test(type), `instanceTypes.${kind}`, "must be a SageMaker instance type such as ml.m5.xlarge", type);
+  const seen = new Set<string>();
+  for (const issue of result.issues) {
+    const keys = (issue.path ?? []).map((item) => String(item.key));
+    const field = keys.join(".");
+    if (seen.has(field)) continue; // One line per field: its first broken rule.
+    seen.add(field);
+    if (issue.type === "strict_object" && issue.expected === "never") {
+      const known = knownFields(keys.slice(0, -1), input);
+      const guess = closest(keys[keys.length - 1], known);
+      const prefix = keys.slice(0, -1).map((k) => `${k}.`).join("");
+      problems.push(
+        `${file}: unknown field "${field}" — ${guess ? `did you mean "${prefix}${guess}"?` : `known fields: ${known.map((k) => prefix + k).join(", ")}`}`,
+      );
+    } else if (issue.input === undefined && issue.kind === "schema") {
+      const rule = v.safeParse(objectSchemaAt(keys.slice(0, -1), input).entries[keys[keys.length - 1]], undefined).issues?.[0].message;
+      problems.push(`${file}: ${field} is required${rule ? `: it ${rule}` : ""}`);
+    } else {
+      const guess = keys[0] === "instanceTypes" && typeof issue.input === "string" ? closestInstanceType(keys[1], issue.input) : undefined;
+      problems.push(`${file}: ${field || "the default export"} ${issue.message} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`);
+    }
   }
-  check(isPositiveInteger(env.endpointInstanceCount), "endpointInstanceCount", "must be an integer >= 1", env.endpointInstanceCount);
-  check(typeof env.requireApproval === "boolean", "requireApproval", "must be true or false", env.requireApproval);
-  check(typeof env.allowDestroy === "boolean", "allowDestroy", "must be true or false", env.allowDestroy);
-  check(
-    (LOG_RETENTION_DAYS as readonly number[]).includes(env.logRetentionDays),
-    "logRetentionDays",
-    `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    env.logRetentionDays,
-  );
-  check(isPositiveInteger(env.lambda?.timeoutSeconds) && env.lambda.timeoutSeconds <= 900, "lambda.timeoutSeconds", "must be an integer from 1 to 900", env.lambda?.timeoutSeconds);
-  check(isPositiveInteger(env.lambda?.memoryMb) && env.lambda.memoryMb >= 128 && env.lambda.memoryMb <= 10240, "lambda.memoryMb", "must be an integer from 128 to 10240", env.lambda?.memoryMb);
-
-  const source = env.source;
-  if (source?.kind === "codecommit") {
-    check(/^[\w.-]{1,100}$/.test(source.repository ?? ""), "source.repository", "must be a CodeCommit repository name", source.repository);
-  } else if (source?.kind === "github") {
-    check(/^[\w.-]+\/[\w.-]+$/.test(source.repository ?? ""), "source.repository", "must be owner/name", source.repository);
-    check(CONNECTION_ARN_PATTERN.test(source.connectionArn ?? ""), "source.connectionArn", "must be a CodeStar connection ARN", source.connectionArn);
-  } else {
-    check(false, "source.kind", 'must be "codecommit" or "github"', (source as { kind?: unknown } | undefined)?.kind);
-  }
-  if (source) check(typeof source.branch === "string" && source.branch.length > 0, "source.branch", "must be a branch name", source.branch);
-
-  if (env.remoteState) {
-    const state = env.remoteState;
-    check(BUCKET_NAME_PATTERN.test(state.bucket ?? ""), "remoteState.bucket", "must be an S3 bucket name", state.bucket);
-    check(optional(state.region, (v) => REGION_PATTERN.test(v)), "remoteState.region", "must be an AWS region such as eu-west-1", state.region);
-    check(optional(state.roleArn, (v) => ROLE_ARN_PATTERN.test(v)), "remoteState.roleArn", "must be an IAM role ARN", state.roleArn);
-  }
-  for (const [key, value] of Object.entries(env.tags ?? {})) {
-    check(key.length >= 1 && key.length <= 128 && !key.startsWith("aws:"), `tags.${key}`, "key must be 1-128 characters and not start with aws:", key);
-    check(typeof value === "string" && value.length <= 256, `tags.${key}`, "value must be a string of at most 256 characters", value);
-  }
-  check(optional(env.alarmEmail, (v) => EMAIL_PATTERN.test(v)), "alarmEmail", "must be an e-mail address", env.alarmEmail);
-  check(optional(env.rawDataPath, (v) => v.length > 0), "rawDataPath", "must be a file path", env.rawDataPath);
-  return problems;
+  return { problems };
 }
 
-/** Problems across all environments: each one's own, plus names used twice. */
-export function validateEnvironments(sources: EnvironmentSource[]): string[] {
-  const problems = sources.flatMap(validateEnvironment);
-  const firstFileByName = new Map<string, string>();
-  for (const { file, config } of sources) {
-    const first = firstFileByName.get(config.name);
-    if (first) problems.push(`${file}: name must be unique across environments (got ${show(config.name)}, also used by ${first})`);
-    else firstFileByName.set(config.name, file);
+function closestInstanceType(field: string, type: string): string | undefined {
+  const kind = INSTANCE_KIND[field as keyof typeof INSTANCE_KIND];
+  return kind && closest(type, sageMakerInstanceTypes(kind));
+}
+
+/** The field names an object of the schema has at `keys`. */
+const knownFields = (keys: string[], input: unknown): string[] => Object.keys(objectSchemaAt(keys, input).entries);
+
+/** The object schema at `keys` (following `source`'s kind). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
+function objectSchemaAt(keys: string[], input: unknown): any {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
+  let schema: any = EnvironmentSchema;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the unvalidated input being walked alongside
+  let value: any = input;
+  for (const key of keys) {
+    value = value?.[key];
+    schema = unwrap(schema.entries[key]);
+    if (schema.type === "variant") schema = schema.options.find((o: { entries: { kind: { literal: unknown } } }) => o.entries.kind.literal === value?.kind) ?? schema.options[0];
   }
-  return problems;
+  return schema;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see knownFields
+const unwrap = (schema: any): any => (schema.type === "optional" ? unwrap(schema.wrapped) : schema);
+
+/** The known name within two edits of `name` (case-insensitive), if there is one. */
+export function closest(name: string, known: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.min(2, Math.max(1, Math.floor(candidate.length / 3))) && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /** Thrown when environments are invalid; `problems` holds one line per problem. */

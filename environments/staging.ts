@@ -2,7 +2,7 @@ import { defineEnvironment } from "./schema";
 
 /** Staging: production-sized jobs and a slightly looser gate, so a model that passes here is worth approving. */
 export default defineEnvironment({
-  name: "staging",
+  promotionOrder: 2,
   region: "us-east-1",
   epochs: 100,
   batchSize: 8,
@@ -13,6 +13,8 @@ export default defineEnvironment({
     evaluation: "ml.m5.xlarge",
     endpoint: "ml.m5.large",
   },
+  // Execution logs show each state's input and output: handy while iterating, kept out of prod.
+  includeExecutionData: true,
   requireApproval: true,
   source: { kind: "codecommit", repository: "abalone-cicd-pipeline", branch: "main" },
   logRetentionDays: 30,

@@ -2,3 +2,6 @@
 export const STATE_MACHINE_ARN_VARIABLE = "STATE_MACHINE_ARN";
 export const ARTIFACT_BUCKET_VARIABLE = "ARTIFACT_BUCKET";
 export const KMS_KEY_ARN_VARIABLE = "KMS_KEY_ARN";
+/** The endpoint's instance type and count: set by the stack from the environment, so the plan shows what deploy will run. */
+export const ENDPOINT_INSTANCE_TYPE_VARIABLE = "ENDPOINT_INSTANCE_TYPE";
+export const ENDPOINT_INSTANCE_COUNT_VARIABLE = "ENDPOINT_INSTANCE_COUNT";

@@ -53,8 +53,6 @@ export interface WorkflowStateMachineProps {
   kmsKeyArn: string;
   /** Partition, region and account. Default: the environment's region and account (or the caller's). */
   target?: AwsTarget;
-  /** Whether the logs hold states' input and output. Default: false in prod (data stays out of logs), true elsewhere. */
-  includeExecutionData?: boolean;
 }
 
 /**
@@ -124,7 +122,7 @@ export class WorkflowStateMachine extends Construct {
       loggingConfiguration: {
         // Step Functions requires the log group ARN with the `:*` suffix.
         logDestination: `${this.logGroup.arn}:*`,
-        includeExecutionData: props.includeExecutionData ?? env.name !== "prod",
+        includeExecutionData: env.includeExecutionData,
         level: "ALL",
       },
       tracingConfiguration: { enabled: true },

@@ -7,9 +7,10 @@ import { MlPipelineStack } from "./ml-pipeline-stack";
 /**
  * Synthesizes one stack per environment into a staging directory and only then publishes it to
  * `outdir`, so a synth that fails half-way leaves the previous output exactly as it was.
- * Terraform's working files (`.terraform*`) in an existing stack directory are kept.
+ * Terraform's working files (`.terraform*`) in an existing stack directory are kept; the directory
+ * of an environment no longer among `defined` is removed.
  */
-export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir: string): void {
+export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir: string, defined: readonly string[]): void {
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), ".cdktf-synth-"));
   try {
     const app = new App({ outdir: staging });
@@ -18,16 +19,19 @@ export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir
       new MlPipelineStack(app, { env, localStateDir: localStateDir.split(path.sep).join("/") });
     }
     app.synth();
-    publish(staging, outdir);
+    publish(staging, outdir, defined);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /** Moves each staged stack directory into place (renames: cheap, same file system). */
-function publish(staging: string, outdir: string): void {
+function publish(staging: string, outdir: string, defined: readonly string[]): void {
   const stacksDir = path.join(staging, "stacks");
   fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  for (const stale of fs.readdirSync(path.join(outdir, "stacks")).filter((stack) => !defined.includes(stack))) {
+    fs.rmSync(path.join(outdir, "stacks", stale), { recursive: true, force: true });
+  }
   for (const stack of fs.readdirSync(stacksDir)) {
     const staged = path.join(stacksDir, stack);
     const target = path.join(outdir, "stacks", stack);

@@ -5,7 +5,7 @@
  * small bad fixture, to prove it can fail. Deliberate exceptions are justified in the README
  * ("Platform resources", "Security properties").
  */
-import { ENVIRONMENT_SOURCES } from "../environments";
+import { ENVIRONMENT_NAMES, getEnvironment } from "../environments";
 import { EnvironmentConfig } from "../environments/schema";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../modules/iam/policy";
 import { synthEnvironment } from "./helpers/synth";
@@ -367,9 +367,11 @@ const RULES: Rule[] = [
   },
 ];
 
-describe.each(ENVIRONMENT_SOURCES.map((s) => [s.config.name, s.config] as const))("security rules over the %s stack", (_name, env) => {
+describe.each(ENVIRONMENT_NAMES)("security rules over the %s stack", (name) => {
   let tf: Terraform;
+  let env: EnvironmentConfig;
   beforeAll(() => {
+    env = getEnvironment(name);
     tf = synthEnvironment(env).tf;
   });
 
@@ -385,7 +387,7 @@ describe.each(ENVIRONMENT_SOURCES.map((s) => [s.config.name, s.config] as const)
 });
 
 describe("each security rule reports its counterexample", () => {
-  const base = ENVIRONMENT_SOURCES[0].config;
+  const base = getEnvironment(ENVIRONMENT_NAMES[0]);
   it.each(RULES.map((rule) => [rule.name, rule] as const))("%s", (_ruleName, rule) => {
     const violations = rule.check(rule.counterexample.tf, { ...base, ...rule.counterexample.env });
     expect(violations.join("\n")).toContain(rule.counterexample.reports);

@@ -10,8 +10,14 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-sagemaker";
-import { BUCKET_NAME_PATTERN, EnvironmentConfig } from "../../environments/schema";
-import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
+import { BUCKET_NAME_PATTERN, EnvironmentConfig, instanceTypeRule, isPositiveInteger, POSITIVE_INTEGER_RULE } from "../../environments/schema";
+import { sageMakerInstanceTypes } from "../../modules/aws-catalog";
+import {
+  ARTIFACT_BUCKET_VARIABLE,
+  ENDPOINT_INSTANCE_COUNT_VARIABLE,
+  ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  KMS_KEY_ARN_VARIABLE,
+} from "../../modules/build-variables";
 import { ResourceNames } from "../../modules/naming";
 import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
@@ -35,9 +41,25 @@ function nameProblem(what: string, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The endpoint's instance type and count. In the DeployEndpoint build the stack sets them as
+ * variables (what the plan showed); by hand they come from the environment file.
+ */
+export function endpointSettings(env: EnvironmentConfig, variables: Record<string, string | undefined>): { instanceType: string; instanceCount: number } {
+  const type = variables[ENDPOINT_INSTANCE_TYPE_VARIABLE] ?? env.instanceTypes.endpoint;
+  if (!sageMakerInstanceTypes("endpoint").has(type)) throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
+  const rawCount = variables[ENDPOINT_INSTANCE_COUNT_VARIABLE];
+  const count = rawCount === undefined ? env.endpointInstanceCount : Number(rawCount);
+  if (!isPositiveInteger(count) || rawCount?.trim() === "") throw new UsageError(`$${ENDPOINT_INSTANCE_COUNT_VARIABLE} ${POSITIVE_INTEGER_RULE} (got ${JSON.stringify(rawCount)})`);
+  return { instanceType: type, instanceCount: count };
+}
+
 /** Everything one deployment needs, checked before AWS is called. */
 export interface DeployPlan {
   env: EnvironmentConfig;
+  /** The endpoint's instance type and count: the build project's variables, else the environment file. */
+  instanceType: string;
+  instanceCount: number;
   modelName: string;
   endpointName: string;
   endpointConfigName: string;
@@ -54,8 +76,8 @@ export function endpointConfigRequest(plan: DeployPlan) {
       {
         VariantName: VARIANT_NAME,
         ModelName: plan.modelName,
-        InstanceType: plan.env.instanceTypes.endpoint as ProductionVariantInstanceType,
-        InitialInstanceCount: plan.env.endpointInstanceCount,
+        InstanceType: plan.instanceType as ProductionVariantInstanceType,
+        InitialInstanceCount: plan.instanceCount,
         InitialVariantWeight: 1,
       },
     ],
@@ -124,10 +146,10 @@ async function settle(sagemaker: SageMakerClient, endpointName: string, deps: Cl
 export const deployCommand: Command = {
   name: "deploy",
   summary: "deploy a registered model to the environment's endpoint and wait for InService",
-  synopsis: "deploy --env <env> --model-name <name> [--run-id <id>] [--bucket <name>] [--kms-key-arn <arn>] [--json]",
   description: `
 Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic on the
-environment's endpoint instance type and count, data capture of input and output at 100 % to
+endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},
+which the DeployEndpoint build sets from the stack, else the environment file; data capture of input and output at 100 % to
 s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key), then creates the
 endpoint <project>-<env>-endpoint or updates it to that config, and waits until it is InService.
 A failed creation or a rolled-back update exits 1 with SageMaker's FailureReason. Repeating a
@@ -138,7 +160,7 @@ Examples:
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-7f3c9e`,
   options: {
     env: ENV_OPTION,
-    "model-name": { type: "string", valueName: "<name>", description: "registered SageMaker model, the run's ModelName (abalone-<run id>)" },
+    "model-name": { type: "string", valueName: "<name>", required: true, description: "registered SageMaker model, the run's ModelName (abalone-<run id>)" },
     "run-id": { type: "string", valueName: "<id>", description: "names the endpoint config. Default: the model name without 'abalone-'" },
     bucket: { type: "string", valueName: "<name>", description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}` },
     "kms-key-arn": { type: "string", valueName: "<arn>", description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption` },
@@ -153,6 +175,7 @@ Examples:
     const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;
     const plan: DeployPlan = {
       env,
+      ...endpointSettings(env, deps.env),
       modelName,
       endpointName: names.endpoint,
       endpointConfigName: names.endpointConfig(runId),
@@ -178,7 +201,7 @@ Examples:
       throw fromAwsError(err, "DescribeModel");
     }
     const config = await ensureEndpointConfig(sagemaker, plan);
-    say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${VARIANT_NAME}: ${modelName} on ${env.endpointInstanceCount} × ${env.instanceTypes.endpoint}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);
+    say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${VARIANT_NAME}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);
 
     // An endpoint still creating, updating or deleting from an earlier deploy cannot be changed yet.
     const before = await settle(sagemaker, plan.endpointName, deps, timeoutMs, true);

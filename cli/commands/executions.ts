@@ -43,12 +43,11 @@ function failIfClosedBadly(described: DescribeExecutionOutput & { executionArn: 
 
 const duration = (start?: Date, stop?: Date) => (start && stop ? formatDuration(stop.getTime() - start.getTime()) : "");
 
-const executionFlags = { env: ENV_OPTION, "state-machine-arn": STATE_MACHINE_OPTION };
+const executionFlags = { env: { ...ENV_OPTION, required: false }, "state-machine-arn": STATE_MACHINE_OPTION };
 
 export const statusCommand: Command = {
   name: "status",
   summary: "show an execution's status, times and input",
-  synopsis: "status <execution> [--env <env>] [--json]",
   description: `
 ${EXECUTION_DESCRIPTION}
 Exit 0 when the execution succeeded or is running, 1 when it failed, was aborted or timed out.
@@ -83,7 +82,6 @@ Examples:
 export const outputCommand: Command = {
   name: "output",
   summary: "print a succeeded execution's output (JSON)",
-  synopsis: "output <execution> [--env <env>] [--json]",
   description: `
 Prints the output of a succeeded execution as JSON. ${EXECUTION_DESCRIPTION}
 Exit 1 when the execution has not succeeded (still running, failed, aborted or timed out).
@@ -106,7 +104,6 @@ Examples:
 export const listCommand: Command = {
   name: "list",
   summary: "list the environment's executions, newest first",
-  synopsis: "list --env <env> [--status <status>] [--limit <n>] [--json]",
   description: `
 Lists executions of the environment's state machine, newest first.
 
@@ -153,7 +150,6 @@ Examples:
 export const stopCommand: Command = {
   name: "stop",
   summary: "stop a running execution",
-  synopsis: "stop <execution> [--env <env>] [--cause <text>] [--json]",
   description: `
 Stops a running execution (it ends ABORTED). ${EXECUTION_DESCRIPTION}
 
@@ -175,7 +171,6 @@ Examples:
 export const historyCommand: Command = {
   name: "history",
   summary: "replay an execution's states with durations, RMSE and outcome",
-  synopsis: "history <execution> [--env <env>] [--json]",
   description: `
 Prints every state the execution went through (the same view as run --wait, as plain lines),
 then its status, RMSE and threshold decision or its failing state. ${EXECUTION_DESCRIPTION}

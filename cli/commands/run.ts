@@ -42,7 +42,6 @@ async function startOrAttach(stateMachineArn: string, runId: string, input: stri
 export const runCommand: Command = {
   name: "run",
   summary: "start the workflow for a run id (and follow it with --wait)",
-  synopsis: "run --env <env> [--run-id <id>] [--wait] [--state-machine-arn <arn>] [--json]",
   description: `
 Starts an execution of the environment's state machine named after the run id, with the input
 {ModelName, PreprocessingJobName, TrainingJobName, EvaluationProcessingJobName} = abalone-<id>,

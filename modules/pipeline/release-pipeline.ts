@@ -2,7 +2,13 @@ import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepip
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../../environments/schema";
 import type { WorkflowVariables } from "../../stacks/ml-pipeline-stack";
-import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE, STATE_MACHINE_ARN_VARIABLE } from "../build-variables";
+import {
+  ARTIFACT_BUCKET_VARIABLE,
+  ENDPOINT_INSTANCE_COUNT_VARIABLE,
+  ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  KMS_KEY_ARN_VARIABLE,
+  STATE_MACHINE_ARN_VARIABLE,
+} from "../build-variables";
 import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
@@ -114,6 +120,8 @@ export class ReleasePipeline extends Construct {
         ENVIRONMENT: env.name,
         [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
+        [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
+        [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
       },
       statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn }),
     });

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSageMakerClient, createSfnClient, MAX_ATTEMPTS } from "../../cli/aws-clients";
+import { ENVIRONMENT_NAMES } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { COMMANDS } from "../../cli/main";
 import { cli } from "./fake-deps";
@@ -21,7 +22,7 @@ describe("workflow entry point", () => {
     const bad = node("render", "--env", "nope");
     expect(bad.status).toBe(2);
     expect(errorLines(bad.stderr)).toEqual([
-      'workflow render: --env: unknown environment "nope" (known: dev, staging, prod) — pick one of the known environments or add one in environments/',
+      `workflow render: --env: unknown environment "nope" (defined: ${ENVIRONMENT_NAMES.join(", ")}) — pick a defined environment, or add one in environments/ (README: Adding an environment)`,
     ]);
   }, 60_000);
 
@@ -51,7 +52,7 @@ describe("workflow entry point", () => {
   it("rejects an unknown command (exit 2) and shows the main help without one (exit 2)", async () => {
     const unknown = await cli(["deploi"]);
     expect(unknown.code).toBe(ExitCode.Usage);
-    expect(unknown.stderr).toContain('unknown command "deploi" (known: run, status, output, list, stop, history, deploy, render, graph, simulate)');
+    expect(unknown.stderr).toContain(`unknown command "deploi" — did you mean 'deploy'? (known: ${COMMANDS.map((c) => c.name).join(", ")})`);
     const none = await cli([]);
     expect(none.code).toBe(ExitCode.Usage);
     expect(none.stdout).toContain("Exit codes: 0 succeeded, 1 workflow (or deployment) failed or aborted, 2 usage or configuration error, 3 AWS error.");
@@ -67,5 +68,46 @@ describe("AWS clients", () => {
     expect(await client.config.region()).toBe("eu-west-1");
     expect(await client.config.retryStrategy()).toMatchObject({ mode: "adaptive" });
     expect(await client.config.maxAttempts()).toBe(MAX_ATTEMPTS);
+  });
+});
+
+describe("flags as a person types them", () => {
+  it.each<[string[], string]>([
+    [["simulate", "--env", "dev", "--rmse", ""], "workflow simulate: --rmse must not be empty"],
+    [["simulate", "--env", "dev", "--run-id="], "workflow simulate: --run-id must not be empty"],
+    [["render", "--env", "dev", "--env", "prod"], "workflow render: --env given more than once"],
+    [["simulate", "--env", "dev", "--rmse", "-1"], 'workflow simulate: --rmse must be a non-negative number (got "-1")'],
+    [["graph", "--env", "dev", "--fromat", "dot"], "workflow graph: unknown flag --fromat — did you mean --format?"],
+    [["render", "--env"], "workflow render: --env needs a value <env>"],
+    [["render", "--json=yes", "--env", "dev"], 'workflow render: --json takes no value (got "yes")'],
+  ])("%j is a usage error (exit 2) with one line", async (argv, line) => {
+    const { code, stdout, stderr } = await cli(argv);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr.startsWith(line)).toBe(true);
+  });
+
+  it("prints the project's version with --version", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { version } = require("../../package.json");
+    expect(await cli(["--version"])).toMatchObject({ code: ExitCode.Succeeded, stdout: `workflow ${version}\n` });
+  });
+
+  it("shows a command's help with 'help <command>', as --help does", async () => {
+    const viaHelp = await cli(["help", "deploy"]);
+    expect(viaHelp.code).toBe(ExitCode.Succeeded);
+    expect(viaHelp.stdout).toBe((await cli(["deploy", "--help"])).stdout);
+  });
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))("lists every flag of '%s' in its usage line", async (name, command) => {
+    const usage = (await cli([name, "--help"])).stdout.split("\n")[0];
+    for (const flag of [...Object.keys(command.options), "json", "help"]) expect(usage).toContain(`--${flag}`);
+  });
+
+  it("names the defined environments in the main help and in --env's help", async () => {
+    const main = (await cli(["--help"])).stdout;
+    expect(main).toContain(`Environments: ${ENVIRONMENT_NAMES.join(", ")}`);
+    expect((await cli(["render", "--help"])).stdout).toContain(`environment: ${ENVIRONMENT_NAMES.join(", ")}`);
   });
 });

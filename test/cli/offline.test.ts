@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getEnvironment } from "../../environments";
+import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { toDot, toMermaid, workflowGraph } from "../../cli/graph";
 import { STATE_NAMES, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
@@ -38,7 +38,7 @@ describe("workflow render", () => {
   it("refuses an unknown environment (exit 2)", async () => {
     const { code, stderr } = await cli(["render", "--env", "test"]);
     expect(code).toBe(ExitCode.Usage);
-    expect(stderr).toContain('--env: unknown environment "test" (known: dev, staging, prod)');
+    expect(stderr).toContain(`--env: unknown environment "test" (defined: ${ENVIRONMENT_NAMES.join(", ")})`);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { getEnvironment } from "../../environments";
+import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { executionInput, timestampRunId } from "../../modules/run-names";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
@@ -139,12 +139,12 @@ describe("workflow run", () => {
 
   describe("checks flags before calling AWS (exit 2)", () => {
     it.each([
-      [["run", "--env", "qa"], '--env: unknown environment "qa" (known: dev, staging, prod)'],
+      [["run", "--env", "qa"], `--env: unknown environment "qa" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
       [["run"], "--env is required"],
       [["run", "--env", "dev", "--run-id", "x".repeat(50)], "makes PreprocessingJobName 72 characters long; SageMaker allows at most 63"],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
-      [["run", "--env", "dev", "--wiat"], "Unknown option '--wiat'"],
+      [["run", "--env", "dev", "--wiat"], "unknown flag --wiat — did you mean --wait?"],
       [["run", "--env", "dev", "extra"], 'expected no arguments, got "extra"'],
     ])("%j", async (argv, message) => {
       const { code, stderr } = await cli(argv);

@@ -1,88 +1,180 @@
-import { ENVIRONMENT_SOURCES, EnvironmentError, getEnvironment, loadEnvironments } from "../../environments";
-import { EnvironmentConfig, EnvironmentSource, validateEnvironments } from "../../environments/schema";
+import { ProcessingInstanceType, ProductionVariantInstanceType, TrainingInstanceType } from "@aws-sdk/client-sagemaker";
+import * as fs from "fs";
+import * as path from "path";
+import { ENVIRONMENT_NAMES, EnvironmentError, getEnvironment, loadEnvironments, parseEnvironmentList, promotionOrder } from "../../environments";
+import { EnvironmentInput, parseEnvironment } from "../../environments/schema";
+import { LOG_RETENTION_DAYS, partitionOfRegion, sageMakerInstanceTypes } from "../../modules/aws-catalog";
+import prodFile from "../../environments/prod";
 
-const prod = getEnvironment("prod");
-const withProd = (patch: Partial<EnvironmentConfig>): EnvironmentSource[] => [
-  { file: "environments/prod.ts", config: { ...prod, ...patch } },
-];
+const FILE = "environments/prod.ts";
+/** prod's file with some fields changed (or removed, with undefined), as a user would edit it. */
+const edited = (patch: Record<string, unknown>): unknown =>
+  Object.fromEntries(Object.entries({ ...prodFile, ...patch }).filter(([, value]) => value !== undefined));
+const problemsOf = (input: unknown) => parseEnvironment(FILE, "prod", input).problems ?? [];
 
-describe("environment validation", () => {
-  it("accepts the shipped environments", () => {
-    expect(validateEnvironments(ENVIRONMENT_SOURCES)).toEqual([]);
+describe("the shipped environments", () => {
+  it("are all valid", () => {
+    expect(loadEnvironments().map((env) => env.name)).toEqual(ENVIRONMENT_NAMES);
   });
 
-  it("keeps prod at the reference values: 200 epochs, batch size 8, threshold 2.1, approval, protected", () => {
-    expect(prod).toMatchObject({ epochs: 200, batchSize: 8, threshold: 2.1, requireApproval: true, allowDestroy: false });
+  it("keep prod at the reference values: 200 epochs, batch size 8, threshold 2.1, approval, protected, no run data in logs", () => {
+    const prod = getEnvironment("prod");
+    expect(prod).toMatchObject({ epochs: 200, batchSize: 8, threshold: 2.1, requireApproval: true, allowDestroy: false, includeExecutionData: false });
     const dev = getEnvironment("dev");
     expect(dev.epochs).toBeLessThan(prod.epochs);
     expect(dev.threshold).toBeGreaterThan(prod.threshold);
     expect(dev.allowDestroy).toBe(true);
   });
 
-  it.each<[string, Partial<EnvironmentConfig>, string]>([
+  it("are promoted in the order their promotionOrder gives, dev first and prod last", () => {
+    const order = promotionOrder().map((env) => env.name);
+    expect(order[0]).toBe("dev");
+    expect(order[order.length - 1]).toBe("prod");
+  });
+});
+
+describe("environment validation", () => {
+  it("fills the defaults in the schema", () => {
+    const { config } = parseEnvironment(FILE, "prod", edited({ endpointInstanceCount: undefined, tags: undefined, lambda: undefined, includeExecutionData: undefined }));
+    expect(config).toMatchObject({ name: "prod", endpointInstanceCount: 1, tags: {}, lambda: { timeoutSeconds: 30, memoryMb: 256 }, includeExecutionData: false });
+    expect(parseEnvironment(FILE, "prod", edited({ lambda: { memoryMb: 512 } })).config?.lambda).toEqual({ timeoutSeconds: 30, memoryMb: 512 });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
     ["a fractional epochs", { epochs: 2.5 }, "environments/prod.ts: epochs must be an integer >= 1 (got 2.5)"],
     ["zero epochs", { epochs: 0 }, "environments/prod.ts: epochs must be an integer >= 1 (got 0)"],
+    ["epochs as a string", { epochs: "200" }, 'environments/prod.ts: epochs must be an integer >= 1 (got "200")'],
     ["a batch size below 1", { batchSize: 0 }, "environments/prod.ts: batchSize must be an integer >= 1 (got 0)"],
     ["a negative threshold", { threshold: -1 }, "environments/prod.ts: threshold must be a positive number (got -1)"],
-    ["a zero threshold", { threshold: 0 }, "environments/prod.ts: threshold must be a positive number (got 0)"],
     ["an infinite threshold", { threshold: Infinity }, "environments/prod.ts: threshold must be a positive number (got Infinity)"],
     ["a NaN threshold", { threshold: NaN }, "environments/prod.ts: threshold must be a positive number (got NaN)"],
-    ["an unknown region format", { region: "europe-1" }, 'environments/prod.ts: region must be an AWS region such as eu-west-1 (got "europe-1")'],
+    ["a missing threshold", { threshold: undefined }, "environments/prod.ts: threshold is required: it must be a positive number"],
+    ["a misspelled region", { region: "us-est-1" }, `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-est-1")`],
+    ["a region that does not exist", { region: "us-east-9" }, `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-east-9")`],
+    ["a global endpoint name for a region", { region: "aws-global" }, "environments/prod.ts: region must be an AWS region"],
     ["an 11-digit account id", { accountId: "12345678901" }, 'environments/prod.ts: accountId must be 12 digits (got "12345678901")'],
-    [
-      "an instance type outside ml.*",
-      { instanceTypes: { ...prod.instanceTypes, training: "m5.xlarge" } },
-      'environments/prod.ts: instanceTypes.training must be a SageMaker instance type such as ml.m5.xlarge (got "m5.xlarge")',
-    ],
-    [
-      "a name not usable in AWS names",
-      { name: "Prod_1" },
-      `environments/prod.ts: name must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters (got "Prod_1")`,
-    ],
-    ["a log retention CloudWatch refuses", { logRetentionDays: 10 }, "environments/prod.ts: logRetentionDays must be one of"],
+    ["a log retention CloudWatch refuses", { logRetentionDays: 10 }, "environments/prod.ts: logRetentionDays must be one of 1, 3, 5"],
     ["an assume-role value that is not a role ARN", { assumeRoleArn: "admin" }, 'environments/prod.ts: assumeRoleArn must be an IAM role ARN (got "admin")'],
     ["a remote state bucket with an invalid name", { remoteState: { bucket: "Bad_Bucket" } }, 'environments/prod.ts: remoteState.bucket must be an S3 bucket name (got "Bad_Bucket")'],
-  ])("rejects %s with a line naming the file, field, value and rule", (_case, patch, message) => {
-    const problems = validateEnvironments(withProd(patch));
+    ["an unknown source kind", { source: { kind: "gitlab", repository: "a/b", branch: "main" } }, 'environments/prod.ts: source.kind must be "codecommit" or "github" (got "gitlab")'],
+    ["an includeExecutionData that is not a boolean", { includeExecutionData: "no" }, 'environments/prod.ts: includeExecutionData must be true or false (got "no")'],
+    ["a promotionOrder of 0", { promotionOrder: 0 }, "environments/prod.ts: promotionOrder must be an integer >= 1 (got 0)"],
+    ["a Lambda timeout above 900 s", { lambda: { timeoutSeconds: 901 } }, "environments/prod.ts: lambda.timeoutSeconds must be an integer from 1 to 900 (got 901)"],
+    ["an aws: tag key", { tags: { "aws:owner": "me" } }, 'environments/prod.ts: tags.aws:owner key must be 1-128 characters and not start with aws: (got "aws:owner")'],
+  ])("rejects %s with one line naming the file, field, value and rule", (_case, patch, message) => {
+    const problems = problemsOf(edited(patch));
     expect(problems).toHaveLength(1);
     expect(problems[0].startsWith(message)).toBe(true);
   });
 
-  it("reports every problem of every environment, one line each", () => {
-    const problems = validateEnvironments([
-      { file: "environments/dev.ts", config: { ...getEnvironment("dev"), epochs: 0, batchSize: -2 } },
-      { file: "environments/prod.ts", config: { ...prod, threshold: -1 } },
-    ]);
-    expect(problems).toEqual([
-      "environments/dev.ts: epochs must be an integer >= 1 (got 0)",
-      "environments/dev.ts: batchSize must be an integer >= 1 (got -2)",
-      "environments/prod.ts: threshold must be a positive number (got -1)",
-    ]);
+  it.each<[string, Record<string, unknown>, string]>([
+    ["logRetentionDay", { logRetentionDay: 7 }, 'environments/prod.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?'],
+    ["alarmEmial", { alarmEmial: "ops@example.com" }, 'environments/prod.ts: unknown field "alarmEmial" — did you mean "alarmEmail"?'],
+    ["instanceTypes.trainng", { instanceTypes: { ...prodFile.instanceTypes, trainng: "ml.m5.xlarge" } }, 'environments/prod.ts: unknown field "instanceTypes.trainng" — did you mean "instanceTypes.training"?'],
+    ["source.branh (github)", { source: { kind: "github", connectionArn: "arn:aws:codeconnections:us-east-1:111122223333:connection/abc", repository: "o/r", branch: "main", branh: "x" } }, 'environments/prod.ts: unknown field "source.branh" — did you mean "source.branch"?'],
+  ])("rejects the unknown field %s and suggests the known one", (_field, patch, message) => {
+    expect(problemsOf(edited(patch))).toContain(message);
   });
 
-  it("rejects two environments with the same name", () => {
-    const problems = validateEnvironments([
-      { file: "environments/prod.ts", config: prod },
-      { file: "environments/prod-copy.ts", config: prod },
-    ]);
+  it("lists the known fields when an unknown one is not close to any", () => {
+    const [line] = problemsOf(edited({ colour: "blue" }));
+    expect(line).toMatch(/^environments\/prod\.ts: unknown field "colour" — known fields: region, accountId, .*, lambda$/);
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const problems = problemsOf(edited({ epochs: 0, batchSize: -2, threshold: -1, logRetentionDay: 7 }));
     expect(problems).toEqual([
-      'environments/prod-copy.ts: name must be unique across environments (got "prod", also used by environments/prod.ts)',
+      "environments/prod.ts: epochs must be an integer >= 1 (got 0)",
+      "environments/prod.ts: batchSize must be an integer >= 1 (got -2)",
+      "environments/prod.ts: threshold must be a positive number (got -1)",
+      'environments/prod.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?',
     ]);
   });
 });
 
-describe("environment selection", () => {
-  it("returns all environments when ENVIRONMENTS is empty, and a subset when set", () => {
-    expect(loadEnvironments(undefined).map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
-    expect(loadEnvironments("prod, dev").map((e) => e.name)).toEqual(["dev", "prod"]);
+describe("AWS's own lists", () => {
+  it("accepts the regions of every partition the SDK knows, and names their partition", () => {
+    expect(partitionOfRegion("eu-west-1")).toBe("aws");
+    expect(partitionOfRegion("cn-north-1")).toBe("aws-cn");
+    expect(partitionOfRegion("us-gov-west-1")).toBe("aws-us-gov");
+    expect(partitionOfRegion("us-est-1")).toBeUndefined();
   });
 
-  it("names an unknown environment and lists the known ones", () => {
-    expect(() => loadEnvironments("qa")).toThrow('ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)');
+  it("reads SageMaker's instance types exactly as the client's enums export them", () => {
+    expect([...sageMakerInstanceTypes("processing")].sort()).toEqual(Object.values(ProcessingInstanceType).sort());
+    expect([...sageMakerInstanceTypes("training")].sort()).toEqual(Object.values(TrainingInstanceType).sort());
+    expect([...sageMakerInstanceTypes("endpoint")].sort()).toEqual(Object.values(ProductionVariantInstanceType).sort());
   });
 
-  it("validates every environment even when only one is selected", () => {
-    const sources = [...ENVIRONMENT_SOURCES.slice(0, 2), { file: "environments/prod.ts", config: { ...prod, epochs: 0 } }];
-    expect(() => loadEnvironments("dev", sources)).toThrow(EnvironmentError);
+  it("checks each instance type against its own kind's list: a training-only type is refused for the endpoint", () => {
+    const trainingOnly = Object.values(TrainingInstanceType).find((t) => !(Object.values(ProductionVariantInstanceType) as string[]).includes(t));
+    expect(trainingOnly).toBeDefined();
+    const types = { ...prodFile.instanceTypes, training: trainingOnly, endpoint: trainingOnly };
+    const problems = problemsOf(edited({ instanceTypes: types }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^environments\/prod\.ts: instanceTypes\.endpoint must be a SageMaker endpoint instance type/);
+  });
+
+  it("suggests the type a typo was meant to be", () => {
+    expect(problemsOf(edited({ instanceTypes: { ...prodFile.instanceTypes, endpoint: "ml.t2.medum" } }))).toEqual([
+      `environments/prod.ts: instanceTypes.endpoint must be a SageMaker endpoint instance type (the SageMaker API's list), such as ml.m5.large (got "ml.t2.medum") — did you mean "ml.t2.medium"?`,
+    ]);
+  });
+
+  it("allows exactly the log retention periods CloudWatch Logs documents", () => {
+    const models = path.join(path.dirname(require.resolve("@aws-sdk/client-cloudwatch-logs/package.json")), "dist-types", "models", "models_0.d.ts");
+    const documented = /are: (1, 3, 5,[\d,\s*]+and \d+)\./.exec(fs.readFileSync(models, "utf8").replace(/\n\s*\*\s*/g, " "));
+    expect(documented).not.toBeNull();
+    expect(documented![1].replace(" and ", " ").split(/,\s*|\s+/).filter(Boolean).map(Number)).toEqual([...LOG_RETENTION_DAYS]);
+  });
+});
+
+describe("loading environments", () => {
+  const files = (inputs: Record<string, EnvironmentInput | (() => never)>) =>
+    Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, typeof input === "function" ? input : () => ({ default: input })]));
+
+  it("validates only the environments asked for: a broken dev does not block prod", () => {
+    const broken = files({ dev: { ...prodFile, epochs: 0 }, prod: prodFile });
+    expect(loadEnvironments(["prod"], broken).map((env) => env.name)).toEqual(["prod"]);
+    expect(() => loadEnvironments(["dev"], broken)).toThrow("environments/dev.ts: epochs must be an integer >= 1 (got 0)");
+  });
+
+  it("rejects two environments at the same promotion step", () => {
+    const twins = files({ staging: prodFile, prod: prodFile });
+    expect(() => loadEnvironments(undefined, twins)).toThrow(
+      "environments/prod.ts: promotionOrder must be unique across environments (got 3, also used by environments/staging.ts)",
+    );
+  });
+
+  it("rejects an environment name that cannot be part of AWS names", () => {
+    expect(() => loadEnvironments(["Prod_1"], files({ Prod_1: prodFile }))).toThrow(
+      `environments/index.ts: environment name "Prod_1" must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters`,
+    );
+  });
+
+  it("names an environment listed in index.ts whose file is missing", () => {
+    const missing = files({ qa: () => { throw new Error("Cannot find module './qa'"); } });
+    expect(() => loadEnvironments(["qa"], missing)).toThrow("environments/qa.ts: file not found (environments/index.ts lists it)");
+  });
+
+  it("names an unknown environment and lists the defined ones", () => {
+    expect(() => getEnvironment("qa")).toThrow(`unknown environment "qa" (defined: ${ENVIRONMENT_NAMES.join(", ")})`);
+  });
+});
+
+describe("environment lists (ENVIRONMENTS, --env)", () => {
+  it("returns the names given, trimmed", () => {
+    expect(parseEnvironmentList("prod, dev", "ENVIRONMENTS")).toEqual(["prod", "dev"]);
+  });
+
+  it.each([
+    [",", 'ENVIRONMENTS: empty environment name in ","'],
+    ["", 'ENVIRONMENTS: empty environment name in ""'],
+    ["dev,,prod", 'ENVIRONMENTS: empty environment name in "dev,,prod"'],
+    ["dev,dev", 'ENVIRONMENTS: environment "dev" named more than once in "dev,dev"'],
+    ["dev,qa", 'ENVIRONMENTS: unknown environment "qa" (defined: '],
+  ])("rejects %j", (list, message) => {
+    expect(() => parseEnvironmentList(list, "ENVIRONMENTS")).toThrow(EnvironmentError);
+    expect(() => parseEnvironmentList(list, "ENVIRONMENTS")).toThrow(message);
   });
 });

@@ -3,8 +3,7 @@ import { getEnvironment } from "../../environments";
 import { EnvironmentConfig } from "../../environments/schema";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
 
-/** The names of the environments the project ships. */
-export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export { ENVIRONMENT_NAMES } from "../../environments";
 
 /** A synthesized stack: the JSON string (for cdktf's matchers) and the parsed Terraform. */
 export interface SynthesizedStack {

@@ -174,7 +174,7 @@ describe("the WorkflowStateMachine construct on its own", () => {
   let tf: any;
   beforeAll(() => {
     const stack = new TerraformStack(Testing.app(), "standalone");
-    const env = getEnvironment("prod");
+    const env = { ...getEnvironment("prod"), includeExecutionData: true };
     const variable = (id: string, value: number) => new TerraformVariable(stack, id, { type: "number", default: value });
     new WorkflowStateMachine(stack, "workflow", {
       env,
@@ -184,7 +184,6 @@ describe("the WorkflowStateMachine construct on its own", () => {
       sageMakerRoleArn: "arn:aws:iam::111122223333:role/stand-in-sagemaker",
       analyzeFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:stand-in",
       kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/stand-in",
-      includeExecutionData: true,
     });
     tf = JSON.parse(Testing.synth(stack));
   });

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { ENVIRONMENT_SOURCES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const WORKFLOWS_DIR = path.resolve(__dirname, "../../.github/workflows");
-const ENVIRONMENTS = ENVIRONMENT_SOURCES.map((source) => source.config.name);
+const ENVIRONMENTS = ENVIRONMENT_NAMES;
 const CREDENTIAL_VALUE = /\$\{?(\{\s*)?(env\.)?(ROLE_ARN|AWS_[A-Z_]+|ACTIONS_[A-Z_]+|GITHUB_TOKEN)\b|\$\{\{\s*(secrets|vars)\.|github\.token/;
 
 interface Workflow {

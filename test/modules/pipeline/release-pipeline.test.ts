@@ -1,5 +1,11 @@
 import { parse } from "yaml";
-import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE, STATE_MACHINE_ARN_VARIABLE } from "../../../modules/build-variables";
+import {
+  ARTIFACT_BUCKET_VARIABLE,
+  ENDPOINT_INSTANCE_COUNT_VARIABLE,
+  ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  KMS_KEY_ARN_VARIABLE,
+  STATE_MACHINE_ARN_VARIABLE,
+} from "../../../modules/build-variables";
 import { getEnvironment } from "../../../environments";
 import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
@@ -115,7 +121,14 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       MODEL_PREFIX: "abalone-",
     });
     const deploy = buildVariables(project(`abalone-${name}-deploy-endpoint`)[1]);
-    expect(deploy).toEqual({ ENVIRONMENT: name, [ARTIFACT_BUCKET_VARIABLE]: terraformRef("aws_s3_bucket", bucket.id, "bucket"), [KMS_KEY_ARN_VARIABLE]: keyArn });
+    expect(deploy).toEqual({
+      ENVIRONMENT: name,
+      [ARTIFACT_BUCKET_VARIABLE]: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
+      [KMS_KEY_ARN_VARIABLE]: keyArn,
+      // What deploy puts behind the endpoint is in the plan, not read from the repository at run time.
+      [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
+      [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
+    });
   });
 
   it("inlines each buildspec exactly as written in assets/buildspecs, so a plan shows it", () => {
