@@ -14,6 +14,8 @@ export interface OptionSpec {
   short?: string;
   /** Shown without brackets in the usage line (the command checks it). Default: optional. */
   required?: boolean;
+  /** May be given more than once; the values are joined with commas. Default: once. */
+  multiple?: boolean;
 }
 
 export interface ParsedArgs {
@@ -21,8 +23,8 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** A command: its help text, its flags, and the function that runs it. */
-export interface Command {
+/** A command's help text and flags (what parsing and help need). */
+export interface CommandSpec {
   name: string;
   /** One line for `workflow --help`. */
   summary: string;
@@ -31,8 +33,16 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** Names of positional arguments, in order (all required). Default: none. */
   positionals?: string[];
+  /** How a person types the command. Default: `workflow <name>`. */
+  invocation?: string;
+}
+
+/** A workflow CLI command: its spec and the function that runs it. */
+export interface Command extends CommandSpec {
   run(args: ParsedArgs, deps: CliDeps): Promise<ExitCode>;
 }
+
+const invocationOf = (command: CommandSpec) => command.invocation ?? `workflow ${command.name}`;
 
 /** Flags every command accepts. */
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
@@ -57,9 +67,9 @@ export const STATE_MACHINE_OPTION: OptionSpec = {
  * nearest of the command's own), a flag given twice, a missing or empty value and a wrong
  * number of positionals are usage errors. A value may start with `-` (`--rmse -1`).
  */
-export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedArgs {
   const options = { ...command.options, ...COMMON_OPTIONS };
-  const hint = `run 'workflow ${command.name} --help' for its flags`;
+  const hint = `run '${invocationOf(command)} --help' for its flags`;
   const values: ParsedArgs["values"] = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
@@ -79,7 +89,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
       const guess = closest((long ?? token.slice(1)), Object.keys(options));
       throw new UsageError(`unknown flag ${token}${guess ? ` — did you mean --${guess}?` : ""}`, hint);
     }
-    if (name in values) throw new UsageError(`--${name} given more than once`, "give it once");
+    if (name in values && !spec.multiple) throw new UsageError(`--${name} given more than once`, "give it once");
     if (spec.type === "boolean") {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value (got ${JSON.stringify(inline)})`, hint);
       values[name] = true;
@@ -88,32 +98,32 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value ${spec.valueName ?? "<value>"}`, hint);
     if (value.trim() === "") throw new UsageError(`--${name} must not be empty`, hint);
-    values[name] = value;
+    values[name] = name in values ? `${values[name]},${value}` : value;
   }
   if (values.help) return { values, positionals };
   const expected = command.positionals ?? [];
   if (positionals.length !== expected.length) {
     const want = expected.length === 0 ? "no arguments" : expected.map((p) => `<${p}>`).join(" ");
-    throw new UsageError(`expected ${want}, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`, `run 'workflow ${command.name} --help'`);
+    throw new UsageError(`expected ${want}, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`, `run '${invocationOf(command)} --help'`);
   }
   return { values, positionals };
 }
 
 /** `run --env <env> [--run-id <id>] [--wait] [--json] [--help]`: every flag, required ones without brackets. */
-export function usageLine(command: Command): string {
+export function usageLine(command: CommandSpec): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
   const flag = (name: string, o: OptionSpec) => `--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
-  const flags = Object.entries(options).map(([name, o]) => (o.required ? flag(name, o) : `[${flag(name, o)}]`));
-  return [command.name, ...(command.positionals ?? []).map((p) => `<${p}>`), ...flags].join(" ");
+  const flags = Object.entries(options).map(([name, o]) => (o.required ? flag(name, o) : `[${flag(name, o)}]`) + (o.multiple ? "..." : ""));
+  return [invocationOf(command), ...(command.positionals ?? []).map((p) => `<${p}>`), ...flags].join(" ");
 }
 
 /** `workflow <command> --help`. */
-export function commandHelp(command: Command): string {
+export function commandHelp(command: CommandSpec): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
   const flag = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
   const width = Math.max(...Object.entries(options).map(([n, o]) => flag(n, o).length));
   const lines = Object.entries(options).map(([name, o]) => `  ${flag(name, o).padEnd(width)}  ${o.description}`);
-  return `Usage: workflow ${usageLine(command)}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
+  return `Usage: ${usageLine(command)}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
 }
 
 /** A string flag's value, or a usage error naming the flag when it is required and missing. */

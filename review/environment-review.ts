@@ -30,10 +30,10 @@ export interface EnvironmentReview {
   iam: RoleStatementDiff[];
 }
 
-/** Reviews every environment present on either side (or only `only`), in promotion order. */
-export function reviewStacks(base: SynthesizedStacks, head: SynthesizedStacks, only?: string): EnvironmentReview[] {
+/** Reviews every environment present on either side (or only those in `only`), in promotion order. */
+export function reviewStacks(base: SynthesizedStacks, head: SynthesizedStacks, only?: readonly string[]): EnvironmentReview[] {
   const names = [...new Set([...head.keys(), ...base.keys()])]
-    .filter((name) => only === undefined || name === only)
+    .filter((name) => only === undefined || only.includes(name))
     .sort((a, b) => promotionRank(a) - promotionRank(b) || a.localeCompare(b));
   return names.map((name) => reviewEnvironment(name, base.get(name), head.get(name)));
 }

@@ -1,6 +1,11 @@
 import * as fs from "fs";
+import * as path from "path";
+import { parseEnvironmentList } from "../environments";
+import { EnvironmentError } from "../environments/schema";
+import { commandHelp, CommandSpec, parseCommandArgs } from "../cli/args";
+import { CliError } from "../cli/errors";
 import { toMermaid } from "../cli/graph";
-import { reviewStacks } from "./environment-review";
+import { EnvironmentReview, reviewStacks } from "./environment-review";
 import { renderReview } from "./markdown";
 import { ReviewError, synthesizeBaseAndHead } from "./synthesize-refs";
 
@@ -8,51 +13,95 @@ import { ReviewError, synthesizeBaseAndHead } from "./synthesize-refs";
 export interface ReviewArgs {
   /** Git ref to compare the working tree against (required). */
   base: string;
-  /** Limit the report to this environment. Default: every environment. */
-  env?: string;
-  /** Write the Markdown here instead of standard output. */
+  /** Limit the report to these environments. Default: every environment. */
+  envs?: string[];
+  /** Write the report here instead of standard output. */
   output?: string;
+  /** A JSON document instead of Markdown. */
+  json?: boolean;
 }
 
-export const USAGE = "usage: npm run review -- --base <git-ref> [--env <name>] [--output <file>]";
+/** The review's flags and help, parsed as the workflow CLI parses its own. */
+export const REVIEW_COMMAND: CommandSpec = {
+  name: "review",
+  invocation: "npm run review --",
+  summary: "the readable infrastructure diff of this working tree against a git ref",
+  description: `
+Synthesizes the working tree and <git-ref> (offline, in a temporary worktree) and reports what
+changes per environment: resources, Terraform variables, the state machine state by state, and
+IAM by role. Exit codes: 0 reviewed, 2 a usage error or a side that does not synthesize.
 
-/** Parses `--base <ref> [--env <name>] [--output <file>]` (also `--base=<ref>`). */
-export function parseReviewArgs(argv: string[]): ReviewArgs {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const match = /^--(base|env|output)(?:=(.*))?$/.exec(argv[i]);
-    if (!match) throw new ReviewError(`unknown argument "${argv[i]}"\n${USAGE}`);
-    const value = match[2] ?? argv[++i];
-    if (value === undefined || value === "") throw new ReviewError(`--${match[1]} needs a value\n${USAGE}`);
-    values[match[1]] = value;
+Examples:
+  npm run review -- --base origin/main
+  npm run review -- --base HEAD~3 --env staging --env prod
+  npm run review -- --base main --json --output review.json`,
+  options: {
+    base: { type: "string", valueName: "<git-ref>", required: true, description: "the ref to compare against, e.g. origin/main" },
+    env: { type: "string", valueName: "<name>", multiple: true, description: "limit the report to these environments (repeat it, or dev,prod). Default: every one" },
+    output: { type: "string", valueName: "<file>", description: "write the report to this file instead of standard output" },
+  },
+};
+
+/** Parses the review's command line; usage errors are ReviewErrors (exit 2) of one line. */
+export function parseReviewArgs(argv: string[]): ReviewArgs | "help" {
+  try {
+    const { values } = parseCommandArgs(REVIEW_COMMAND, argv);
+    if (values.help) return "help";
+    if (typeof values.base !== "string") throw new ReviewError("--base is required — run 'npm run review -- --help'");
+    const envs = typeof values.env === "string" ? parseEnvironmentList(values.env, "--env") : undefined;
+    return { base: values.base, envs, output: values.output as string | undefined, json: Boolean(values.json) };
+  } catch (error) {
+    if (error instanceof CliError) throw new ReviewError(error.line);
+    if (error instanceof EnvironmentError) throw new ReviewError(error.problems.join("; "));
+    throw error;
   }
-  if (!values.base) throw new ReviewError(`--base is required\n${USAGE}`);
-  return { base: values.base, env: values.env, output: values.output };
 }
 
-/** Synthesizes both sides and returns the review as Markdown. */
-export async function runReview(args: ReviewArgs, projectDir = process.cwd()): Promise<string> {
+/** Synthesizes both sides and returns the reviews of the asked-for environments. */
+export async function reviewRefs(args: ReviewArgs, projectDir = process.cwd()): Promise<{ reviews: EnvironmentReview[]; baseCommit: string }> {
   const sides = await synthesizeBaseAndHead({ projectDir, baseRef: args.base });
-  if (args.env && !sides.base.has(args.env) && !sides.head.has(args.env)) {
+  const missing = (args.envs ?? []).filter((env) => !sides.base.has(env) && !sides.head.has(env));
+  if (missing.length > 0) {
     const known = [...new Set([...sides.head.keys(), ...sides.base.keys()])].join(", ");
-    throw new ReviewError(`--env "${args.env}" is not synthesized on either side (environments: ${known})`);
+    throw new ReviewError(`--env ${missing.map((env) => JSON.stringify(env)).join(", ")} is not synthesized on either side (environments: ${known})`);
   }
-  const reviews = reviewStacks(sides.base, sides.head, args.env);
-  return renderReview(reviews, {
-    baseRef: args.base,
-    baseCommit: sides.baseCommit.slice(0, 7),
-    drawWorkflow: toMermaid,
-  });
+  return { reviews: reviewStacks(sides.base, sides.head, args.envs), baseCommit: sides.baseCommit };
+}
+
+/** Synthesizes both sides and returns the review as Markdown (or JSON with `json`). */
+export async function runReview(args: ReviewArgs, projectDir = process.cwd()): Promise<string> {
+  const { reviews, baseCommit } = await reviewRefs(args, projectDir);
+  if (args.json) return `${JSON.stringify({ base: args.base, baseCommit, environments: reviews }, null, 2)}\n`;
+  return renderReview(reviews, { baseRef: args.base, baseCommit: baseCommit.slice(0, 7), drawWorkflow: toMermaid });
+}
+
+/** Refuses an --output the report could not be written to, before two synths are spent on it. */
+function checkWritable(output: string): void {
+  const problem = fs.existsSync(output)
+    ? fs.statSync(output).isDirectory() && "is a directory"
+    : !fs.existsSync(path.dirname(path.resolve(output))) && "is in a directory that does not exist";
+  if (problem) throw new ReviewError(`--output: cannot write ${JSON.stringify(output)}: it ${problem}`);
 }
 
 async function main(): Promise<void> {
   try {
     const args = parseReviewArgs(process.argv.slice(2));
-    const markdown = await runReview(args);
-    if (args.output) {
-      fs.writeFileSync(args.output, markdown);
-      console.error(`review written to ${args.output}`);
-    } else process.stdout.write(markdown);
+    if (args === "help") {
+      process.stdout.write(commandHelp(REVIEW_COMMAND));
+      return;
+    }
+    if (args.output) checkWritable(args.output);
+    const report = await runReview(args);
+    if (!args.output) {
+      process.stdout.write(report);
+      return;
+    }
+    try {
+      fs.writeFileSync(args.output, report);
+    } catch (error) {
+      throw new ReviewError(`--output: cannot write ${JSON.stringify(args.output)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    console.error(`review written to ${args.output}`);
   } catch (error) {
     if (!(error instanceof ReviewError)) throw error;
     console.error(`review: ${error.message}`);

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { EnvironmentConfig, EnvironmentError, promotionOrder } from "../environments";
 import { isPlainObject } from "./value-diff";
 
 /** A synthesized stack, `cdktf.out/stacks/<env>/cdk.tf.json`, parsed. */
@@ -55,10 +56,22 @@ export function readSynthesizedStacks(outdir: string): SynthesizedStacks {
   return stacks;
 }
 
-// Environments are read in the order a change is promoted through them; unknown names come last.
-const PROMOTION_ORDER = [/^dev/, /^(test|qa)/, /^(stag|preprod|uat)/, /^prod/];
+let ranks: Map<string, number> | undefined;
 
+/**
+ * Where an environment comes in the release order (its `promotionOrder`), so a review reads in the
+ * order a change is promoted; environments not defined in this working tree come last.
+ */
 export function promotionRank(name: string): number {
-  const index = PROMOTION_ORDER.findIndex((pattern) => pattern.test(name));
-  return index === -1 ? PROMOTION_ORDER.length : index;
+  if (!ranks) {
+    let defined: EnvironmentConfig[] = [];
+    try {
+      defined = promotionOrder();
+    } catch (error) {
+      // An invalid environment stops the head's synth, which reports it; the order is secondary.
+      if (!(error instanceof EnvironmentError)) throw error;
+    }
+    ranks = new Map(defined.map((env, index) => [env.name, index]));
+  }
+  return ranks.get(name) ?? ranks.size;
 }

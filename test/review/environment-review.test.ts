@@ -44,12 +44,12 @@ describe("review of a fixture pair: dev changed, staging unchanged, qa new, lega
     });
   });
 
-  it("lists environments in promotion order with each one's status", () => {
+  it("lists the defined environments in their promotionOrder, then the others by name, each with its status", () => {
     expect(reviews.map((r) => [r.name, r.status])).toEqual([
       ["dev", "changed"],
-      ["qa", "added"],
       ["staging", "unchanged"],
       ["legacy", "removed"],
+      ["qa", "added"],
     ]);
   });
 

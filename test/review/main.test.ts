@@ -65,7 +65,7 @@ describe("npm run review on two refs of a small git repository", () => {
   });
 
   it("removes its temporary worktree afterwards", async () => {
-    await runReview({ base: "base", env: "staging" }, repo);
+    await runReview({ base: "base", envs: ["staging"] }, repo);
     const worktrees = git("worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree "));
     expect(worktrees).toEqual([`worktree ${fs.realpathSync(repo)}`]);
   });
@@ -101,17 +101,54 @@ describe("npm run review on two refs of a small git repository", () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toMatch(/^review: base ref "no-such-branch" does not exist/);
+
+    const unwritable = command("--base", "base", "--output", path.join(repo, "no-such-dir", "review.md"));
+    expect(unwritable.status).toBe(2);
+    expect(unwritable.stderr.trimEnd().split("\n")).toEqual([`review: --output: cannot write ${JSON.stringify(path.join(repo, "no-such-dir", "review.md"))}: it is in a directory that does not exist`]);
+
+    const help = command("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run review -- --base <git-ref> \[--env <name>\]\.\.\. \[--output <file>\] \[--json\] \[--help\]/);
+  });
+
+  it("reviews several environments with --env, and writes JSON with --json", async () => {
+    const report = JSON.parse(await runReview({ base: "base", envs: ["staging", "dev"], json: true }, repo));
+    expect(report.environments.map((e: { name: string }) => e.name)).toEqual(["dev", "staging"]);
+    const dev = report.environments[0];
+    expect(dev.status).toBe("changed");
+    expect(dev.variables).toEqual(expect.arrayContaining([expect.objectContaining({ name: "threshold" })]));
   });
 });
 
 describe("parseReviewArgs", () => {
-  it("reads --base, --env and --output in both spellings", () => {
-    expect(parseReviewArgs(["--base", "origin/main", "--env=prod", "--output", "r.md"])).toEqual({ base: "origin/main", env: "prod", output: "r.md" });
+  it("reads --base, --env (repeated or a list), --output and --json in both spellings", () => {
+    expect(parseReviewArgs(["--base", "origin/main", "--env=prod", "--env", "dev,staging", "--output", "r.md", "--json"])).toEqual({
+      base: "origin/main",
+      envs: ["prod", "dev", "staging"],
+      output: "r.md",
+      json: true,
+    });
+    expect(parseReviewArgs(["--help"])).toBe("help");
   });
 
-  it("refuses a missing --base, an option without value and an unknown argument", () => {
-    expect(() => parseReviewArgs([])).toThrow(/--base is required/);
-    expect(() => parseReviewArgs(["--base"])).toThrow(/--base needs a value/);
-    expect(() => parseReviewArgs(["--base", "main", "--verbose"])).toThrow(/unknown argument "--verbose"/);
+  it.each([
+    [[], "--base is required"],
+    [["--base"], "--base needs a value <git-ref>"],
+    [["--base", ""], "--base must not be empty"],
+    [["--base", "main", "--bsae", "x"], "unknown flag --bsae — did you mean --base?"],
+    [["--base", "main", "--base", "dev"], "--base given more than once"],
+    [["--base", "main", "--env", "qa"], '--env: unknown environment "qa"'],
+    [["--base", "main", "--env", "dev,dev"], '--env: environment "dev" named more than once'],
+  ])("refuses %j with one line (exit 2)", (argv, message) => {
+    let error: unknown;
+    try {
+      parseReviewArgs(argv);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ReviewError);
+    expect((error as ReviewError).exitCode).toBe(2);
+    expect((error as ReviewError).message).not.toContain("\n");
+    expect((error as ReviewError).message).toContain(message);
   });
 });
