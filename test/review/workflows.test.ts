@@ -1,11 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { spawnSync } from "child_process";
+import { ENVIRONMENT_NAMES, promotionOrder } from "../../environments";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const WORKFLOWS_DIR = path.resolve(__dirname, "../../.github/workflows");
 const ENVIRONMENTS = ENVIRONMENT_NAMES;
+const LIST_ENVIRONMENTS = `printf 'list=%s\\n' "$(npm run --silent environments)" >> "$GITHUB_OUTPUT"`;
 const CREDENTIAL_VALUE = /\$\{?(\{\s*)?(env\.)?(ROLE_ARN|AWS_[A-Z_]+|ACTIONS_[A-Z_]+|GITHUB_TOKEN)\b|\$\{\{\s*(secrets|vars)\.|github\.token/;
 
 interface Workflow {
@@ -52,9 +54,10 @@ describe("GitHub workflows", () => {
       expect(doc.permissions).toEqual({ contents: "read" });
     });
 
-    it("installs, tests, synthesizes and uploads cdktf.out", () => {
+    it("installs, tests, synthesizes, uploads cdktf.out and lists the environments", () => {
       const test = doc.jobs.test;
-      expect(steps(test).map((s) => s.run).filter(Boolean)).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth"]);
+      expect(steps(test).map((s) => s.run).filter(Boolean)).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth", LIST_ENVIRONMENTS]);
+      expect(test.outputs.environments).toBe("${{ steps.environments.outputs.list }}");
       expect(steps(test).find((s) => String(s.uses).startsWith("actions/upload-artifact"))?.with).toMatchObject({ name: "cdktf-out", path: "cdktf.out" });
     });
 
@@ -72,8 +75,9 @@ describe("GitHub workflows", () => {
 
     it("plans every environment of the project in a matrix, each with its own role variable", () => {
       const plan = doc.jobs.plan;
-      expect(plan.strategy.matrix.include).toEqual(ENVIRONMENTS.map((environment) => ({ environment, role_variable: `AWS_ROLE_ARN_${environment.toUpperCase()}` })));
+      expect(plan.strategy.matrix.include).toBe("${{ fromJSON(needs.test.outputs.environments) }}");
       expect(plan.env.ROLE_ARN).toBe("${{ vars[matrix.role_variable] }}");
+      expect(plan.env.AWS_REGION).toBe("${{ matrix.region }}");
       expect(plan.env.STACK_DIR).toBe("cdktf.out/stacks/${{ matrix.environment }}");
       expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
       const planStep = steps(plan).find((s) => s.id === "plan");
@@ -93,13 +97,30 @@ describe("GitHub workflows", () => {
     expect(steps(job).find((s) => String(s.uses).startsWith("actions/github-script")).with.script).toContain("postReviewFromArtifact");
   });
 
-  it("deploys dev, then staging, then prod, each through its GitHub environment", () => {
+  it("deploys the environments one at a time in promotion order, each through its GitHub environment, stopping at a failure", () => {
     const { jobs } = byFile["deploy.yml"].doc;
-    expect(ENVIRONMENTS.map((env) => [env, jobs[env].uses, jobs[env].with.environment])).toEqual(
-      ENVIRONMENTS.map((env) => [env, "./.github/workflows/deploy-environment.yml", env]),
+    expect(steps(jobs.synth).map((s) => s.run).filter(Boolean)).toContain(LIST_ENVIRONMENTS);
+    expect(jobs.synth.outputs.environments).toBe("${{ steps.environments.outputs.list }}");
+    expect(jobs.deploy).toMatchObject({
+      needs: "synth",
+      strategy: { "max-parallel": 1, "fail-fast": true, matrix: { include: "${{ fromJSON(needs.synth.outputs.environments) }}" } },
+      uses: "./.github/workflows/deploy-environment.yml",
+      with: { environment: "${{ matrix.environment }}", region: "${{ matrix.region }}" },
+    });
+    const called = byFile["deploy-environment.yml"].doc;
+    expect(Object.keys(called.on.workflow_call.inputs).sort()).toEqual(["environment", "region"]);
+    expect(called.jobs.deploy.environment).toBe("${{ inputs.environment }}");
+    expect(called.jobs.deploy.env.AWS_REGION).toBe("${{ inputs.region }}");
+  });
+
+  it("get their matrix rows from `npm run environments`: every environment in promotionOrder, with its region and plan role variable", () => {
+    const result = spawnSync(process.execPath, ["--require", "./tools/register-ts.js", "environments/list.ts"], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    const rows = JSON.parse(result.stdout);
+    expect(rows).toEqual(
+      promotionOrder().map((env) => ({ environment: env.name, region: env.region, role_variable: `AWS_ROLE_ARN_${env.name.toUpperCase().replace(/-/g, "_")}` })),
     );
-    expect(ENVIRONMENTS.map((env) => jobs[env].needs)).toEqual(["synth", ...ENVIRONMENTS.slice(0, -1)]);
-    expect(byFile["deploy-environment.yml"].doc.jobs.deploy.environment).toBe("${{ inputs.environment }}");
+    expect(rows.map((row: { environment: string }) => row.environment).sort()).toEqual([...ENVIRONMENTS].sort());
   });
 
   describe("credentials", () => {
