@@ -2,7 +2,7 @@ import { defineEnvironment } from "./schema";
 
 /** Development: small and cheap, quick to train, looser threshold, torn down freely. */
 export default defineEnvironment({
-  promotionOrder: 1,
+  promotionOrder: 10,
   region: "us-east-1",
   epochs: 20,
   batchSize: 16,

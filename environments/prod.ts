@@ -2,7 +2,7 @@ import { defineEnvironment } from "./schema";
 
 /** Production: the reference workflow (200 epochs, batch size 8, RMSE below 2.1 rings), approval required, protected. */
 export default defineEnvironment({
-  promotionOrder: 3,
+  promotionOrder: 30,
   region: "us-east-1",
   epochs: 200,
   batchSize: 8,

@@ -78,7 +78,7 @@ export const EnvironmentSchema = v.strictObject({
   accountId: v.optional(matching(ACCOUNT_ID_PATTERN, "must be 12 digits")),
   /** Role the provider assumes, for multi-account deployments. Default: the caller's credentials. */
   assumeRoleArn: v.optional(roleArn),
-  /** Place in the release order (deploy.yml promotes lower numbers first); unique across environments. */
+  /** Place in the release order: deploy.yml promotes lower numbers first (leave gaps, e.g. 10, 20, 30). Unique across environments. */
   promotionOrder: positiveInteger,
   /** Training epochs (Terraform variable `epochs`). */
   epochs: positiveInteger,

@@ -2,7 +2,7 @@ import { defineEnvironment } from "./schema";
 
 /** Staging: production-sized jobs and a slightly looser gate, so a model that passes here is worth approving. */
 export default defineEnvironment({
-  promotionOrder: 2,
+  promotionOrder: 20,
   region: "us-east-1",
   epochs: 100,
   batchSize: 8,

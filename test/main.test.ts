@@ -1,6 +1,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { ENVIRONMENT_NAMES } from "../environments";
 import { copyProject, PROJECT_ROOT, runSynth, snapshotFiles } from "./helpers/project-copy";
 
 describe("npm run synth", () => {
@@ -14,11 +15,11 @@ describe("npm run synth", () => {
     const result = runSynth(dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    for (const env of ["dev", "staging", "prod"]) {
+    for (const env of ENVIRONMENT_NAMES) {
       expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", env, "cdk.tf.json"))).toBe(true);
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "staging"]);
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...ENVIRONMENT_NAMES].sort());
   });
 
   it("synthesizes only the environments named in ENVIRONMENTS", () => {
@@ -41,6 +42,55 @@ describe("npm run synth", () => {
     } finally {
       fs.writeFileSync(prodFile, original);
     }
+  });
+
+  /** `line:column` of `text` in `source`, 1-based. */
+  const at = (source: string, text: string) => {
+    const before = source.slice(0, source.indexOf(text)).split("\n");
+    return `${before.length}:${before[before.length - 1].length + 1}`;
+  };
+  it.each<[string, (source: string) => string, Record<string, string>, string[], (edited: string) => string[]]>([
+    ["a misspelled field", (s) => s.replace("logRetentionDays: 7", "logRetentionDay: 7"), {}, [], () => ['environments/dev.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?']],
+    ["a syntax error", (s) => s.replace("epochs: 20,", "epochs: 20 30,"), {}, [], (e) => [`environments/dev.ts:${at(e, "30,")}: ',' expected.`]],
+    [
+      "a rawDataPath that does not exist",
+      (s) => s.replace("allowDestroy: true,", 'allowDestroy: true,\n  rawDataPath: "data/missing.data",'),
+      {},
+      [],
+      (e) => [`environments/dev.ts:${at(e, "rawDataPath")}: rawDataPath must name an existing file, relative to the project root (got "data/missing.data": not found)`],
+    ],
+    ["an empty name in ENVIRONMENTS", (s) => s, { ENVIRONMENTS: "," }, [], () => ['ENVIRONMENTS: empty environment name in "," (a comma-separated list such as dev,prod)']],
+    ["a repeated name in ENVIRONMENTS", (s) => s, { ENVIRONMENTS: "dev,prod,dev" }, [], () => ['ENVIRONMENTS: environment "dev" named more than once in "dev,prod,dev"']],
+    ["an argument synth does not take", (s) => s, {}, ["--stack", "dev"], () => ['synth: unknown argument "--stack"; usage: npm run synth [-- --env <name>[,<name>...]]  or  ENVIRONMENTS=<name>[,<name>...] npm run synth']],
+  ])("stops on %s with one line, exit 1 and cdktf.out untouched", (_case, edit, env, args, lines) => {
+    const before = snapshotFiles(path.join(dir, "cdktf.out"));
+    const devFile = path.join(dir, "environments", "dev.ts");
+    const original = fs.readFileSync(devFile, "utf8");
+    const edited = edit(original);
+    fs.writeFileSync(devFile, edited);
+    try {
+      const result = runSynth(dir, env, args);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trimEnd().split("\n")).toEqual([...lines(edited), "synth stopped: nothing was written."]);
+      expect(snapshotFiles(path.join(dir, "cdktf.out"))).toEqual(before);
+    } finally {
+      fs.writeFileSync(devFile, original);
+    }
+  });
+
+  it("synthesizes the environments named by --env", () => {
+    const out = path.join(dir, "flag.out");
+    const result = runSynth(dir, { CDKTF_OUTDIR: out }, ["--env", "prod"]);
+    expect(result.stderr).toBe("");
+    expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["prod"]);
+  });
+
+  it("removes the stack directory of an environment that is no longer defined", () => {
+    const stale = path.join(dir, "cdktf.out", "stacks", "retired");
+    fs.mkdirSync(stale, { recursive: true });
+    fs.writeFileSync(path.join(stale, "cdk.tf.json"), "{}");
+    expect(runSynth(dir).status).toBe(0);
+    expect(fs.existsSync(stale)).toBe(false);
   });
 
   it("keeps Terraform's working files in a stack directory across synths", () => {

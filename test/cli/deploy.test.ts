@@ -184,3 +184,27 @@ describe("workflow deploy", () => {
     expect(sagemaker.calls()).toHaveLength(0);
   });
 });
+
+describe("workflow deploy in the DeployEndpoint build", () => {
+  const buildDeps = (variables: Record<string, string>) => fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, ...variables } });
+
+  it("puts the model on the instance type and count the stack set as build variables (what the plan showed)", async () => {
+    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
+    const { code } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.c5.xlarge", ENDPOINT_INSTANCE_COUNT: "3" }));
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input.ProductionVariants).toEqual([
+      { VariantName: "AllTraffic", ModelName: MODEL, InstanceType: "ml.c5.xlarge", InitialInstanceCount: 3, InitialVariantWeight: 1 },
+    ]);
+  });
+
+  it.each([
+    [{ ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" }, '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")'],
+    [{ ENDPOINT_INSTANCE_COUNT: "0" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "0")'],
+    [{ ENDPOINT_INSTANCE_COUNT: "" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "")'],
+  ])("refuses %j before calling AWS (exit 2, one line)", async (variables, message) => {
+    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(variables));
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toBe(`workflow deploy: ${message} — run with --help for usage\n`);
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+});

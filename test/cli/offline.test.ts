@@ -176,7 +176,7 @@ describe("workflow simulate", () => {
 
   describe("checks flags before simulating (exit 2)", () => {
     it.each([
-      [["--env", "qa"], '--env: unknown environment "qa"'],
+      [["--env", "nowhere"], '--env: unknown environment "nowhere"'],
       [["--env", "dev", "--rmse", "low"], '--rmse must be a non-negative number (got "low")'],
       [["--env", "dev", "--rmse=-1"], '--rmse must be a non-negative number (got "-1")'],
       [["--env", "dev", "--fail", "Model Trainig"], '--fail: unknown task state "Model Trainig" (tasks: "Pre-process Data", "Model Training"'],

@@ -139,7 +139,7 @@ describe("workflow run", () => {
 
   describe("checks flags before calling AWS (exit 2)", () => {
     it.each([
-      [["run", "--env", "qa"], `--env: unknown environment "qa" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
+      [["run", "--env", "nowhere"], `--env: unknown environment "nowhere" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
       [["run"], "--env is required"],
       [["run", "--env", "dev", "--run-id", "x".repeat(50)], "makes PreprocessingJobName 72 characters long; SageMaker allows at most 63"],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],

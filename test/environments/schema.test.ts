@@ -142,7 +142,7 @@ describe("loading environments", () => {
   it("rejects two environments at the same promotion step", () => {
     const twins = files({ staging: prodFile, prod: prodFile });
     expect(() => loadEnvironments(undefined, twins)).toThrow(
-      "environments/prod.ts: promotionOrder must be unique across environments (got 3, also used by environments/staging.ts)",
+      "environments/prod.ts: promotionOrder must be unique across environments (got 30, also used by environments/staging.ts)",
     );
   });
 
@@ -153,12 +153,12 @@ describe("loading environments", () => {
   });
 
   it("names an environment listed in index.ts whose file is missing", () => {
-    const missing = files({ qa: () => { throw new Error("Cannot find module './qa'"); } });
-    expect(() => loadEnvironments(["qa"], missing)).toThrow("environments/qa.ts: file not found (environments/index.ts lists it)");
+    const missing = files({ retired: () => { throw new Error("Cannot find module './retired'"); } });
+    expect(() => loadEnvironments(["retired"], missing)).toThrow("environments/retired.ts: file not found (environments/index.ts lists it)");
   });
 
   it("names an unknown environment and lists the defined ones", () => {
-    expect(() => getEnvironment("qa")).toThrow(`unknown environment "qa" (defined: ${ENVIRONMENT_NAMES.join(", ")})`);
+    expect(() => getEnvironment("nowhere")).toThrow(`unknown environment "nowhere" (defined: ${ENVIRONMENT_NAMES.join(", ")})`);
   });
 });
 
@@ -172,7 +172,7 @@ describe("environment lists (ENVIRONMENTS, --env)", () => {
     ["", 'ENVIRONMENTS: empty environment name in ""'],
     ["dev,,prod", 'ENVIRONMENTS: empty environment name in "dev,,prod"'],
     ["dev,dev", 'ENVIRONMENTS: environment "dev" named more than once in "dev,dev"'],
-    ["dev,qa", 'ENVIRONMENTS: unknown environment "qa" (defined: '],
+    ["dev,nowhere", 'ENVIRONMENTS: unknown environment "nowhere" (defined: '],
   ])("rejects %j", (list, message) => {
     expect(() => parseEnvironmentList(list, "ENVIRONMENTS")).toThrow(EnvironmentError);
     expect(() => parseEnvironmentList(list, "ENVIRONMENTS")).toThrow(message);

@@ -18,9 +18,9 @@ export function copyProject(from: string = PROJECT_ROOT, prefix = "project-copy-
 }
 
 /** Runs the app in `dir` exactly as `npm run synth` does (CDKTF_OUTDIR only if `env` sets it). */
-export function runSynth(dir: string, env: NodeJS.ProcessEnv = {}) {
-  const { CDKTF_OUTDIR: _ignored, ...inherited } = process.env;
-  return spawnSync("node", ["--require", path.join(PROJECT_ROOT, "tools", "register-ts.js"), "main.ts"], {
+export function runSynth(dir: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  const { CDKTF_OUTDIR: _ignored, ENVIRONMENTS: _all, ...inherited } = process.env;
+  return spawnSync("node", ["--require", path.join(PROJECT_ROOT, "tools", "register-ts.js"), "main.ts", ...args], {
     cwd: dir,
     env: { ...inherited, ...env },
     encoding: "utf8",

@@ -14,7 +14,7 @@ const CHANGED_DEV = {
   trainingRetries: 3,
 };
 
-describe("review of a fixture pair: dev changed, staging unchanged, qa new, legacy removed", () => {
+describe("review of a fixture pair: dev changed, staging unchanged, preview new, legacy removed", () => {
   let reviews: EnvironmentReview[];
   let dev: EnvironmentReview;
   let markdown: string;
@@ -28,7 +28,7 @@ describe("review of a fixture pair: dev changed, staging unchanged, qa new, lega
     ]);
     const head: SynthesizedStacks = new Map([
       ["staging", fixtureStack("staging")],
-      ["qa", fixtureStack("qa")],
+      ["preview", fixtureStack("preview")],
       ["dev", fixtureStack("dev", CHANGED_DEV)],
     ]);
     reviews = reviewStacks(base, head);
@@ -49,7 +49,7 @@ describe("review of a fixture pair: dev changed, staging unchanged, qa new, lega
       ["dev", "changed"],
       ["staging", "unchanged"],
       ["legacy", "removed"],
-      ["qa", "added"],
+      ["preview", "added"],
     ]);
   });
 
@@ -104,7 +104,7 @@ describe("review of a fixture pair: dev changed, staging unchanged, qa new, lega
       "- Threshold Evaluation Check: NumericLessThan 2.1 → 1.9",
       "- Model Training: InstanceType ml.m5.xlarge → ml.m5.2xlarge",
       "- `abalone-dev-workflow-role` (`aws_iam_role.workflow`)",
-      "### qa: new environment (not in `origin/main`)",
+      "### preview: new environment (not in `origin/main`)",
       "### staging: no changes",
     ]) {
       expect(markdown.split("\n")).toContain(line);

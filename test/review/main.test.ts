@@ -137,7 +137,7 @@ describe("parseReviewArgs", () => {
     [["--base", ""], "--base must not be empty"],
     [["--base", "main", "--bsae", "x"], "unknown flag --bsae — did you mean --base?"],
     [["--base", "main", "--base", "dev"], "--base given more than once"],
-    [["--base", "main", "--env", "qa"], '--env: unknown environment "qa"'],
+    [["--base", "main", "--env", "nowhere"], '--env: unknown environment "nowhere"'],
     [["--base", "main", "--env", "dev,dev"], '--env: environment "dev" named more than once'],
   ])("refuses %j with one line (exit 2)", (argv, message) => {
     let error: unknown;

@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { copyProject, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
+
+// Two synths, a review (two more) and a jest run in a scratch copy: a busy 2-core machine needs headroom.
+jest.setTimeout(120_000);
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+
+/**
+ * README, "Adding an environment": its file, and one line in environments/index.ts. Done here
+ * in a scratch copy exactly that way; everything else must follow without another edit.
+ */
+describe("adding the environment qa as the README says", () => {
+  let dir: string;
+  const node = (...args: string[]) =>
+    spawnSync(process.execPath, ["--require", path.join(PROJECT_ROOT, "tools", "register-ts.js"), ...args], { cwd: dir, encoding: "utf8" });
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
+
+  beforeAll(() => {
+    dir = copyProject(PROJECT_ROOT, "new-environment-");
+    git("init", "--quiet", "--initial-branch=main");
+    fs.writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "before qa");
+    const dev = fs.readFileSync(path.join(dir, "environments", "dev.ts"), "utf8");
+    fs.writeFileSync(path.join(dir, "environments", "qa.ts"), dev.replace(/promotionOrder: \d+/, "promotionOrder: 15").replace('branch: "develop"', 'branch: "qa"'));
+    const index = path.join(dir, "environments", "index.ts");
+    fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace('  dev: () => require("./dev"),\n', '  dev: () => require("./dev"),\n  qa: () => require("./qa"),\n'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("synthesizes a qa stack beside the others", () => {
+    const result = runSynth(dir);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "qa", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("puts qa in the workflows' matrix between dev and staging, by its promotionOrder", () => {
+    const rows = JSON.parse(node("environments/list.ts").stdout) as { environment: string }[];
+    expect(rows.map((row) => row.environment)).toEqual(["dev", "qa", "staging", "prod"]);
+  });
+
+  it("runs the CLI's offline commands for qa and lists it in the help", () => {
+    expect(node("cli/main.ts", "--help").stdout).toContain("Environments: dev, qa, staging, prod");
+    const render = node("cli/main.ts", "render", "--env", "qa");
+    expect(render.status).toBe(0);
+    expect(JSON.parse(render.stdout).StartAt).toBe("Pre-process Data");
+    expect(node("cli/main.ts", "graph", "--env", "qa").status).toBe(0);
+    const simulated = node("cli/main.ts", "simulate", "--env", "qa", "--rmse", "1", "--json");
+    expect(simulated.stderr).toBe("");
+    expect(simulated.status).toBe(0);
+  });
+
+  it("reviews qa as a new environment", () => {
+    const review = node("review/main.ts", "--base", "HEAD", "--env", "qa", "--json");
+    expect(review.status).toBe(0);
+    const [qa] = JSON.parse(review.stdout).environments;
+    expect(qa).toMatchObject({ name: "qa", status: "added" });
+  });
+
+  it("passes the test suite's environment-wide checks", () => {
+    const suites = ["test/security.test.ts", "test/environments/schema.test.ts", "test/review/workflows.test.ts"];
+    const jest = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci", "--verbose", ...suites], { cwd: dir, encoding: "utf8" });
+    expect(jest.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(jest.status).toBe(0);
+    // The checks ran over qa too.
+    expect(jest.stderr).toContain("security rules over the qa stack");
+  });
+});
