@@ -1,5 +1,6 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { Construct } from "constructs";
+import { partitionOfRegion } from "../aws-catalog";
 
 /** Where a stack deploys: what every ARN this project writes is built from. */
 export interface AwsTarget {
@@ -10,13 +11,11 @@ export interface AwsTarget {
   accountId: string;
 }
 
-/** The ARN partition of a region (derived, so no data source is needed). */
+/** The ARN partition of a region, from the SDK's partition data (so no data source is needed). */
 export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  const iso = /^[a-z]{2}-iso([a-z])?-/.exec(region);
-  if (iso) return iso[1] ? `aws-iso-${iso[1]}` : "aws-iso";
-  return "aws";
+  const partition = partitionOfRegion(region);
+  if (!partition) throw new Error(`region ${JSON.stringify(region)} is not in the AWS SDK's partition data`);
+  return partition;
 }
 
 /**

@@ -12,4 +12,8 @@ describe("partitionOf", () => {
   ])("maps %s to %s", (region, partition) => {
     expect(partitionOf(region)).toBe(partition);
   });
+
+  it("refuses a region the SDK does not know rather than guessing its partition", () => {
+    expect(() => partitionOf("us-east-9")).toThrow(`region "us-east-9" is not in the AWS SDK's partition data`);
+  });
 });
