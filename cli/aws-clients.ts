@@ -1,5 +1,8 @@
 /** AWS SDK clients as the CLI uses them: the SDK's adaptive retry, so throttling backs off before it fails. */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
 /** Attempts per call (first try included) before a throttling error reaches the user. */
@@ -12,3 +15,6 @@ export function clientConfig(region: string) {
 
 export const createSfnClient = (region: string) => new SFNClient(clientConfig(region));
 export const createSageMakerClient = (region: string) => new SageMakerClient(clientConfig(region));
+export const createSageMakerRuntimeClient = (region: string) => new SageMakerRuntimeClient(clientConfig(region));
+export const createS3Client = (region: string) => new S3Client(clientConfig(region));
+export const createCloudWatchClient = (region: string) => new CloudWatchClient(clientConfig(region));

@@ -1,7 +1,10 @@
 /** What every command receives besides its flags: clients, output streams, clock, environment variables. */
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { createSageMakerClient, createSfnClient } from "./aws-clients";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import { createCloudWatchClient, createS3Client, createSageMakerClient, createSageMakerRuntimeClient, createSfnClient } from "./aws-clients";
 
 /** Where a command writes; `isTTY` switches the live view on. */
 export interface Output {
@@ -22,6 +25,12 @@ export interface Clock {
 export interface AwsClients {
   sfn(region: string): SFNClient;
   sagemaker(region: string): SageMakerClient;
+  /** InvokeEndpoint, for deploy's smoke test. */
+  sagemakerRuntime(region: string): SageMakerRuntimeClient;
+  /** The testing rows and the evaluation, for deploy's smoke test. */
+  s3(region: string): S3Client;
+  /** Which rollback alarm fired. */
+  cloudwatch(region: string): CloudWatchClient;
 }
 
 export interface CliDeps {
@@ -53,7 +62,13 @@ function perRegion<T>(create: (region: string) => T): (region: string) => T {
 /** The real process: SDK clients, process streams, the wall clock. */
 export function processDeps(): CliDeps {
   return {
-    aws: { sfn: perRegion(createSfnClient), sagemaker: perRegion(createSageMakerClient) },
+    aws: {
+      sfn: perRegion(createSfnClient),
+      sagemaker: perRegion(createSageMakerClient),
+      sagemakerRuntime: perRegion(createSageMakerRuntimeClient),
+      s3: perRegion(createS3Client),
+      cloudwatch: perRegion(createCloudWatchClient),
+    },
     stdout: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },

@@ -67,6 +67,25 @@ const SourceSchema = v.variant(
   'must be "codecommit" or "github"',
 );
 
+/** How deploy moves traffic to a new model on an existing endpoint (SageMaker's blue/green guardrails). */
+export const RolloutSchema = v.variant(
+  "kind",
+  [
+    v.strictObject({
+      /** All traffic moves at once; the old fleet is kept `bakeMinutes` for a rollback. */
+      kind: v.literal("all-at-once"),
+      bakeMinutes: v.optional(integerFrom(0, 60), 0),
+    }),
+    v.strictObject({
+      /** `canaryPercent` of the capacity takes traffic for `bakeMinutes`, then the rest. */
+      kind: v.literal("canary"),
+      canaryPercent: v.optional(integerFrom(1, 50), 10),
+      bakeMinutes: v.optional(integerFrom(1, 60), 10),
+    }),
+  ],
+  'must be "all-at-once" or "canary"',
+);
+
 const tagKey = matching(/^(?!aws:).{1,128}$/s, "key must be 1-128 characters and not start with aws:");
 const tagValue = v.pipe(v.string("value must be a string of at most 256 characters"), v.maxLength(256, "value must be a string of at most 256 characters"));
 
@@ -99,6 +118,10 @@ export const EnvironmentSchema = v.strictObject({
   }),
   /** Number of endpoint instances. Default: 1. */
   endpointInstanceCount: v.optional(positiveInteger, 1),
+  /** How a new model replaces the old one on the endpoint; rolled back on the endpoint's alarms. Default: all at once. */
+  rollout: v.optional(RolloutSchema, { kind: "all-at-once" }),
+  /** The endpoint's latency alarm (a rollback alarm): average model latency above this many milliseconds. Default: 1000. */
+  endpointMaxLatencyMs: v.optional(integerFrom(1, 60000), 1000),
   /** Whether a manual approval gates deployment of the model. */
   requireApproval: boolean,
   /** Whether the workflow's execution log records each state's input and output (run data). Default: false. */

@@ -5,3 +5,6 @@ export const KMS_KEY_ARN_VARIABLE = "KMS_KEY_ARN";
 /** The endpoint's instance type and count: set by the stack from the environment, so the plan shows what deploy will run. */
 export const ENDPOINT_INSTANCE_TYPE_VARIABLE = "ENDPOINT_INSTANCE_TYPE";
 export const ENDPOINT_INSTANCE_COUNT_VARIABLE = "ENDPOINT_INSTANCE_COUNT";
+/** The rollout (the environment's `rollout`, as JSON) and the alarms SageMaker rolls it back on (comma-separated). */
+export const ENDPOINT_ROLLOUT_VARIABLE = "ENDPOINT_ROLLOUT";
+export const ENDPOINT_ROLLBACK_ALARMS_VARIABLE = "ENDPOINT_ROLLBACK_ALARMS";

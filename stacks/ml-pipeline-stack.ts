@@ -85,6 +85,7 @@ export class MlPipelineStack extends TerraformStack {
       stateMachineArn: this.workflow.arn,
       pipelineName: this.release.name,
       email: env.alarmEmail,
+      endpointMaxLatencyMs: env.endpointMaxLatencyMs,
     });
 
     // Outputs.

@@ -10,14 +10,20 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-sagemaker";
-import { BUCKET_NAME_PATTERN, EnvironmentConfig, instanceTypeRule, isPositiveInteger, POSITIVE_INTEGER_RULE } from "../../environments/schema";
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import * as v from "valibot";
+import { BUCKET_NAME_PATTERN, EnvironmentConfig, instanceTypeRule, isPositiveInteger, POSITIVE_INTEGER_RULE, RolloutSchema } from "../../environments/schema";
+import { deploymentConfig, describeRollout, ENDPOINT_VARIANT, endpointAlarmNames, Rollout } from "../../modules/endpoint-release";
 import { sageMakerInstanceTypes } from "../../modules/aws-catalog";
 import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
   ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
+  ENDPOINT_ROLLOUT_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
 } from "../../modules/build-variables";
+import { SMOKE_TEST_ROWS, smokeTest } from "../endpoint-smoke-test";
 import { ResourceNames } from "../../modules/naming";
 import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
@@ -27,8 +33,6 @@ import { AwsError, awsCall, ExitCode, fromAwsError, isSageMakerNotFound, UsageEr
 import { formatDuration } from "../progress-view";
 
 
-/** The only production variant: all traffic goes to the newly approved model. */
-export const VARIANT_NAME = "AllTraffic";
 
 /** Statuses SageMaker passes through on its own; anything else is where an endpoint settles. */
 const TRANSITIONAL = new Set(["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"]);
@@ -42,24 +46,45 @@ function nameProblem(what: string, name: string): string | undefined {
 }
 
 /**
- * The endpoint's instance type and count. In the DeployEndpoint build the stack sets them as
- * variables (what the plan showed); by hand they come from the environment file.
+ * The endpoint's instance type and count, the rollout and its rollback alarms. In the DeployEndpoint
+ * build the stack sets them as variables (what the plan showed); by hand they come from the
+ * environment file and the naming rules.
  */
-export function endpointSettings(env: EnvironmentConfig, variables: Record<string, string | undefined>): { instanceType: string; instanceCount: number } {
+export function endpointSettings(
+  env: EnvironmentConfig,
+  variables: Record<string, string | undefined>,
+): { instanceType: string; instanceCount: number; rollout: Rollout; rollbackAlarms: string[] } {
   const type = variables[ENDPOINT_INSTANCE_TYPE_VARIABLE] ?? env.instanceTypes.endpoint;
   if (!sageMakerInstanceTypes("endpoint").has(type)) throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
   const rawCount = variables[ENDPOINT_INSTANCE_COUNT_VARIABLE];
   const count = rawCount === undefined ? env.endpointInstanceCount : Number(rawCount);
   if (!isPositiveInteger(count) || rawCount?.trim() === "") throw new UsageError(`$${ENDPOINT_INSTANCE_COUNT_VARIABLE} ${POSITIVE_INTEGER_RULE} (got ${JSON.stringify(rawCount)})`);
-  return { instanceType: type, instanceCount: count };
+  const rawRollout = variables[ENDPOINT_ROLLOUT_VARIABLE];
+  let rollout = env.rollout;
+  if (rawRollout !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawRollout);
+    } catch {
+      parsed = rawRollout;
+    }
+    const result = v.safeParse(RolloutSchema, parsed);
+    if (!result.success) throw new UsageError(`$${ENDPOINT_ROLLOUT_VARIABLE} must be a rollout as environments/schema.ts defines it (got ${JSON.stringify(rawRollout)}: ${result.issues[0].message})`);
+    rollout = result.output;
+  }
+  const rawAlarms = variables[ENDPOINT_ROLLBACK_ALARMS_VARIABLE];
+  const rollbackAlarms = rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
+  return { instanceType: type, instanceCount: count, rollout, rollbackAlarms };
 }
 
 /** Everything one deployment needs, checked before AWS is called. */
 export interface DeployPlan {
   env: EnvironmentConfig;
-  /** The endpoint's instance type and count: the build project's variables, else the environment file. */
+  /** The endpoint's instance type and count, rollout and rollback alarms: the build project's variables, else the environment file. */
   instanceType: string;
   instanceCount: number;
+  rollout: Rollout;
+  rollbackAlarms: string[];
   modelName: string;
   endpointName: string;
   endpointConfigName: string;
@@ -74,7 +99,7 @@ export function endpointConfigRequest(plan: DeployPlan) {
     EndpointConfigName: plan.endpointConfigName,
     ProductionVariants: [
       {
-        VariantName: VARIANT_NAME,
+        VariantName: ENDPOINT_VARIANT,
         ModelName: plan.modelName,
         InstanceType: plan.instanceType as ProductionVariantInstanceType,
         InitialInstanceCount: plan.instanceCount,
@@ -125,6 +150,13 @@ async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string
   }
 }
 
+/** The rollback alarms now in ALARM, with CloudWatch's reason: what made SageMaker roll the update back. */
+async function firedAlarms(deps: CliDeps, region: string, alarmNames: string[]): Promise<string[]> {
+  if (alarmNames.length === 0) return [];
+  const { MetricAlarms = [] } = await awsCall("DescribeAlarms", () => deps.aws.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })));
+  return MetricAlarms.filter((alarm) => alarm.StateValue === "ALARM").map((alarm) => `${alarm.AlarmName} (${alarm.StateReason ?? "in ALARM"})`);
+}
+
 /** Polls until the endpoint leaves the transitional statuses (or disappears); prints each status change. */
 async function settle(sagemaker: SageMakerClient, endpointName: string, deps: CliDeps, timeoutMs: number, quiet: boolean) {
   const started = deps.clock.now();
@@ -151,9 +183,15 @@ Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic 
 endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},
 which the DeployEndpoint build sets from the stack, else the environment file; data capture of input and output at 100 % to
 s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key), then creates the
-endpoint <project>-<env>-endpoint or updates it to that config, and waits until it is InService.
-A failed creation or a rolled-back update exits 1 with SageMaker's FailureReason. Repeating a
-deploy is safe: an existing config for the same model is reused, an endpoint already on it is left alone.
+endpoint <project>-<env>-endpoint, or updates it through SageMaker's blue/green guardrails: the
+environment's rollout ($${ENDPOINT_ROLLOUT_VARIABLE}: all at once, or a canary with a bake time),
+rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires. It waits until
+the endpoint is InService, then smoke-tests it: the first ${SMOKE_TEST_ROWS} rows of the testing split,
+sent in TensorFlow Serving's JSON shape, must come back as one finite prediction each; their RMSE
+is printed beside the run's evaluation RMSE.
+A failed creation, a rolled-back update (naming the alarm that fired) or a failed smoke test exits 1.
+Repeating a deploy is safe: an existing config for the same model is reused, an endpoint already
+on it is left alone (and smoke-tested again).
 
 Examples:
   workflow deploy --env staging --model-name abalone-20240501120000
@@ -201,7 +239,7 @@ Examples:
       throw fromAwsError(err, "DescribeModel");
     }
     const config = await ensureEndpointConfig(sagemaker, plan);
-    say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${VARIANT_NAME}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);
+    say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${ENDPOINT_VARIANT}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);
 
     // An endpoint still creating, updating or deleting from an earlier deploy cannot be changed yet.
     const before = await settle(sagemaker, plan.endpointName, deps, timeoutMs, true);
@@ -217,24 +255,42 @@ Examples:
     } else if (before.EndpointConfigName === plan.endpointConfigName) {
       action = "unchanged";
     } else {
-      await awsCall("UpdateEndpoint", () => sagemaker.send(new UpdateEndpointCommand({ EndpointName: plan.endpointName, EndpointConfigName: plan.endpointConfigName })));
+      // An existing endpoint changes through the guardrails; the first creation is a plain create.
+      const DeploymentConfig = deploymentConfig(plan.rollout, plan.rollbackAlarms);
+      await awsCall("UpdateEndpoint", () => sagemaker.send(new UpdateEndpointCommand({ EndpointName: plan.endpointName, EndpointConfigName: plan.endpointConfigName, DeploymentConfig })));
       action = "updated";
     }
-    say(`${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}`);
+    const rollout = action === "updated" ? `: ${describeRollout(plan.rollout, plan.rollbackAlarms)}` : "";
+    say(`${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}${rollout}`);
 
     const after = action === "unchanged" ? before : await settle(sagemaker, plan.endpointName, deps, timeoutMs, json);
-    const report = { endpointName: plan.endpointName, endpointConfigName: plan.endpointConfigName, modelName, action, status: after?.EndpointStatus ?? "absent", failureReason: after?.FailureReason };
-    if (json) writeJson(deps, report);
-    if (after?.EndpointStatus !== "InService") {
-      throw new WorkflowFailedError(`endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`, "fix the cause (model, instance type, quotas) and deploy again");
+    const report = {
+      endpointName: plan.endpointName,
+      endpointConfigName: plan.endpointConfigName,
+      modelName,
+      action,
+      rollout: action === "updated" ? plan.rollout : undefined,
+      status: after?.EndpointStatus ?? "absent",
+      failureReason: after?.FailureReason,
+      firedAlarms: [] as string[],
+      smokeTest: undefined as Awaited<ReturnType<typeof smokeTest>> | undefined,
+    };
+    try {
+      if (after?.EndpointStatus !== "InService") {
+        throw new WorkflowFailedError(`endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`, "fix the cause (model, instance type, quotas) and deploy again");
+      }
+      if (after.EndpointConfigName !== plan.endpointConfigName) {
+        report.firedAlarms = await firedAlarms(deps, env.region, plan.rollbackAlarms);
+        const cause = report.firedAlarms.length > 0 ? `alarm ${report.firedAlarms.join(", ")}` : (after.FailureReason ?? "no FailureReason given");
+        throw new WorkflowFailedError(`update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`, "the old model still serves; fix the cause and deploy again");
+      }
+      say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
+      const smoke = (report.smokeTest = await smokeTest(deps, env.region, plan.endpointName, bucket, runId));
+      const evaluated = smoke.evaluationRmse === undefined ? "no evaluation found for this run" : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
+      say(`Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`);
+      return ExitCode.Succeeded;
+    } finally {
+      if (json) writeJson(deps, report);
     }
-    if (after.EndpointConfigName !== plan.endpointConfigName) {
-      throw new WorkflowFailedError(
-        `update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${after.FailureReason ?? "no FailureReason given"}`,
-        "fix the cause (model, instance type, quotas) and deploy again",
-      );
-    }
-    say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
-    return ExitCode.Succeeded;
   },
 };

@@ -9,6 +9,7 @@ import { scopedArn } from "../asl/arn";
 import { AwsTarget } from "../iam/aws-target";
 import { policyDocument } from "../iam/policy";
 import { ProjectKey } from "../kms-key";
+import { ENDPOINT_ALARMS, ENDPOINT_VARIANT } from "../endpoint-release";
 import { ResourceNames } from "../naming";
 
 /** The state machine metrics that page someone, with what each means. */
@@ -35,15 +36,20 @@ export interface ReleaseAlarmsProps {
   pipelineName: string;
   /** Address subscribed to the topic (it must confirm the subscription). Default: none. */
   email?: string;
+  /** The endpoint latency alarm's threshold: average model latency in milliseconds. */
+  endpointMaxLatencyMs: number;
 }
 
 /**
  * Alarms of one environment, to one KMS-encrypted SNS topic: CloudWatch alarms on the workflow's
- * failed and timed-out executions, and an EventBridge rule for failed pipeline executions.
+ * failed and timed-out executions and on the endpoint's errors and latency (the alarms SageMaker
+ * rolls a deployment back on), and an EventBridge rule for failed pipeline executions.
  */
 export class ReleaseAlarms extends Construct {
   readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[];
+  /** The endpoint's rollback alarms (errors, latency). */
+  readonly endpointAlarms: CloudwatchMetricAlarm[];
   readonly pipelineFailedRule: CloudwatchEventRule;
   readonly subscription?: SnsTopicSubscription;
   /** Topic ARN (a Terraform reference). */
@@ -54,7 +60,8 @@ export class ReleaseAlarms extends Construct {
     const { names, target } = props;
     // Built from the name, so the key policy can name the topic without a dependency cycle.
     const topicArn = scopedArn(target, "sns", names.alarmTopic);
-    const alarmArns = Object.values(WORKFLOW_ALARMS).map(({ condition }) => scopedArn(target, "cloudwatch", `alarm:${names.alarm(condition)}`));
+    const conditions = [...Object.values(WORKFLOW_ALARMS).map(({ condition }) => condition), ...Object.keys(ENDPOINT_ALARMS)];
+    const alarmArns = conditions.map((condition) => scopedArn(target, "cloudwatch", `alarm:${names.alarm(condition)}`));
 
     this.topic = new SnsTopic(this, "topic", { name: names.alarmTopic, displayName: `${names.prefix} alarms`, kmsMasterKeyId: props.key.arn });
     this.topicArn = this.topic.arn;
@@ -82,6 +89,30 @@ export class ReleaseAlarms extends Construct {
           threshold: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           // No executions means nothing went wrong.
+          treatMissingData: "notBreaching",
+          alarmActions: [this.topic.arn],
+        }),
+    );
+
+    const endpointThresholds: Record<keyof typeof ENDPOINT_ALARMS, { threshold: number; evaluationPeriods: number }> = {
+      // One 5xx answer in a minute: a model that fails requests is rolled back.
+      "endpoint-invocation-errors": { threshold: 1, evaluationPeriods: 1 },
+      // ModelLatency is in microseconds; two slow minutes in a row.
+      "endpoint-model-latency": { threshold: props.endpointMaxLatencyMs * 1000, evaluationPeriods: 2 },
+    };
+    this.endpointAlarms = Object.entries(ENDPOINT_ALARMS).map(
+      ([condition, { metricName, statistic, meaning }]) =>
+        new CloudwatchMetricAlarm(this, condition, {
+          alarmName: names.alarm(condition),
+          alarmDescription: `${names.endpoint}: ${meaning}. During a deployment SageMaker rolls the update back when this alarm fires.`,
+          namespace: "AWS/SageMaker",
+          metricName,
+          dimensions: { EndpointName: names.endpoint, VariantName: ENDPOINT_VARIANT },
+          statistic,
+          period: 60,
+          ...endpointThresholds[condition as keyof typeof ENDPOINT_ALARMS],
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          // No invocations (or no endpoint yet) means nothing went wrong.
           treatMissingData: "notBreaching",
           alarmActions: [this.topic.arn],
         }),

@@ -2,7 +2,9 @@ import { sageMakerNamePrefixArns, scopedArn } from "../asl/arn";
 import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ResourceNames } from "../naming";
-import { MODEL_PREFIX } from "../run-names";
+import { endpointAlarmNames } from "../endpoint-release";
+import { MODEL_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
+import { S3_LAYOUT } from "../s3-layout";
 
 export interface BuildModelPermissionsProps {
   names: ResourceNames;
@@ -27,15 +29,18 @@ export function buildModelStatements({ names, target, stateMachineArn }: BuildMo
 export interface DeployEndpointPermissionsProps {
   names: ResourceNames;
   target: AwsTarget;
-  /** Key that encrypts the endpoint's captured data. */
+  /** Key that encrypts the endpoint's captured data and the bucket's objects. */
   kmsKeyArn: string;
+  /** The artifact bucket: the smoke test reads the testing split and the run's evaluation. */
+  artifactBucketArn: string;
 }
 
 /**
  * What `workflow deploy` calls: read this project's models; create (and tag) this environment's
- * endpoint configs; create, update and describe only this environment's endpoint.
+ * endpoint configs; create, update and describe only this environment's endpoint; read its
+ * rollback alarms; smoke-test it with the testing split and compare with the run's evaluation.
  */
-export function deployEndpointStatements({ names, target, kmsKeyArn }: DeployEndpointPermissionsProps): PolicyStatement[] {
+export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBucketArn }: DeployEndpointPermissionsProps): PolicyStatement[] {
   const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   return [
@@ -68,5 +73,15 @@ export function deployEndpointStatements({ names, target, kmsKeyArn }: DeployEnd
       resources: [kmsKeyArn],
       conditions: { Bool: { "kms:GrantIsForAWSResource": true } },
     },
+    // Which alarm rolled an update back; SageMaker also checks that the caller may read them.
+    { sid: "ReadThisEndpointsRollbackAlarms", actions: ["cloudwatch:DescribeAlarms"], resources: endpointAlarmNames(names).map((name) => scopedArn(target, "cloudwatch", `alarm:${name}`)) },
+    { sid: "SmokeTestThisEnvironmentsEndpoint", actions: ["sagemaker:InvokeEndpoint"], resources: [endpoint] },
+    {
+      sid: "ReadTheTestingSplitAndTheRunsEvaluation",
+      actions: ["s3:GetObject"],
+      resources: [`${artifactBucketArn}/${S3_LAYOUT.testingPrefix}/testing.csv`, `${artifactBucketArn}/*/${TRAINING_JOB_PREFIX}*/evaluation/evaluation.json`],
+    },
+    // The bucket's objects are SSE-KMS with the environment's key.
+    { sid: "DecryptTheTestingSplitAndTheEvaluation", actions: ["kms:Decrypt"], resources: [kmsKeyArn] },
   ];
 }

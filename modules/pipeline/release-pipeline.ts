@@ -6,6 +6,8 @@ import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
   ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
+  ENDPOINT_ROLLOUT_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
   STATE_MACHINE_ARN_VARIABLE,
 } from "../build-variables";
@@ -18,6 +20,7 @@ import { DATA_PREFIX } from "../s3-layout";
 import { buildModelStatements, deployEndpointStatements } from "./build-permissions";
 import { ReleaseBuildProject } from "./build-project";
 import { BUILDSPECS } from "./buildspec";
+import { endpointAlarmNames } from "../endpoint-release";
 import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
 import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
 
@@ -122,8 +125,10 @@ export class ReleasePipeline extends Construct {
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
         [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
         [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
+        [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
+        [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: endpointAlarmNames(names).join(","),
       },
-      statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn }),
+      statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn, artifactBucketArn: props.artifactBucketArn }),
     });
 
     const statements: PolicyStatement[] = [

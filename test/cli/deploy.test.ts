@@ -7,11 +7,17 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-sagemaker";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
 import { awsError, cli, fakeDeps } from "./fake-deps";
 
 const sagemaker = mockClient(SageMakerClient);
+const s3 = mockClient(S3Client);
+const runtime = mockClient(SageMakerRuntimeClient);
+const cloudwatch = mockClient(CloudWatchClient);
 const RUN_ID = "20240501120000";
 const MODEL = `abalone-${RUN_ID}`;
 const BUCKET = "abalone-prod-artifacts-111122223333";
@@ -32,7 +38,23 @@ const endpoint = (status: string, config: string, failureReason?: string) => ({
   ...(failureReason ? { FailureReason: failureReason } : {}),
 });
 
+/** Testing rows as Pre-process Data writes them: rings, then 10 features. */
+const TESTING_ROWS = Array.from({ length: 30 }, (_, i) => [8 + (i % 5), 1, 0, 0, 0.45, 0.35, 0.12, 0.5, 0.2, 0.1, 0.15]);
+const TESTING_CSV = TESTING_ROWS.map((row) => row.join(",")).join("\n") + "\n";
+const TESTING_KEY = "abalone_data/testing/testing.csv";
+const EVALUATION_KEY = `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/evaluation.json`;
+const objectBody = (text: string) => ({ Body: { transformToString: async () => text } }) as unknown as GetObjectCommandOutput;
+/** TensorFlow Serving's answer for `n` rows, one `[prediction]` each. */
+const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(JSON.stringify({ predictions })) as never });
+
 beforeEach(() => {
+  s3.reset();
+  s3.on(GetObjectCommand, { Key: TESTING_KEY }).resolves(objectBody(TESTING_CSV));
+  s3.on(GetObjectCommand, { Key: EVALUATION_KEY }).resolves(objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })));
+  runtime.reset();
+  runtime.on(InvokeEndpointCommand).resolves(served(TESTING_ROWS.slice(0, 20).map(([rings]) => [rings + 2])));
+  cloudwatch.reset();
+  cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
   sagemaker.reset();
   sagemaker.on(DescribeModelCommand).resolves({ ModelName: MODEL });
   sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}` });
@@ -77,6 +99,7 @@ describe("workflow deploy", () => {
     expect(stdout).toContain(`endpoint ${ENDPOINT}: Creating (0 ms)`);
     expect(stdout).toContain(`endpoint ${ENDPOINT}: InService (1m 00s)`);
     expect(stdout).toContain(`Endpoint ${ENDPOINT} is InService with ${MODEL}`);
+    expect(stdout).toContain(`Smoke test passed: 20 rows of s3://${BUCKET}/${TESTING_KEY} → 20 finite predictions, sample RMSE 2.000 (evaluation RMSE 1.000)`);
     expect(deps.slept()).toBe(60_000);
     expect(deps.regions.every((r) => r === "us-east-1")).toBe(true);
   });
@@ -89,9 +112,29 @@ describe("workflow deploy", () => {
       .resolves(endpoint("InService", CONFIG));
     const { code, stdout } = await deploy("--json");
     expect(code).toBe(ExitCode.Succeeded);
-    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input).toEqual({ EndpointName: ENDPOINT, EndpointConfigName: CONFIG });
+    // prod's rollout: blue/green, a 10 % canary baked 10 minutes, rolled back on the endpoint's two alarms.
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input).toEqual({
+      EndpointName: ENDPOINT,
+      EndpointConfigName: CONFIG,
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: "CANARY", CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 }, WaitIntervalInSeconds: 600 },
+          TerminationWaitInSeconds: 600,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: "abalone-prod-endpoint-invocation-errors" }, { AlarmName: "abalone-prod-endpoint-model-latency" }] },
+      },
+    });
     expect(sagemaker.commandCalls(CreateEndpointCommand)).toHaveLength(0);
-    expect(JSON.parse(stdout)).toEqual({ endpointName: ENDPOINT, endpointConfigName: CONFIG, modelName: MODEL, action: "updated", status: "InService" });
+    expect(JSON.parse(stdout)).toEqual({
+      endpointName: ENDPOINT,
+      endpointConfigName: CONFIG,
+      modelName: MODEL,
+      action: "updated",
+      rollout: { kind: "canary", canaryPercent: 10, bakeMinutes: 10 },
+      status: "InService",
+      firedAlarms: [],
+      smokeTest: { rows: 20, testingUri: `s3://${BUCKET}/${TESTING_KEY}`, sampleRmse: 2, evaluationRmse: 1 },
+    });
   });
 
   it("fails with SageMaker's FailureReason when the endpoint ends Failed (exit 1)", async () => {
@@ -104,6 +147,39 @@ describe("workflow deploy", () => {
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stderr).toBe(`workflow deploy: endpoint ${ENDPOINT} is Failed: ${reason} — fix the cause (model, instance type, quotas) and deploy again\n`);
+  });
+
+  it("names the alarm that rolled an update back, and fails (exit 1)", async () => {
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
+      .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
+      .resolvesOnce(endpoint("RollingBack", "abalone-prod-config-older"))
+      .resolves(endpoint("InService", "abalone-prod-config-older", "Rolled back: alarm fired"));
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: "abalone-prod-endpoint-invocation-errors", StateValue: "ALARM", StateReason: "Threshold Crossed: 1 datapoint [3.0] was >= 1.0" },
+        { AlarmName: "abalone-prod-endpoint-model-latency", StateValue: "OK" },
+      ],
+    });
+    const { code, stderr } = await deploy();
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stderr).toBe(
+      `workflow deploy: update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: alarm abalone-prod-endpoint-invocation-errors (Threshold Crossed: 1 datapoint [3.0] was >= 1.0) — the old model still serves; fix the cause and deploy again\n`,
+    );
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({ AlarmNames: ["abalone-prod-endpoint-invocation-errors", "abalone-prod-endpoint-model-latency"] });
+    expect(runtime.calls()).toHaveLength(0);
+  });
+
+  it("shifts all traffic at once in dev, still rolled back on dev's alarms", async () => {
+    sagemaker.on(DescribeEndpointCommand).resolvesOnce(endpoint("InService", "abalone-dev-config-older")).resolves(endpoint("InService", `abalone-dev-config-${RUN_ID}`));
+    const { code, stdout } = await cli(["deploy", "--env", "dev", "--model-name", MODEL], deployDeps());
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toEqual({
+      BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 0 },
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: "abalone-dev-endpoint-invocation-errors" }, { AlarmName: "abalone-dev-endpoint-model-latency" }] },
+    });
+    expect(stdout).toContain("all traffic at once; rolls back on abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency");
   });
 
   it("fails when an update rolls back to the previous config (exit 1)", async () => {
@@ -201,10 +277,59 @@ describe("workflow deploy in the DeployEndpoint build", () => {
     [{ ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" }, '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")'],
     [{ ENDPOINT_INSTANCE_COUNT: "0" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "0")'],
     [{ ENDPOINT_INSTANCE_COUNT: "" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "")'],
+    [{ ENDPOINT_ROLLOUT: '{"kind":"linear"}' }, `$ENDPOINT_ROLLOUT must be a rollout as environments/schema.ts defines it (got "{\\"kind\\":\\"linear\\"}": must be "all-at-once" or "canary")`],
   ])("refuses %j before calling AWS (exit 2, one line)", async (variables, message) => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(variables));
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toBe(`workflow deploy: ${message} — run with --help for usage\n`);
     expect(sagemaker.calls()).toHaveLength(0);
+  });
+});
+
+describe("the smoke test after a deployment", () => {
+  beforeEach(() => {
+    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
+  });
+
+  it("sends the first 20 testing rows in TensorFlow Serving's shape, features scaled to unit length as in training", async () => {
+    expect((await deploy()).code).toBe(ExitCode.Succeeded);
+    const request = runtime.commandCalls(InvokeEndpointCommand)[0].args[0].input;
+    expect(request).toMatchObject({ EndpointName: ENDPOINT, ContentType: "application/json", Accept: "application/json" });
+    const { instances } = JSON.parse(request.Body as string);
+    expect(instances).toHaveLength(20);
+    for (const [i, row] of instances.entries()) {
+      expect(row).toHaveLength(10);
+      expect(Math.hypot(...row)).toBeCloseTo(1, 12);
+      // Same direction as the testing row's features.
+      expect(row[4] / row[5]).toBeCloseTo(TESTING_ROWS[i][5] / TESTING_ROWS[i][6], 12);
+    }
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: TESTING_KEY, Range: "bytes=0-16383" });
+  });
+
+  it.each([
+    ["too few predictions", served([[1], [2]]), "2 predictions for 20 rows"],
+    ["a NaN among them", served([...Array(19).fill([9]), [null]]), "prediction 19 is [null], not one finite number"],
+    ["no predictions array", { Body: new TextEncoder().encode('{"error": "Serving signature not found"}') as never }, 'the answer has no "predictions" array'],
+    ["an answer that is not JSON", { Body: new TextEncoder().encode("<html>502</html>") as never }, "the answer is not JSON"],
+  ])("fails the deployment on %s (exit 1)", async (_case, answer, reason) => {
+    runtime.on(InvokeEndpointCommand).resolves(answer);
+    const { code, stderr } = await deploy();
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stderr).toContain(`workflow deploy: smoke test: endpoint ${ENDPOINT} answered 20 rows of s3://${BUCKET}/${TESTING_KEY} wrongly: ${reason}`);
+  });
+
+  it("reads only whole rows when the ranged read ends inside one", async () => {
+    s3.on(GetObjectCommand, { Key: TESTING_KEY }).resolves(objectBody("9,1,0,0,0.4,0.3,0.1,0.5,0.2,0.1,0.1\n10,0,1,0,0.5,0.4"));
+    runtime.on(InvokeEndpointCommand).resolves(served([[9.5]]));
+    const { code, stdout } = await deploy();
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain("Smoke test passed: 1 rows");
+  });
+
+  it("reports the sample RMSE without an evaluation when the run's evaluation is gone", async () => {
+    s3.on(GetObjectCommand, { Key: EVALUATION_KEY }).rejects(awsError("NoSuchKey", "The specified key does not exist."));
+    const { code, stdout } = await deploy();
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain("sample RMSE 2.000 (no evaluation found for this run)");
   });
 });

@@ -1,5 +1,8 @@
 /** In-process CLI dependencies for tests: captured output, a clock that jumps instead of sleeping, real SDK clients (mocked per test file). */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { CliDeps } from "../../cli/deps";
 import { ExitCode } from "../../cli/errors";
@@ -46,6 +49,9 @@ export function fakeDeps(options: { env?: Record<string, string>; tty?: boolean;
         regions.push(region);
         return new SageMakerClient({ region, credentials });
       },
+      sagemakerRuntime: (region) => new SageMakerRuntimeClient({ region, credentials }),
+      s3: (region) => new S3Client({ region, credentials }),
+      cloudwatch: (region) => new CloudWatchClient({ region, credentials }),
     },
     stdout: captured(options.tty),
     stderr: captured(),

@@ -3,6 +3,8 @@ import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
   ENDPOINT_INSTANCE_TYPE_VARIABLE,
+  ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
+  ENDPOINT_ROLLOUT_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
   STATE_MACHINE_ARN_VARIABLE,
 } from "../../../modules/build-variables";
@@ -128,6 +130,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       // What deploy puts behind the endpoint is in the plan, not read from the repository at run time.
       [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
       [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
+      // The rollout and the alarms SageMaker rolls it back on, as the plan shows them.
+      [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
+      [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: `abalone-${name}-endpoint-invocation-errors,abalone-${name}-endpoint-model-latency`,
     });
   });
 
@@ -141,7 +146,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [topicId, topic] = onlyResource(tf, "aws_sns_topic");
     expect(topic).toMatchObject({ name: `abalone-${name}-alarms`, kms_master_key_id: keyArn });
     const stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
-    const alarms = Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[];
+    const alarms = (Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[]).filter((a) => a.namespace === "AWS/States");
     expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
@@ -154,6 +159,22 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
         alarm_actions: [terraformRef("aws_sns_topic", topicId, "arn")],
       });
     }
+  });
+
+  it("alarms on the endpoint's 5xx errors and model latency, the alarms a deployment rolls back on", () => {
+    const [topicId] = onlyResource(tf, "aws_sns_topic");
+    const alarm = (condition: string) => namedResource(tf, "aws_cloudwatch_metric_alarm", `abalone-${name}-${condition}`)[1];
+    const shared = {
+      namespace: "AWS/SageMaker",
+      dimensions: { EndpointName: `abalone-${name}-endpoint`, VariantName: "AllTraffic" },
+      period: 60,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+      alarm_actions: [terraformRef("aws_sns_topic", topicId, "arn")],
+    };
+    expect(alarm("endpoint-invocation-errors")).toMatchObject({ ...shared, metric_name: "Invocation5XXErrors", statistic: "Sum", threshold: 1, evaluation_periods: 1 });
+    // ModelLatency is reported in microseconds.
+    expect(alarm("endpoint-model-latency")).toMatchObject({ ...shared, metric_name: "ModelLatency", statistic: "Average", threshold: env.endpointMaxLatencyMs * 1000, evaluation_periods: 2 });
   });
 
   it("reports every failed execution of this pipeline to the alarm topic (EventBridge: CodePipeline has no failure metric)", () => {
@@ -178,6 +199,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     expect(topicPolicy.Statement[0].Condition.ArnLike["aws:SourceArn"]).toEqual([
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-failed$`)),
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-timed-out$`)),
+      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-invocation-errors$`)),
+      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-model-latency$`)),
     ]);
     expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(terraformRef("aws_cloudwatch_event_rule", namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0], "arn"));
     const keyStatement = JSON.parse(onlyResource(tf, "aws_kms_key")[1].policy).Statement.find((s: Block) => s.Sid === "AlarmSourcesPublishToTheEncryptedAlarmTopic");
@@ -274,6 +297,17 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     const registerModel = onlyResource(tf, "aws_sfn_state_machine")[1].definition.match(/"Register Trained Model":\{.*?"Next"/)[0];
     expect(registerModel).toContain('{"Key":"Environment","Value":"prod"}');
     expect(allows(policy, "sagemaker:DeleteEndpoint", endpoint)).toBe(false);
+    // The smoke test: invoke this endpoint only, read the testing split and the run's evaluation, nothing else.
+    const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
+    expect(allows(policy, "sagemaker:InvokeEndpoint", endpoint)).toBe(true);
+    expect(allows(policy, "sagemaker:InvokeEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
+    expect(allows(policy, "s3:GetObject", `${bucketArn}/abalone_data/testing/testing.csv`)).toBe(true);
+    expect(allows(policy, "s3:GetObject", `${bucketArn}/3f2c9e1a-7/abalone-TrainingJob-3f2c9e1a-7/evaluation/evaluation.json`)).toBe(true);
+    expect(allows(policy, "s3:GetObject", `${bucketArn}/abalone_data/input/training/training.csv`)).toBe(false);
+    expect(allows(policy, "s3:GetObject", `${bucketArn}/3f2c9e1a-7/abalone-TrainingJob-3f2c9e1a-7/output/model.tar.gz`)).toBe(false);
+    // Which rollback alarm fired: this endpoint's alarms only.
+    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-prod-endpoint-model-latency"))).toBe(true);
+    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-staging-endpoint-model-latency"))).toBe(false);
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(false);
     expect(actionsOf(policy)).not.toContain("iam:PassRole");
   });

@@ -1,0 +1,54 @@
+/**
+ * How an approved model reaches the endpoint: SageMaker's deployment guardrails (blue/green with
+ * all-at-once or canary traffic shifting), rolled back by SageMaker when one of the endpoint's
+ * alarms fires. The stack defines the alarms; the deploy command asks for the rollout.
+ */
+import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
+import type { EnvironmentConfig } from "../environments/schema";
+import { ResourceNames } from "./naming";
+
+/** The endpoint's only production variant: all traffic goes to the newly approved model. */
+export const ENDPOINT_VARIANT = "AllTraffic";
+
+export type Rollout = EnvironmentConfig["rollout"];
+
+/** The endpoint metrics SageMaker watches during a rollout (and that page the alarm topic at any time). */
+export const ENDPOINT_ALARMS = {
+  "endpoint-invocation-errors": {
+    metricName: "Invocation5XXErrors",
+    statistic: "Sum",
+    meaning: "the endpoint's model answered invocations with 5xx errors",
+  },
+  "endpoint-model-latency": {
+    metricName: "ModelLatency",
+    statistic: "Average",
+    meaning: "the endpoint's model took longer than endpointMaxLatencyMs on average",
+  },
+} as const;
+
+/** Names of the endpoint's rollback alarms, `<project>-<env>-endpoint-…`. */
+export const endpointAlarmNames = (names: ResourceNames): string[] => Object.keys(ENDPOINT_ALARMS).map((condition) => names.alarm(condition));
+
+/** UpdateEndpoint's DeploymentConfig for a rollout: blue/green, rolled back automatically on `alarmNames`. */
+export function deploymentConfig(rollout: Rollout, alarmNames: string[]): DeploymentConfig {
+  const bakeSeconds = rollout.bakeMinutes * 60;
+  const routing =
+    rollout.kind === "canary"
+      ? { Type: "CANARY" as const, CanarySize: { Type: "CAPACITY_PERCENT" as const, Value: rollout.canaryPercent }, WaitIntervalInSeconds: bakeSeconds }
+      : { Type: "ALL_AT_ONCE" as const, WaitIntervalInSeconds: 0 };
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: routing,
+      // The old fleet stays ready for a rollback while the alarms watch the new one.
+      TerminationWaitInSeconds: bakeSeconds,
+    },
+    AutoRollbackConfiguration: { Alarms: alarmNames.map((AlarmName) => ({ AlarmName })) },
+  };
+}
+
+/** One line for logs: `canary 10 % for 10 min, then all traffic; rolls back on <alarms>`. */
+export function describeRollout(rollout: Rollout, alarmNames: string[]): string {
+  const shift = rollout.kind === "canary" ? `canary ${rollout.canaryPercent} % for ${rollout.bakeMinutes} min, then all traffic` : "all traffic at once";
+  const bake = rollout.kind === "all-at-once" && rollout.bakeMinutes > 0 ? `, old fleet kept ${rollout.bakeMinutes} min` : "";
+  return `${shift}${bake}; rolls back on ${alarmNames.join(", ")}`;
+}
