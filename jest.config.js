@@ -6,4 +6,9 @@ module.exports = {
   // swc transpiles without type-checking; `tsc --noEmit` is its own step of `npm test`.
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  // A private temp folder per run; the run fails if a test leaves anything in it (test/global/temp-folder.ts).
+  globalSetup: "<rootDir>/test/global/setup.ts",
+  globalTeardown: "<rootDir>/test/global/teardown.ts",
+  // jest's transform cache belongs to this project, not to the machine's shared temp folder.
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
 };

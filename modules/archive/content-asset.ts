@@ -2,7 +2,6 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 /** A file shipped with the stack, named by its content. */
@@ -16,8 +15,11 @@ export interface ContentAsset {
   base64Sha256: string;
 }
 
-/** Where generated files wait to be copied into `cdktf.out`: outside the repository, content-addressed. */
-const GENERATED_DIR = path.join(os.tmpdir(), "abalone-cdktf-assets");
+/**
+ * Where generated files wait to be copied into `cdktf.out`: content-addressed, in this project's
+ * own cache (not the machine's shared temp folder), outside the sources.
+ */
+const GENERATED_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "abalone-cdktf-assets");
 
 /**
  * Makes bytes (a generated archive, or a file read from the repository) a Terraform asset whose

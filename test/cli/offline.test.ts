@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
@@ -111,8 +111,10 @@ describe("workflow simulate", () => {
     const result = await simulate(...argv, "--json");
     return { ...result, json: JSON.parse(result.stdout) };
   };
+  const work = mkdtempSync(join(tmpdir(), "simulate-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
   const evaluationFile = (content: unknown) => {
-    const path = join(mkdtempSync(join(tmpdir(), "simulate-")), "evaluation.json");
+    const path = join(mkdtempSync(join(work, "evaluation-")), "evaluation.json");
     writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
     return path;
   };

@@ -1,0 +1,3 @@
+import { useRunTempFolder } from "./temp-folder";
+
+export default () => useRunTempFolder();

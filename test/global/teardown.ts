@@ -1,0 +1,3 @@
+import { checkRunTempFolder } from "./temp-folder";
+
+export default () => checkRunTempFolder();
