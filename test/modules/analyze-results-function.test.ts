@@ -8,9 +8,9 @@ import { getEnvironment } from "../../environments";
 import { analyzeResultsBundle, LAMBDA_RUNTIME } from "../../modules/analyze-results-function";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
 import { inlinePolicyOf } from "../helpers/synth";
+import { PYTHON } from "../helpers/python";
 
 const env = { ...getEnvironment("staging"), accountId: "123456789012", lambda: { timeoutSeconds: 45, memoryMb: 512 } };
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 
 describe("the analyze-results Lambda", () => {
   let outdir: string;

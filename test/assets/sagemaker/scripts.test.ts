@@ -2,18 +2,36 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
+import { getEnvironment } from "../../../environments";
+import { SAGEMAKER_SCRIPTS, trainingSourceDir } from "../../../modules/sagemaker-code";
+import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
+import { simulateWorkflow, SimulationResult } from "../../../modules/workflow/local-run";
+import { renderMlWorkflow, STATE_NAMES, TASK_STATE_NAMES } from "../../../modules/workflow/ml-workflow";
+import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
+import { executionInput } from "../../../modules/run-names";
+import { missingScriptPrerequisites, PYTHON } from "../../helpers/python";
+import { LocalSageMaker } from "./local-sagemaker";
 
-/** Debian's python3 has pandas and numpy (.ci/run installs python3-pandas, python3-numpy); PYTHON overrides it. */
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const SCRIPTS = path.resolve(__dirname, "../../../assets/sagemaker");
 const SEXES = ["M", "F", "I"];
 
-/** Byte-code goes to a temporary directory, never into assets/. */
+// Every test below needs PYTHON with pandas and numpy. Without them, this one test fails saying
+// what is missing and how to install it, instead of every test failing on a missing output file.
+const missing = missingScriptPrerequisites();
+const describeScripts: (name: string, tests: () => void) => void = missing ? () => undefined : describe;
+if (missing) {
+  it("has its prerequisites: python3 with pandas and numpy", () => {
+    throw new Error(missing);
+  });
+}
+
+/** Byte-code goes to a temporary directory, never into assets/ or test/. */
 const PYCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "pycache-"));
 afterAll(() => fs.rmSync(PYCACHE, { recursive: true, force: true }));
 
-function python(args: string[]) {
-  const result = spawnSync(PYTHON, args, { encoding: "utf8", env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE } });
+function python(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  const result = spawnSync(PYTHON, args, { encoding: "utf8", cwd, env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...env } });
   if (result.error) throw new Error(`${PYTHON} could not run (${result.error.message}); set PYTHON to a python3 with pandas and numpy`);
   return result;
 }
@@ -31,7 +49,29 @@ const readCsv = (file: string) =>
     .split("\n")
     .map((line) => line.split(","));
 
-describe("preprocessing.py on a generated abalone.data of 100 rows", () => {
+describeScripts("the prerequisite check", () => {
+  it("names the missing modules and the install command for an interpreter without them (a bare venv)", () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), "venv-"));
+    try {
+      const created = python(["-m", "venv", "--without-pip", venv]);
+      expect(created.stderr).toBe("");
+      const bare = path.join(venv, "bin", "python3");
+      expect(missingScriptPrerequisites(bare)).toBe(
+        `The SageMaker script tests need python3 with pandas and numpy: PYTHON=${bare} has no pandas and no numpy. ` +
+          `Install with: sudo apt-get install python3-pandas python3-numpy (Debian/Ubuntu, for /usr/bin/python3) or ${bare} -m pip install pandas numpy; ` +
+          "or set PYTHON to a python3 that has them.",
+      );
+    } finally {
+      fs.rmSync(venv, { recursive: true, force: true });
+    }
+  });
+
+  it("says when the interpreter does not run at all", () => {
+    expect(missingScriptPrerequisites(path.join(os.tmpdir(), "no-such-python3"))).toMatch(/: PYTHON=\S+no-such-python3 does not run \(ENOENT\)\. Install python3, then sudo apt-get install python3-pandas/);
+  });
+});
+
+describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () => {
   let work: string;
   let run: ReturnType<typeof python>;
   beforeAll(() => {
@@ -70,7 +110,7 @@ describe("preprocessing.py on a generated abalone.data of 100 rows", () => {
   });
 });
 
-describe("preprocessing.py on bad input", () => {
+describeScripts("preprocessing.py on bad input", () => {
   it("fails naming an unknown sex value", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "preprocessing-bad-"));
     try {
@@ -85,7 +125,7 @@ describe("preprocessing.py on bad input", () => {
   });
 });
 
-describe("the SageMaker scripts", () => {
+describeScripts("the SageMaker scripts", () => {
   it.each(["preprocessing.py", "train.py", "evaluate.py"])("%s compiles with python3 -m py_compile", (script) => {
     const run = python(["-m", "py_compile", path.join(SCRIPTS, script)]);
     expect(run.stderr).toBe("");
@@ -107,4 +147,102 @@ describe("the SageMaker scripts", () => {
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("ok");
   });
+});
+
+describeScripts("the four scripts together: the dev workflow run locally on 200 generated rows", () => {
+  const env = getEnvironment("dev");
+  const bucket = "abalone-dev-artifacts-123456789012";
+  const runId = "20250102030405";
+  const { TrainingJobName: trainingJob } = executionInput(runId);
+  const s3 = (key: string) => `s3://${bucket}/${key}`;
+  const definition = renderMlWorkflow({ ...environmentWorkflowParams(env), artifactBucket: bucket });
+  let work: string;
+
+  /** Runs the workflow on a bucket holding the shipped scripts and `rows` as abalone.data. */
+  async function runWorkflow(rows: string[]) {
+    const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), python);
+    sagemaker.put(s3(S3_LAYOUT.rawData), rows.join("\n") + "\n");
+    sagemaker.put(s3(S3_LAYOUT.preprocessingScript), fs.readFileSync(SAGEMAKER_SCRIPTS.preprocessing));
+    sagemaker.put(s3(S3_LAYOUT.evaluationScript), fs.readFileSync(SAGEMAKER_SCRIPTS.evaluation));
+    sagemaker.put(s3(S3_LAYOUT.trainingSourceDir), trainingSourceDir());
+    const result = await simulateWorkflow(definition, {
+      runId,
+      handlers: sagemaker.handlers(),
+      analyze: (payload) => analyzeEvaluation(payload, sagemaker.read),
+    });
+    return { sagemaker, result };
+  }
+
+  let sagemaker: LocalSageMaker;
+  let result: SimulationResult;
+  let evaluation: { GroundTruth: number[]; Predictions: number[] };
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-scripts-"));
+    ({ sagemaker, result } = await runWorkflow(Array.from({ length: 200 }, (_, i) => abaloneRow(i))));
+    evaluation = JSON.parse(await sagemaker.read(bucket, runKeys.evaluation(runId, trainingJob)));
+  }, 60_000);
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it("runs every task and reaches the threshold check", () => {
+    expect(result.error ?? "").toBe("");
+    expect(result.path.slice(0, TASK_STATE_NAMES.length + 1)).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck]);
+  });
+
+  it("leaves exactly the spec's objects in the bucket: split data, model.tar.gz, evaluation.json", () => {
+    expect(sagemaker.objects()).toEqual(
+      [
+        S3_LAYOUT.rawData,
+        S3_LAYOUT.preprocessingScript,
+        S3_LAYOUT.evaluationScript,
+        S3_LAYOUT.trainingSourceDir,
+        `${S3_LAYOUT.trainingPrefix}/training.csv`,
+        `${S3_LAYOUT.trainingPrefix}/validation.csv`,
+        `${S3_LAYOUT.testingPrefix}/testing.csv`,
+        runKeys.modelArtifact(runId, trainingJob),
+        runKeys.evaluation(runId, trainingJob),
+      ]
+        .map((key) => `${bucket}/${key}`)
+        .sort(),
+    );
+  });
+
+  it("packs model.h5 and a SavedModel under 1/ (what TensorFlow Serving loads) at the model's root", () => {
+    const listing = spawnSync("tar", ["-tzf", sagemaker.local(s3(runKeys.modelArtifact(runId, trainingJob)))], { encoding: "utf8" });
+    const files = listing.stdout.split("\n").filter((entry) => entry && !entry.endsWith("/"));
+    expect(files.sort()).toEqual(["1/saved_model.pb", "1/variables/variables.data-00000-of-00001", "1/variables/variables.index", "model.h5"]);
+  });
+
+  it("trains on the training channel's 160 rows of 10 features, validates on 30, with the environment's epochs and batch size", () => {
+    const model = JSON.parse(fs.readFileSync(path.join(work, fs.readdirSync(work)[0], "jobs", trainingJob, "opt/ml/model/model.h5"), "utf8"));
+    expect(model.features).toBe(10);
+    expect(model.fit).toEqual({ epochs: env.epochs, batch_size: env.batchSize, samples: 160, validation_samples: 30, verbose: 2 });
+  });
+
+  it("writes evaluation.json with one prediction per testing row, the ground truth being their rings", () => {
+    expect(Object.keys(evaluation).sort()).toEqual(["GroundTruth", "Predictions"]);
+    // The last 5 % of the rows test: rows 190..199, rings 191..200.
+    expect(evaluation.GroundTruth).toEqual(Array.from({ length: 10 }, (_, i) => 191 + i));
+    expect(evaluation.Predictions).toHaveLength(10);
+    for (const prediction of evaluation.Predictions) expect(Number.isFinite(prediction)).toBe(true);
+  });
+
+  it("gates on the RMSE analyze-results computes from that file", () => {
+    const squares = evaluation.GroundTruth.map((truth, i) => (truth - evaluation.Predictions[i]) ** 2);
+    const rmse = Math.sqrt(squares.reduce((sum, square) => sum + square, 0) / squares.length);
+    const analysis = result.calls.find((call) => call.state === STATE_NAMES.analyze)!.parameters.Payload;
+    expect(analysis).toEqual({ Bucket: bucket, Key: runKeys.evaluation(runId, trainingJob) });
+    const gate = result.events.find((event) => event.type === "StateEntered" && event.state?.name === STATE_NAMES.thresholdCheck);
+    expect(gate).toBeDefined();
+    expect(result.endState).toBe(rmse < env.threshold ? STATE_NAMES.belowThreshold : STATE_NAMES.exceedsThreshold);
+  });
+
+  it("fails the run in 'Pre-process Data' with the script's error when the raw data is bad", async () => {
+    const bad = await runWorkflow([abaloneRow(0), abaloneRow(1).replace(/^F/, "X")]);
+    expect(bad.result.path).toEqual([STATE_NAMES.preprocess, STATE_NAMES.failed]);
+    const failed = bad.result.events.find((event) => event.type === "StateFailed" && event.state?.name === STATE_NAMES.preprocess);
+    expect([failed?.Error, failed?.Cause]).toEqual([
+      "States.TaskFailed",
+      `${executionInput(runId).PreprocessingJobName} ended with status Failed: ValueError: sex must be one of F, I, M (got X)`,
+    ]);
+  }, 30_000);
 });

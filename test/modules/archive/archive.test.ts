@@ -6,8 +6,8 @@ import { gunzipSync } from "zlib";
 import { crc32 } from "../../../modules/archive/entries";
 import { deterministicGzip, deterministicTar, deterministicTarGz } from "../../../modules/archive/tar-gz";
 import { deterministicZip } from "../../../modules/archive/zip";
+import { PYTHON } from "../../helpers/python";
 
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const files = [
   { name: "train.py", content: "print('train')\n" },
   { name: "lib/util.py", content: Buffer.from([0, 1, 2, 255]) },
