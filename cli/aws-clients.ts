@@ -5,6 +5,12 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
+// On Node.js 20 the SDK's first client prints a multi-line notice that its releases after January
+// 2027 need Node 22. It is for whoever maintains the project (package.json's engines), not for the
+// CLI's user, whose failed command prints the one line the exit-code table promises. This is the
+// SDK's documented switch (aws/aws-sdk-js-v3#7983); a value the user set wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** Attempts per call (first try included) before a throttling error reaches the user. */
 export const MAX_ATTEMPTS = 8;
 

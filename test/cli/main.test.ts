@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSageMakerClient, createSfnClient, MAX_ATTEMPTS } from "../../cli/aws-clients";
@@ -10,8 +12,8 @@ import { cli } from "./fake-deps";
 const ROOT = join(__dirname, "..", "..");
 
 describe("workflow entry point", () => {
-  /** Lines of stderr without the SDK's Node-version notice. */
-  const errorLines = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("workflow"));
+  /** Every line of stderr. */
+  const errorLines = (stderr: string) => stderr.split("\n").filter(Boolean);
 
   it("runs as `npm run workflow` does: --help lists every command (exit 0); a bad environment is one line (exit 2)", () => {
     // The script's command line, without npm's start-up cost.
@@ -31,6 +33,42 @@ describe("workflow entry point", () => {
     expect(errorLines(bin.stderr)).toEqual([]);
     expect(bin.status).toBe(0);
     expect(bin.stdout).toMatch(/^digraph workflow \{/);
+  }, 60_000);
+
+  it("prints one line on stderr for a failed live command, on any Node.js (no SDK notice), and exits 3", async () => {
+    // An AWS endpoint on this machine that refuses every call the way Step Functions does.
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "request-1" });
+      response.end(JSON.stringify({ __type: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:DescribeExecution" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _user, AWS_PROFILE: _profile, ...inherited } = process.env;
+      const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = execFile(
+          join(ROOT, "cli", "bin.js"),
+          ["status", "arn:aws:states:us-east-1:123456789012:execution:abalone-dev-ml-workflow:20240501120000"],
+          {
+            env: {
+              ...inherited,
+              AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+              AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+              AWS_SECRET_ACCESS_KEY: "not-a-secret",
+              AWS_CONFIG_FILE: join(tmpdir(), "no-aws-config"),
+              AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
+            },
+          },
+          (error, _stdout, stderr) => (error && typeof error.code !== "number" ? reject(error) : resolve({ code: child.exitCode, stderr })),
+        );
+      });
+      expect(errorLines(run.stderr)).toEqual([
+        "workflow status: access denied calling DescribeExecution: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:DescribeExecution — check the AWS credentials/profile (AWS_PROFILE, AWS_REGION) and that the role allows this action on this resource",
+      ]);
+      expect(run.code).toBe(ExitCode.Aws);
+    } finally {
+      server.close();
+    }
   }, 60_000);
 
   it("is declared as the script `workflow` and the bin `workflow`", () => {
