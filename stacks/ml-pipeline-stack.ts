@@ -8,6 +8,9 @@ import { ReleasePipeline } from "../modules/pipeline/release-pipeline";
 import { Platform } from "../modules/platform";
 import { WorkflowStateMachine } from "../modules/workflow-state-machine";
 
+/** The Terraform every stack needs: 1.10 brought the S3 backend's native locking (`use_lockfile`). */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+
 export interface MlPipelineStackProps {
   /** The validated environment this stack deploys. */
   env: EnvironmentConfig;
@@ -49,6 +52,7 @@ export class MlPipelineStack extends TerraformStack {
       assumeRole: env.assumeRoleArn ? [{ roleArn: env.assumeRoleArn, sessionName: `cdktf-${names.prefix}` }] : undefined,
       defaultTags: [{ tags: { ...env.tags, Project: names.project, Environment: env.name, ManagedBy: "cdktf" } }],
     });
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     this.configureBackend(props.localStateDir ?? "../../..");
     this.variables = this.declareVariables();
 

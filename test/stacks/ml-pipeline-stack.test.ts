@@ -46,6 +46,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
   it("keeps state in a local file in the project root, so a newcomer can plan with no set-up", () => {
     expect(synth.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
   });
+
+  it("requires Terraform >= 1.10 (S3-native state locking), so an older Terraform refuses it at init", () => {
+    expect(synth.tf.terraform.required_version).toBe(">= 1.10");
+  });
 });
 
 describe("multi-account and remote state settings", () => {
