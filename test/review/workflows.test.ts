@@ -3,11 +3,14 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import { spawnSync } from "child_process";
 import { ENVIRONMENT_NAMES, promotionOrder } from "../../environments";
+import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/ml-pipeline-stack";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const WORKFLOWS_DIR = path.resolve(__dirname, "../../.github/workflows");
 const ENVIRONMENTS = ENVIRONMENT_NAMES;
 const LIST_ENVIRONMENTS = `printf 'list=%s\\n' "$(npm run --silent environments)" >> "$GITHUB_OUTPUT"`;
+const REQUIREMENTS = "test/assets/sagemaker/requirements.txt";
+const PIP_INSTALL = `python3 -m pip install -r ${REQUIREMENTS}`;
 const CREDENTIAL_VALUE = /\$\{?(\{\s*)?(env\.)?(ROLE_ARN|AWS_[A-Z_]+|ACTIONS_[A-Z_]+|GITHUB_TOKEN)\b|\$\{\{\s*(secrets|vars)\.|github\.token/;
 
 interface Workflow {
@@ -54,11 +57,21 @@ describe("GitHub workflows", () => {
       expect(doc.permissions).toEqual({ contents: "read" });
     });
 
-    it("installs, tests, synthesizes, uploads cdktf.out and lists the environments", () => {
+    it("installs, tests, synthesizes, uploads cdktf.out (once) and lists the environments", () => {
       const test = doc.jobs.test;
-      expect(steps(test).map((s) => s.run).filter(Boolean)).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth", LIST_ENVIRONMENTS]);
+      expect(steps(test).map((s) => s.run).filter(Boolean)).toEqual([PIP_INSTALL, "npm ci --no-audit --no-fund", "npm test", "npm run synth", LIST_ENVIRONMENTS]);
       expect(test.outputs.environments).toBe("${{ steps.environments.outputs.list }}");
-      expect(steps(test).find((s) => String(s.uses).startsWith("actions/upload-artifact"))?.with).toMatchObject({ name: "cdktf-out", path: "cdktf.out" });
+      const upload = steps(test).find((s) => String(s.uses).startsWith("actions/upload-artifact"));
+      expect(upload?.with).toMatchObject({ name: "cdktf-out", path: "cdktf.out" });
+      expect(upload?.if).toBe("matrix.node == 22");
+    });
+
+    it("tests on every supported Node.js major but 20 (end of life): 22 and 24", () => {
+      expect(doc.jobs.test.strategy.matrix.node).toEqual([22, 24]);
+      expect(steps(doc.jobs.test).find((s) => String(s.uses).startsWith("actions/setup-node")).with["node-version"]).toBe("${{ matrix.node }}");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const engines: string = require("../../package.json").engines.node;
+      for (const major of doc.jobs.test.strategy.matrix.node) expect(engines.split(" || ")).toContain(`^${major}.0.0`);
     });
 
     it("always reviews against the base branch without credentials and uploads the Markdown for the comment workflow", () => {
@@ -85,6 +98,30 @@ describe("GitHub workflows", () => {
       expect(planStep.run).toMatch(/terraform init[\s\S]*terraform plan/);
       expect(steps(plan).find((s) => String(s.uses).startsWith("actions/github-script")).with.script).toContain("upsertComment");
     });
+  });
+
+  it.each(["pull-request.yml:test", "deploy.yml:synth"])("%s installs python3 with the pinned pandas and numpy before npm test", (where) => {
+    const [file, job] = where.split(":");
+    const jobSteps = steps(byFile[file].doc.jobs[job]);
+    const index = (match: (s: any) => boolean) => jobSteps.findIndex(match);
+    const setupPython = index((s) => String(s.uses).startsWith("actions/setup-python@v"));
+    const pip = index((s) => s.run === PIP_INSTALL);
+    expect(jobSteps[setupPython].with["python-version"]).toMatch(/^3\.\d+$/);
+    expect([setupPython >= 0, setupPython < pip, pip < index((s) => s.run === "npm test")]).toEqual([true, true, true]);
+    const pins = fs.readFileSync(path.resolve(__dirname, "../..", REQUIREMENTS), "utf8").split("\n").filter((line) => line && !line.startsWith("#"));
+    expect(pins.map((line) => line.replace(/==\d+(\.\d+)+$/, "=="))).toEqual(["pandas==", "numpy=="]);
+  });
+
+  it("set up a Terraform the stacks' required_version accepts", () => {
+    const minimum = REQUIRED_TERRAFORM_VERSION.replace(/^>=\s*/, "").split(".").map(Number);
+    const pinned = workflows.flatMap(({ doc }) =>
+      Object.values<any>(doc.jobs).flatMap((job) => steps(job).filter((s) => String(s.uses).startsWith("hashicorp/setup-terraform")).map((s) => s.with.terraform_version)),
+    );
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const version of pinned) {
+      const [major, minor] = String(version).split(".").map(Number);
+      expect([version, major > minimum[0] || (major === minimum[0] && minor >= minimum[1])]).toEqual([version, true]);
+    }
   });
 
   it("posts the review from a workflow_run of 'Pull request' without running the pull request's code", () => {
