@@ -29,6 +29,8 @@ export const runKeys = {
   modelArtifact: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/output/model.tar.gz`,
   evaluationPrefix: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation`,
   evaluation: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation/evaluation.json`,
+  /** The run's evaluation report for the approver (written by BuildModel beside the evaluation). */
+  report: (runId: string, trainingJobName: string, extension: "json" | "md") => `${runId}/${trainingJobName}/evaluation/report.${extension}`,
 };
 
 /** Object-key pattern (for IAM) that matches every per-run object and nothing else. */

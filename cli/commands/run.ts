@@ -1,10 +1,13 @@
 /** `workflow run`: start the environment's workflow for one run id, optionally following it to the end. */
-import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import * as fs from "fs";
+import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
 import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, showExecution } from "../execution-follow";
+import { runReport, uploadReport } from "../run-report";
 import { consoleUrl, executionArnFor, regionOfArn, resolveStateMachineArn } from "../state-machine";
 
 /** Whether two execution inputs (JSON text) hold the same document. */
@@ -54,20 +57,32 @@ durations (a table redrawn in place in a terminal, plain lines in CI or a pipe),
 status, the RMSE and the threshold decision, or the failing state with its error and cause.
 Exit 0 when it succeeded, 1 when it failed, was aborted or timed out.
 
+With --report <file> (and --wait), a run that succeeded gets its evaluation report: the RMSE
+against the threshold, epochs and batch size, the commit ($CODEBUILD_RESOLVED_SOURCE_VERSION), the
+model, data and evaluation locations and the execution's console link, written as report.json and
+report.md next to the run's evaluation.json in $${ARTIFACT_BUCKET_VARIABLE} (encrypted with $${KMS_KEY_ARN_VARIABLE}),
+and as JSON to <file> (BuildModel exports its values for the approval).
+
 Examples:
   workflow run --env dev --wait
-  workflow run --env prod --run-id "$CODEBUILD_RUN_ID" --wait --json`,
+  workflow run --env prod --run-id "$CODEBUILD_RUN_ID" --wait --json
+  ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 workflow run --env prod --wait --report run-report.json`,
   options: {
     env: ENV_OPTION,
     "run-id": { type: "string", valueName: "<id>", description: "run id naming the execution and the SageMaker jobs. Default: UTC time YYYYMMDDHHMMSS" },
     wait: { type: "boolean", description: "follow the execution until it ends; exit 1 unless it succeeded" },
     "state-machine-arn": STATE_MACHINE_OPTION,
+    report: { type: "string", valueName: "<file>", description: `with --wait: write the evaluation report of a run that succeeded to S3 and to <file>. Needs $${ARTIFACT_BUCKET_VARIABLE}` },
   },
   async run(args, deps) {
     const env = environmentFlag(args);
     const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
     const problems = runIdProblems(runId);
     if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+    const reportFile = stringFlag(args, "report");
+    const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];
+    if (reportFile && !args.values.wait) throw new UsageError("--report needs --wait (the report is of a finished run)");
+    if (reportFile && !bucket) throw new UsageError(`--report needs the artifact bucket`, `set ${ARTIFACT_BUCKET_VARIABLE}`);
     const input = JSON.stringify(executionInput(runId));
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const json = Boolean(args.values.json);
@@ -86,6 +101,30 @@ Examples:
     const result = await showExecution(started.executionArn, deps, { json, follow: true, title: `${env.name} · ${runId}` });
     if (json) writeJson(deps, { ...base, ...result });
     if (result.outcome.status !== "SUCCEEDED") throw new WorkflowFailedError(failureMessage(runId, result.outcome), `see ${consoleUrl(started.executionArn)}`);
+    if (reportFile && bucket) {
+      const region = regionOfArn(started.executionArn);
+      const described = await awsCall("DescribeStateMachineForExecution", () =>
+        deps.aws.sfn(region).send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn })),
+      );
+      const report = runReport({
+        runId,
+        environment: env.name,
+        region,
+        bucket,
+        executionArn: started.executionArn,
+        consoleUrl: consoleUrl(started.executionArn),
+        outcome: result.outcome,
+        definition: JSON.parse(described.definition ?? "{}"),
+        commit: deps.env.CODEBUILD_RESOLVED_SOURCE_VERSION,
+      });
+      await uploadReport(deps, region, bucket, report, deps.env[KMS_KEY_ARN_VARIABLE] || undefined);
+      try {
+        fs.writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        throw new UsageError(`--report: cannot write ${JSON.stringify(reportFile)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      if (!json) deps.stdout.write(`Evaluation report: ${report.report.markdown} (${report.report.consoleUrl})\n`);
+    }
     return ExitCode.Succeeded;
   },
 };

@@ -6,7 +6,11 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { executionInput, timestampRunId } from "../../modules/run-names";
@@ -244,5 +248,73 @@ describe("workflow run --wait", () => {
       STATE_NAMES.exceedsThreshold,
     ]);
     expect(report.states[1]).toMatchObject({ status: "succeeded", durationMs: 8 * 60_000 + 70 });
+  });
+});
+
+describe("workflow run --report", () => {
+  const s3 = mockClient(S3Client);
+  const BUCKET = "abalone-dev-artifacts-111122223333";
+  const KMS = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  let dir: string;
+  beforeEach(() => {
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "run-report-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const reportRun = (events: ReturnType<typeof succeededHistory>, env: Record<string, string> = { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, CODEBUILD_RESOLVED_SOURCE_VERSION: "4f2a9c1" }) => {
+    const deps = fakeDeps({ env });
+    serveHistory(sfn, events, deps.clock);
+    return cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait", "--report", path.join(dir, "run-report.json")], deps);
+  };
+
+  it("writes the evidence of a run that passed next to its evaluation, as JSON and Markdown, and to the local file", async () => {
+    const { code, stdout } = await reportRun(succeededHistory(RUN_ID, 2.05));
+    expect(code).toBe(ExitCode.Succeeded);
+    const dev = getEnvironment("dev");
+    const evaluationDir = `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation`;
+    const local = JSON.parse(fs.readFileSync(path.join(dir, "run-report.json"), "utf8"));
+    expect(local).toMatchObject({
+      runId: RUN_ID,
+      environment: "dev",
+      status: "SUCCEEDED",
+      rmse: 2.05,
+      threshold: dev.threshold,
+      epochs: dev.epochs,
+      batchSize: dev.batchSize,
+      commit: "4f2a9c1",
+      execution: { arn: EXECUTION_ARN },
+      model: { name: `abalone-${RUN_ID}`, artifact: `s3://${BUCKET}/${RUN_ID}/abalone-TrainingJob-${RUN_ID}/output/model.tar.gz` },
+      evaluation: `s3://${BUCKET}/${evaluationDir}/evaluation.json`,
+      report: { json: `s3://${BUCKET}/${evaluationDir}/report.json`, markdown: `s3://${BUCKET}/${evaluationDir}/report.md` },
+    });
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(puts.map((p) => [p.Key, p.ContentType, p.ServerSideEncryption, p.SSEKMSKeyId])).toEqual([
+      [`${evaluationDir}/report.json`, "application/json", "aws:kms", KMS],
+      [`${evaluationDir}/report.md`, "text/markdown", "aws:kms", KMS],
+    ]);
+    expect(JSON.parse(puts[0].Body as string)).toEqual(local);
+    const markdown = puts[1].Body as string;
+    expect(markdown).toContain(`| RMSE | 2.05 (threshold ${dev.threshold}; below the threshold: passed) |`);
+    expect(markdown).toContain(`| epochs | ${dev.epochs} |`);
+    expect(stdout).toContain(`Evaluation report: s3://${BUCKET}/${evaluationDir}/report.md`);
+  });
+
+  it("writes no report for a run that did not pass", async () => {
+    const { code } = await reportRun(thresholdFailedHistory(RUN_ID, 3.4));
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(s3.calls()).toHaveLength(0);
+    expect(fs.existsSync(path.join(dir, "run-report.json"))).toBe(false);
+  });
+
+  it.each([
+    [["run", "--env", "dev", "--report", "r.json"], { ARTIFACT_BUCKET: BUCKET }, "--report needs --wait"],
+    [["run", "--env", "dev", "--wait", "--report", "r.json"], {}, "--report needs the artifact bucket — set ARTIFACT_BUCKET"],
+  ])("refuses %j before starting anything (exit 2)", async (argv, env, message) => {
+    const { code, stderr } = await cli(argv, fakeDeps({ env }));
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain(message);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
