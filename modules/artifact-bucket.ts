@@ -58,6 +58,9 @@ export class ArtifactBucket extends Construct {
           applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
           // One data key per bucket instead of per object: far fewer KMS calls.
           bucketKeyEnabled: true,
+          // Nothing here uses customer-provided keys. S3 reports SSE-C as blocked on new buckets;
+          // leaving it unset makes every plan show an update that never settles (terraform-provider-aws#47320).
+          blockedEncryptionTypes: ["SSE-C"],
         },
       ],
     });

@@ -40,7 +40,7 @@ describe("the artifact bucket", () => {
 
   it("encrypts with the project key and bucket keys, and keeps versions", () => {
     expect(onlyResource(dev.tf, "aws_s3_bucket_server_side_encryption_configuration")[1].rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/) }, bucket_key_enabled: true },
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/) }, bucket_key_enabled: true, blocked_encryption_types: ["SSE-C"] },
     ]);
     expect(onlyResource(dev.tf, "aws_s3_bucket_versioning")[1].versioning_configuration).toEqual({ status: "Enabled" });
   });
