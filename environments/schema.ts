@@ -124,6 +124,8 @@ export const EnvironmentSchema = v.strictObject({
   endpointMaxLatencyMs: v.optional(integerFrom(1, 60000), 1000),
   /** Whether a manual approval gates deployment of the model. */
   requireApproval: boolean,
+  /** Whether a new raw dataset (`abalone_data/raw/abalone.data`) starts the release pipeline. Default: false. */
+  retrainOnNewData: v.optional(boolean, false),
   /** Whether the workflow's execution log records each state's input and output (run data). Default: false. */
   includeExecutionData: v.optional(boolean, false),
   /** Source of the release pipeline. */

@@ -17,6 +17,7 @@ import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
 import { MODEL_PREFIX } from "../run-names";
 import { DATA_PREFIX } from "../s3-layout";
+import { RawDataTrigger } from "./raw-data-trigger";
 import { buildModelStatements, deployEndpointStatements } from "./build-permissions";
 import { ReleaseBuildProject } from "./build-project";
 import { BUILDSPECS } from "./buildspec";
@@ -75,6 +76,8 @@ export class ReleasePipeline extends Construct {
   readonly role: ServiceRole;
   /** Starts the pipeline on pushes, for a CodeCommit source (GitHub connections start it themselves). */
   readonly trigger?: CodeCommitTrigger;
+  /** Starts the pipeline on a new raw dataset, where the environment asks for it (`retrainOnNewData`). */
+  readonly rawDataTrigger?: RawDataTrigger;
   /** Pipeline name (known at synth) and ARN (a Terraform reference). */
   readonly name: string;
   readonly arn: string;
@@ -166,6 +169,9 @@ export class ReleasePipeline extends Construct {
 
     if (env.source.kind === "codecommit") {
       this.trigger = new CodeCommitTrigger(this, "source-trigger", { names, target, source: env.source, pipelineArn: this.arn });
+    }
+    if (env.retrainOnNewData) {
+      this.rawDataTrigger = new RawDataTrigger(this, "raw-data-trigger", { names, target, bucketName: props.artifactBucketName, pipelineArn: this.arn });
     }
   }
 

@@ -332,3 +332,33 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     });
   });
 });
+
+describe("retraining on new data (retrainOnNewData)", () => {
+  it("is off unless an environment asks for it", () => {
+    for (const name of ENVIRONMENT_NAMES.filter((n) => !getEnvironment(n).retrainOnNewData)) {
+      const { tf } = synthEnvironment(name);
+      expect(resourcesOfType(tf, "aws_s3_bucket_notification")).toEqual({});
+      expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).not.toContain(`abalone-${name}-raw-data-landed`);
+    }
+  });
+
+  it("starts the pipeline when a new raw dataset lands in the bucket, and nothing else", () => {
+    const { tf } = synthEnvironment({ ...getEnvironment("staging"), accountId: "123456789012", retrainOnNewData: true });
+    const [bucketId] = onlyResource(tf, "aws_s3_bucket");
+    const bucketName = terraformRef("aws_s3_bucket", bucketId, "bucket");
+    expect(onlyResource(tf, "aws_s3_bucket_notification")[1]).toEqual({ bucket: bucketName, eventbridge: true });
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", "abalone-staging-raw-data-landed");
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.s3"],
+      "detail-type": ["Object Created"],
+      detail: { bucket: { name: [bucketName] }, object: { key: ["abalone_data/raw/abalone.data"] } },
+    });
+    const pipelineArn = terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn");
+    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find((t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    expect(target.arn).toBe(pipelineArn);
+    const policy = JSON.parse(inlinePolicyOf(tf, "abalone-staging-raw-data-trigger-role").policy);
+    expect(allows(policy, "codepipeline:StartPipelineExecution", pipelineArn)).toBe(true);
+    expect(allows(policy, "codepipeline:StartPipelineExecution", "arn:aws:codepipeline:us-east-1:123456789012:abalone-prod-pipeline")).toBe(false);
+    expect(JSON.parse(namedResource(tf, "aws_iam_role", "abalone-staging-raw-data-trigger-role")[1].assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
+  });
+});

@@ -1,0 +1,49 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { Construct } from "constructs";
+import { AwsTarget } from "../iam/aws-target";
+import { ServiceRole } from "../iam/service-role";
+import { ResourceNames } from "../naming";
+import { S3_LAYOUT } from "../s3-layout";
+
+export interface RawDataTriggerProps {
+  names: ResourceNames;
+  target: AwsTarget;
+  /** The artifact bucket the raw dataset is uploaded to. */
+  bucketName: string;
+  /** The pipeline to start. */
+  pipelineArn: string;
+}
+
+/**
+ * Retrains on new data: a new raw dataset object (`abalone_data/raw/abalone.data`) starts the
+ * release pipeline, which trains, gates and (after any approval) deploys as for a commit.
+ */
+export class RawDataTrigger extends Construct {
+  readonly rule: CloudwatchEventRule;
+  readonly role: ServiceRole;
+
+  constructor(scope: Construct, id: string, { names, target, bucketName, pipelineArn }: RawDataTriggerProps) {
+    super(scope, id);
+    // The bucket sends its object events to EventBridge (free for AWS service events on the default bus).
+    new S3BucketNotification(this, "to-eventbridge", { bucket: bucketName, eventbridge: true });
+    this.role = new ServiceRole(this, "role", {
+      name: names.role("raw-data-trigger"),
+      description: `Starts ${names.pipeline} when a new raw dataset lands`,
+      servicePrincipal: "events.amazonaws.com",
+      sourceAccount: target.accountId,
+      statements: [{ sid: "StartThePipeline", actions: ["codepipeline:StartPipelineExecution"], resources: [pipelineArn] }],
+    });
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      name: names.resource("raw-data-landed"),
+      description: `A new s3://<artifact bucket>/${S3_LAYOUT.rawData} starts ${names.pipeline}`,
+      eventPattern: JSON.stringify({
+        source: ["aws.s3"],
+        "detail-type": ["Object Created"],
+        detail: { bucket: { name: [bucketName] }, object: { key: [S3_LAYOUT.rawData] } },
+      }),
+    });
+    new CloudwatchEventTarget(this, "target", { rule: this.rule.name, arn: pipelineArn, roleArn: this.role.arn });
+  }
+}
