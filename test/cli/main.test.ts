@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { createSageMakerClient, createSfnClient, MAX_ATTEMPTS } from "../../cli/
 import { ENVIRONMENT_NAMES } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { COMMANDS } from "../../cli/main";
+import { copyProject, PROJECT_ROOT } from "../helpers/project-copy";
 import { cli } from "./fake-deps";
 
 const ROOT = join(__dirname, "..", "..");
@@ -148,4 +150,24 @@ describe("flags as a person types them", () => {
     expect(main).toContain(`Environments: ${ENVIRONMENT_NAMES.join(", ")}`);
     expect((await cli(["render", "--help"])).stdout).toContain(`environment: ${ENVIRONMENT_NAMES.join(", ")}`);
   });
+});
+
+describe("a broken environment file", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = copyProject(PROJECT_ROOT, "broken-dev-");
+    const dev = join(dir, "environments", "dev.ts");
+    writeFileSync(dev, readFileSync(dev, "utf8").replace("epochs: 20,", "epochs: 20 30,"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const node = (...args: string[]) => spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], { cwd: dir, encoding: "utf8" });
+
+  it("blocks only the commands that use it: render --env prod works, render --env dev is one line (exit 2)", () => {
+    const prod = node("render", "--env", "prod");
+    expect(prod.stderr).toBe("");
+    expect(prod.status).toBe(0);
+    const dev = node("render", "--env", "dev");
+    expect(dev.status).toBe(2);
+    expect(dev.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^workflow render: --env dev: invalid environment: environments\/dev\.ts:\d+:\d+: ',' expected\. — fix the environment file$/)]);
+  }, 60_000);
 });
