@@ -3,7 +3,7 @@ import { DataAwsSagemakerPrebuiltEcrImage } from "@cdktf/provider-aws/lib/data-a
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
-import type { WorkflowVariables } from "../stacks/ml-pipeline-stack";
+import type { WorkflowVariables } from "./workflow-variables";
 import { RawNumber, serializeDefinition } from "./asl/raw-number";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { PolicyStatement } from "./iam/policy";

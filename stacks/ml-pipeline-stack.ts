@@ -7,6 +7,7 @@ import { ReleaseAlarms } from "../modules/pipeline/alarms";
 import { ReleasePipeline } from "../modules/pipeline/release-pipeline";
 import { Platform } from "../modules/platform";
 import { WorkflowStateMachine } from "../modules/workflow-state-machine";
+import { WorkflowVariables } from "../modules/workflow-variables";
 
 /** The Terraform every stack needs: 1.10 brought the S3 backend's native locking (`use_lockfile`). */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
@@ -16,13 +17,6 @@ export interface MlPipelineStackProps {
   env: EnvironmentConfig;
   /** Directory of the local state file, relative to `cdktf.out/stacks/<env>`. Default: the project root. */
   localStateDir?: string;
-}
-
-/** The workflow's tunables as Terraform variables, so a plan shows them and an operator can override them. */
-export interface WorkflowVariables {
-  epochs: TerraformVariable;
-  batchSize: TerraformVariable;
-  threshold: TerraformVariable;
 }
 
 /** One environment's whole ML release platform. */

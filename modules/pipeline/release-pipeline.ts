@@ -1,7 +1,7 @@
 import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../../environments/schema";
-import type { WorkflowVariables } from "../../stacks/ml-pipeline-stack";
+import type { WorkflowVariables } from "../workflow-variables";
 import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
