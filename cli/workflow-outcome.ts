@@ -1,6 +1,6 @@
 /** What a finished (or still running) execution amounts to: status, RMSE, threshold decision, failing state. */
 import { AslDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
-import { RESULT_PATHS } from "../modules/workflow/ml-workflow";
+import { RMSE_PATH } from "../modules/workflow/ml-workflow";
 import { FinalStatus, WorkflowProgress } from "./workflow-events";
 
 export interface WorkflowOutcome {
@@ -52,7 +52,7 @@ function gateDecision(progress: WorkflowProgress, gate: ThresholdGate): Partial<
 }
 
 /** Where a Choice state's input may hold the RMSE: the template's path, then the Lambda's bare `Result`. */
-const RMSE_PATHS = [RESULT_PATHS.rmse, "$.Result"];
+const RMSE_PATHS = [RMSE_PATH, "$.Result"];
 
 /** Without a definition: the numeric RMSE a Choice state received. */
 function guessedRmse(progress: WorkflowProgress): Partial<WorkflowOutcome> {

@@ -2,7 +2,8 @@
 import { DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import * as fs from "fs";
 import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
-import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
+import { timestampRunId } from "../../modules/run-names";
+import { executionInput, runIdProblems } from "../../modules/workflow/execution-input";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";

@@ -2,7 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
 import { ResourceNames } from "../../modules/naming";
-import { executionInput, runIdProblems, timestampRunId } from "../../modules/run-names";
+import { timestampRunId } from "../../modules/run-names";
+import { executionInput, runIdProblems } from "../../modules/workflow/execution-input";
 import { runKeys } from "../../modules/s3-layout";
 import { AnalyzePayload, simulateWorkflow } from "../../modules/workflow/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";

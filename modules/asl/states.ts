@@ -1,3 +1,4 @@
+import type { TaskBuilder } from "./task";
 import { JsonValue, ChoiceRule, ChoiceState, FailState, PassState, State, StateMachineDefinition, SucceedState } from "./types";
 
 /** A Pass state that ends the execution or goes on to `next`. */
@@ -35,6 +36,14 @@ export function choiceState(props: { comment?: string; choices: ChoiceRule[]; ot
     Choices: props.choices,
     ...(props.otherwise ? { Default: props.otherwise } : {}),
   };
+}
+
+/** Tasks in the order they run, named by their builders: each goes on to the next one, the last to `then`. */
+export function sequence(tasks: readonly TaskBuilder[], then: string): Array<[string, State]> {
+  return tasks.map((task, i) => {
+    const { End: _end, Next: _next, ...state } = task.state;
+    return [task.stateName, { ...state, Next: i + 1 < tasks.length ? tasks[i + 1].stateName : then }];
+  });
 }
 
 /** AWS's limit on state names. */

@@ -23,7 +23,9 @@ export interface TaskStateProps {
 
 /** A rendered task and the IAM statements the state machine's role needs to run it. */
 export interface TaskBuilder {
-  /** The Task state, ready to put in a definition. */
+  /** The state's name in the definition. */
+  readonly stateName: string;
+  /** The Task state, ready to put in a definition (`sequence` sets where it goes next). */
   readonly state: TaskState;
   /** Least-privilege statements this task needs (AWS's Step Functions IAM policy templates). */
   readonly policyStatements: PolicyStatement[];

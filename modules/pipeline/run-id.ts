@@ -1,5 +1,6 @@
 import { ResourceNames } from "../naming";
-import { executionInput, SAGEMAKER_NAME_MAX_LENGTH } from "../run-names";
+import { SAGEMAKER_NAME_MAX_LENGTH } from "../run-names";
+import { executionInput } from "../workflow/execution-input";
 
 /** Environment variable the Build action sets to `#{codepipeline.PipelineExecutionId}`. */
 export const PIPELINE_EXECUTION_ID_VARIABLE = "PIPELINE_EXECUTION_ID";

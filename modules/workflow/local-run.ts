@@ -3,10 +3,9 @@
  * definition (paths, intrinsic functions, retries, catches, the Choice), with stand-ins for SageMaker
  * and Lambda that answer the way those services do. Used by the tests and by the CLI's `simulate`.
  */
-import { ExecutionInput, executionInput } from "../run-names";
+import { ExecutionInput, executionInput } from "./execution-input";
 import { StateMachineDefinition } from "../asl/types";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
-import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "./ml-workflow";
 
 installPromiseWithResolvers();
 // Loaded after the polyfill, which it needs on Node 20.
@@ -36,12 +35,10 @@ export interface SimulationOptions {
   rmse?: number;
   /** Replaces the stand-in analyze function, e.g. the real handler over a mocked S3. Its value is the Lambda's Payload. */
   analyze?: (payload: AnalyzePayload) => Promise<unknown>;
-  /** A task that fails the way its service reports it (a job that ends Failed, a function that throws). Default: none. */
-  failState?: TaskStateName;
-  /** A task whose first call is throttled by its service, then succeeds. Default: none. */
-  throttleState?: TaskStateName;
-  /** Replaces the stand-in of any task. Default: none. */
-  handlers?: Partial<Record<TaskStateName, TaskHandler>>;
+  /** A Task state that fails the way its service reports it (a job that ends Failed, a function that throws). Default: none. */
+  failState?: string;
+  /** A Task state whose first call is throttled by its service, then succeeds. Default: none. */
+  throttleState?: string;
   /** Called for every execution event, as it happens. */
   onEvent?: (event: SimulationEvent) => void;
   /** Region and account in the stand-ins' ARNs. Default: us-east-1, 123456789012. */
@@ -53,7 +50,7 @@ export interface SimulationOptions {
 
 /** One call of a task, as the service received it. */
 export interface TaskCall {
-  state: TaskStateName;
+  state: string;
   /** The task's Parameters after paths and intrinsic functions were evaluated. */
   parameters: Record<string, unknown>;
   /** 1 for the first call, 2 for the first retry, ... */
@@ -101,23 +98,24 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
   const standIns = standInHandlers({ region, accountId, now, rmse: options.rmse ?? DEFAULT_SIMULATED_RMSE, analyze: options.analyze });
 
   const calls: TaskCall[] = [];
-  const attempts = new Map<TaskStateName, number>();
+  const attempts = new Map<string, number>();
   const taskResourceLocalHandlers: NonNullable<LocalOverrides["taskResourceLocalHandlers"]> = {};
   const retryIntervalOverrides: Record<string, number> = {};
-  for (const state of TASK_STATE_NAMES) {
-    if (!(state in definition.States)) continue;
+  for (const [state, { Type, ...fields }] of Object.entries(definition.States)) {
+    if (Type !== "Task") continue;
+    const integration = integrationOf((fields as { Resource: string }).Resource);
+    const standIn = standIns[integration];
+    if (!standIn) throw new Error(`simulateWorkflow: no stand-in for ${JSON.stringify(integration)} (state ${JSON.stringify(state)}); stand-ins: ${Object.keys(standIns).join(", ")}`);
     retryIntervalOverrides[state] = 0; // retry at once: the backoff is AWS's business, not the simulation's
     taskResourceLocalHandlers[state] = async (input) => {
       const parameters = input as Record<string, unknown>;
       const attempt = (attempts.get(state) ?? 0) + 1;
       attempts.set(state, attempt);
       calls.push({ state, parameters, attempt });
-      if (options.throttleState === state && attempt === 1) {
-        throw namedError(state === STATE_NAMES.analyze ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
-      }
-      if (options.failState === state) throw simulatedFailure(state, parameters);
-      const handler = options.handlers?.[state] ?? standIns[state];
-      return (await handler(parameters, attempt)) as never;
+      const lambda = integration.startsWith("lambda:");
+      if (options.throttleState === state && attempt === 1) throw namedError(lambda ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
+      if (options.failState === state) throw simulatedFailure(state, lambda, parameters);
+      return (await standIn(parameters, attempt)) as never;
     };
   }
 
@@ -188,8 +186,13 @@ interface StandInContext {
   analyze?: (payload: AnalyzePayload) => Promise<unknown>;
 }
 
-/** SageMaker and Lambda stand-ins: each answers with the fields the real service returns. */
-export function standInHandlers(context: StandInContext): Record<TaskStateName, TaskHandler> {
+/** A task resource ARN without its partition, e.g. `sagemaker:createTrainingJob.sync`: what a stand-in answers for. */
+export function integrationOf(resourceArn: string): string {
+  return resourceArn.replace(/^arn:[\w-]+:states:::/, "");
+}
+
+/** SageMaker and Lambda stand-ins, by the integration they answer for: each answers with the fields the real service returns. */
+export function standInHandlers(context: StandInContext): Record<string, TaskHandler> {
   const arn = (type: string, name: unknown) => `arn:aws:sagemaker:${context.region}:${context.accountId}:${type}/${String(name).toLowerCase()}`;
   const processingJob = (parameters: Record<string, unknown>) => {
     const started = context.now();
@@ -204,9 +207,8 @@ export function standInHandlers(context: StandInContext): Record<TaskStateName, 
     };
   };
   return {
-    [STATE_NAMES.preprocess]: processingJob,
-    [STATE_NAMES.evaluation]: processingJob,
-    [STATE_NAMES.training]: (parameters) => {
+    "sagemaker:createProcessingJob.sync": processingJob,
+    "sagemaker:createTrainingJob.sync": (parameters) => {
       const output = parameters.OutputDataConfig as { S3OutputPath: string };
       return {
         ...parameters,
@@ -219,17 +221,17 @@ export function standInHandlers(context: StandInContext): Record<TaskStateName, 
         TrainingEndTime: context.now().toISOString(),
       };
     },
-    [STATE_NAMES.registerModel]: (parameters) => ({ ModelArn: arn("model", parameters.ModelName) }),
-    [STATE_NAMES.analyze]: async (parameters) => {
+    "sagemaker:createModel": (parameters) => ({ ModelArn: arn("model", parameters.ModelName) }),
+    "lambda:invoke": async (parameters) => {
       const payload = parameters.Payload as AnalyzePayload;
       const result = context.analyze ? await context.analyze(payload) : { statusCode: 200, Result: context.rmse };
       return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     },
-  } as Record<TaskStateName, TaskHandler>;
+  } satisfies Record<string, TaskHandler>;
 }
 
-function simulatedFailure(state: TaskStateName, parameters: Record<string, unknown>): Error {
-  if (state === STATE_NAMES.analyze) {
+function simulatedFailure(state: string, lambda: boolean, parameters: Record<string, unknown>): Error {
+  if (lambda) {
     return namedError({ name: SIMULATED_ERRORS.functionFailed.name, message: "analyze-results: evaluation.json has no Predictions array" });
   }
   const name = parameters.TrainingJobName ?? parameters.ProcessingJobName ?? parameters.ModelName;

@@ -14,53 +14,214 @@ import { RawNumber } from "../asl/raw-number";
 import { SageMakerCreateModel } from "../asl/sagemaker-create-model";
 import { SageMakerCreateProcessingJob } from "../asl/sagemaker-create-processing-job";
 import { SageMakerCreateTrainingJob } from "../asl/sagemaker-create-training-job";
-import { choiceState, defineStateMachine, failState, passState } from "../asl/states";
-import { TaskBuilder } from "../asl/task";
-import { Catcher, Retrier, State, StateMachineDefinition } from "../asl/types";
+import { choiceState, defineStateMachine, failState, passState, sequence } from "../asl/states";
+import { TaskBuilder, TaskStateProps } from "../asl/task";
+import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { isDeferred } from "../asl/validation";
-import { EVALUATION_JOB_PREFIX, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
+import { EVALUATION_JOB_PREFIX, MODEL_NAME, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
 import { runKeys, S3_LAYOUT } from "../s3-layout";
 import { TRAINING_PROGRAM } from "../sagemaker-code";
 
-/** The state names of the spec, exact. */
+/**
+ * One Task state of the workflow, declared once: its name, where its result goes in the execution's
+ * data, the per-run SageMaker name it reads from the execution input (if any), and how it is built.
+ * The template lists the steps in the order they run; each goes on to the next.
+ */
+export interface WorkflowStep {
+  readonly name: string;
+  /** Where the task's (selected) result goes in the execution's data. */
+  readonly resultPath: `$.${string}`;
+  /** The name this step's job or model gets per run: a field of the execution input, `<prefix><run id>`. */
+  readonly runName?: { readonly field: string; readonly prefix: string };
+  build(context: StepContext): TaskBuilder;
+}
+
+/** What a step is built from: the workflow's parameters and the values steps share. */
+export interface StepContext {
+  params: MlWorkflowParams;
+  /** `s3://<artifact bucket>/<key>`. */
+  s3(key: string): string;
+  /** Retry and catch of every SageMaker task. */
+  sageMakerTask: Pick<TaskStateProps, "retry" | "catch">;
+}
+
+/** A step's per-run name as the task reads it: from the execution input. */
+function runNameOf(step: Required<Pick<WorkflowStep, "runName">>): JsonPath {
+  return JsonPath.at(`$.${step.runName.field}`);
+}
+
+const processingResult = {
+  ProcessingJobArn: JsonPath.at("$.ProcessingJobArn"),
+  ProcessingJobStatus: JsonPath.at("$.ProcessingJobStatus"),
+};
+
+const preprocess = {
+  name: "Pre-process Data",
+  resultPath: "$.Preprocessing",
+  runName: { field: "PreprocessingJobName", prefix: PROCESSING_JOB_PREFIX },
+  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+    new SageMakerCreateProcessingJob(preprocess.name, {
+      scope: params.scope,
+      ...sageMakerTask,
+      processingJobName: runNameOf(preprocess),
+      jobNamePrefix: preprocess.runName.prefix,
+      roleArn: params.sageMakerRoleArn,
+      imageUri: params.images.processing,
+      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/preprocessing.py`],
+      instanceType: params.instanceTypes.processing,
+      volumeSizeInGb: 30,
+      maxRuntimeSeconds: 1200,
+      inputs: [
+        { name: "input", s3Uri: s3(S3_LAYOUT.rawData), localPath: CONTAINER_PATHS.processingInput },
+        { name: "code", s3Uri: s3(S3_LAYOUT.preprocessingScript), localPath: CONTAINER_PATHS.processingCode },
+      ],
+      outputs: [
+        { name: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), localPath: CONTAINER_PATHS.trainingOutput },
+        { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingOutput },
+      ],
+      outputKmsKeyId: params.kmsKeyArn,
+      tags: params.tags,
+      resultSelector: processingResult,
+      resultPath: preprocess.resultPath,
+    }),
+} as const satisfies WorkflowStep;
+
+const training = {
+  name: "Model Training",
+  resultPath: "$.Training",
+  runName: { field: "TrainingJobName", prefix: TRAINING_JOB_PREFIX },
+  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+    new SageMakerCreateTrainingJob(training.name, {
+      scope: params.scope,
+      ...sageMakerTask,
+      trainingJobName: runNameOf(training),
+      jobNamePrefix: training.runName.prefix,
+      roleArn: params.sageMakerRoleArn,
+      trainingImage: params.images.training,
+      hyperParameters: {
+        epochs: String(params.epochs),
+        "batch-size": String(params.batchSize),
+        // TensorFlow script mode: which script to run and where its packed source lives.
+        sagemaker_program: TRAINING_PROGRAM,
+        sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
+        sagemaker_region: params.scope.region,
+      },
+      inputChannels: [{ channelName: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), contentType: "csv" }],
+      // SageMaker appends <TrainingJobName>/output/model.tar.gz: runKeys.modelArtifact.
+      outputS3Path: JsonPath.format(`s3://{}/${runKeys.outputPrefix("{}")}`, params.artifactBucket, JsonPath.executionName),
+      outputKmsKeyId: params.kmsKeyArn,
+      instanceType: params.instanceTypes.training,
+      volumeSizeInGb: 30,
+      maxRuntimeSeconds: 3600,
+      disableProfiler: true,
+      tags: params.tags,
+      resultSelector: {
+        TrainingJobArn: JsonPath.at("$.TrainingJobArn"),
+        S3ModelArtifacts: JsonPath.at("$.ModelArtifacts.S3ModelArtifacts"),
+      },
+      resultPath: training.resultPath,
+    }),
+} as const satisfies WorkflowStep;
+
+/** The trained model's `model.tar.gz`, from Model Training's result. */
+const modelArtifacts = JsonPath.at(`${training.resultPath}.S3ModelArtifacts`);
+
+const registerModel = {
+  name: "Register Trained Model",
+  resultPath: "$.Model",
+  runName: { field: "ModelName", prefix: MODEL_PREFIX },
+  build: ({ params, sageMakerTask }): TaskBuilder =>
+    new SageMakerCreateModel(registerModel.name, {
+      scope: params.scope,
+      ...sageMakerTask,
+      modelName: runNameOf(registerModel),
+      modelNamePrefix: registerModel.runName.prefix,
+      executionRoleArn: params.sageMakerRoleArn,
+      image: params.images.inference,
+      modelDataUrl: modelArtifacts,
+      tags: params.tags,
+      resultSelector: { ModelArn: JsonPath.at("$.ModelArn") },
+      resultPath: registerModel.resultPath,
+    }),
+} as const satisfies WorkflowStep;
+
+const evaluation = {
+  name: "Model Evaluation",
+  resultPath: "$.EvaluationJob",
+  runName: { field: "EvaluationProcessingJobName", prefix: EVALUATION_JOB_PREFIX },
+  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+    new SageMakerCreateProcessingJob(evaluation.name, {
+      scope: params.scope,
+      ...sageMakerTask,
+      processingJobName: runNameOf(evaluation),
+      jobNamePrefix: evaluation.runName.prefix,
+      roleArn: params.sageMakerRoleArn,
+      imageUri: params.images.evaluation ?? params.images.training,
+      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/evaluate.py`],
+      instanceType: params.instanceTypes.evaluation,
+      volumeSizeInGb: 30,
+      maxRuntimeSeconds: 1200,
+      inputs: [
+        { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingInput },
+        { name: "model", s3Uri: modelArtifacts, localPath: CONTAINER_PATHS.modelInput },
+        { name: "code", s3Uri: s3(S3_LAYOUT.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
+      ],
+      outputs: [
+        {
+          name: "evaluation",
+          s3Uri: JsonPath.format(`s3://{}/${runKeys.evaluationPrefix("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
+          localPath: CONTAINER_PATHS.evaluationOutput,
+        },
+      ],
+      outputKmsKeyId: params.kmsKeyArn,
+      tags: params.tags,
+      resultSelector: processingResult,
+      resultPath: evaluation.resultPath,
+    }),
+} as const satisfies WorkflowStep;
+
+const analyze = {
+  name: "Analyze Evaluation Results",
+  resultPath: "$.Analysis",
+  build: ({ params }): TaskBuilder =>
+    new LambdaInvoke(analyze.name, {
+      scope: params.scope,
+      retry: [LAMBDA_SERVICE_RETRY],
+      catch: [CATCH_TASK_FAILED],
+      functionArn: params.analyzeFunctionArn,
+      payload: {
+        Bucket: params.artifactBucket,
+        Key: JsonPath.format(runKeys.evaluation("{}", "{}"), JsonPath.executionName, runNameOf(training)),
+      },
+      resultSelector: { Result: JsonPath.at("$.Payload.Result") },
+      resultPath: analyze.resultPath,
+    }),
+} as const satisfies WorkflowStep;
+
+/** The workflow's tasks, in the order they run (the spec's "States, in order"). */
+export const WORKFLOW_STEPS = [preprocess, training, registerModel, evaluation, analyze] as const;
+
+export type TaskStateName = (typeof WORKFLOW_STEPS)[number]["name"];
+/** The Task states, in the order they run. */
+export const TASK_STATE_NAMES: readonly TaskStateName[] = WORKFLOW_STEPS.map((step) => step.name);
+
+/** The state names: the tasks' from their steps, the rest of the template's. */
 export const STATE_NAMES = {
-  preprocess: "Pre-process Data",
-  training: "Model Training",
-  registerModel: "Register Trained Model",
-  evaluation: "Model Evaluation",
-  analyze: "Analyze Evaluation Results",
+  preprocess: preprocess.name,
+  training: training.name,
+  registerModel: registerModel.name,
+  evaluation: evaluation.name,
+  analyze: analyze.name,
   thresholdCheck: "Threshold Evaluation Check",
   belowThreshold: "Model Evaluation Below Threshold",
   exceedsThreshold: "Model Evaluation Exceeds Threshold",
   failed: "ML Workflow Failed",
 } as const;
 
-export type StateName = (typeof STATE_NAMES)[keyof typeof STATE_NAMES];
-
-/** Every state, in the order of the spec. */
-export const STATE_ORDER: readonly StateName[] = Object.values(STATE_NAMES);
-
-/** The Task states, in the order they run. */
-export const TASK_STATE_NAMES = [
-  STATE_NAMES.preprocess,
-  STATE_NAMES.training,
-  STATE_NAMES.registerModel,
-  STATE_NAMES.evaluation,
-  STATE_NAMES.analyze,
-] as const;
-export type TaskStateName = (typeof TASK_STATE_NAMES)[number];
-
-/** Where each task puts its (selected) result in the execution's data, and what the Choice reads. */
-export const RESULT_PATHS = {
-  preprocess: "$.Preprocessing",
-  training: "$.Training",
-  registerModel: "$.Model",
-  evaluation: "$.EvaluationJob",
-  analyze: "$.Analysis",
-  failure: "$.Failure",
-  /** The RMSE the analyze function returned. */
-  rmse: "$.Analysis.Result",
-} as const;
+/** Where the failure a catcher caught (`{Error, Cause}`) is kept in the execution's data. */
+export const FAILURE_PATH = "$.Failure";
+/** The RMSE the analyze function returned: what the threshold Choice compares. */
+export const RMSE_PATH = `${analyze.resultPath}.Result`;
 
 /** Container paths of the spec. */
 export const CONTAINER_PATHS = {
@@ -113,7 +274,7 @@ export const LAMBDA_SERVICE_RETRY: Retrier = {
 };
 
 /** Every task: a failure (after retries) goes to `ML Workflow Failed`, keeping the error at `$.Failure`. */
-export const CATCH_TASK_FAILED: Catcher = { ErrorEquals: ["States.TaskFailed"], Next: STATE_NAMES.failed, ResultPath: RESULT_PATHS.failure };
+export const CATCH_TASK_FAILED: Catcher = { ErrorEquals: ["States.TaskFailed"], Next: STATE_NAMES.failed, ResultPath: FAILURE_PATH };
 
 /** Everything the workflow depends on. Strings may be Terraform references; numbers may be RawNumbers. */
 export interface MlWorkflowParams {
@@ -153,165 +314,30 @@ export interface MlWorkflowParams {
 /** The rendered workflow: its definition, its tasks and the IAM statements they need. */
 export interface MlWorkflow {
   definition: StateMachineDefinition;
-  tasks: Record<TaskStateName, TaskBuilder>;
+  /** The built tasks, in the order they run. */
+  tasks: readonly TaskBuilder[];
   /** Every task's statements, in task order (not merged). */
   policyStatements: PolicyStatement[];
-}
-
-/** The definition only (see `buildMlWorkflow`). */
-export function renderMlWorkflow(params: MlWorkflowParams): StateMachineDefinition {
-  return buildMlWorkflow(params).definition;
 }
 
 /** Renders the workflow's states in the spec's order, with the IAM statements each task needs. */
 export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   validateParams(params);
-  const { scope, artifactBucket: bucket, sageMakerRoleArn: roleArn } = params;
-  const s3 = (key: string) => `s3://${bucket}/${key}`;
-  const runId = JsonPath.executionName;
-  const trainingJobName = JsonPath.at("$.TrainingJobName");
-  const sageMakerTask = { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] };
-  const processingResult = {
-    ProcessingJobArn: JsonPath.at("$.ProcessingJobArn"),
-    ProcessingJobStatus: JsonPath.at("$.ProcessingJobStatus"),
+  const context: StepContext = {
+    params,
+    s3: (key) => `s3://${params.artifactBucket}/${key}`,
+    sageMakerTask: { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] },
   };
-
-  const preprocess = new SageMakerCreateProcessingJob(STATE_NAMES.preprocess, {
-    scope,
-    ...sageMakerTask,
-    next: STATE_NAMES.training,
-    processingJobName: JsonPath.at("$.PreprocessingJobName"),
-    jobNamePrefix: PROCESSING_JOB_PREFIX,
-    roleArn,
-    imageUri: params.images.processing,
-    containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/preprocessing.py`],
-    instanceType: params.instanceTypes.processing,
-    volumeSizeInGb: 30,
-    maxRuntimeSeconds: 1200,
-    inputs: [
-      { name: "input", s3Uri: s3(S3_LAYOUT.rawData), localPath: CONTAINER_PATHS.processingInput },
-      { name: "code", s3Uri: s3(S3_LAYOUT.preprocessingScript), localPath: CONTAINER_PATHS.processingCode },
-    ],
-    outputs: [
-      { name: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), localPath: CONTAINER_PATHS.trainingOutput },
-      { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingOutput },
-    ],
-    outputKmsKeyId: params.kmsKeyArn,
-    tags: params.tags,
-    resultSelector: processingResult,
-    resultPath: RESULT_PATHS.preprocess,
-  });
-
-  const training = new SageMakerCreateTrainingJob(STATE_NAMES.training, {
-    scope,
-    ...sageMakerTask,
-    next: STATE_NAMES.registerModel,
-    trainingJobName,
-    jobNamePrefix: TRAINING_JOB_PREFIX,
-    roleArn,
-    trainingImage: params.images.training,
-    hyperParameters: {
-      epochs: String(params.epochs),
-      "batch-size": String(params.batchSize),
-      // TensorFlow script mode: which script to run and where its packed source lives.
-      sagemaker_program: TRAINING_PROGRAM,
-      sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
-      sagemaker_region: scope.region,
-    },
-    inputChannels: [{ channelName: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), contentType: "csv" }],
-    // SageMaker appends <TrainingJobName>/output/model.tar.gz: runKeys.modelArtifact.
-    outputS3Path: JsonPath.format(`s3://{}/${runKeys.outputPrefix("{}")}`, bucket, runId),
-    outputKmsKeyId: params.kmsKeyArn,
-    instanceType: params.instanceTypes.training,
-    volumeSizeInGb: 30,
-    maxRuntimeSeconds: 3600,
-    disableProfiler: true,
-    tags: params.tags,
-    resultSelector: {
-      TrainingJobArn: JsonPath.at("$.TrainingJobArn"),
-      S3ModelArtifacts: JsonPath.at("$.ModelArtifacts.S3ModelArtifacts"),
-    },
-    resultPath: RESULT_PATHS.training,
-  });
-
-  const modelArtifacts = JsonPath.at(`${RESULT_PATHS.training}.S3ModelArtifacts`);
-  const registerModel = new SageMakerCreateModel(STATE_NAMES.registerModel, {
-    scope,
-    ...sageMakerTask,
-    next: STATE_NAMES.evaluation,
-    modelName: JsonPath.at("$.ModelName"),
-    modelNamePrefix: MODEL_PREFIX,
-    executionRoleArn: roleArn,
-    image: params.images.inference,
-    modelDataUrl: modelArtifacts,
-    tags: params.tags,
-    resultSelector: { ModelArn: JsonPath.at("$.ModelArn") },
-    resultPath: RESULT_PATHS.registerModel,
-  });
-
-  const evaluation = new SageMakerCreateProcessingJob(STATE_NAMES.evaluation, {
-    scope,
-    ...sageMakerTask,
-    next: STATE_NAMES.analyze,
-    processingJobName: JsonPath.at("$.EvaluationProcessingJobName"),
-    jobNamePrefix: EVALUATION_JOB_PREFIX,
-    roleArn,
-    imageUri: params.images.evaluation ?? params.images.training,
-    containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/evaluate.py`],
-    instanceType: params.instanceTypes.evaluation,
-    volumeSizeInGb: 30,
-    maxRuntimeSeconds: 1200,
-    inputs: [
-      { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingInput },
-      { name: "model", s3Uri: modelArtifacts, localPath: CONTAINER_PATHS.modelInput },
-      { name: "code", s3Uri: s3(S3_LAYOUT.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
-    ],
-    outputs: [
-      {
-        name: "evaluation",
-        s3Uri: JsonPath.format(`s3://{}/${runKeys.evaluationPrefix("{}", "{}")}`, bucket, runId, trainingJobName),
-        localPath: CONTAINER_PATHS.evaluationOutput,
-      },
-    ],
-    outputKmsKeyId: params.kmsKeyArn,
-    tags: params.tags,
-    resultSelector: processingResult,
-    resultPath: RESULT_PATHS.evaluation,
-  });
-
-  const analyze = new LambdaInvoke(STATE_NAMES.analyze, {
-    scope,
-    retry: [LAMBDA_SERVICE_RETRY],
-    catch: [CATCH_TASK_FAILED],
-    next: STATE_NAMES.thresholdCheck,
-    functionArn: params.analyzeFunctionArn,
-    payload: { Bucket: bucket, Key: JsonPath.format(runKeys.evaluation("{}", "{}"), runId, trainingJobName) },
-    resultSelector: { Result: JsonPath.at("$.Payload.Result") },
-    resultPath: RESULT_PATHS.analyze,
-  });
-
-  const tasks = {
-    [STATE_NAMES.preprocess]: preprocess,
-    [STATE_NAMES.training]: training,
-    [STATE_NAMES.registerModel]: registerModel,
-    [STATE_NAMES.evaluation]: evaluation,
-    [STATE_NAMES.analyze]: analyze,
-  } as Record<TaskStateName, TaskBuilder>;
-
+  const tasks = WORKFLOW_STEPS.map((step: WorkflowStep) => step.build(context));
   const definition = defineStateMachine({
-    comment: "abalone ML workflow: pre-process, train, register, evaluate, then pass only a model whose RMSE is below the threshold",
+    comment: `${MODEL_NAME} ML workflow: pre-process, train, register, evaluate, then pass only a model whose RMSE is below the threshold`,
     states: [
-      ...TASK_STATE_NAMES.map((name): [string, State] => [name, tasks[name].state]),
+      ...sequence(tasks, STATE_NAMES.thresholdCheck),
       [
         STATE_NAMES.thresholdCheck,
         choiceState({
           // A missing or non-numeric RMSE matches no rule and so fails the gate.
-          choices: [
-            when(
-              Conditions.and(Conditions.isNumeric(RESULT_PATHS.rmse), Conditions.numericLessThan(RESULT_PATHS.rmse, params.threshold)),
-              STATE_NAMES.belowThreshold,
-            ),
-          ],
+          choices: [when(Conditions.and(Conditions.isNumeric(RMSE_PATH), Conditions.numericLessThan(RMSE_PATH, params.threshold)), STATE_NAMES.belowThreshold)],
           otherwise: STATE_NAMES.exceedsThreshold,
         }),
       ],
@@ -320,23 +346,22 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
       [STATE_NAMES.failed, failState(WORKFLOW_FAILED)],
     ],
   });
-
-  return { definition, tasks, policyStatements: TASK_STATE_NAMES.flatMap((name) => tasks[name].policyStatements) };
+  return { definition, tasks, policyStatements: tasks.flatMap((task) => task.policyStatements) };
 }
 
 function validateParams(params: MlWorkflowParams): void {
   const integer = (field: string, value: number | string) => {
     if (typeof value === "number" && !(Number.isInteger(value) && value >= 1)) {
-      throw new Error(`renderMlWorkflow: ${field} must be an integer >= 1 (got ${value})`);
+      throw new Error(`buildMlWorkflow: ${field} must be an integer >= 1 (got ${value})`);
     }
-    if (typeof value === "string" && value.trim() === "") throw new Error(`renderMlWorkflow: ${field} must not be empty`);
+    if (typeof value === "string" && value.trim() === "") throw new Error(`buildMlWorkflow: ${field} must not be empty`);
   };
   integer("epochs", params.epochs);
   integer("batchSize", params.batchSize);
   if (typeof params.threshold === "number" && !(Number.isFinite(params.threshold) && params.threshold > 0)) {
-    throw new Error(`renderMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
+    throw new Error(`buildMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
   }
   if (!isDeferred(params.artifactBucket) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(params.artifactBucket)) {
-    throw new Error(`renderMlWorkflow: artifactBucket must be an S3 bucket name (got ${JSON.stringify(params.artifactBucket)})`);
+    throw new Error(`buildMlWorkflow: artifactBucket must be an S3 bucket name (got ${JSON.stringify(params.artifactBucket)})`);
   }
 }

@@ -10,7 +10,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
-import { executionInput } from "../../modules/run-names";
+import { executionInput } from "../../modules/workflow/execution-input";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
 import { serveHistory, thresholdFailedHistory } from "./history-fixtures";

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { AwsStub } from "aws-sdk-client-mock";
 import { STATE_NAMES, THRESHOLD_EXCEEDED, WORKFLOW_FAILED } from "../../modules/workflow/ml-workflow";
-import { executionInput } from "../../modules/run-names";
+import { executionInput } from "../../modules/workflow/execution-input";
 import { Clock } from "../../cli/deps";
 import { T0 } from "./fake-deps";
 

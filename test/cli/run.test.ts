@@ -13,7 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
-import { executionInput, timestampRunId } from "../../modules/run-names";
+import { timestampRunId } from "../../modules/run-names";
+import { executionInput } from "../../modules/workflow/execution-input";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
@@ -145,7 +146,7 @@ describe("workflow run", () => {
     it.each([
       [["run", "--env", "nowhere"], `--env: unknown environment "nowhere" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
       [["run"], "--env is required"],
-      [["run", "--env", "dev", "--run-id", "x".repeat(50)], "makes PreprocessingJobName 72 characters long; SageMaker allows at most 63"],
+      [["run", "--env", "dev", "--run-id", "x".repeat(50)], `makes PreprocessingJobName "abalone-ProcessingJob-${"x".repeat(50)}" is 72 characters long; SageMaker allows at most 63`],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--wiat"], "unknown flag --wiat — did you mean --wait?"],

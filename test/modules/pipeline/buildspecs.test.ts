@@ -5,7 +5,8 @@ import { getEnvironment } from "../../../environments";
 import { ResourceNames } from "../../../modules/naming";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";
 import { EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
-import { executionInput, MODEL_PREFIX, runIdProblems, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
+import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
+import { executionInput, runIdProblems } from "../../../modules/workflow/execution-input";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 import { Buildspec, PHASES, runBuildspec } from "./buildspec-runner";
 

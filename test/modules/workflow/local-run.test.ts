@@ -1,9 +1,9 @@
 import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
-import { executionInput } from "../../../modules/run-names";
+import { executionInput } from "../../../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
 import { simulateWorkflow, SimulationResult, TaskCall } from "../../../modules/workflow/local-run";
-import { STATE_NAMES, STATE_ORDER, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 
@@ -21,7 +21,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
     const result = await simulateWorkflow(definition, { runId: RUN_ID, rmse: env.threshold - 0.01 });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.endState).toBe(STATE_NAMES.belowThreshold);
-    expect(result.path).toEqual(STATE_ORDER.slice(0, 7));
+    expect(result.path).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck, STATE_NAMES.belowThreshold]);
     expect(result.output).toMatchObject({ ...input, Analysis: { Result: env.threshold - 0.01 } });
   });
 
