@@ -4,6 +4,7 @@ import { AnalyzeResultsFunction } from "./analyze-results-function";
 import { ArtifactBucket } from "./artifact-bucket";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { SageMakerExecutionRole } from "./iam/sagemaker-execution-role";
+import { SAGEMAKER_JOB_ACCESS } from "./workflow/ml-workflow";
 import { ProjectKey } from "./kms-key";
 import { ResourceNames } from "./naming";
 import { SageMakerCode } from "./sagemaker-code";
@@ -40,6 +41,7 @@ export class Platform extends Construct {
       target: this.target,
       bucketArn: this.bucket.arn,
       kmsKeyArn: this.key.arn,
+      jobs: SAGEMAKER_JOB_ACCESS,
     });
     this.analyzeFunction = new AnalyzeResultsFunction(this, "analyze-results", {
       names,

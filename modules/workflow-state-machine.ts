@@ -9,7 +9,7 @@ import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { PolicyStatement } from "./iam/policy";
 import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
-import { WORKFLOW_IMAGES, WorkflowImageKind } from "./workflow/images";
+import { imageUris } from "./workflow/images";
 import { buildMlWorkflow, MlWorkflow } from "./workflow/ml-workflow";
 import { workflowTags } from "./workflow/render-environment";
 
@@ -80,8 +80,7 @@ export class WorkflowStateMachine extends Construct {
     const target = props.target ?? awsTarget(this, env.region, env.accountId);
 
     // Images resolve per region: the provider knows each region's registry.
-    const image = (kind: WorkflowImageKind) =>
-      new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, WORKFLOW_IMAGES[kind]).registryPath;
+    const images = imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
 
     this.workflow = buildMlWorkflow({
       scope: target,
@@ -89,7 +88,7 @@ export class WorkflowStateMachine extends Construct {
       sageMakerRoleArn: props.sageMakerRoleArn,
       analyzeFunctionArn: props.analyzeFunctionArn,
       kmsKeyArn: props.kmsKeyArn,
-      images: { processing: image("processing"), training: image("training"), inference: image("inference") },
+      images,
       instanceTypes: env.instanceTypes,
       epochs: variables.epochs.stringValue,
       batchSize: variables.batchSize.stringValue,

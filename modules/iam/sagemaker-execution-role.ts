@@ -1,17 +1,26 @@
 import { Construct } from "constructs";
 import { RUN_OBJECTS_PATTERN, S3_LAYOUT } from "../s3-layout";
+import { WORKFLOW_IMAGES, WorkflowImageKind } from "../workflow/images";
 import { AwsTarget, logGroupArn } from "./aws-target";
 import { PolicyStatement } from "./policy";
 import { ServiceRole } from "./service-role";
 
-/** The ECR repositories of the AWS framework images the workflow runs (scikit-learn processing, TensorFlow). */
-export const FRAMEWORK_IMAGE_REPOSITORIES = ["sagemaker-scikit-learn", "tensorflow-training", "tensorflow-inference"];
-
 /** CloudWatch Logs groups SageMaker writes job and endpoint logs to. */
 export const SAGEMAKER_LOG_GROUPS = "/aws/sagemaker/*";
 
-/** The shared (not per-run) prefixes the workflow's jobs read. */
-const SHARED_PREFIXES = [S3_LAYOUT.rawPrefix, S3_LAYOUT.codePrefix, S3_LAYOUT.trainingPrefix, S3_LAYOUT.testingPrefix];
+/**
+ * What one SageMaker job, model or endpoint needs of the execution role it runs as, in the artifact
+ * bucket's terms: the objects it reads and writes (a shared prefix of `S3_LAYOUT`, or
+ * `RUN_OBJECTS_PATTERN` for the run's own objects) and the image it runs.
+ */
+export interface JobAccess {
+  reads?: readonly string[];
+  writes?: readonly string[];
+  image: WorkflowImageKind;
+}
+
+/** The endpoint the release pipeline deploys: it serves the registered model and captures its traffic. */
+export const ENDPOINT_ACCESS: JobAccess = { writes: [S3_LAYOUT.endpointDataCapture], image: "inference" };
 
 export interface SageMakerExecutionRoleProps {
   /** Role name, from `ResourceNames.role("sagemaker")`. */
@@ -21,28 +30,40 @@ export interface SageMakerExecutionRoleProps {
   bucketArn: string;
   /** ARN of the key the bucket encrypts with. */
   kmsKeyArn: string;
+  /** What the workflow's jobs and model need (`SAGEMAKER_JOB_ACCESS` of the workflow); the endpoint's is added. */
+  jobs: readonly JobAccess[];
+}
+
+/** Distinct values, in first-seen order, with the run's own objects last. */
+function sharedThenRun(patterns: readonly string[]): string[] {
+  const distinct = [...new Set(patterns)];
+  return [...distinct.filter((p) => p !== RUN_OBJECTS_PATTERN), ...distinct.filter((p) => p === RUN_OBJECTS_PATTERN)];
 }
 
 /** The permissions of the role SageMaker jobs, the registered model and its endpoint run as. */
-export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
-  const objects = (pattern: string) => `${bucketArn}/${pattern}`;
+export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
+  const all = [...jobs, ENDPOINT_ACCESS];
+  const reads = sharedThenRun(jobs.flatMap((job) => job.reads ?? []));
+  const writes = [...sharedThenRun(jobs.flatMap((job) => job.writes ?? [])), ...(ENDPOINT_ACCESS.writes ?? [])];
+  const objects = (pattern: string) => `${bucketArn}/${pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}/*`}`;
+  const repositories = [...new Set(all.map((job) => WORKFLOW_IMAGES[job.image].repositoryName))];
   return [
     {
       sid: "ReadDataCodeAndRunObjects",
       actions: ["s3:GetObject"],
-      resources: [...SHARED_PREFIXES.map((prefix) => objects(`${prefix}/*`)), objects(RUN_OBJECTS_PATTERN)],
+      resources: reads.map(objects),
     },
     {
       sid: "ListOnlyTheWorkflowPrefixes",
       actions: ["s3:ListBucket"],
       resources: [bucketArn],
       // SageMaker lists an S3Prefix input before downloading it.
-      conditions: { StringLike: { "s3:prefix": [...SHARED_PREFIXES.map((prefix) => `${prefix}*`), RUN_OBJECTS_PATTERN] } },
+      conditions: { StringLike: { "s3:prefix": reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)) } },
     },
     {
       sid: "WritePreprocessedRunAndCaptureObjects",
       actions: ["s3:PutObject", "s3:AbortMultipartUpload"],
-      resources: [objects(`${S3_LAYOUT.trainingPrefix}/*`), objects(`${S3_LAYOUT.testingPrefix}/*`), objects(RUN_OBJECTS_PATTERN), objects(`${S3_LAYOUT.endpointDataCapture}/*`)],
+      resources: writes.map(objects),
     },
     {
       sid: "UseTheBucketKey",
@@ -59,7 +80,7 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn }: O
       sid: "PullFrameworkImages",
       actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
       // AWS publishes the framework images from its own accounts, which differ per region.
-      resources: FRAMEWORK_IMAGE_REPOSITORIES.map((repository) => `arn:${target.partition}:ecr:${target.region}:*:repository/${repository}`),
+      resources: repositories.map((repository) => `arn:${target.partition}:ecr:${target.region}:*:repository/${repository}`),
     },
     {
       sid: "WriteSageMakerLogs",

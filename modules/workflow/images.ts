@@ -25,3 +25,9 @@ export type WorkflowImageKind = keyof typeof WORKFLOW_IMAGES;
 export function imagePlaceholder(image: PrebuiltImage): string {
   return `<image:${image.repositoryName}:${image.imageTag}>`;
 }
+
+/** An image URI for every kind, e.g. each resolved by the provider or each a placeholder. */
+export function imageUris(uri: (image: PrebuiltImage, kind: WorkflowImageKind) => string): Record<WorkflowImageKind, string> {
+  const kinds = Object.keys(WORKFLOW_IMAGES) as WorkflowImageKind[];
+  return Object.fromEntries(kinds.map((kind) => [kind, uri(WORKFLOW_IMAGES[kind], kind)])) as Record<WorkflowImageKind, string>;
+}

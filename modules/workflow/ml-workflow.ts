@@ -19,7 +19,9 @@ import { TaskBuilder, TaskStateProps } from "../asl/task";
 import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { isDeferred } from "../asl/validation";
 import { EVALUATION_JOB_PREFIX, MODEL_NAME, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
-import { runKeys, S3_LAYOUT } from "../s3-layout";
+import type { JobAccess } from "../iam/sagemaker-execution-role";
+import type { WorkflowImageKind } from "./images";
+import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT } from "../s3-layout";
 import { TRAINING_PROGRAM } from "../sagemaker-code";
 
 /**
@@ -33,6 +35,8 @@ export interface WorkflowStep {
   readonly resultPath: `$.${string}`;
   /** The name this step's job or model gets per run: a field of the execution input, `<prefix><run id>`. */
   readonly runName?: { readonly field: string; readonly prefix: string };
+  /** What the step's SageMaker job or model needs of the execution role: its share of that role (none for a Lambda). */
+  readonly jobAccess?: JobAccess;
   build(context: StepContext): TaskBuilder;
 }
 
@@ -59,6 +63,7 @@ const preprocess = {
   name: "Pre-process Data",
   resultPath: "$.Preprocessing",
   runName: { field: "PreprocessingJobName", prefix: PROCESSING_JOB_PREFIX },
+  jobAccess: { reads: [S3_LAYOUT.rawPrefix, S3_LAYOUT.codePrefix], writes: [S3_LAYOUT.trainingPrefix, S3_LAYOUT.testingPrefix], image: "processing" },
   build: ({ params, s3, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(preprocess.name, {
       scope: params.scope,
@@ -66,7 +71,7 @@ const preprocess = {
       processingJobName: runNameOf(preprocess),
       jobNamePrefix: preprocess.runName.prefix,
       roleArn: params.sageMakerRoleArn,
-      imageUri: params.images.processing,
+      imageUri: params.images[preprocess.jobAccess.image],
       containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/preprocessing.py`],
       instanceType: params.instanceTypes.processing,
       volumeSizeInGb: 30,
@@ -90,6 +95,7 @@ const training = {
   name: "Model Training",
   resultPath: "$.Training",
   runName: { field: "TrainingJobName", prefix: TRAINING_JOB_PREFIX },
+  jobAccess: { reads: [S3_LAYOUT.trainingPrefix, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
   build: ({ params, s3, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateTrainingJob(training.name, {
       scope: params.scope,
@@ -97,7 +103,7 @@ const training = {
       trainingJobName: runNameOf(training),
       jobNamePrefix: training.runName.prefix,
       roleArn: params.sageMakerRoleArn,
-      trainingImage: params.images.training,
+      trainingImage: params.images[training.jobAccess.image],
       hyperParameters: {
         epochs: String(params.epochs),
         "batch-size": String(params.batchSize),
@@ -130,6 +136,7 @@ const registerModel = {
   name: "Register Trained Model",
   resultPath: "$.Model",
   runName: { field: "ModelName", prefix: MODEL_PREFIX },
+  jobAccess: { reads: [RUN_OBJECTS_PATTERN], image: "inference" },
   build: ({ params, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateModel(registerModel.name, {
       scope: params.scope,
@@ -137,7 +144,7 @@ const registerModel = {
       modelName: runNameOf(registerModel),
       modelNamePrefix: registerModel.runName.prefix,
       executionRoleArn: params.sageMakerRoleArn,
-      image: params.images.inference,
+      image: params.images[registerModel.jobAccess.image],
       modelDataUrl: modelArtifacts,
       tags: params.tags,
       resultSelector: { ModelArn: JsonPath.at("$.ModelArn") },
@@ -149,6 +156,7 @@ const evaluation = {
   name: "Model Evaluation",
   resultPath: "$.EvaluationJob",
   runName: { field: "EvaluationProcessingJobName", prefix: EVALUATION_JOB_PREFIX },
+  jobAccess: { reads: [S3_LAYOUT.testingPrefix, RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
   build: ({ params, s3, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(evaluation.name, {
       scope: params.scope,
@@ -156,7 +164,7 @@ const evaluation = {
       processingJobName: runNameOf(evaluation),
       jobNamePrefix: evaluation.runName.prefix,
       roleArn: params.sageMakerRoleArn,
-      imageUri: params.images.evaluation ?? params.images.training,
+      imageUri: params.images[evaluation.jobAccess.image],
       containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/evaluate.py`],
       instanceType: params.instanceTypes.evaluation,
       volumeSizeInGb: 30,
@@ -204,6 +212,9 @@ export const WORKFLOW_STEPS = [preprocess, training, registerModel, evaluation, 
 export type TaskStateName = (typeof WORKFLOW_STEPS)[number]["name"];
 /** The Task states, in the order they run. */
 export const TASK_STATE_NAMES: readonly TaskStateName[] = WORKFLOW_STEPS.map((step) => step.name);
+
+/** What the workflow's SageMaker jobs and model need of their execution role, in step order. */
+export const SAGEMAKER_JOB_ACCESS: readonly JobAccess[] = WORKFLOW_STEPS.flatMap((step: WorkflowStep) => step.jobAccess ?? []);
 
 /** The state names: the tasks' from their steps, the rest of the template's. */
 export const STATE_NAMES = {
@@ -286,17 +297,8 @@ export interface MlWorkflowParams {
   sageMakerRoleArn: string;
   /** ARN of the analyze-results function. */
   analyzeFunctionArn: string;
-  /** Image URIs. */
-  images: {
-    /** Pre-process Data (scikit-learn). */
-    processing: string;
-    /** Model Training (TensorFlow); also Model Evaluation unless `evaluation` is given. */
-    training: string;
-    /** Register Trained Model (TensorFlow inference). */
-    inference: string;
-    /** Model Evaluation. Default: the training image (it has TensorFlow to load the model). */
-    evaluation?: string;
-  };
+  /** Image URIs, by kind (`WORKFLOW_IMAGES`); each step names the kind it runs. */
+  images: Record<WorkflowImageKind, string>;
   /** Instance types of the three jobs. */
   instanceTypes: Pick<InstanceTypes, "processing" | "training" | "evaluation">;
   /** Training epochs (a Terraform reference in the stack). */

@@ -8,7 +8,7 @@ import { partitionOf } from "../iam/aws-target";
 import { PROJECT } from "../naming";
 import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
-import { imagePlaceholder, WORKFLOW_IMAGES } from "./images";
+import { imagePlaceholder, imageUris } from "./images";
 import { buildMlWorkflow, MlWorkflow, MlWorkflowParams } from "./ml-workflow";
 
 /** What stands in for each value only Terraform knows. */
@@ -29,11 +29,7 @@ export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowPar
     sageMakerRoleArn: PLACEHOLDERS.sageMakerRoleArn,
     analyzeFunctionArn: PLACEHOLDERS.analyzeFunctionArn,
     kmsKeyArn: PLACEHOLDERS.kmsKeyArn,
-    images: {
-      processing: imagePlaceholder(WORKFLOW_IMAGES.processing),
-      training: imagePlaceholder(WORKFLOW_IMAGES.training),
-      inference: imagePlaceholder(WORKFLOW_IMAGES.inference),
-    },
+    images: imageUris(imagePlaceholder),
     instanceTypes: env.instanceTypes,
     epochs: env.epochs,
     batchSize: env.batchSize,

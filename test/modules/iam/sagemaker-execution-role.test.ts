@@ -1,4 +1,6 @@
 import { getEnvironment } from "../../../environments";
+import { JobAccess, sageMakerExecutionStatements } from "../../../modules/iam/sagemaker-execution-role";
+import { RUN_OBJECTS_PATTERN } from "../../../modules/s3-layout";
 import { inlinePolicyOf, namedResource, resourcesOfType, synthEnvironment } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
@@ -63,5 +65,26 @@ describe("the SageMaker execution role", () => {
       `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*:log-stream:*`,
     ]);
     expect(statements.PublishSageMakerMetrics).toMatchObject({ Resource: "*", Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } } });
+  });
+});
+
+describe("the SageMaker execution role's statements", () => {
+  const target = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
+  const statementsFor = (jobs: JobAccess[]) =>
+    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs }).map((s) => [s.sid, s]));
+
+  it("grant exactly what the jobs declare, plus the endpoint's data capture and image", () => {
+    const s = statementsFor([{ reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" }]);
+    expect(s.ReadDataCodeAndRunObjects.resources).toEqual(["arn:aws:s3:::b/data/in/*", `arn:aws:s3:::b/${RUN_OBJECTS_PATTERN}`]);
+    expect(s.ListOnlyTheWorkflowPrefixes.conditions).toEqual({ StringLike: { "s3:prefix": ["data/in*", RUN_OBJECTS_PATTERN] } });
+    expect(s.WritePreprocessedRunAndCaptureObjects.resources).toEqual([
+      "arn:aws:s3:::b/data/out/*",
+      `arn:aws:s3:::b/${RUN_OBJECTS_PATTERN}`,
+      "arn:aws:s3:::b/endpoint-data-capture/*",
+    ]);
+    expect(s.PullFrameworkImages.resources).toEqual([
+      "arn:aws:ecr:us-east-1:*:repository/sagemaker-scikit-learn",
+      "arn:aws:ecr:us-east-1:*:repository/tensorflow-inference",
+    ]);
   });
 });
