@@ -3,7 +3,7 @@ import { TRAINING_JOB_PREFIX } from "./run-names";
 /** Prefix of the shared (not per-run) data in the artifact bucket. */
 export const DATA_PREFIX = "abalone_data";
 
-/** Object keys and prefixes of the artifact bucket (ml-workflow-spec.md, "S3 layout"). */
+/** Object keys and prefixes of the artifact bucket (docs/workflow.md, "S3 layout"). */
 export const S3_LAYOUT = {
   /** Raw dataset, uploaded once. */
   rawData: `${DATA_PREFIX}/raw/abalone.data`,

@@ -48,7 +48,7 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
       sid: "ReadThisEnvironmentsModels",
       actions: ["sagemaker:DescribeModel"],
       resources: sageMakerNamePrefixArns(target, "model", MODEL_PREFIX),
-      // Model names carry no environment (the spec's `abalone-<id>`); the workflow tags each model with
+      // Model names carry no environment (`abalone-<id>`, docs/workflow.md); the workflow tags each model with
       // its environment, so prod's deploy cannot pick up a model that passed only dev's gate.
       conditions: { StringEquals: { "aws:ResourceTag/Environment": names.environment } },
     },

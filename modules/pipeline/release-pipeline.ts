@@ -25,7 +25,7 @@ import { endpointAlarmNames } from "../endpoint-release";
 import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
 import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
 
-/** The manual approval's question (ml-workflow-spec.md, "Release pipeline"). */
+/** The manual approval's question (docs/release-pipeline.md). */
 export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
 
 /** Stage and action names, in pipeline order. */

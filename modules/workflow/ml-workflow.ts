@@ -1,5 +1,5 @@
 /**
- * The ML workflow (ml-workflow-spec.md, "States, in order") as a pure, typed template:
+ * The ML workflow (docs/workflow.md, "States, in order"; docs/adding-a-step.md) as a pure, typed template:
  * parameters in, an Amazon States Language definition and the IAM statements its tasks need out.
  * It reads no files, no environment and no clock, so the stack (with Terraform references),
  * the CLI and the tests (with concrete values) all render the same workflow.
@@ -206,7 +206,7 @@ const analyze = {
     }),
 } as const satisfies WorkflowStep;
 
-/** The workflow's tasks, in the order they run (the spec's "States, in order"). */
+/** The workflow's tasks, in the order they run (docs/workflow.md). */
 export const WORKFLOW_STEPS = [preprocess, training, registerModel, evaluation, analyze] as const;
 
 export type TaskStateName = (typeof WORKFLOW_STEPS)[number]["name"];
@@ -234,7 +234,7 @@ export const FAILURE_PATH = "$.Failure";
 /** The RMSE the analyze function returned: what the threshold Choice compares. */
 export const RMSE_PATH = `${analyze.resultPath}.Result`;
 
-/** Container paths of the spec. */
+/** Container paths of the jobs (docs/workflow.md). */
 export const CONTAINER_PATHS = {
   processingInput: "/opt/ml/processing/input",
   processingCode: "/opt/ml/processing/input/code",
@@ -291,7 +291,7 @@ export const CATCH_TASK_FAILED: Catcher = { ErrorEquals: ["States.TaskFailed"], 
 export interface MlWorkflowParams {
   /** Partition, region and account: the tasks' integration ARNs and their IAM resources. */
   scope: AwsScope;
-  /** Artifact bucket name (the S3 layout of ml-workflow-spec.md lives in it). */
+  /** Artifact bucket name (the S3 layout of docs/workflow.md lives in it). */
   artifactBucket: string;
   /** SageMaker execution role every job and the model run as. */
   sageMakerRoleArn: string;
@@ -322,7 +322,7 @@ export interface MlWorkflow {
   policyStatements: PolicyStatement[];
 }
 
-/** Renders the workflow's states in the spec's order, with the IAM statements each task needs. */
+/** Renders the workflow's states in order, with the IAM statements each task needs. */
 export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   validateParams(params);
   const context: StepContext = {
