@@ -5,7 +5,7 @@ import { ResourceNames } from "../../modules/naming";
 import { timestampRunId } from "../../modules/run-names";
 import { executionInput, runIdProblems } from "../../modules/workflow/execution-input";
 import { runKeys } from "../../modules/s3-layout";
-import { AnalyzePayload, simulateWorkflow } from "../../modules/workflow/local-run";
+import type { AnalyzePayload } from "../simulate/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { statesInOrder } from "../asl";
@@ -13,7 +13,7 @@ import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson
 import { ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, SILENT, stateReport, wantsLiveView } from "../execution-follow";
 import { ProgressView } from "../progress-view";
-import { fromSimulationEvent } from "../simulation-events";
+import { fromSimulationEvent } from "../simulate/simulation-events";
 import { summarizeOutcome } from "../workflow-outcome";
 
 const quotedStates = TASK_STATE_NAMES.map((s) => JSON.stringify(s)).join(", ");
@@ -80,6 +80,8 @@ Examples:
     const view = new ProgressView({ out: json ? SILENT : deps.stdout, live: wantsLiveView(deps, json), clock: deps.clock, title: `${env.name} · ${runId} (simulated)`, plannedStates: statesInOrder(definition) });
     // The real handler, given a reader that returns the local file instead of the S3 object.
     const analyze = evaluationText === undefined ? undefined : (payload: AnalyzePayload) => analyzeEvaluation(payload, async () => evaluationText);
+    // The local interpreter (and its polyfill) load only for this command.
+    const { simulateWorkflow } = await import("../simulate/local-run");
     const result = await simulateWorkflow(definition, {
       runId,
       rmse,

@@ -4,7 +4,7 @@ import { StateMachineDefinition } from "../../modules/asl/types";
 import { ResourceNames } from "../../modules/naming";
 import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
-import { simulateWorkflow, SimulationResult } from "../../modules/workflow/local-run";
+import { simulateWorkflow, SimulationResult } from "../../cli/simulate/local-run";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { ENVIRONMENT_NAMES, inlinePolicyOf, onlyResource, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 import { allows } from "./workflow/iam-evaluator";

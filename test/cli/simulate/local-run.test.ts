@@ -2,7 +2,7 @@ import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
 import { executionInput } from "../../../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
-import { simulateWorkflow, SimulationResult, TaskCall } from "../../../modules/workflow/local-run";
+import { simulateWorkflow, SimulationResult, TaskCall } from "../../../cli/simulate/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";

@@ -1,4 +1,4 @@
-import { installPromiseWithResolvers } from "../../../modules/workflow/promise-with-resolvers";
+import { installPromiseWithResolvers } from "../../../cli/simulate/promise-with-resolvers";
 
 type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T) => void; reject: (reason?: unknown) => void };
 const promise = Promise as unknown as { withResolvers?: WithResolvers };

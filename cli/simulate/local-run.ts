@@ -3,8 +3,8 @@
  * definition (paths, intrinsic functions, retries, catches, the Choice), with stand-ins for SageMaker
  * and Lambda that answer the way those services do. Used by the tests and by the CLI's `simulate`.
  */
-import { ExecutionInput, executionInput } from "./execution-input";
-import { StateMachineDefinition } from "../asl/types";
+import { ExecutionInput, executionInput } from "../../modules/workflow/execution-input";
+import { StateMachineDefinition } from "../../modules/asl/types";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
 
 installPromiseWithResolvers();

@@ -1,6 +1,6 @@
 /** aws-local-stepfunctions events (from simulateWorkflow's onEvent) as WorkflowEvents, so simulate drives the same view as run --wait. */
-import { SimulationEvent } from "../modules/workflow/local-run";
-import { WorkflowEvent } from "./workflow-events";
+import type { SimulationEvent } from "./local-run";
+import { WorkflowEvent } from "../workflow-events";
 
 /** The local library's state data carries the state's input and output beside its name and type. */
 type LocalStateData = { name: string; type: string; input?: unknown; output?: unknown };
