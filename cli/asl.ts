@@ -1,16 +1,19 @@
-/** Reading an Amazon States Language definition: its states in order, its threshold gate, simple JSONPaths. */
+/** Reading a deployed Amazon States Language definition: its states in order, its threshold gate, simple JSONPaths. */
+import { ChoiceState, Condition, StateMachineDefinition } from "../modules/asl/types";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AslState = Record<string, any>;
-
-/** The part of a definition the CLI reads. */
-export interface AslDefinition {
-  StartAt?: string;
-  States?: Record<string, AslState>;
+/**
+ * A definition read back from AWS (or rendered here), as the typed ASL model; undefined when the
+ * text is not a definition. Readers still check the fields they use: AWS may hold states this
+ * project does not render.
+ */
+export function asDefinition(value: unknown): StateMachineDefinition | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const states = (value as { States?: unknown }).States;
+  return typeof states === "object" && states !== null ? (value as StateMachineDefinition) : undefined;
 }
 
 /** Every top-level state as `{ name, type }`, in the order the definition lists them. */
-export function statesInOrder(definition: AslDefinition | undefined): { name: string; type: string }[] {
+export function statesInOrder(definition: StateMachineDefinition | undefined): { name: string; type: string }[] {
   return Object.entries(definition?.States ?? {}).map(([name, state]) => ({ name, type: String(state.Type) }));
 }
 
@@ -31,10 +34,12 @@ export interface ThresholdGate {
   otherwiseState?: string;
 }
 
-/** A `NumericLessThan` comparison in a rule, directly or inside an `And` (the gate also checks IsNumeric). */
-function lessThanComparison(rule: AslState): { variable: string; threshold: number } | undefined {
-  if (typeof rule.NumericLessThan === "number" && typeof rule.Variable === "string") return { variable: rule.Variable, threshold: rule.NumericLessThan };
-  for (const inner of Array.isArray(rule.And) ? (rule.And as AslState[]) : []) {
+/** A `NumericLessThan` comparison in a condition, directly or inside an `And` (the gate also checks IsNumeric). */
+function lessThanComparison(condition: Condition): { variable: string; threshold: number } | undefined {
+  if ("NumericLessThan" in condition && typeof condition.NumericLessThan === "number" && typeof condition.Variable === "string") {
+    return { variable: condition.Variable, threshold: condition.NumericLessThan };
+  }
+  for (const inner of "And" in condition && Array.isArray(condition.And) ? condition.And : []) {
     const found = lessThanComparison(inner);
     if (found) return found;
   }
@@ -42,13 +47,13 @@ function lessThanComparison(rule: AslState): { variable: string; threshold: numb
 }
 
 /** The first Choice state with a `NumericLessThan` rule, or undefined when the definition has none. */
-export function findThresholdGate(definition: AslDefinition | undefined): ThresholdGate | undefined {
+export function findThresholdGate(definition: StateMachineDefinition | undefined): ThresholdGate | undefined {
   for (const [name, state] of Object.entries(definition?.States ?? {})) {
     if (state.Type !== "Choice") continue;
-    for (const rule of (state.Choices ?? []) as AslState[]) {
+    for (const rule of Array.isArray((state as ChoiceState).Choices) ? (state as ChoiceState).Choices : []) {
       const comparison = lessThanComparison(rule);
       if (comparison && typeof rule.Next === "string") {
-        return { choiceState: name, ...comparison, belowState: rule.Next, otherwiseState: state.Default };
+        return { choiceState: name, ...comparison, belowState: rule.Next, otherwiseState: (state as ChoiceState).Default };
       }
     }
   }

@@ -1,6 +1,7 @@
 /** Follows (or replays) a live execution through the shared progress view and returns its outcome. */
 import { DescribeStateMachineForExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { AslDefinition, statesInOrder } from "./asl";
+import { StateMachineDefinition } from "../modules/asl/types";
+import { asDefinition, statesInOrder } from "./asl";
 import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
 import { awsCall, CliError } from "./errors";
 import { formatRmse, ProgressView } from "./progress-view";
@@ -18,11 +19,10 @@ export function wantsLiveView(deps: CliDeps, json: boolean): boolean {
 }
 
 /** The definition the execution runs (for the live table's planned states and the threshold); undefined if unreadable. */
-async function definitionOf(sfn: SFNClient, executionArn: string, deps: CliDeps): Promise<AslDefinition | undefined> {
+async function definitionOf(sfn: SFNClient, executionArn: string, deps: CliDeps): Promise<StateMachineDefinition | undefined> {
   try {
     const described = await awsCall("DescribeStateMachineForExecution", () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })));
-    const definition = parseJsonText(described?.definition);
-    return typeof definition === "object" && definition !== null ? (definition as AslDefinition) : undefined;
+    return asDefinition(parseJsonText(described?.definition));
   } catch (err) {
     // The progress still shows without it; only the planned states and the threshold value are missing.
     deps.stderr.write(`note: ${err instanceof CliError ? err.line : String(err)} (the threshold will not be shown)\n`);

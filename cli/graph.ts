@@ -3,7 +3,9 @@
  * (Graphviz). Pure functions of an ASL definition: state names, task types, transitions, the
  * catch edges to the failure state and the threshold on the choice edges.
  */
-import { AslDefinition, AslState, findThresholdGate } from "./asl";
+import { transitionsOf } from "../modules/asl/states";
+import { Condition, StateMachineDefinition } from "../modules/asl/types";
+import { asDefinition, findThresholdGate } from "./asl";
 
 export type EdgeKind = "start" | "next" | "choice" | "default" | "catch" | "end";
 
@@ -59,10 +61,12 @@ function taskDetail(resource: unknown): string | undefined {
 }
 
 /** A readable condition of one Choice rule: `Result < 2.1`, `a and b`, `not (...)`. */
-export function describeRule(rule: AslState): string {
+export function describeRule(condition: Condition): string {
+  // Read as plain fields: a deployed rule may use comparators (or JSONata) this project never renders.
+  const rule = condition as unknown as Record<string, unknown>;
   if (Array.isArray(rule.And)) return rule.And.map(describeRule).join(" and ");
   if (Array.isArray(rule.Or)) return rule.Or.map(describeRule).join(" or ");
-  if (rule.Not) return `not (${describeRule(rule.Not)})`;
+  if (rule.Not) return `not (${describeRule(rule.Not as Condition)})`;
   if (typeof rule.Condition === "string") return rule.Condition;
   const test = Object.keys(rule).find((key) => /^Is[A-Z]/.test(key));
   if (test) return `${shortPath(String(rule.Variable ?? "$"))} is ${rule[test] ? "" : "not "}${test.slice(2).toLowerCase()}`;
@@ -77,37 +81,38 @@ export function describeRule(rule: AslState): string {
 }
 
 /** The graph model both syntaxes print. */
-export function workflowGraph(definition: AslDefinition | Record<string, unknown>): WorkflowGraph {
-  const states = ((definition as AslDefinition).States ?? {}) as Record<string, AslState>;
+export function workflowGraph(deployed: StateMachineDefinition | Record<string, unknown>): WorkflowGraph {
+  const definition = asDefinition(deployed);
+  const states = definition?.States ?? {};
   const names = Object.keys(states);
   const idOf = new Map(names.map((name, i) => [name, `s${i}`]));
   const id = (name: string) => idOf.get(name) ?? `missing_${name.replace(/\W+/g, "_")}`;
   const nodes: GraphNode[] = names.map((name) => {
     const state = states[name];
-    const detail = state.Type === "Task" ? taskDetail(state.Resource) : state.Type === "Fail" ? state.Error ?? state.Cause : undefined;
+    const detail = state.Type === "Task" ? taskDetail(state.Resource) : state.Type === "Fail" ? (state.Error ?? state.Cause) : undefined;
     return { id: id(name), name, type: String(state.Type), ...(detail ? { detail } : {}) };
   });
   const edges: GraphEdge[] = [];
-  const gate = findThresholdGate(definition as AslDefinition);
-  const startAt = (definition as AslDefinition).StartAt;
+  const gate = findThresholdGate(definition);
+  const startAt = definition?.StartAt;
   if (startAt) edges.push({ from: START_ID, to: id(startAt), kind: "start" });
   for (const name of names) {
     const state = states[name];
     // The threshold gate's edges read as the comparison a reviewer looks for, not the full rule.
     const isGate = gate?.choiceState === name;
-    for (const rule of (state.Choices ?? []) as AslState[]) {
-      const label = isGate && rule.Next === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(rule);
-      edges.push({ from: id(name), to: id(rule.Next), kind: "choice", label });
+    for (const edge of transitionsOf(state)) {
+      const from = id(name);
+      const to = id(edge.to);
+      if (edge.kind === "choice") {
+        const label = isGate && edge.to === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(edge.rule);
+        edges.push({ from, to, kind: "choice", label });
+      } else if (edge.kind === "default") {
+        const label = isGate ? `otherwise: ${shortPath(gate.variable)} ≥ ${gate.threshold} or not a number` : "otherwise";
+        edges.push({ from, to, kind: "default", label });
+      } else if (edge.kind === "next") edges.push({ from, to, kind: "next" });
+      else edges.push({ from, to, kind: "catch", label: `catch ${edge.errors.join(", ")}` });
     }
-    if (typeof state.Default === "string") {
-      const label = isGate ? `otherwise: ${shortPath(gate.variable)} ≥ ${gate.threshold} or not a number` : "otherwise";
-      edges.push({ from: id(name), to: id(state.Default), kind: "default", label });
-    }
-    if (typeof state.Next === "string") edges.push({ from: id(name), to: id(state.Next), kind: "next" });
-    for (const catcher of (state.Catch ?? []) as AslState[]) {
-      edges.push({ from: id(name), to: id(catcher.Next), kind: "catch", label: `catch ${(catcher.ErrorEquals ?? []).join(", ")}` });
-    }
-    if (state.End === true || state.Type === "Succeed" || state.Type === "Fail") edges.push({ from: id(name), to: END_ID, kind: "end" });
+    if (("End" in state && state.End === true) || state.Type === "Succeed" || state.Type === "Fail") edges.push({ from: id(name), to: END_ID, kind: "end" });
   }
   return { nodes, edges };
 }
@@ -116,7 +121,7 @@ export function workflowGraph(definition: AslDefinition | Record<string, unknown
 const mermaidText = (text: string) => text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 
 /** The workflow as a Mermaid flowchart (a ```mermaid block renders on GitHub). */
-export function toMermaid(definition: AslDefinition | Record<string, unknown>): string {
+export function toMermaid(definition: StateMachineDefinition | Record<string, unknown>): string {
   const { nodes, edges } = workflowGraph(definition);
   const lines = ["flowchart TD", `  ${START_ID}(("start"))`];
   for (const node of nodes) {
@@ -143,7 +148,7 @@ export function toMermaid(definition: AslDefinition | Record<string, unknown>): 
 const dotText = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /** The workflow as a Graphviz digraph (`dot -Tsvg`). */
-export function toDot(definition: AslDefinition | Record<string, unknown>): string {
+export function toDot(definition: StateMachineDefinition | Record<string, unknown>): string {
   const { nodes, edges } = workflowGraph(definition);
   const lines = [
     "digraph workflow {",

@@ -1,5 +1,5 @@
 /** What a finished (or still running) execution amounts to: status, RMSE, threshold decision, failing state. */
-import { AslDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
+import { asDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
 import { RMSE_PATH } from "../modules/workflow/ml-workflow";
 import { FinalStatus, WorkflowProgress } from "./workflow-events";
 
@@ -23,7 +23,7 @@ export interface WorkflowOutcome {
 
 /** The outcome of the events folded so far, reading the gate from the definition when one is given. */
 export function summarizeOutcome(progress: WorkflowProgress, definition?: unknown): WorkflowOutcome {
-  const gate = findThresholdGate(definition as AslDefinition | undefined);
+  const gate = findThresholdGate(asDefinition(definition));
   const outcome: WorkflowOutcome = { status: progress.status };
   if (progress.startedAt !== undefined && progress.endedAt !== undefined) outcome.durationMs = progress.endedAt - progress.startedAt;
   Object.assign(outcome, gate ? gateDecision(progress, gate) : guessedRmse(progress));

@@ -1,3 +1,5 @@
+import { transitionsOf as aslTransitionsOf, Transition } from "../modules/asl/states";
+import { State as AslState } from "../modules/asl/types";
 import { shortestUnambiguousPath } from "./readable-path";
 import { parseTemplateJson } from "./template-json";
 import { diffValues, formatPath, isPlainObject, ValueChange } from "./value-diff";
@@ -119,21 +121,28 @@ function summarize(name: string, state: State): StateSummary {
   return { name, type: String(state.Type ?? "?"), next: transitions.get("Next") ?? transitions.get("Default") };
 }
 
-/** Every outgoing edge of a state by a stable label. */
-function transitionsOf(state: State): Map<string, string> {
-  const edges = new Map<string, string>();
-  if (typeof state.Next === "string") edges.set("Next", state.Next);
-  else if (state.End === true) edges.set("Next", "(end)");
-  if (typeof state.Default === "string") edges.set("Default", state.Default);
-  (Array.isArray(state.Choices) ? state.Choices : []).forEach((choice, i) => {
-    if (isPlainObject(choice) && typeof choice.Next === "string") edges.set(`Choices[${i}]`, choice.Next);
-  });
-  for (const catcher of Array.isArray(state.Catch) ? state.Catch : []) {
-    if (!isPlainObject(catcher) || typeof catcher.Next !== "string") continue;
-    const errors = Array.isArray(catcher.ErrorEquals) ? catcher.ErrorEquals.join(",") : "?";
-    edges.set(`Catch[${errors}]`, catcher.Next);
+/** The review's label of an edge: `Next`, `Default`, `Choices[0]`, `Catch[States.TaskFailed]`. */
+function labelOf(edge: Transition): string {
+  switch (edge.kind) {
+    case "next":
+      return "Next";
+    case "default":
+      return "Default";
+    case "choice":
+      return `Choices[${edge.index}]`;
+    case "catch":
+      return `Catch[${edge.errors.length ? edge.errors.join(",") : "?"}]`;
   }
-  return edges;
+}
+
+const LABEL_ORDER: Transition["kind"][] = ["next", "default", "choice", "catch"];
+
+/** Every outgoing edge of a state by a stable label (`End` reads as `Next: (end)`). */
+function transitionsOf(state: State): Map<string, string> {
+  const edges = aslTransitionsOf(state as unknown as AslState).sort((a, b) => LABEL_ORDER.indexOf(a.kind) - LABEL_ORDER.indexOf(b.kind));
+  const labelled = new Map(edges.map((edge) => [labelOf(edge), edge.to]));
+  if (!labelled.has("Next") && state.End === true) return new Map([["Next", "(end)"], ...labelled]);
+  return labelled;
 }
 
 function transitionChanges(name: string, before: State, after: State): TransitionChange[] {

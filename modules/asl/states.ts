@@ -66,7 +66,7 @@ export function defineStateMachine(props: { comment?: string; timeoutSeconds?: n
   }
   const startAt = props.states[0][0];
   for (const [name, state] of Object.entries(states)) {
-    for (const target of transitionsOf(state)) {
+    for (const { to: target } of transitionsOf(state)) {
       if (!(target in states)) throw new Error(`defineStateMachine: state ${JSON.stringify(name)} goes to ${JSON.stringify(target)}, which is not a state`);
     }
   }
@@ -74,7 +74,7 @@ export function defineStateMachine(props: { comment?: string; timeoutSeconds?: n
   const visit = (name: string): void => {
     if (reachable.has(name)) return;
     reachable.add(name);
-    transitionsOf(states[name]).forEach(visit);
+    transitionsOf(states[name]).forEach(({ to }) => visit(to));
   };
   visit(startAt);
   const unreachable = Object.keys(states).filter((name) => !reachable.has(name));
@@ -87,17 +87,30 @@ export function defineStateMachine(props: { comment?: string; timeoutSeconds?: n
   };
 }
 
-/** The names of the states one state can go to. */
-export function transitionsOf(state: State): string[] {
-  switch (state.Type) {
-    case "Task":
-      return [...(state.Next ? [state.Next] : []), ...(state.Catch ?? []).map((c) => c.Next)];
-    case "Pass":
-      return state.Next ? [state.Next] : [];
-    case "Choice":
-      return [...state.Choices.map((c) => c.Next), ...(state.Default ? [state.Default] : [])];
-    case "Fail":
-    case "Succeed":
-      return [];
+/** One outgoing edge of a state. */
+export type Transition =
+  | { kind: "choice"; to: string; index: number; rule: ChoiceRule }
+  | { kind: "default"; to: string }
+  | { kind: "next"; to: string }
+  | { kind: "catch"; to: string; errors: string[] };
+
+/**
+ * Every outgoing edge of a state: its Choice rules, Default, Next, then its catchers. The one reading
+ * of transitions for validation, the CLI's graph and the review's diff; it also takes a state read
+ * back from AWS, skipping fields of the wrong shape instead of trusting them.
+ */
+export function transitionsOf(state: State): Transition[] {
+  const fields = state as unknown as Record<string, unknown>;
+  const objects = (value: unknown) => (Array.isArray(value) ? value : []).filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null);
+  const edges: Transition[] = [];
+  objects(fields.Choices).forEach((rule, index) => {
+    if (typeof rule.Next === "string") edges.push({ kind: "choice", to: rule.Next, index, rule: rule as unknown as ChoiceRule });
+  });
+  if (typeof fields.Default === "string") edges.push({ kind: "default", to: fields.Default });
+  if (typeof fields.Next === "string") edges.push({ kind: "next", to: fields.Next });
+  for (const catcher of objects(fields.Catch)) {
+    if (typeof catcher.Next !== "string") continue;
+    edges.push({ kind: "catch", to: catcher.Next, errors: Array.isArray(catcher.ErrorEquals) ? catcher.ErrorEquals.map(String) : [] });
   }
+  return edges;
 }

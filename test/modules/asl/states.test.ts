@@ -1,6 +1,7 @@
 import { Conditions, when } from "../../../modules/asl/conditions";
 import { RawNumber } from "../../../modules/asl/raw-number";
 import { choiceState, defineStateMachine, failState, passState, succeedState, transitionsOf } from "../../../modules/asl/states";
+import { TaskState } from "../../../modules/asl/types";
 
 describe("state builders", () => {
   it("render Pass, Fail, Succeed and Choice states as the States Language writes them", () => {
@@ -48,8 +49,20 @@ describe("defineStateMachine", () => {
     expect(() => defineStateMachine({ states: [["x".repeat(81), succeedState()]] })).toThrow("must be 1 to 80 characters");
   });
 
-  it("follows Next, Catch and Choice transitions", () => {
-    expect(transitionsOf({ Type: "Task", Resource: "r", Next: "B", Catch: [{ ErrorEquals: ["States.ALL"], Next: "F" }] })).toEqual(["B", "F"]);
-    expect(transitionsOf(choiceState({ choices: [when(Conditions.isPresent("$.x"), "Y")], otherwise: "N" }))).toEqual(["Y", "N"]);
+  it("follows Next, Catch and Choice transitions, saying which kind each is", () => {
+    expect(transitionsOf({ Type: "Task", Resource: "r", Next: "B", Catch: [{ ErrorEquals: ["States.ALL"], Next: "F" }] })).toEqual([
+      { kind: "next", to: "B" },
+      { kind: "catch", to: "F", errors: ["States.ALL"] },
+    ]);
+    const rule = when(Conditions.isPresent("$.x"), "Y");
+    expect(transitionsOf(choiceState({ choices: [rule], otherwise: "N" }))).toEqual([
+      { kind: "choice", to: "Y", index: 0, rule },
+      { kind: "default", to: "N" },
+    ]);
+  });
+
+  it("reads a state from AWS without trusting its shape: malformed edges are skipped", () => {
+    const deployed = { Type: "Task", Resource: "r", Next: 3, Catch: [null, { ErrorEquals: "x", Next: "F" }, { Next: 1 }] } as unknown as TaskState;
+    expect(transitionsOf(deployed)).toEqual([{ kind: "catch", to: "F", errors: [] }]);
   });
 });
