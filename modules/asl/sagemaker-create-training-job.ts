@@ -82,7 +82,7 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
     if (props.inputChannels.length === 0) throw new Error(`${where}: inputChannels must hold at least one channel`);
     const channels = new Set<string>();
     for (const channel of props.inputChannels) {
-      if (!/^[A-Za-z0-9\.\-_]{1,64}$/.test(channel.channelName)) {
+      if (!/^[A-Za-z0-9.\-_]{1,64}$/.test(channel.channelName)) {
         throw new Error(`${where}: inputChannels.channelName must be 1-64 letters, digits, '.', '-' or '_' (got ${JSON.stringify(channel.channelName)})`);
       }
       if (channels.has(channel.channelName)) throw new Error(`${where}: channel ${JSON.stringify(channel.channelName)} is used twice`);

@@ -221,6 +221,7 @@ describe("workflow run --wait", () => {
     const { code, stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true });
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain("\x1b[2K");
+    // eslint-disable-next-line no-control-regex -- the live view moves the cursor with ANSI escapes
     expect(stdout).toMatch(/\x1b\[\d+A/);
     // The planned states come from the deployed definition, so what is still to come shows too.
     expect(stdout).toContain(`· ${STATE_NAMES.exceedsThreshold}`);
