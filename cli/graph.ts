@@ -4,7 +4,7 @@
  * catch edges to the failure state and the threshold on the choice edges.
  */
 import { transitionsOf } from "../modules/asl/states";
-import { Condition, StateMachineDefinition } from "../modules/asl/types";
+import { Condition, FailState, StateMachineDefinition } from "../modules/asl/types";
 import { asDefinition, findThresholdGate } from "./asl";
 
 export type EdgeKind = "start" | "next" | "choice" | "default" | "catch" | "end";
@@ -60,6 +60,11 @@ function taskDetail(resource: unknown): string | undefined {
   return /:lambda:|^\$\{.*lambda/i.test(resource) ? "lambda" : resource;
 }
 
+/** What a Fail state reports: its error name, or where it reads it (the error a catcher kept). */
+function failDetail(state: FailState): string | undefined {
+  return state.Error ?? state.Cause ?? (state.ErrorPath ? `error at ${state.ErrorPath}` : undefined);
+}
+
 /** A readable condition of one Choice rule: `Result < 2.1`, `a and b`, `not (...)`. */
 export function describeRule(condition: Condition): string {
   // Read as plain fields: a deployed rule may use comparators (or JSONata) this project never renders.
@@ -89,7 +94,7 @@ export function workflowGraph(deployed: StateMachineDefinition | Record<string, 
   const id = (name: string) => idOf.get(name) ?? `missing_${name.replace(/\W+/g, "_")}`;
   const nodes: GraphNode[] = names.map((name) => {
     const state = states[name];
-    const detail = state.Type === "Task" ? taskDetail(state.Resource) : state.Type === "Fail" ? (state.Error ?? state.Cause) : undefined;
+    const detail = state.Type === "Task" ? taskDetail(state.Resource) : state.Type === "Fail" ? failDetail(state) : undefined;
     return { id: id(name), name, type: String(state.Type), ...(detail ? { detail } : {}) };
   });
   const edges: GraphEdge[] = [];

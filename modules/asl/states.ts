@@ -1,3 +1,4 @@
+import { JsonPath } from "./json-path";
 import type { TaskBuilder } from "./task";
 import { JsonValue, ChoiceRule, ChoiceState, FailState, PassState, State, StateMachineDefinition, SucceedState } from "./types";
 
@@ -12,13 +13,20 @@ export function passState(props: { comment?: string; next?: string; result?: Jso
   };
 }
 
-/** A Fail state: ends the execution as failed with this error name and cause. */
-export function failState(props: { comment?: string; error?: string; cause?: string }): FailState {
+/**
+ * A Fail state: ends the execution as failed with this error name and cause, given as text or read
+ * from the state's input by a path (e.g. what a catcher kept), one or the other for each.
+ */
+export function failState(props: { comment?: string; error?: string; errorPath?: string; cause?: string; causePath?: string }): FailState {
+  if (props.error && props.errorPath) throw new Error("failState: error and errorPath exclude each other");
+  if (props.cause && props.causePath) throw new Error("failState: cause and causePath exclude each other");
   return {
     Type: "Fail",
     ...(props.comment ? { Comment: props.comment } : {}),
     ...(props.error ? { Error: props.error } : {}),
+    ...(props.errorPath ? { ErrorPath: JsonPath.at(props.errorPath).expression } : {}),
     ...(props.cause ? { Cause: props.cause } : {}),
+    ...(props.causePath ? { CausePath: JsonPath.at(props.causePath).expression } : {}),
   };
 }
 

@@ -68,7 +68,11 @@ export interface PassState extends BaseState, Transition {
 export interface FailState extends BaseState {
   Type: "Fail";
   Error?: string;
+  /** Where the error name is read from the state's input (instead of `Error`). */
+  ErrorPath?: string;
   Cause?: string;
+  /** Where the cause is read from the state's input (instead of `Cause`). */
+  CausePath?: string;
 }
 
 export interface SucceedState extends BaseState {

@@ -245,8 +245,8 @@ export const CONTAINER_PATHS = {
   evaluationOutput: "/opt/ml/processing/evaluation",
 } as const;
 
-/** Error name and cause of `ML Workflow Failed` (the cause is the reference's). */
-export const WORKFLOW_FAILED = { error: "MLWorkflowFailed", cause: "SageMakerProcessingJobFailed" } as const;
+/** `ML Workflow Failed` reports what its catcher caught: the task's own error name and cause. */
+export const WORKFLOW_FAILED = { errorPath: `${FAILURE_PATH}.Error`, causePath: `${FAILURE_PATH}.Cause` } as const;
 /** Error name and cause of `Model Evaluation Exceeds Threshold`. */
 export const THRESHOLD_EXCEEDED = {
   error: "ModelEvaluationExceedsThreshold",

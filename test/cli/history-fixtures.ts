@@ -8,7 +8,7 @@ import {
   SFNClientResolvedConfig,
 } from "@aws-sdk/client-sfn";
 import { AwsStub } from "aws-sdk-client-mock";
-import { STATE_NAMES, THRESHOLD_EXCEEDED, WORKFLOW_FAILED } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, THRESHOLD_EXCEEDED } from "../../modules/workflow/ml-workflow";
 import { executionInput } from "../../modules/workflow/execution-input";
 import { Clock } from "../../cli/deps";
 import { T0 } from "./fake-deps";
@@ -51,7 +51,8 @@ export class HistoryBuilder {
     this.add("TaskFailed", durationMs, { taskFailedEventDetails: { resourceType: "sagemaker", resource: "createTrainingJob.sync", error, cause } });
     this.data = { ...this.data, Failure: { Error: error, Cause: cause } };
     this.enter("Fail", STATE_NAMES.failed);
-    return this.add("ExecutionFailed", 10, { executionFailedEventDetails: { error: WORKFLOW_FAILED.error, cause: WORKFLOW_FAILED.cause } });
+    // `ML Workflow Failed` reports what the catcher kept at $.Failure.
+    return this.add("ExecutionFailed", 10, { executionFailedEventDetails: { error, cause } });
   }
 
   /** The four SageMaker tasks and the analyze step, returning `rmse`. */

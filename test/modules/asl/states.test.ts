@@ -61,6 +61,12 @@ describe("defineStateMachine", () => {
     ]);
   });
 
+  it("builds a Fail state that reads its error and cause from the input, one way or the other for each", () => {
+    expect(failState({ errorPath: "$.Failure.Error", causePath: "$.Failure.Cause" })).toEqual({ Type: "Fail", ErrorPath: "$.Failure.Error", CausePath: "$.Failure.Cause" });
+    expect(() => failState({ cause: "x", causePath: "$.c" })).toThrow("failState: cause and causePath exclude each other");
+    expect(() => failState({ errorPath: "Failure" })).toThrow();
+  });
+
   it("reads a state from AWS without trusting its shape: malformed edges are skipped", () => {
     const deployed = { Type: "Task", Resource: "r", Next: 3, Catch: [null, { ErrorEquals: "x", Next: "F" }, { Next: 1 }] } as unknown as TaskState;
     expect(transitionsOf(deployed)).toEqual([{ kind: "catch", to: "F", errors: [] }]);

@@ -31,7 +31,8 @@ describe("the ML workflow template", () => {
     expect(next).toEqual([...TASK_STATE_NAMES.slice(1), STATE_NAMES.thresholdCheck]);
     expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", End: true });
     expect(definition.States[STATE_NAMES.exceedsThreshold]).toMatchObject({ Type: "Fail" });
-    expect(definition.States[STATE_NAMES.failed]).toEqual({ Type: "Fail", Error: "MLWorkflowFailed", Cause: "SageMakerProcessingJobFailed" });
+    // It reports the error and cause the tasks' catcher keeps at $.Failure.
+    expect(definition.States[STATE_NAMES.failed]).toEqual({ Type: "Fail", ErrorPath: "$.Failure.Error", CausePath: "$.Failure.Cause" });
   });
 
   it.each(tasks)("'%s' catches States.TaskFailed into 'ML Workflow Failed', keeping the error", (_name, state) => {
