@@ -1,7 +1,8 @@
+import { PROJECT } from "./naming";
 import { TRAINING_JOB_PREFIX } from "./run-names";
 
 /** Prefix of the shared (not per-run) data in the artifact bucket. */
-export const DATA_PREFIX = "abalone_data";
+export const DATA_PREFIX = `${PROJECT}_data`;
 
 /** Object keys and prefixes of the artifact bucket (docs/workflow.md, "S3 layout"). */
 export const S3_LAYOUT = {

@@ -25,7 +25,7 @@ import {
 } from "../../modules/build-variables";
 import { SMOKE_TEST_ROWS, smokeTest } from "../endpoint-smoke-test";
 import { ResourceNames } from "../../modules/naming";
-import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, timestampRunId } from "../../modules/run-names";
+import { MODEL_PREFIX, sageMakerNameProblem, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
 import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
 import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
@@ -39,11 +39,6 @@ const TRANSITIONAL = new Set(["Creating", "Updating", "SystemUpdating", "Rolling
 
 
 /** A SageMaker resource name problem, or undefined when SageMaker accepts it. */
-function nameProblem(what: string, name: string): string | undefined {
-  if (name.length > SAGEMAKER_NAME_MAX_LENGTH) return `${what} ${JSON.stringify(name)} is ${name.length} characters long; SageMaker allows at most ${SAGEMAKER_NAME_MAX_LENGTH}`;
-  if (!SAGEMAKER_NAME_PATTERN.test(name)) return `${what} ${JSON.stringify(name)} breaks SageMaker's name rule: letters, digits and '-' between them`;
-  return undefined;
-}
 
 /**
  * The endpoint's instance type and count, the rollout and its rollback alarms. In the DeployEndpoint
@@ -198,8 +193,8 @@ Examples:
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-7f3c9e`,
   options: {
     env: ENV_OPTION,
-    "model-name": { type: "string", valueName: "<name>", required: true, description: "registered SageMaker model, the run's ModelName (abalone-<run id>)" },
-    "run-id": { type: "string", valueName: "<id>", description: "names the endpoint config. Default: the model name without 'abalone-'" },
+    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${MODEL_PREFIX}<run id>)` },
+    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${MODEL_PREFIX}'` },
     bucket: { type: "string", valueName: "<name>", description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}` },
     "kms-key-arn": { type: "string", valueName: "<arn>", description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption` },
     "timeout-minutes": { type: "string", valueName: "<n>", description: "give up waiting for InService after this long. Default: 60" },
@@ -220,7 +215,7 @@ Examples:
       bucket: bucket ?? "",
       kmsKeyArn: stringFlag(args, "kms-key-arn") ?? (deps.env[KMS_KEY_ARN_VARIABLE] || undefined),
     };
-    const problem = nameProblem("--model-name", modelName) ?? nameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
+    const problem = sageMakerNameProblem("--model-name", modelName) ?? sageMakerNameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
     if (problem) throw new UsageError(problem, "pass the ModelName of a run, and a shorter --run-id if needed");
     if (!bucket) throw new UsageError(`no artifact bucket for data capture`, `pass --bucket or set ${ARTIFACT_BUCKET_VARIABLE}`);
     if (!BUCKET_NAME_PATTERN.test(bucket)) throw new UsageError(`--bucket / $${ARTIFACT_BUCKET_VARIABLE} is not an S3 bucket name (got ${JSON.stringify(bucket)})`);

@@ -2,12 +2,12 @@
 import { DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import * as fs from "fs";
 import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
-import { timestampRunId } from "../../modules/run-names";
-import { executionInput, runIdProblems } from "../../modules/workflow/execution-input";
+import { executionInput } from "../../modules/workflow/execution-input";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, showExecution } from "../execution-follow";
+import { RUN_ID_OPTION, runIdFlag } from "../run-id";
 import { runReport, uploadReport } from "../run-report";
 import { consoleUrl, executionArnFor, regionOfArn, resolveStateMachineArn } from "../state-machine";
 
@@ -47,9 +47,10 @@ export const runCommand: Command = {
   name: "run",
   summary: "start the workflow for a run id (and follow it with --wait)",
   description: `
-Starts an execution of the environment's state machine named after the run id, with the input
-{ModelName, PreprocessingJobName, TrainingJobName, EvaluationProcessingJobName} = abalone-<id>,
-abalone-ProcessingJob-<id>, abalone-TrainingJob-<id>, abalone-EvaluationJob-<id>. Every name is
+Starts an execution of the environment's state machine named after the run id, with the
+per-run names as input:
+${Object.entries(executionInput("<id>")).map(([field, name]) => `  ${field} = ${name}`).join("\n")}
+Every name is
 checked against SageMaker's rules (at most 63 characters, letters, digits and '-') before AWS is
 called. Starting a run id again with the same input attaches to the existing execution.
 
@@ -70,16 +71,14 @@ Examples:
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 workflow run --env prod --wait --report run-report.json`,
   options: {
     env: ENV_OPTION,
-    "run-id": { type: "string", valueName: "<id>", description: "run id naming the execution and the SageMaker jobs. Default: UTC time YYYYMMDDHHMMSS" },
+    "run-id": RUN_ID_OPTION,
     wait: { type: "boolean", description: "follow the execution until it ends; exit 1 unless it succeeded" },
     "state-machine-arn": STATE_MACHINE_OPTION,
     report: { type: "string", valueName: "<file>", description: `with --wait: write the evaluation report of a run that succeeded to S3 and to <file>. Needs $${ARTIFACT_BUCKET_VARIABLE}` },
   },
   async run(args, deps) {
     const env = environmentFlag(args);
-    const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
-    const problems = runIdProblems(runId);
-    if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+    const runId = runIdFlag(args, deps);
     const reportFile = stringFlag(args, "report");
     const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];
     if (reportFile && !args.values.wait) throw new UsageError("--report needs --wait (the report is of a finished run)");

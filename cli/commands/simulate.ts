@@ -2,8 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
 import { ResourceNames } from "../../modules/naming";
-import { timestampRunId } from "../../modules/run-names";
-import { executionInput, runIdProblems } from "../../modules/workflow/execution-input";
+import { executionInput } from "../../modules/workflow/execution-input";
 import { runKeys } from "../../modules/s3-layout";
 import type { AnalyzePayload } from "../simulate/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";
@@ -13,6 +12,7 @@ import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson
 import { ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, SILENT, stateReport, wantsLiveView } from "../execution-follow";
 import { ProgressView } from "../progress-view";
+import { RUN_ID_OPTION, runIdFlag } from "../run-id";
 import { fromSimulationEvent } from "../simulate/simulation-events";
 import { summarizeOutcome } from "../workflow-outcome";
 
@@ -54,7 +54,7 @@ Examples:
     rmse: { type: "string", valueName: "<x>", description: "RMSE the stand-in analyze function returns. Default: 1.5" },
     evaluation: { type: "string", valueName: "<file.json>", description: "evaluation.json for the real analyze-results handler (instead of --rmse)" },
     fail: { type: "string", valueName: "<state>", description: `make this task fail: ${quotedStates}` },
-    "run-id": { type: "string", valueName: "<id>", description: "run id naming the simulated execution and jobs. Default: UTC time YYYYMMDDHHMMSS" },
+    "run-id": RUN_ID_OPTION,
   },
   async run(args, deps) {
     const env = environmentFlag(args);
@@ -62,9 +62,7 @@ Examples:
     const evaluationPath = stringFlag(args, "evaluation");
     if (rmse !== undefined && evaluationPath !== undefined) throw new UsageError("--rmse and --evaluation exclude each other", "give the RMSE directly, or the file the handler computes it from");
     const failState = failingState(stringFlag(args, "fail"));
-    const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
-    const problems = runIdProblems(runId);
-    if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+    const runId = runIdFlag(args, deps);
     const evaluationText = evaluationPath === undefined ? undefined : await readEvaluationFile(evaluationPath);
 
     const json = Boolean(args.values.json);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { PROJECT } from "../naming";
 import { RUN_OBJECTS_PATTERN, S3_LAYOUT } from "../s3-layout";
 import { WORKFLOW_IMAGES, WorkflowImageKind } from "../workflow/images";
 import { AwsTarget, logGroupArn } from "./aws-target";
@@ -101,7 +102,7 @@ export class SageMakerExecutionRole extends ServiceRole {
   constructor(scope: Construct, id: string, props: SageMakerExecutionRoleProps) {
     super(scope, id, {
       name: props.name,
-      description: "SageMaker processing, training, model and endpoint of the abalone workflow",
+      description: `SageMaker processing, training, model and endpoint of the ${PROJECT} workflow`,
       servicePrincipal: "sagemaker.amazonaws.com",
       sourceAccount: props.target.accountId,
       statements: sageMakerExecutionStatements(props),
