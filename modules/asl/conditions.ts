@@ -1,21 +1,15 @@
 import { JsonPath } from "./json-path";
 import { ChoiceRule, Condition, NumericOperand } from "./types";
 
-/** Choice-rule conditions, named as in the States Language. `variable` is a JSONPath into the state input. */
+/**
+ * Choice-rule conditions, named as in the States Language, for the comparisons the workflow makes
+ * (add one here when a step needs it; the `Condition` type knows the rest). `variable` is a JSONPath
+ * into the state input.
+ */
 export const Conditions = {
   numericLessThan: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericLessThan: numeric(value) }),
-  numericLessThanEquals: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericLessThanEquals: numeric(value) }),
-  numericGreaterThan: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericGreaterThan: numeric(value) }),
-  numericGreaterThanEquals: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericGreaterThanEquals: numeric(value) }),
-  numericEquals: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericEquals: numeric(value) }),
-  stringEquals: (variable: string, value: string): Condition => ({ Variable: path(variable), StringEquals: value }),
-  booleanEquals: (variable: string, value: boolean): Condition => ({ Variable: path(variable), BooleanEquals: value }),
-  isPresent: (variable: string): Condition => ({ Variable: path(variable), IsPresent: true }),
   isNumeric: (variable: string): Condition => ({ Variable: path(variable), IsNumeric: true }),
-  isString: (variable: string): Condition => ({ Variable: path(variable), IsString: true }),
   and: (...conditions: Condition[]): Condition => ({ And: atLeastOne("and", conditions) }),
-  or: (...conditions: Condition[]): Condition => ({ Or: atLeastOne("or", conditions) }),
-  not: (condition: Condition): Condition => ({ Not: condition }),
 };
 
 /** A top-level Choice rule: when `condition` holds, go to `next`. */

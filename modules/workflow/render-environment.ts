@@ -9,7 +9,7 @@ import { PROJECT } from "../naming";
 import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
 import { imagePlaceholder, imageUris } from "./images";
-import { buildMlWorkflow, MlWorkflow, MlWorkflowParams } from "./ml-workflow";
+import { buildMlWorkflow, MlWorkflowParams } from "./ml-workflow";
 
 /** What stands in for each value only Terraform knows. */
 export const PLACEHOLDERS = {
@@ -43,12 +43,7 @@ export function workflowTags(environment: string, project: string = PROJECT): Re
   return { Project: project, Environment: environment };
 }
 
-/** The whole rendered workflow of one environment (definition, tasks, IAM statements). */
-export function buildEnvironmentWorkflow(env: EnvironmentConfig): MlWorkflow {
-  return buildMlWorkflow(environmentWorkflowParams(env));
-}
-
 /** One environment's definition as plain JSON (what `render` prints). */
 export function renderEnvironmentDefinition(env: EnvironmentConfig): StateMachineDefinition {
-  return buildEnvironmentWorkflow(env).definition;
+  return buildMlWorkflow(environmentWorkflowParams(env)).definition;
 }

@@ -1,6 +1,5 @@
 import { Testing } from "cdktf";
 import { getEnvironment } from "../../environments";
-import { KEY_ACCOUNT_ACTIONS } from "../../modules/kms-key";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
 import { onlyResource, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 
@@ -32,8 +31,8 @@ describe("the project KMS key", () => {
   it("delegates to the account's IAM policies with listed actions, never kms:*", () => {
     const [account] = JSON.parse(onlyResource(dev.tf, "aws_kms_key")[1].policy).Statement;
     expect(account).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Resource: "*" });
-    expect(account.Action).toEqual(KEY_ACCOUNT_ACTIONS);
     expect(account.Action).toEqual(expect.arrayContaining(["kms:PutKeyPolicy", "kms:Decrypt", "kms:ScheduleKeyDeletion"]));
+    expect(account.Action.every((action: string) => /^kms:[A-Z][A-Za-z]+$/.test(action))).toBe(true);
   });
 
   it("lets CloudWatch Logs of this region use it only for the project's log groups", () => {
