@@ -1,21 +1,29 @@
 import { Testing } from "cdktf";
-import { getEnvironment } from "../../environments";
-import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
-import { onlyResource, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+import { ProjectKey } from "../../modules/kms-key";
+import { ResourceNames } from "../../modules/naming";
+import { onlyResource } from "../helpers/synth";
 
 const ACCOUNT = "123456789012";
 
-describe("the project KMS key", () => {
-  let dev: SynthesizedStack;
-  let prod: SynthesizedStack;
-  let extended: unknown;
-  beforeAll(() => {
-    dev = synthEnvironment({ ...getEnvironment("dev"), accountId: ACCOUNT, region: "eu-west-1" });
-    prod = synthEnvironment({ ...getEnvironment("prod"), accountId: ACCOUNT });
-    const stack = new MlPipelineStack(Testing.app(), { env: getEnvironment("staging") });
-    stack.platform.key.addToKeyPolicy({ sid: "CloudWatchAlarms", actions: ["kms:Decrypt"], resources: ["*"], principals: { Service: "cloudwatch.amazonaws.com" } });
-    extended = JSON.parse(Testing.synth(stack));
+/** The key alone (the stack is not the subject), synthesized in a scope of its own. */
+function synthKey(environment: string, props: { allowDestroy: boolean; region?: string }, extend?: (key: ProjectKey) => void) {
+  const json = Testing.synthScope((scope) => {
+    const key = new ProjectKey(scope, "key", {
+      names: new ResourceNames(environment),
+      target: { partition: "aws", region: props.region ?? "us-east-1", accountId: ACCOUNT },
+      allowDestroy: props.allowDestroy,
+    });
+    extend?.(key);
   });
+  return { tf: JSON.parse(json) };
+}
+
+describe("the project KMS key", () => {
+  const dev = synthKey("dev", { allowDestroy: true, region: "eu-west-1" });
+  const prod = synthKey("prod", { allowDestroy: false });
+  const extended = synthKey("staging", { allowDestroy: false }, (key) =>
+    key.addToKeyPolicy({ sid: "CloudWatchAlarms", actions: ["kms:Decrypt"], resources: ["*"], principals: { Service: "cloudwatch.amazonaws.com" } }),
+  ).tf;
 
   it("rotates yearly and has the alias alias/abalone-<env>", () => {
     expect(onlyResource(dev.tf, "aws_kms_key")[1]).toMatchObject({ enable_key_rotation: true });
@@ -51,8 +59,7 @@ describe("the project KMS key", () => {
 
   it("accepts statements added later by other constructs (e.g. an alarm topic's service)", () => {
     const sids = JSON.parse(onlyResource(extended, "aws_kms_key")[1].policy).Statement.map((s: { Sid: string }) => s.Sid);
-    // The key's own statements first, then whatever constructs added (the pipeline adds its own too).
-    expect(sids.slice(0, 2)).toEqual(["AccountPrincipalsUseKeyThroughIam", "CloudWatchLogsEncryptsProjectLogGroups"]);
-    expect(sids[sids.length - 1]).toBe("CloudWatchAlarms");
+    // The key's own statements first, then whatever constructs added.
+    expect(sids).toEqual(["AccountPrincipalsUseKeyThroughIam", "CloudWatchLogsEncryptsProjectLogGroups", "CloudWatchAlarms"]);
   });
 });
