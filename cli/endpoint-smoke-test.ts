@@ -6,7 +6,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { parseEvaluation, rootMeanSquaredError } from "../assets/analyze-results/analyze";
-import { executionInput } from "../modules/run-names";
+import { executionInput } from "../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
 import { CliDeps } from "./deps";
 import { awsCall, WorkflowFailedError } from "./errors";

@@ -3,7 +3,7 @@
  * parameters, where the model and data are), as JSON and Markdown next to the run's evaluation.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { executionInput } from "../modules/run-names";
+import { executionInput } from "../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
 import { CliDeps } from "./deps";
 import { awsCall } from "./errors";

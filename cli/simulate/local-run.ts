@@ -39,6 +39,8 @@ export interface SimulationOptions {
   failState?: string;
   /** A Task state whose first call is throttled by its service, then succeeds. Default: none. */
   throttleState?: string;
+  /** Replaces the stand-in of an integration, e.g. `sagemaker:createProcessingJob.sync` (see `integrationOf`). Default: none. */
+  handlers?: Partial<Record<string, TaskHandler>>;
   /** Called for every execution event, as it happens. */
   onEvent?: (event: SimulationEvent) => void;
   /** Region and account in the stand-ins' ARNs. Default: us-east-1, 123456789012. */
@@ -104,7 +106,7 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
   for (const [state, { Type, ...fields }] of Object.entries(definition.States)) {
     if (Type !== "Task") continue;
     const integration = integrationOf((fields as { Resource: string }).Resource);
-    const standIn = standIns[integration];
+    const standIn = options.handlers?.[integration] ?? standIns[integration];
     if (!standIn) throw new Error(`simulateWorkflow: no stand-in for ${JSON.stringify(integration)} (state ${JSON.stringify(state)}); stand-ins: ${Object.keys(standIns).join(", ")}`);
     retryIntervalOverrides[state] = 0; // retry at once: the backoff is AWS's business, not the simulation's
     taskResourceLocalHandlers[state] = async (input) => {

@@ -7,8 +7,7 @@
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { standInHandlers, TaskHandler } from "../../../modules/workflow/local-run";
-import { STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { standInHandlers, TaskHandler } from "../../../cli/simulate/local-run";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const CONTAINER = path.join(__dirname, "container.py");
@@ -54,19 +53,19 @@ export class LocalSageMaker {
     return fs.readFileSync(file, "utf8");
   };
 
-  /** Task handlers for simulateWorkflow: the two processing jobs and the training job run for real. */
-  handlers(): Partial<Record<TaskStateName, TaskHandler>> {
+  /** Handlers for simulateWorkflow, by integration: processing and training jobs run for real. */
+  handlers(): Partial<Record<string, TaskHandler>> {
     const answers = standInHandlers({ region: "us-east-1", accountId: "123456789012", now: () => new Date(), rmse: Number.NaN });
-    const processing: TaskHandler = (parameters) => {
-      this.processingJob(parameters as any);
-      return answers[STATE_NAMES.preprocess](parameters, 1);
-    };
+    const processing = "sagemaker:createProcessingJob.sync";
+    const training = "sagemaker:createTrainingJob.sync";
     return {
-      [STATE_NAMES.preprocess]: processing,
-      [STATE_NAMES.evaluation]: processing,
-      [STATE_NAMES.training]: (parameters) => {
+      [processing]: (parameters) => {
+        this.processingJob(parameters as any);
+        return answers[processing](parameters, 1);
+      },
+      [training]: (parameters) => {
         this.trainingJob(parameters as any);
-        return answers[STATE_NAMES.training](parameters, 1);
+        return answers[training](parameters, 1);
       },
     };
   }

@@ -6,10 +6,10 @@ import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
 import { SAGEMAKER_SCRIPTS, trainingSourceDir } from "../../../modules/sagemaker-code";
 import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
-import { simulateWorkflow, SimulationResult } from "../../../modules/workflow/local-run";
-import { renderMlWorkflow, STATE_NAMES, TASK_STATE_NAMES } from "../../../modules/workflow/ml-workflow";
+import { simulateWorkflow, SimulationResult } from "../../../cli/simulate/local-run";
+import { buildMlWorkflow, STATE_NAMES, TASK_STATE_NAMES } from "../../../modules/workflow/ml-workflow";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
-import { executionInput } from "../../../modules/run-names";
+import { executionInput } from "../../../modules/workflow/execution-input";
 import { missingScriptPrerequisites, PYTHON } from "../../helpers/python";
 import { LocalSageMaker } from "./local-sagemaker";
 
@@ -155,7 +155,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   const runId = "20250102030405";
   const { TrainingJobName: trainingJob } = executionInput(runId);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
-  const definition = renderMlWorkflow({ ...environmentWorkflowParams(env), artifactBucket: bucket });
+  const { definition } = buildMlWorkflow({ ...environmentWorkflowParams(env), artifactBucket: bucket });
   let work: string;
 
   /** Runs the workflow on a bucket holding the shipped scripts and `rows` as abalone.data. */
