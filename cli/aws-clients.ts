@@ -1,5 +1,6 @@
 /** AWS SDK clients as the CLI uses them: the SDK's adaptive retry, so throttling backs off before it fails. */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
@@ -24,3 +25,4 @@ export const createSageMakerClient = (region: string) => new SageMakerClient(cli
 export const createSageMakerRuntimeClient = (region: string) => new SageMakerRuntimeClient(clientConfig(region));
 export const createS3Client = (region: string) => new S3Client(clientConfig(region));
 export const createCloudWatchClient = (region: string) => new CloudWatchClient(clientConfig(region));
+export const createCodePipelineClient = (region: string) => new CodePipelineClient(clientConfig(region));

@@ -1,10 +1,11 @@
 /** What every command receives besides its flags: clients, output streams, clock, environment variables. */
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import { createCloudWatchClient, createS3Client, createSageMakerClient, createSageMakerRuntimeClient, createSfnClient } from "./aws-clients";
+import { createCloudWatchClient, createCodePipelineClient, createS3Client, createSageMakerClient, createSageMakerRuntimeClient, createSfnClient } from "./aws-clients";
 
 /** Where a command writes; `isTTY` switches the live view on. */
 export interface Output {
@@ -31,6 +32,8 @@ export interface AwsClients {
   s3(region: string): S3Client;
   /** Which rollback alarm fired. */
   cloudwatch(region: string): CloudWatchClient;
+  /** Pipeline state and approvals, for pipeline, approve and reject. */
+  codepipeline(region: string): CodePipelineClient;
 }
 
 export interface CliDeps {
@@ -68,6 +71,7 @@ export function processDeps(): CliDeps {
       sagemakerRuntime: perRegion(createSageMakerRuntimeClient),
       s3: perRegion(createS3Client),
       cloudwatch: perRegion(createCloudWatchClient),
+      codepipeline: perRegion(createCodePipelineClient),
     },
     stdout: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },

@@ -75,7 +75,7 @@ const ACCESS_DENIED = new Set([
   "InvalidSignatureException",
   "SignatureDoesNotMatch",
 ]);
-const NOT_FOUND = new Set(["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ResourceNotFound", "NoSuchBucket", "NoSuchKey"]);
+const NOT_FOUND = new Set(["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ResourceNotFound", "NoSuchBucket", "NoSuchKey", "PipelineNotFoundException", "PipelineExecutionNotFoundException"]);
 const THROTTLED = new Set(["ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"]);
 const NETWORK = new Set(["ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN"]);
 

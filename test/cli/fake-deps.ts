@@ -1,5 +1,6 @@
 /** In-process CLI dependencies for tests: captured output, a clock that jumps instead of sleeping, real SDK clients (mocked per test file). */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
@@ -52,6 +53,10 @@ export function fakeDeps(options: { env?: Record<string, string>; tty?: boolean;
       sagemakerRuntime: (region) => new SageMakerRuntimeClient({ region, credentials }),
       s3: (region) => new S3Client({ region, credentials }),
       cloudwatch: (region) => new CloudWatchClient({ region, credentials }),
+      codepipeline: (region) => {
+        regions.push(region);
+        return new CodePipelineClient({ region, credentials });
+      },
     },
     stdout: captured(options.tty),
     stderr: captured(),
