@@ -125,11 +125,11 @@ Examples:
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const sfn = deps.aws.sfn(regionOfArn(stateMachineArn));
     const executions: ExecutionListItem[] = [];
+    // The same arguments on every page (the API refuses a changed request with its nextToken); stop at the limit.
+    const request = { stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: limit };
     let nextToken: string | undefined;
     do {
-      const page = await awsCall("ListExecutions", () =>
-        sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: limit - executions.length, nextToken })),
-      );
+      const page = await awsCall("ListExecutions", () => sfn.send(new ListExecutionsCommand({ ...request, nextToken })));
       executions.push(...(page.executions ?? []));
       nextToken = page.nextToken;
     } while (nextToken && executions.length < limit);

@@ -105,7 +105,7 @@ describe("workflow output", () => {
 });
 
 describe("workflow list", () => {
-  it("pages ListExecutions up to --limit with the status filter", async () => {
+  it("pages ListExecutions with the same arguments on every page and stops at --limit", async () => {
     const item = (i: number) => ({ executionArn: `${EXECUTION_ARN}${i}`, stateMachineArn: STATE_MACHINE_ARN, name: `run-${i}`, status: "FAILED" as const, startDate: new Date(T0 + i * 1000), stopDate: new Date(T0 + i * 1000 + 61_000) });
     sfn
       .on(ListExecutionsCommand, { nextToken: undefined })
@@ -119,7 +119,7 @@ describe("workflow list", () => {
     const requests = sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input);
     expect(requests).toEqual([
       { stateMachineArn: STATE_MACHINE_ARN, statusFilter: "FAILED", maxResults: 3, nextToken: undefined },
-      { stateMachineArn: STATE_MACHINE_ARN, statusFilter: "FAILED", maxResults: 1, nextToken: "t2" },
+      { stateMachineArn: STATE_MACHINE_ARN, statusFilter: "FAILED", maxResults: 3, nextToken: "t2" },
     ]);
   });
 
