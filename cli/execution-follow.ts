@@ -4,7 +4,7 @@ import { StateMachineDefinition } from "../modules/asl/types";
 import { asDefinition, statesInOrder } from "./asl";
 import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
 import { awsCall, CliError } from "./errors";
-import { formatRmse, ProgressView } from "./progress-view";
+import { describeFailure, formatRmse, ProgressView } from "./progress-view";
 import { followHistory, readHistory, SfnHistoryTranslator } from "./sfn-history";
 import { regionOfArn } from "./state-machine";
 import { parseJsonText, StateProgress, WorkflowEvent } from "./workflow-events";
@@ -86,8 +86,8 @@ export async function showExecution(
 /** The one-line reason a followed execution did not succeed. */
 export function failureMessage(name: string, outcome: WorkflowOutcome): string {
   const where = outcome.failedState ? ` at '${outcome.failedState}'` : "";
-  const why = [outcome.error, outcome.cause].filter(Boolean).join(": ");
+  const why = describeFailure(outcome.error, outcome.cause);
   const gate =
     outcome.decision === "not-below-threshold" && outcome.rmse !== undefined ? ` (RMSE ${formatRmse(outcome.rmse, outcome.threshold)} is not below the threshold ${outcome.threshold ?? "?"})` : "";
-  return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why.length > 300 ? `${why.slice(0, 299)}…` : why}` : ""}`;
+  return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why}` : ""}`;
 }

@@ -3,7 +3,7 @@
  * or, in a terminal, a table of states redrawn in place.
  */
 import { Clock, Output } from "./deps";
-import { StateProgress, WorkflowEvent, WorkflowProgress } from "./workflow-events";
+import { parseJsonText, StateProgress, WorkflowEvent, WorkflowProgress } from "./workflow-events";
 import { WorkflowOutcome } from "./workflow-outcome";
 
 /** `850 ms`, `4.2 s`, `4m 31s`, `1h 02m`. */
@@ -30,7 +30,23 @@ export function shorten(text: string | undefined, max = 300): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-const describeFailure = (error?: string, cause?: string) => [error, shorten(cause)].filter(Boolean).join(": ");
+/**
+ * A failure's cause as one line. A failed `.sync` SageMaker job's cause is the job's whole Describe
+ * document (about 1.4 KB, `FailureReason` near its end), so a JSON cause with a `FailureReason` shows
+ * as the job's name and status and that reason in full; any other cause is shortened.
+ */
+export function readableCause(cause: string | undefined): string {
+  const document = parseJsonText(cause);
+  if (typeof document !== "object" || document === null || typeof (document as { FailureReason?: unknown }).FailureReason !== "string") return shorten(cause);
+  const fields = Object.entries(document as Record<string, unknown>);
+  const field = (suffix: string) => fields.find(([key, value]) => key.endsWith(suffix) && typeof value === "string")?.[1] as string | undefined;
+  const job = [field("JobName"), field("JobStatus")].filter(Boolean).join(" ");
+  const reason = (document as { FailureReason: string }).FailureReason.replace(/\s+/g, " ").trim();
+  return job ? `${job}: ${reason}` : reason;
+}
+
+/** `error: cause`, the cause made readable. */
+export const describeFailure = (error?: string, cause?: string) => [error, cause === undefined ? undefined : readableCause(cause)].filter(Boolean).join(": ");
 
 export interface ProgressViewOptions {
   /** Where the view is written. */

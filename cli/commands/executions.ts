@@ -12,7 +12,7 @@ import { Command, ENV_OPTION, environmentFlag, numberFlag, ParsedArgs, STATE_MAC
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, showExecution } from "../execution-follow";
-import { formatDuration, shorten } from "../progress-view";
+import { describeFailure, formatDuration } from "../progress-view";
 import { consoleUrl, regionOfArn, resolveExecutionArn, resolveStateMachineArn } from "../state-machine";
 import { parseJsonText } from "../workflow-events";
 
@@ -34,9 +34,9 @@ async function describe(args: ParsedArgs, deps: CliDeps): Promise<DescribeExecut
 /** Exit 1 with a one-line reason when an execution failed, was aborted or timed out. */
 function failIfClosedBadly(described: DescribeExecutionOutput & { executionArn: string }): void {
   if (!CLOSED_BADLY.has(described.status ?? "")) return;
-  const why = [described.error, described.cause].filter(Boolean).join(": ");
+  const why = describeFailure(described.error, described.cause);
   throw new WorkflowFailedError(
-    `execution ${described.name} ${described.status}${why ? `: ${shorten(why)}` : ""}`,
+    `execution ${described.name} ${described.status}${why ? `: ${why}` : ""}`,
     `run 'workflow history ${described.executionArn}' to see which state failed`,
   );
 }
@@ -69,7 +69,7 @@ Examples:
         `  started   ${d.startDate?.toISOString() ?? "?"}`,
         ...(d.stopDate ? [`  stopped   ${d.stopDate.toISOString()} (${duration(d.startDate, d.stopDate)})`] : []),
         `  input     ${d.input ?? ""}`,
-        ...(d.error || d.cause ? [`  error     ${[d.error, shorten(d.cause)].filter(Boolean).join(": ")}`] : []),
+        ...(d.error || d.cause ? [`  error     ${describeFailure(d.error, d.cause)}`] : []),
         `  ${consoleUrl(d.executionArn)}`,
       ];
       deps.stdout.write(`${lines.join("\n")}\n`);

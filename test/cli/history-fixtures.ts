@@ -76,6 +76,45 @@ export class HistoryBuilder {
   }
 }
 
+/**
+ * The cause Step Functions records when a `.sync` training job fails: the job's whole
+ * DescribeTrainingJob document (about 1.4 KB), with SageMaker's FailureReason near its end.
+ */
+export function failedTrainingJobCause(runId: string, failureReason: string): string {
+  const name = executionInput(runId).TrainingJobName;
+  const at = (minutes: number) => new Date(T0 + minutes * MINUTE).getTime() / 1000;
+  return JSON.stringify({
+    AlgorithmSpecification: { EnableSageMakerMetricsTimeSeries: false, TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.18-cpu-py310", TrainingInputMode: "File" },
+    CreationTime: at(4),
+    DebugHookConfig: { CollectionConfigurations: [], S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models" },
+    EnableInterContainerTrafficEncryption: false,
+    EnableManagedSpotTraining: false,
+    EnableNetworkIsolation: false,
+    HyperParameters: { epochs: "200", batch_size: "8", sagemaker_program: "train.py", sagemaker_submit_directory: "s3://abalone-dev-artifacts-111122223333/code/sourcedir.tar.gz" },
+    InputDataConfig: [
+      { ChannelName: "train", DataSource: { S3DataSource: { S3DataDistributionType: "FullyReplicated", S3DataType: "S3Prefix", S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/training` } } },
+      { ChannelName: "test", DataSource: { S3DataSource: { S3DataDistributionType: "FullyReplicated", S3DataType: "S3Prefix", S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/testing` } } },
+    ],
+    LastModifiedTime: at(10),
+    OutputDataConfig: { KmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/0f5e7c1a-1111-2222-3333-444455556666", S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models" },
+    ResourceConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 30 },
+    RoleArn: "arn:aws:iam::111122223333:role/abalone-dev-sagemaker-role",
+    SecondaryStatus: "Failed",
+    SecondaryStatusTransitions: [
+      { StartTime: at(4), EndTime: at(6), Status: "Starting", StatusMessage: "Preparing the instances for training" },
+      { StartTime: at(6), EndTime: at(10), Status: "Training", StatusMessage: "Training image download completed. Training in progress." },
+      { StartTime: at(10), EndTime: at(10), Status: "Failed", StatusMessage: "Training job failed" },
+    ],
+    StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+    TrainingEndTime: at(10),
+    TrainingJobArn: `arn:aws:sagemaker:us-east-1:111122223333:training-job/${name.toLowerCase()}`,
+    TrainingJobName: name,
+    TrainingJobStatus: "Failed",
+    TrainingStartTime: at(6),
+    FailureReason: failureReason,
+  });
+}
+
 export const succeededHistory = (runId: string, rmse: number) => new HistoryBuilder(runId).throughAnalysis(rmse).gate(true).events;
 export const thresholdFailedHistory = (runId: string, rmse: number) => new HistoryBuilder(runId).throughAnalysis(rmse).gate(false).events;
 export const trainingFailedHistory = (runId: string) =>

@@ -18,7 +18,7 @@ import { executionInput } from "../../modules/workflow/execution-input";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
-import { serveHistory, succeededHistory, thresholdFailedHistory, trainingFailedHistory } from "./history-fixtures";
+import { failedTrainingJobCause, HistoryBuilder, serveHistory, succeededHistory, thresholdFailedHistory, trainingFailedHistory } from "./history-fixtures";
 
 const sfn = mockClient(SFNClient);
 const ACCOUNT = "111122223333";
@@ -215,6 +215,28 @@ describe("workflow run --wait", () => {
     expect(stdout).toContain("Failed state: Model Training — SageMaker.AmazonSageMakerException: ClientError");
     expect(stdout).not.toContain("RMSE");
     expect(stderr).toContain("execution 20240501120000 FAILED at 'Model Training': SageMaker.AmazonSageMakerException: ClientError");
+  });
+
+  it("shows SageMaker's FailureReason out of a failed .sync job's Describe document, which is far longer than a line", async () => {
+    const reason = "AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: could not convert string to float: 'M'\"";
+    const cause = failedTrainingJobCause(RUN_ID, reason);
+    expect(cause.length).toBeGreaterThan(1300);
+    expect(cause.indexOf("FailureReason")).toBeGreaterThan(300);
+    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 6 * 60_000, "SageMaker.AmazonSageMakerException", cause).events;
+    const { code, stdout, stderr } = await waitFor(events);
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    const shown = `SageMaker.AmazonSageMakerException: abalone-TrainingJob-${RUN_ID} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
+    expect(stdout).toContain(`Model Training failed after 6m 00s: ${shown}\n`);
+    expect(stdout).toContain(`Failed state: Model Training — ${shown}\n`);
+    expect(stderr).toContain(`FAILED at 'Model Training': ${shown} — see `);
+    expect(stdout).not.toContain("AlgorithmSpecification");
+  });
+
+  it("keeps the whole Describe document as the cause in --json", async () => {
+    const cause = failedTrainingJobCause(RUN_ID, "AlgorithmError: out of memory");
+    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 60_000, "SageMaker.AmazonSageMakerException", cause).events;
+    const { stdout } = await waitFor(events, { json: true });
+    expect(JSON.parse(stdout).outcome).toMatchObject({ failedState: STATE_NAMES.training, cause });
   });
 
   it("redraws a table in place in a terminal", async () => {
