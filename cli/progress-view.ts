@@ -77,10 +77,14 @@ export class ProgressView {
 
   /** Takes one event: updates the model, then prints its line or redraws the table. */
   handle(event: WorkflowEvent): void {
+    const last = this.progress.states[this.progress.states.length - 1];
+    // Step Functions records no exit of a Fail state: the execution's end closes it. Print that
+    // line as the simulator's StateFailed prints it, so both views show the same lines.
+    const closed = event.kind === "execution-ended" && last?.status === "running" ? last : undefined;
     this.progress.apply(event);
     if (this.options.live) this.redraw();
     else {
-      const line = this.plainLine(event);
+      const line = closed ? this.endLine(closed, event.at) : this.plainLine(event);
       if (line) this.options.out.write(`${line}\n`);
     }
   }
@@ -96,8 +100,19 @@ export class ProgressView {
     for (const line of summaryLines(outcome)) this.options.out.write(`${line}\n`);
   }
 
+  private stamp(at: number): string {
+    return elapsedStamp(at - (this.progress.startedAt ?? at));
+  }
+
+  /** `[…] <state> succeeded after 4.2 s`, or `… failed after 1 ms: <error>: <cause>`. */
+  private endLine(state: StateProgress, at: number): string {
+    const took = `after ${formatDuration(at - state.enteredAt)}`;
+    if (state.status !== "failed") return `${this.stamp(at)} ${state.name} succeeded ${took}`;
+    return `${this.stamp(at)} ${state.name} failed ${took}: ${describeFailure(state.error, state.cause)}`;
+  }
+
   private plainLine(event: WorkflowEvent): string | undefined {
-    const stamp = elapsedStamp(event.at - (this.progress.startedAt ?? event.at));
+    const stamp = this.stamp(event.at);
     switch (event.kind) {
       case "execution-started":
       case "execution-ended":
@@ -109,9 +124,10 @@ export class ProgressView {
       case "state-succeeded":
       case "state-failed": {
         const state = this.progress.latest(event.state);
-        const took = state ? ` after ${formatDuration(event.at - state.enteredAt)}` : "";
-        if (event.kind === "state-succeeded") return state?.status === "failed" ? undefined : `${stamp} ${event.state} succeeded${took}`;
-        return `${stamp} ${event.state} failed${took}: ${describeFailure(event.error, event.cause)}`;
+        if (!state) return `${stamp} ${event.state} ${event.kind === "state-succeeded" ? "succeeded" : `failed: ${describeFailure(event.error, event.cause)}`}`;
+        // A caught failure is followed by an exit event in some histories; its failure line stands.
+        if (event.kind === "state-succeeded" && state.status === "failed") return undefined;
+        return this.endLine(state, event.at);
       }
     }
   }

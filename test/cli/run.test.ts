@@ -239,6 +239,16 @@ describe("workflow run --wait", () => {
     expect(JSON.parse(stdout).outcome).toMatchObject({ failedState: STATE_NAMES.training, cause });
   });
 
+  it("prints the line of a Fail state the execution ended in, as simulate does: the same state lines for the same path", async () => {
+    const live = await waitFor(thresholdFailedHistory(RUN_ID, 3.4));
+    const simulated = await cli(["simulate", "--env", "dev", "--rmse", "3.4", "--run-id", RUN_ID]);
+    // Times differ (the simulation takes milliseconds); the states, their order and outcomes may not.
+    const stateLines = (out: string) => out.split("\n").filter((l) => l.startsWith("[")).map((l) => l.replace(/^\[[\d:]+\] /, "").replace(/ after [^:]+/, ""));
+    expect(stateLines(live.stdout)).toContain(`${STATE_NAMES.exceedsThreshold} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`);
+    expect(stateLines(live.stdout)).toEqual(stateLines(simulated.stdout));
+    expect(stateLines(live.stdout)).toHaveLength(14);
+  });
+
   it("redraws a table in place in a terminal", async () => {
     const { code, stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true });
     expect(code).toBe(ExitCode.Succeeded);
