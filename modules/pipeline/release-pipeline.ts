@@ -24,17 +24,10 @@ import { BUILDSPECS } from "./buildspec";
 import { endpointAlarmNames } from "../endpoint-release";
 import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
 import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
+import { RELEASE_STAGES } from "./stages";
 
 /** The manual approval's question (docs/release-pipeline.md). */
 export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
-
-/** Stage and action names, in pipeline order. */
-export const RELEASE_STAGES = {
-  source: { stage: "Source", action: "Source" },
-  build: { stage: "Build", action: "BuildModel" },
-  approval: { stage: "Approval", action: "EvaluationApproval" },
-  deploy: { stage: "Deploy", action: "DeployEndpoint" },
-} as const;
 
 /** CodePipeline keeps a pipeline's artifacts under the first 20 characters of its name. */
 export function pipelineArtifactPrefix(pipelineName: string): string {
