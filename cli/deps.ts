@@ -47,10 +47,13 @@ export interface CliDeps {
   executionPollSeconds?: number;
   /** Seconds between polls of an endpoint being created or updated. Default: 30. */
   endpointPollSeconds?: number;
+  /** Seconds between refreshes of `pipeline --watch`. Default: 15. */
+  pipelinePollSeconds?: number;
 }
 
 export const DEFAULT_EXECUTION_POLL_SECONDS = 5;
 export const DEFAULT_ENDPOINT_POLL_SECONDS = 30;
+export const DEFAULT_PIPELINE_POLL_SECONDS = 15;
 
 /** Memoizes one client per region, so a command reuses connections. */
 function perRegion<T>(create: (region: string) => T): (region: string) => T {

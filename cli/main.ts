@@ -5,6 +5,7 @@ import { Command, commandHelp, parseCommandArgs } from "./args";
 import { deployCommand } from "./commands/deploy";
 import { historyCommand, listCommand, outputCommand, statusCommand, stopCommand } from "./commands/executions";
 import { graphCommand } from "./commands/graph";
+import { approveCommand, pipelineCommand, rejectCommand } from "./commands/pipeline";
 import { renderCommand } from "./commands/render";
 import { runCommand } from "./commands/run";
 import { simulateCommand } from "./commands/simulate";
@@ -24,6 +25,9 @@ export const COMMANDS: Command[] = [
   stopCommand,
   historyCommand,
   deployCommand,
+  pipelineCommand,
+  approveCommand,
+  rejectCommand,
   renderCommand,
   graphCommand,
   simulateCommand,

@@ -61,7 +61,7 @@ export interface ProgressViewOptions {
   plannedStates?: { name: string; type: string }[];
 }
 
-const ICONS: Record<StateProgress["status"] | "pending", string> = {
+export const ICONS: Record<StateProgress["status"] | "pending", string> = {
   pending: "·",
   running: "…",
   retrying: "↻",
@@ -154,12 +154,19 @@ export class ProgressView {
     const started = this.progress.startedAt;
     const elapsed = started === undefined ? "" : ` · ${formatDuration((this.progress.endedAt ?? this.options.clock.now()) - started)}`;
     const lines = [`${this.options.title} · ${this.progress.status}${elapsed}`, ...this.rows()];
-    // Move up over the previous drawing and overwrite it line by line (ANSI: cursor up, clear line).
-    let text = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : "";
-    for (const line of lines) text += `\r\x1b[2K${line}\n`;
-    this.options.out.write(text);
+    this.options.out.write(redrawnText(this.drawnLines, lines));
     this.drawnLines = lines.length;
   }
+}
+
+/**
+ * Text that moves up over the `drawnLines` drawn before and overwrites them with `lines` (ANSI:
+ * cursor up, clear line), clearing what is left below when the drawing got shorter.
+ */
+export function redrawnText(drawnLines: number, lines: string[]): string {
+  let text = drawnLines > 0 ? `\x1b[${drawnLines}A` : "";
+  for (const line of lines) text += `\r\x1b[2K${line}\n`;
+  return lines.length < drawnLines ? `${text}\x1b[J` : text;
 }
 
 /** An RMSE to six significant digits, unless that would hide which side of the threshold it is on. */
