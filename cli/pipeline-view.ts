@@ -50,7 +50,7 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
   const run = report.run;
   if (run) {
     const took = run.outcome.durationMs === undefined ? "" : ` in ${formatDuration(run.outcome.durationMs)}`;
-    lines.push(`Run ${run.runId}: ${run.outcome.status}${took} · ${consoleUrl(run.executionArn)}`);
+    lines.push(`Run ${run.runId}: ${run.outcome.status}${took}`, `  ${consoleUrl(run.executionArn)}`);
     const width = Math.max(10, ...run.states.map((s) => s.name.length));
     for (const s of run.states) {
       const took = s.durationMs === undefined ? formatDuration(now - Date.parse(s.enteredAt)) : formatDuration(s.durationMs);
