@@ -270,6 +270,7 @@ describe("workflow pipeline", () => {
       serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
       const { code, stdout } = await cli(["pipeline", "--env", "prod", "--watch"], d);
       expect(code).toBe(ExitCode.Succeeded);
+      // eslint-disable-next-line no-control-regex -- the live view moves the cursor with ANSI escapes
       expect(stdout).toMatch(/\x1b\[\d+A/);
       expect(stdout).toContain("\x1b[2K");
       expect(stdout.split("Stages:")).toHaveLength(4);
