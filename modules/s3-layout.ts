@@ -21,7 +21,12 @@ export const S3_LAYOUT = {
   testingPrefix: `${DATA_PREFIX}/testing`,
   /** Endpoint data capture. */
   endpointDataCapture: "endpoint-data-capture",
+  /** The bundled workflow CLI the builds run, by the SHA-256 of its content. */
+  workflowCli: (sha256: string) => `workflow-cli/${sha256}.js`,
 } as const;
+
+/** The training script's name inside `sourcedir.tar.gz` (the `sagemaker_program` hyperparameter). */
+export const TRAINING_PROGRAM = "train.py";
 
 /** Per-run keys: everything a run writes lives under `<runId>/<TrainingJobName>/`. */
 export const runKeys = {

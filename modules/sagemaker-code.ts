@@ -4,12 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { ContentAsset, contentAsset, fileAsset } from "./archive/content-asset";
 import { deterministicTarGz } from "./archive/tar-gz";
-import { S3_LAYOUT } from "./s3-layout";
+import { S3_LAYOUT, TRAINING_PROGRAM } from "./s3-layout";
 
 const SCRIPTS_DIR = path.resolve(__dirname, "..", "assets", "sagemaker");
-
-/** The training script's name inside `sourcedir.tar.gz` (the `sagemaker_program` hyperparameter). */
-export const TRAINING_PROGRAM = "train.py";
 
 /** The SageMaker scripts as files in the repository. */
 export const SAGEMAKER_SCRIPTS = {

@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { Construct } from "constructs";
-import { partitionOfRegion } from "../aws-catalog";
+import { partitionOf } from "../partition";
 
 /** Where a stack deploys: what every ARN this project writes is built from. */
 export interface AwsTarget {
@@ -11,12 +11,7 @@ export interface AwsTarget {
   accountId: string;
 }
 
-/** The ARN partition of a region, from the SDK's partition data (so no data source is needed). */
-export function partitionOf(region: string): string {
-  const partition = partitionOfRegion(region);
-  if (!partition) throw new Error(`region ${JSON.stringify(region)} is not in the AWS SDK's partition data`);
-  return partition;
-}
+export { partitionOf };
 
 /**
  * The stack's target. A configured `accountId` is used as is (plans show real ARNs); otherwise

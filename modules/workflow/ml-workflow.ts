@@ -21,8 +21,7 @@ import { isDeferred } from "../asl/validation";
 import { EVALUATION_JOB_PREFIX, MODEL_NAME, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
 import type { JobAccess } from "../iam/sagemaker-execution-role";
 import type { WorkflowImageKind } from "./images";
-import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT } from "../s3-layout";
-import { TRAINING_PROGRAM } from "../sagemaker-code";
+import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT, TRAINING_PROGRAM } from "../s3-layout";
 
 /**
  * One Task state of the workflow, declared once: its name, where its result goes in the execution's

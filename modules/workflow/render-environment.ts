@@ -4,7 +4,7 @@
  * placeholder wherever the deployed stack would put a Terraform reference.
  */
 import { EnvironmentConfig } from "../../environments/schema";
-import { partitionOf } from "../iam/aws-target";
+import { partitionOf } from "../partition";
 import { PROJECT } from "../naming";
 import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
