@@ -1,8 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Construct } from "constructs";
-import { buildSync } from "esbuild";
 import * as path from "path";
+import { nodeBundle, PROJECT_ROOT } from "./archive/bundle";
 import { ContentAsset, contentAsset } from "./archive/content-asset";
 import { deterministicZip } from "./archive/zip";
 import { AwsTarget } from "./iam/aws-target";
@@ -15,7 +15,6 @@ import { runKeys } from "./s3-layout";
 export const LAMBDA_RUNTIME = "nodejs24.x";
 const ESBUILD_TARGET = "node24";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 /** The handler's source; the bundle exports it as `index.handler`. */
 export const ANALYZE_RESULTS_ENTRY = path.join(PROJECT_ROOT, "assets", "analyze-results", "handler.ts");
 
@@ -23,26 +22,10 @@ let bundleCache: Buffer | undefined;
 
 /**
  * The handler bundled by esbuild into one CommonJS file, zipped deterministically. Built once per
- * process (every stack of a synth shares it). `@aws-sdk/*` is left out: the runtime provides it.
+ * process (every stack of a synth shares it) and cached across synths (nodeBundle). `@aws-sdk/*` is left out: the runtime provides it.
  */
 export function analyzeResultsBundle(): Buffer {
-  if (!bundleCache) {
-    const result = buildSync({
-      entryPoints: [ANALYZE_RESULTS_ENTRY],
-      // Paths in the bundle's comments are relative to this: the same wherever the project lives.
-      absWorkingDir: PROJECT_ROOT,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: ESBUILD_TARGET,
-      external: ["@aws-sdk/*"],
-      write: false,
-      outfile: "index.js",
-      legalComments: "none",
-      logLevel: "silent",
-    });
-    bundleCache = deterministicZip([{ name: "index.js", content: Buffer.from(result.outputFiles[0].contents) }]);
-  }
+  bundleCache ??= deterministicZip([{ name: "index.js", content: nodeBundle(ANALYZE_RESULTS_ENTRY, { target: ESBUILD_TARGET, external: ["@aws-sdk/*"] }) }]);
   return bundleCache;
 }
 
