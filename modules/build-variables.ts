@@ -8,3 +8,5 @@ export const ENDPOINT_INSTANCE_COUNT_VARIABLE = "ENDPOINT_INSTANCE_COUNT";
 /** The rollout (the environment's `rollout`, as JSON) and the alarms SageMaker rolls it back on (comma-separated). */
 export const ENDPOINT_ROLLOUT_VARIABLE = "ENDPOINT_ROLLOUT";
 export const ENDPOINT_ROLLBACK_ALARMS_VARIABLE = "ENDPOINT_ROLLBACK_ALARMS";
+/** Set on both build projects, read by their buildspecs: `s3://` URI of the bundled CLI they run. */
+export const WORKFLOW_CLI_URI_VARIABLE = "WORKFLOW_CLI_URI";

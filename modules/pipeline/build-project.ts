@@ -1,16 +1,18 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Construct } from "constructs";
+import { WORKFLOW_CLI_URI_VARIABLE } from "../build-variables";
 import { AwsTarget, logGroupArn } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
 import { readBuildspec, terraformLiteral } from "./buildspec";
+import { WorkflowCliObject } from "./workflow-cli";
 
 /** Amazon Linux 2023 standard image: Node.js 18 to 24 preinstalled, the buildspecs select 22. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
 
-/** 2 vCPU, 3 GB: the builds only install the project and call AWS APIs. */
+/** 2 vCPU, 3 GB: the builds only fetch the bundled CLI and call AWS APIs. */
 export const BUILD_COMPUTE_TYPE = "BUILD_GENERAL1_SMALL";
 
 export interface ReleaseBuildProjectProps {
@@ -22,6 +24,8 @@ export interface ReleaseBuildProjectProps {
   description: string;
   /** Buildspec file in `assets/buildspecs/`, inlined into the project. */
   buildspecFile: string;
+  /** The bundled CLI the buildspec fetches and runs. */
+  workflowCli: WorkflowCliObject;
   /** Plain-text environment variables of every build (values may be Terraform references). */
   environmentVariables: Record<string, string>;
   /** Key the project encrypts its artifacts with, and its log group's key. */
@@ -41,7 +45,8 @@ export interface ReleaseBuildProjectProps {
 /**
  * A CodeBuild project run by the release pipeline: not privileged, its buildspec inlined (so a plan
  * shows it), encrypted with the environment's key, logging to its own encrypted log group with
- * retention, and running as its own role.
+ * retention, and running as its own role, which may read the bundled CLI (WORKFLOW_CLI_URI) and
+ * no other code.
  */
 export class ReleaseBuildProject extends Construct {
   readonly project: CodebuildProject;
@@ -83,6 +88,7 @@ export class ReleaseBuildProject extends Construct {
           actions: ["s3:GetObject", "s3:GetObjectVersion"],
           resources: [`${props.artifactBucketArn}/${props.pipelineArtifactPrefix}/*`],
         },
+        { sid: "FetchTheWorkflowCli", actions: ["s3:GetObject"], resources: [props.workflowCli.objectArn] },
         {
           sid: "UseTheEnvironmentKey",
           // Decrypt the input artifact; data keys for what CodeBuild encrypts with the project key.
@@ -108,7 +114,7 @@ export class ReleaseBuildProject extends Construct {
         image: BUILD_IMAGE,
         imagePullCredentialsType: "CODEBUILD",
         privilegedMode: false,
-        environmentVariable: Object.entries(props.environmentVariables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+        environmentVariable: Object.entries({ ...props.environmentVariables, [WORKFLOW_CLI_URI_VARIABLE]: props.workflowCli.uri }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
       },
       logsConfig: {
         cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name },

@@ -25,6 +25,7 @@ import { endpointAlarmNames } from "../endpoint-release";
 import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
 import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
 import { RELEASE_STAGES } from "./stages";
+import { WorkflowCliObject } from "./workflow-cli";
 
 /** The manual approval's question (docs/release-pipeline.md). */
 export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
@@ -67,6 +68,8 @@ export class ReleasePipeline extends Construct {
   readonly deployEndpoint: ReleaseBuildProject;
   readonly pipeline: Codepipeline;
   readonly role: ServiceRole;
+  /** The bundled CLI both builds run. */
+  readonly workflowCli: WorkflowCliObject;
   /** Starts the pipeline on pushes, for a CodeCommit source (GitHub connections start it themselves). */
   readonly trigger?: CodeCommitTrigger;
   /** Starts the pipeline on a new raw dataset, where the environment asks for it (`retrainOnNewData`). */
@@ -80,7 +83,13 @@ export class ReleasePipeline extends Construct {
     const { env, names, target } = props;
     this.name = names.pipeline;
     const artifactPrefix = pipelineArtifactPrefix(this.name);
+    this.workflowCli = new WorkflowCliObject(this, "workflow-cli", {
+      bucketName: props.artifactBucketName,
+      bucketArn: props.artifactBucketArn,
+      kmsKeyArn: props.kmsKeyArn,
+    });
     const shared = {
+      workflowCli: this.workflowCli,
       names,
       target,
       kmsKeyArn: props.kmsKeyArn,

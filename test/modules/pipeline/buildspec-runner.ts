@@ -1,11 +1,12 @@
 /**
  * Test helper: runs a buildspec's phases the way CodeBuild (buildspec 0.2, `shell: bash`) does —
  * every command in one shell, in phase order, the build stopping at the first command that exits
- * non-zero — with a stub `npm` on PATH that records its arguments. `npm ci` succeeds; the workflow
- * CLI (`npm run --silent workflow -- ...`) exits with `workflowExitCode`.
+ * non-zero — with stubs of `aws`, `node` and `npm` on PATH that record their arguments.
+ * `aws s3 cp <uri> <file>` writes a stand-in CLI to <file> (or exits with `fetchExitCode`);
+ * `node <file> ...` of that file is the workflow CLI and exits with `workflowExitCode`; anything else fails.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,32 +24,43 @@ export interface BuildResult {
   stderr: string;
   /** Values of the exported variables at the end of a successful build. */
   exported: Record<string, string>;
-  /** Every npm invocation, as its argument list. */
-  npmCalls: string[][];
+  /** Every stubbed program run, as its name then its arguments. */
+  calls: string[][];
 }
 
 /** CodeBuild's phase order. */
 export const PHASES = ["install", "pre_build", "build", "post_build"] as const;
 
-const NPM_STUB = `#!/usr/bin/env bash
-{ for arg in "$@"; do printf '%s\\x1f' "$arg"; done; printf '\\n'; } >> "$NPM_CALLS_FILE"
-if [ "$1" = "ci" ]; then exit 0; fi
-if [ "$1" = "run" ] && [ "$2" = "--silent" ] && [ "$3" = "workflow" ]; then
-  echo "workflow stub: \${*:5}"
-  exit "$WORKFLOW_EXIT_CODE"
-fi
-echo "npm stub: unexpected npm $*" >&2
+/** A stub that records its name and arguments, then does what `body` says. */
+const stub = (body: string) => `#!/usr/bin/env bash
+{ printf '%s\\x1f' "$(basename "$0")"; for arg in "$@"; do printf '%s\\x1f' "$arg"; done; printf '\\n'; } >> "$CALLS_FILE"
+${body}
+echo "$(basename "$0") stub: unexpected $(basename "$0") $*" >&2
 exit 99
 `;
 
+const STUBS = {
+  aws: stub(`if [ "$1 $2" = "s3 cp" ] && [ "$#" -ge 4 ]; then
+  source="\${@: -2:1}" target="\${@: -1}"
+  if [ "$FETCH_EXIT_CODE" -ne 0 ]; then echo "download failed: $source" >&2; exit "$FETCH_EXIT_CODE"; fi
+  echo "stand-in for $source" > "$target"; exit 0
+fi`),
+  node: stub(`if [ -f "$1" ] && grep -q "^stand-in for " "$1"; then echo "workflow stub: \${*:2}"; exit "$WORKFLOW_EXIT_CODE"; fi`),
+  npm: stub(""),
+};
+
 /** Runs `spec` with the project's and the pipeline's variables in `env`. */
-export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0 } = {}): BuildResult {
+export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0, fetchExitCode = 0 } = {}): BuildResult {
   const dir = mkdtempSync(join(tmpdir(), "buildspec-"));
   try {
-    writeFileSync(join(dir, "npm"), NPM_STUB);
-    chmodSync(join(dir, "npm"), 0o755);
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    for (const [name, script] of Object.entries(STUBS)) {
+      writeFileSync(join(bin, name), script);
+      chmodSync(join(bin, name), 0o755);
+    }
     const exportedFile = join(dir, "exported");
-    const callsFile = join(dir, "npm-calls");
+    const callsFile = join(dir, "calls");
     writeFileSync(callsFile, "");
     const commands = PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []);
     const exported = spec.env?.["exported-variables"] ?? [];
@@ -61,12 +73,13 @@ export function runBuildspec(spec: Buildspec, env: Record<string, string>, { wor
       cwd: dir,
       encoding: "utf8",
       env: {
-        PATH: `${dir}:/usr/bin:/bin`,
+        PATH: `${bin}:/usr/bin:/bin`,
         HOME: dir,
         ...spec.env?.variables,
         ...env,
-        NPM_CALLS_FILE: callsFile,
+        CALLS_FILE: callsFile,
         WORKFLOW_EXIT_CODE: String(workflowExitCode),
+        FETCH_EXIT_CODE: String(fetchExitCode),
       },
     });
     const read = (file: string) => {
@@ -86,7 +99,7 @@ export function runBuildspec(spec: Buildspec, env: Record<string, string>, { wor
           .filter(Boolean)
           .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
       ),
-      npmCalls: read(callsFile)
+      calls: read(callsFile)
         .split("\n")
         .filter(Boolean)
         .map((line) => line.split("\x1f").slice(0, -1)),

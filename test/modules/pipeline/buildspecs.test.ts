@@ -17,6 +17,7 @@ const specs = [
   ["deploy-endpoint.yml", deployEndpoint],
 ] as const;
 
+const WORKFLOW_CLI_URI = "s3://abalone-prod-artifacts-123456789012/workflow-cli/0123abcd.js";
 const EXECUTION_ID = "3f2c9e1a-7b4d-4c2e-9a8f-0123456789ab";
 const LONGEST_BUILD_NUMBER = "9999999";
 
@@ -31,15 +32,20 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
   THRESHOLD: "3",
   MODEL_PREFIX,
   RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment))),
+  WORKFLOW_CLI_URI,
   PIPELINE_EXECUTION_ID: EXECUTION_ID,
   CODEBUILD_BUILD_NUMBER: "7",
   ...overrides,
 });
 
-/** Every `npm run --silent workflow -- <command> ...` line of a buildspec, as argv after `--`. */
+/** The variables of a DeployEndpoint build of prod. */
+const deployEnv = { ENVIRONMENT: "prod", ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012", KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k", WORKFLOW_CLI_URI, RUN_ID: "abc-7", MODEL_NAME: "abalone-abc-7" };
+const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.yml": deployEnv };
+
+/** Every `node <cli> <command> ...` line of a buildspec, as argv after the CLI file. */
 function workflowInvocations(spec: Buildspec): string[][] {
   const text = PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).join("\n");
-  return [...text.matchAll(/npm run --silent workflow -- ([^|&;\n]+)/g)].map((match) =>
+  return [...text.matchAll(/\bnode \S+ ([^|&;\n]+)/g)].map((match) =>
     [...match[1].trim().matchAll(/"([^"]*)"|(\S+)/g)].map((arg) => arg[1] ?? arg[2]),
   );
 }
@@ -47,12 +53,27 @@ function workflowInvocations(spec: Buildspec): string[][] {
 /** Every command line of a buildspec (block commands split into lines). */
 const commandLines = (spec: Buildspec) => PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).flatMap((command) => command.split("\n"));
 
-describe.each(specs)("the %s buildspec", (_file, spec) => {
-  it("is buildspec 0.2 for bash that installs Node.js 22 and the project with npm ci", () => {
+describe.each(specs)("the %s buildspec", (file, spec) => {
+  it("is buildspec 0.2 for bash on Node.js 22", () => {
     expect(spec.version).toBe(0.2);
     expect(spec.env?.shell).toBe("bash");
     expect(spec.phases.install["runtime-versions"]).toEqual({ nodejs: 22 });
-    expect(spec.phases.install.commands).toEqual(["npm ci --no-audit --no-fund"]);
+  });
+
+  it("fetches the stack's bundled CLI from WORKFLOW_CLI_URI first and runs that file with node; no npm", () => {
+    const { status, calls } = runBuildspec(spec, passingEnv[file]);
+    expect(status).toBe(0);
+    const [fetch, ...rest] = calls;
+    expect(fetch.slice(0, 3)).toEqual(["aws", "s3", "cp"]);
+    expect(fetch.at(-2)).toBe(WORKFLOW_CLI_URI);
+    expect(rest.map((call) => call.slice(0, 2))).toEqual([["node", fetch.at(-1)]]);
+  });
+
+  it("stops before running the CLI when the bundle cannot be fetched", () => {
+    const { status, calls, stderr } = runBuildspec(spec, passingEnv[file], { fetchExitCode: 1 });
+    expect(status).toBe(1);
+    expect(stderr).toContain(`download failed: ${WORKFLOW_CLI_URI}`);
+    expect(calls.map(([program]) => program)).toEqual(["aws"]);
   });
 
   it("aborts the build when any phase fails", () => {
@@ -83,10 +104,7 @@ describe("the BuildModel buildspec", () => {
     expect(workflowInvocations(buildModel)).toEqual([["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait"]]);
     const build = runBuildspec(buildModel, buildModelEnv("staging"));
     expect(build.status).toBe(0);
-    expect(build.npmCalls).toEqual([
-      ["ci", "--no-audit", "--no-fund"],
-      ["run", "--silent", "workflow", "--", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait"],
-    ]);
+    expect(build.calls.slice(1)).toEqual([["node", "workflow-cli.js", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait"]]);
   });
 
   it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
@@ -141,18 +159,16 @@ describe("the BuildModel buildspec", () => {
     const build = runBuildspec(buildModel, buildModelEnv("a-sixteen-chars1", { CODEBUILD_BUILD_NUMBER: "1".repeat(30) }));
     expect(build.status).toBe(2);
     expect(build.stderr).toContain("need 8");
-    expect(build.npmCalls.some((call) => call.includes("workflow"))).toBe(false);
+    expect(build.calls.some(([program]) => program === "node")).toBe(false);
   });
 });
 
 describe("the DeployEndpoint buildspec", () => {
-  const deployEnv = { ENVIRONMENT: "prod", ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012", KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k", RUN_ID: "abc-7", MODEL_NAME: "abalone-abc-7" };
-
   it("deploys exactly the model BuildModel exported: 'workflow deploy --env <env> --model-name <model> --run-id <run id>'", () => {
     expect(workflowInvocations(deployEndpoint)).toEqual([["deploy", "--env", "$ENVIRONMENT", "--model-name", "$MODEL_NAME", "--run-id", "$RUN_ID"]]);
     const build = runBuildspec(deployEndpoint, deployEnv);
     expect(build.status).toBe(0);
-    expect(build.npmCalls[1]).toEqual(["run", "--silent", "workflow", "--", "deploy", "--env", "prod", "--model-name", "abalone-abc-7", "--run-id", "abc-7"]);
+    expect(build.calls[1]).toEqual(["node", "workflow-cli.js", "deploy", "--env", "prod", "--model-name", "abalone-abc-7", "--run-id", "abc-7"]);
   });
 
   it.each([1, 3])("fails the build with the CLI's exit code %i when the endpoint does not reach InService", (code) => {
@@ -165,7 +181,7 @@ describe("the DeployEndpoint buildspec", () => {
     const build = runBuildspec(deployEndpoint, { ...deployEnv, [name]: "" });
     expect(build.status).toBe(2);
     expect(build.stderr).toContain("must be set by the pipeline from the BuildModel action's exported variables");
-    expect(build.npmCalls.some((call) => call.includes("deploy"))).toBe(false);
+    expect(build.calls.some(([program]) => program === "node")).toBe(false);
   });
 });
 

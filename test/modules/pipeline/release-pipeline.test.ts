@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { createHash } from "crypto";
 import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
@@ -7,12 +8,15 @@ import {
   ENDPOINT_ROLLOUT_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
   STATE_MACHINE_ARN_VARIABLE,
+  WORKFLOW_CLI_URI_VARIABLE,
 } from "../../../modules/build-variables";
 import { getEnvironment } from "../../../environments";
 import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec } from "../../../modules/pipeline/buildspec";
 import { APPROVAL_MESSAGE } from "../../../modules/pipeline/release-pipeline";
+import { workflowCliBundle } from "../../../modules/pipeline/workflow-cli";
+import { S3_LAYOUT } from "../../../modules/s3-layout";
 import { Block, ENVIRONMENT_NAMES, inlinePolicyOf, namedResource, onlyResource, resourcesOfType, synthEnvironment, terraformRef } from "../../helpers/synth";
 import { allows } from "../workflow/iam-evaluator";
 
@@ -133,7 +137,21 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       // The rollout and the alarms SageMaker rolls it back on, as the plan shows them.
       [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
       [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: `abalone-${name}-endpoint-invocation-errors,abalone-${name}-endpoint-model-latency`,
+      [WORKFLOW_CLI_URI_VARIABLE]: expect.any(String),
     });
+  });
+
+  it("ships the bundled CLI as an encrypted object named by its content; both builds get its URI and may read exactly it", () => {
+    const sha = createHash("sha256").update(workflowCliBundle()).digest("hex");
+    const cli = Object.values(resourcesOfType(tf, "aws_s3_object")).find((o) => o.key === S3_LAYOUT.workflowCli(sha));
+    expect(cli).toMatchObject({ bucket: terraformRef("aws_s3_bucket", bucket.id, "bucket"), source_hash: sha, server_side_encryption: "aws:kms", kms_key_id: keyArn });
+    const objectArn = `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${cli!.key}`;
+    for (const step of ["build-model", "deploy-endpoint"]) {
+      expect(buildVariables(project(`abalone-${name}-${step}`)[1])[WORKFLOW_CLI_URI_VARIABLE]).toBe(`s3://${cli!.bucket}/${cli!.key}`);
+      const policy = rolePolicy(tf, `abalone-${name}-${step}-role`);
+      expect(allows(policy, "s3:GetObject", objectArn)).toBe(true);
+      expect(allows(policy, "s3:GetObject", `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${S3_LAYOUT.workflowCli("0".repeat(64))}`)).toBe(false);
+    }
   });
 
   it("inlines each buildspec exactly as written in assets/buildspecs, so a plan shows it", () => {
