@@ -23,11 +23,9 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** A command's help text and flags (what parsing and help need). */
+/** A command's help text and flags (what parsing and help need; the CLI's one-line summaries are in cli/main.ts). */
 export interface CommandSpec {
   name: string;
-  /** One line for `workflow --help`. */
-  summary: string;
   /** Paragraphs and examples for `workflow <command> --help`. */
   description: string;
   options: Record<string, OptionSpec>;

@@ -5,7 +5,6 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import { createCloudWatchClient, createCodePipelineClient, createS3Client, createSageMakerClient, createSageMakerRuntimeClient, createSfnClient } from "./aws-clients";
 
 /** Where a command writes; `isTTY` switches the live view on. */
 export interface Output {
@@ -65,16 +64,20 @@ function perRegion<T>(create: (region: string) => T): (region: string) => T {
   };
 }
 
+/** The SDK clients' module, loaded with the first client: commands that call no AWS API never load the SDK. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const clients = () => require("./aws-clients") as typeof import("./aws-clients");
+
 /** The real process: SDK clients, process streams, the wall clock. */
 export function processDeps(): CliDeps {
   return {
     aws: {
-      sfn: perRegion(createSfnClient),
-      sagemaker: perRegion(createSageMakerClient),
-      sagemakerRuntime: perRegion(createSageMakerRuntimeClient),
-      s3: perRegion(createS3Client),
-      cloudwatch: perRegion(createCloudWatchClient),
-      codepipeline: perRegion(createCodePipelineClient),
+      sfn: perRegion((region) => clients().createSfnClient(region)),
+      sagemaker: perRegion((region) => clients().createSageMakerClient(region)),
+      sagemakerRuntime: perRegion((region) => clients().createSageMakerRuntimeClient(region)),
+      s3: perRegion((region) => clients().createS3Client(region)),
+      cloudwatch: perRegion((region) => clients().createCloudWatchClient(region)),
+      codepipeline: perRegion((region) => clients().createCodePipelineClient(region)),
     },
     stdout: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },

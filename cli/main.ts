@@ -2,13 +2,6 @@
 import { ENVIRONMENT_NAMES } from "../environments";
 import { closest } from "../environments/schema";
 import { Command, commandHelp, parseCommandArgs } from "./args";
-import { deployCommand } from "./commands/deploy";
-import { historyCommand, listCommand, outputCommand, statusCommand, stopCommand } from "./commands/executions";
-import { graphCommand } from "./commands/graph";
-import { approveCommand, pipelineCommand, rejectCommand } from "./commands/pipeline";
-import { renderCommand } from "./commands/render";
-import { runCommand } from "./commands/run";
-import { simulateCommand } from "./commands/simulate";
 import { CliDeps, processDeps } from "./deps";
 import { CliError, ExitCode, fromAwsError } from "./errors";
 
@@ -16,22 +9,48 @@ import { CliError, ExitCode, fromAwsError } from "./errors";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON; an import would widen tsconfig's rootDir
 const VERSION: string = require("../package.json").version;
 
-/** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [
-  runCommand,
-  statusCommand,
-  outputCommand,
-  listCommand,
-  stopCommand,
-  historyCommand,
-  deployCommand,
-  pipelineCommand,
-  approveCommand,
-  rejectCommand,
-  renderCommand,
-  graphCommand,
-  simulateCommand,
+/* eslint-disable @typescript-eslint/no-require-imports -- each command's module is loaded on use (see COMMANDS) */
+const executions = () => require("./commands/executions") as typeof import("./commands/executions");
+const pipeline = () => require("./commands/pipeline") as typeof import("./commands/pipeline");
+
+/**
+ * Every command, in the order `--help` lists them, with its one-line summary. A command's module,
+ * with what it imports (AWS SDK clients, the local simulator), is loaded only when that command
+ * runs or shows its help: `workflow --help` loads none.
+ */
+export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Command }> = [
+  { name: "run", summary: "start the workflow for a run id (and follow it with --wait)", load: () => (require("./commands/run") as typeof import("./commands/run")).runCommand },
+  { name: "status", summary: "show an execution's status, times and input", load: () => executions().statusCommand },
+  { name: "output", summary: "print a succeeded execution's output (JSON)", load: () => executions().outputCommand },
+  { name: "list", summary: "list the environment's executions, newest first", load: () => executions().listCommand },
+  { name: "stop", summary: "stop a running execution", load: () => executions().stopCommand },
+  { name: "history", summary: "replay an execution's states with durations, RMSE and outcome", load: () => executions().historyCommand },
+  {
+    name: "deploy",
+    summary: "deploy a registered model to the environment's endpoint and wait for InService",
+    load: () => (require("./commands/deploy") as typeof import("./commands/deploy")).deployCommand,
+  },
+  {
+    name: "pipeline",
+    summary: "show where the environment's release stands: stages, source commit, run, RMSE, approval, endpoint",
+    load: () => pipeline().pipelineCommand,
+  },
+  { name: "approve", summary: "approve the model waiting at the environment's approval (token from the pipeline state)", load: () => pipeline().approveCommand },
+  { name: "reject", summary: "reject the model waiting at the environment's approval (ends the execution)", load: () => pipeline().rejectCommand },
+  { name: "render", summary: "print the environment's state machine definition (ASL JSON), offline", load: () => (require("./commands/render") as typeof import("./commands/render")).renderCommand },
+  { name: "graph", summary: "draw the environment's workflow as Mermaid or Graphviz (dot), offline", load: () => (require("./commands/graph") as typeof import("./commands/graph")).graphCommand },
+  {
+    name: "simulate",
+    summary: "run the environment's workflow locally (no AWS) with stand-ins and the real analyze-results handler",
+    load: () => (require("./commands/simulate") as typeof import("./commands/simulate")).simulateCommand,
+  },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The command named `name` (its module loaded), or undefined. */
+export function loadCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name)?.load();
+}
 
 /** `workflow --help`. */
 export function mainHelp(): string {
@@ -65,7 +84,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<ExitCode> {
     deps.stdout.write(mainHelp());
     return name === undefined ? ExitCode.Usage : ExitCode.Succeeded;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = loadCommand(name);
   if (!command) {
     const guess = closest(name, COMMANDS.map((c) => c.name));
     deps.stderr.write(

@@ -25,7 +25,6 @@ export interface ReviewArgs {
 export const REVIEW_COMMAND: CommandSpec = {
   name: "review",
   invocation: "npm run review --",
-  summary: "the readable infrastructure diff of this working tree against a git ref",
   description: `
 Synthesizes the working tree and <git-ref> (offline, in a temporary worktree) and reports what
 changes per environment: resources, Terraform variables, the state machine state by state, and

@@ -172,7 +172,6 @@ async function settle(sagemaker: SageMakerClient, endpointName: string, deps: Cl
 
 export const deployCommand: Command = {
   name: "deploy",
-  summary: "deploy a registered model to the environment's endpoint and wait for InService",
   description: `
 Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic on the
 endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},

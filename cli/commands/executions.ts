@@ -47,7 +47,6 @@ const executionFlags = { env: { ...ENV_OPTION, required: false }, "state-machine
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "show an execution's status, times and input",
   description: `
 ${EXECUTION_DESCRIPTION}
 Exit 0 when the execution succeeded or is running, 1 when it failed, was aborted or timed out.
@@ -81,7 +80,6 @@ Examples:
 
 export const outputCommand: Command = {
   name: "output",
-  summary: "print a succeeded execution's output (JSON)",
   description: `
 Prints the output of a succeeded execution as JSON. ${EXECUTION_DESCRIPTION}
 Exit 1 when the execution has not succeeded (still running, failed, aborted or timed out).
@@ -103,7 +101,6 @@ Examples:
 
 export const listCommand: Command = {
   name: "list",
-  summary: "list the environment's executions, newest first",
   description: `
 Lists executions of the environment's state machine, newest first.
 
@@ -149,7 +146,6 @@ Examples:
 
 export const stopCommand: Command = {
   name: "stop",
-  summary: "stop a running execution",
   description: `
 Stops a running execution (it ends ABORTED). ${EXECUTION_DESCRIPTION}
 
@@ -170,7 +166,6 @@ Examples:
 
 export const historyCommand: Command = {
   name: "history",
-  summary: "replay an execution's states with durations, RMSE and outcome",
   description: `
 Prints every state the execution went through (the same view as run --wait, as plain lines),
 then its status, RMSE and threshold decision or its failing state. ${EXECUTION_DESCRIPTION}

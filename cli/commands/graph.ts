@@ -8,7 +8,6 @@ const FORMATS = { mermaid: toMermaid, dot: toDot } as const;
 
 export const graphCommand: Command = {
   name: "graph",
-  summary: "draw the environment's workflow as Mermaid or Graphviz (dot), offline",
   description: `
 Draws the environment's rendered definition: every state with its type and service integration,
 the transitions, the dashed catch edges to the failure state and the threshold on the choice

@@ -54,7 +54,6 @@ class PipelineWatch {
 
 export const pipelineCommand: Command = {
   name: "pipeline",
-  summary: "show where the environment's release stands: stages, source commit, run, RMSE, approval, endpoint",
   description: `
 Shows the environment's release pipeline (abalone-<env>-pipeline) in one view: its stages and
 actions with status and times, the latest execution with its source revision (commit and
@@ -132,7 +131,6 @@ const summaryOption = (description: string, required: boolean) => ({ type: "stri
 
 export const approveCommand: Command = {
   name: "approve",
-  summary: "approve the model waiting at the environment's approval (token from the pipeline state)",
   description: `
 Approves the approval action waiting in the environment's pipeline: reads its token from the
 pipeline state (GetPipelineState) and answers with PutApprovalResult, so the Deploy stage
@@ -146,7 +144,6 @@ Examples:
 
 export const rejectCommand: Command = {
   name: "reject",
-  summary: "reject the model waiting at the environment's approval (ends the execution)",
   description: `
 Rejects the approval action waiting in the environment's pipeline (token from GetPipelineState,
 answer with PutApprovalResult): the execution fails and the endpoint keeps its model. Exit 3 when

@@ -5,7 +5,6 @@ import { ExitCode } from "../errors";
 
 export const renderCommand: Command = {
   name: "render",
-  summary: "print the environment's state machine definition (ASL JSON), offline",
   description: `
 Prints the Amazon States Language definition the environment's stack deploys, rendered from the
 same typed template, without AWS or Terraform: the environment's values and the Terraform

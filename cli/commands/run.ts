@@ -45,7 +45,6 @@ async function startOrAttach(stateMachineArn: string, runId: string, input: stri
 
 export const runCommand: Command = {
   name: "run",
-  summary: "start the workflow for a run id (and follow it with --wait)",
   description: `
 Starts an execution of the environment's state machine named after the run id, with the
 per-run names as input:

@@ -36,7 +36,6 @@ async function readEvaluationFile(path: string): Promise<string> {
 
 export const simulateCommand: Command = {
   name: "simulate",
-  summary: "run the environment's workflow locally (no AWS) with stand-ins and the real analyze-results handler",
   description: `
 Runs the environment's real definition (the one 'render' prints) in aws-local-stepfunctions:
 paths, intrinsic functions, retries, catches and the threshold Choice all run as in Step

@@ -140,7 +140,7 @@ describe("flags as a person types them", () => {
     expect(viaHelp.stdout).toBe((await cli(["deploy", "--help"])).stdout);
   });
 
-  it.each(COMMANDS.map((c) => [c.name, c] as const))("lists every flag of '%s' in its usage line", async (name, command) => {
+  it.each(COMMANDS.map((c) => [c.name, c.load()] as const))("lists every flag of '%s' in its usage line", async (name, command) => {
     const usage = (await cli([name, "--help"])).stdout.split("\n")[0];
     for (const flag of [...Object.keys(command.options), "json", "help"]) expect(usage).toContain(`--${flag}`);
   });

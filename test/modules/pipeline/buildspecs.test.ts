@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { parseCommandArgs } from "../../../cli/args";
-import { COMMANDS } from "../../../cli/main";
+import { loadCommand } from "../../../cli/main";
 import { getEnvironment } from "../../../environments";
 import { ResourceNames } from "../../../modules/naming";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";
@@ -84,7 +84,7 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
     const invocations = workflowInvocations(spec);
     expect(invocations.length).toBeGreaterThan(0);
     for (const [name, ...args] of invocations) {
-      const command = COMMANDS.find((c) => c.name === name);
+      const command = loadCommand(name);
       expect(command).toBeDefined();
       // Shell variables stand in for their values: any non-empty word parses the same.
       expect(() => parseCommandArgs(command!, args.map((arg) => (arg.startsWith("$") ? "value" : arg)))).not.toThrow();
