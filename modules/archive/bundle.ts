@@ -11,13 +11,14 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export type BundleOptions = Pick<BuildOptions, "target" | "external" | "minify">;
 
 interface Manifest {
-  /** Every file esbuild read, relative to the project root, with its SHA-256. */
-  inputs: Array<[string, string]>;
+  /** Every file esbuild read, relative to the project root, with its SHA-256, size and mtime. */
+  inputs: Array<[file: string, sha256: string, size: number, mtimeMs: number]>;
   /** SHA-256 of the bundle (its file name in the cache). */
   output: string;
 }
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+/** Bundles built or read by this process, by entry and options. */
 const memo = new Map<string, Buffer>();
 
 /**
@@ -26,6 +27,13 @@ const memo = new Map<string, Buffer>();
  * sources did not change reads the bundle instead of building it (esbuild is not even loaded).
  */
 export function nodeBundle(entry: string, options: BundleOptions): Buffer {
+  const memoKey = JSON.stringify([entry, options]);
+  let bundle = memo.get(memoKey);
+  if (!bundle) memo.set(memoKey, (bundle = cachedBuild(entry, options)));
+  return bundle;
+}
+
+function cachedBuild(entry: string, options: BundleOptions): Buffer {
   const buildOptions: BuildOptions = {
     ...options,
     entryPoints: [entry],
@@ -42,13 +50,8 @@ export function nodeBundle(entry: string, options: BundleOptions): Buffer {
   };
   // A dependency changed by the lock file rebuilds the bundle even where no file it read changed.
   const key = sha256(JSON.stringify([buildOptions, fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")]));
-  let bundle = memo.get(key);
-  if (!bundle) {
-    const dir = path.join(GENERATED_DIR, "bundles", key);
-    bundle = readCached(dir) ?? build(dir, buildOptions);
-    memo.set(key, bundle);
-  }
-  return bundle;
+  const dir = path.join(GENERATED_DIR, "bundles", key);
+  return readCached(dir) ?? build(dir, buildOptions);
 }
 
 function readCached(dir: string): Buffer | undefined {
@@ -58,9 +61,11 @@ function readCached(dir: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-  for (const [file, hash] of manifest.inputs) {
-    const full = path.join(PROJECT_ROOT, file);
-    if (!fs.existsSync(full) || sha256(fs.readFileSync(full)) !== hash) return undefined;
+  for (const [file, hash, size, mtimeMs] of manifest.inputs) {
+    const stat = fs.statSync(path.join(PROJECT_ROOT, file), { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    // Unchanged size and time: the same file (as make decides); otherwise its content decides.
+    if ((stat.size !== size || stat.mtimeMs !== mtimeMs) && sha256(fs.readFileSync(path.join(PROJECT_ROOT, file))) !== hash) return undefined;
   }
   const bundle = fs.readFileSync(path.join(dir, `${manifest.output}.js`));
   return sha256(bundle) === manifest.output ? bundle : undefined;
@@ -74,7 +79,11 @@ function build(dir: string, options: BuildOptions): Buffer {
     inputs: Object.keys(result.metafile!.inputs)
       .filter((file) => fs.existsSync(path.join(PROJECT_ROOT, file)))
       .sort()
-      .map((file) => [file, sha256(fs.readFileSync(path.join(PROJECT_ROOT, file)))]),
+      .map((file) => {
+        const full = path.join(PROJECT_ROOT, file);
+        const { size, mtimeMs } = fs.statSync(full);
+        return [file, sha256(fs.readFileSync(full)), size, mtimeMs];
+      }),
     output: sha256(bundle),
   };
   fs.mkdirSync(dir, { recursive: true });

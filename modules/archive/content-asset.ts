@@ -26,7 +26,7 @@ export const GENERATED_DIR = path.resolve(__dirname, "..", "..", "node_modules",
  * directory and hashes derive from the content only, so two synths are byte-identical.
  */
 export function contentAsset(scope: Construct, id: string, fileName: string, content: Buffer): ContentAsset {
-  const file = path.join(GENERATED_DIR, createHash("sha256").update(content).digest("hex"), fileName);
+  const file = path.join(GENERATED_DIR, digestOf(content).toString("hex"), fileName);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Write then rename: parallel synths (jest workers) never see a half-written file.
@@ -45,8 +45,17 @@ export function fileAsset(scope: Construct, id: string, sourcePath: string): Con
   return assetOf(scope, id, path.resolve(sourcePath), fs.readFileSync(sourcePath));
 }
 
+const digests = new WeakMap<Buffer, Buffer>();
+
+/** SHA-256 of `content`, once per buffer: every stack of a synth shares the same bundles and archives. */
+function digestOf(content: Buffer): Buffer {
+  let digest = digests.get(content);
+  if (!digest) digests.set(content, (digest = createHash("sha256").update(content).digest()));
+  return digest;
+}
+
 function assetOf(scope: Construct, id: string, file: string, content: Buffer): ContentAsset {
-  const digest = createHash("sha256").update(content).digest();
+  const digest = digestOf(content);
   const sha256 = digest.toString("hex");
   const asset = new TerraformAsset(scope, id, { path: file, type: AssetType.FILE, assetHash: sha256 });
   return { asset, path: asset.path, sha256, base64Sha256: digest.toString("base64") };
