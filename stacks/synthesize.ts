@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EnvironmentConfig } from "../environments/schema";
 import { MlPipelineStack } from "./ml-pipeline-stack";
+import { skipTokenTraces } from "./token-traces";
 
 /**
  * Synthesizes one stack per environment into a staging directory and only then publishes it to
@@ -11,6 +12,7 @@ import { MlPipelineStack } from "./ml-pipeline-stack";
  * of an environment no longer among `defined` is removed.
  */
 export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir: string, defined: readonly string[]): void {
+  skipTokenTraces();
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), ".cdktf-synth-"));
   try {
     const app = new App({ outdir: staging });
