@@ -1,44 +1,26 @@
 #!/usr/bin/env node
 /**
- * npm run bench: times (median of RUNS after one warm-up) and measures the peak memory of
- *  (a) this app's synth of all environments,
- *  (b) the same app with 30 generated environments,
- *  (c) a baseline written the way the CDKTF TypeScript template does it (provider classes imported
- *      from the package root, ts-node type-checking), made from this project's own source by
- *      rewriting its imports, so it creates exactly the same resources;
- * then prints the ratios. Only the app is measured (what `cdktf synth` spawns), not the CLI.
+ * npm run bench: one run that reports, as medians of RUNS interleaved runs after a warm-up round
+ * (every scenario once per round, so a busy machine slows them all alike):
+ *  - synth: (f) a floor app (cdktf creating three empty stacks), (a) this app's three environments,
+ *    (b) 30 generated environments, (c) a baseline written the way the CDKTF TypeScript template
+ *    does it (provider classes from the package root, ts-node type-checking), made from this
+ *    project's own source by rewriting its imports, so it creates exactly the same resources;
+ *  - the CLI: the bundle the builds run (cold `--help` and `render` in an empty directory) and the
+ *    project's `workflow render`;
+ *  - the bytes a build downloads before its first command: the bundle against `npm ci`'s tarballs.
  */
-const { spawnSync } = require("child_process");
+const { execFileSync, spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { installBytes } = require("./install-bytes");
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PEAK_RSS = path.join(__dirname, "peak-rss.js");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-
-function measure(label, cwd, args, env = {}) {
-  const samples = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const rssFile = path.join(work, "rss");
-    const outdir = path.join(work, `out-${label.replace(/\W+/g, "-")}`);
-    fs.rmSync(outdir, { recursive: true, force: true });
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["--require", PEAK_RSS, ...args], {
-      cwd,
-      env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile },
-      encoding: "utf8",
-    });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${label} failed:\n${result.stderr}`);
-    if (i > 0) samples.push({ ms, rss: Number(fs.readFileSync(rssFile, "utf8")) }); // run 0 warms caches
-  }
-  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const row = { label, ms: median(samples.map((s) => s.ms)), mb: median(samples.map((s) => s.rss)) / 2 ** 20 };
-  console.log(`${label.padEnd(44)} ${row.ms.toFixed(0).padStart(7)} ms ${row.mb.toFixed(0).padStart(6)} MB`);
-  return row;
-}
+const REGISTER_TS = ["--require", "./tools/register-ts.js"];
 
 /** A copy of the project whose provider imports go through the package root, checked by ts-node. */
 function makeBaseline() {
@@ -69,14 +51,75 @@ function makeBaseline() {
   return dir;
 }
 
+/** The CLI bundle the stack ships, alone in an empty directory. */
+function makeBundleDir() {
+  const dir = path.join(work, "empty");
+  fs.mkdirSync(dir);
+  const file = path.join(dir, "workflow-cli.js");
+  const write = 'require("fs").writeFileSync(process.argv[1], require("./modules/pipeline/workflow-cli.ts").workflowCliBundle())';
+  execFileSync(process.execPath, [...REGISTER_TS, "-e", write, file], { cwd: ROOT });
+  return { dir, bytes: fs.statSync(file).size };
+}
+
+function runOnce(scenario) {
+  const rssFile = path.join(work, "rss");
+  const outdir = path.join(work, "out");
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["--require", PEAK_RSS, ...scenario.args], {
+    cwd: scenario.cwd,
+    env: { ...process.env, ...scenario.env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile },
+    encoding: "utf8",
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${scenario.label} failed:\n${result.stderr}`);
+  return { ms, mb: Number(fs.readFileSync(rssFile, "utf8")) / 2 ** 20 };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratio = (a, b) => `${(a / b).toFixed(1)}x`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
 try {
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, median of ${RUNS} runs after a warm-up\n`);
-  const app = measure("(a) this app, 3 environments", ROOT, ["--require", "./tools/register-ts.js", "main.ts"]);
-  const many = measure("(b) this app, 30 generated environments", ROOT, ["--require", "./tools/register-ts.js", "bench/synth-many.ts"], { BENCH_ENVIRONMENTS: "30" });
-  const base = measure("(c) template-style baseline, 3 environments", makeBaseline(), ["--require", "ts-node/register", "main.ts"], { TS_NODE_TRANSPILE_ONLY: "false" });
-  console.log(`\nbaseline / app: ${(base.ms / app.ms).toFixed(1)}x time, ${(base.mb / app.mb).toFixed(1)}x memory`);
-  console.log(`30 environments / 3 environments: ${(many.ms / app.ms).toFixed(1)}x time`);
-  console.log(`targets: (a) < 1000 ms and < 250 MB, (c)/(a) >= 6x, (b) < 3000 ms`);
+  const bundle = makeBundleDir();
+  const scenarios = {
+    floor: { label: "(f) floor: cdktf, three empty stacks", cwd: ROOT, args: ["bench/floor.js"] },
+    app: { label: "(a) this app, 3 environments", cwd: ROOT, args: [...REGISTER_TS, "main.ts"] },
+    many: { label: "(b) this app, 30 generated environments", cwd: ROOT, args: [...REGISTER_TS, "bench/synth-many.ts"], env: { BENCH_ENVIRONMENTS: "30" } },
+    base: { label: "(c) template-style baseline, 3 environments", cwd: makeBaseline(), args: ["--require", "ts-node/register", "main.ts"], env: { TS_NODE_TRANSPILE_ONLY: "false" } },
+    help: { label: "bundle --help (cold, empty directory)", cwd: bundle.dir, args: ["workflow-cli.js", "--help"] },
+    bundleRender: { label: "bundle render --env dev", cwd: bundle.dir, args: ["workflow-cli.js", "render", "--env", "dev"] },
+    render: { label: "workflow render --env dev (project CLI)", cwd: ROOT, args: ["cli/bin.js", "render", "--env", "dev"] },
+  };
+  const samples = Object.fromEntries(Object.keys(scenarios).map((key) => [key, []]));
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [key, scenario] of Object.entries(scenarios)) {
+      const sample = runOnce(scenario);
+      if (round > 0) samples[key].push(sample); // round 0 warms caches
+    }
+  }
+  const r = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, { ms: median(s.map((x) => x.ms)), mb: median(s.map((x) => x.mb)) }]));
+  const row = (key) => console.log(`${scenarios[key].label.padEnd(44)} ${r[key].ms.toFixed(0).padStart(7)} ms ${r[key].mb.toFixed(0).padStart(6)} MB`);
+
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs after a warm-up\n`);
+  console.log("synth");
+  ["floor", "app", "many", "base"].forEach(row);
+  console.log(`  3 environments / floor:          ${ratio(r.app.ms, r.floor.ms)} time   (target <= 2x)`);
+  console.log(`  30 environments / 3 environments: ${ratio(r.many.ms, r.app.ms)} time   (target <= 2x)`);
+  console.log(`  baseline / 3 environments:        ${ratio(r.base.ms, r.app.ms)} time, ${ratio(r.base.mb, r.app.mb)} memory`);
+
+  console.log("\nCLI");
+  ["help", "bundleRender", "render"].forEach(row);
+  console.log(`  bundle --help: target <= 300 ms`);
+
+  const install = installBytes(path.join(ROOT, "package-lock.json"));
+  const source = execFileSync("git", ["archive", "--format=zip", "HEAD"], { cwd: ROOT, maxBuffer: 1 << 30 }).length;
+  const missing = install.all.missing ? ` (${install.all.missing} tarballs not in the npm cache, not counted)` : "";
+  console.log("\nbytes a build downloads before its first command (besides the source artifact, a zip of the commit: " + mb(source) + ")");
+  console.log(`  npm ci, all ${install.all.packages} packages' tarballs (the old buildspecs)  ${mb(install.all.bytes).padStart(9)}${missing}`);
+  console.log(`  npm ci --omit=dev, ${install.production.packages} packages' tarballs             ${mb(install.production.bytes).padStart(9)}`);
+  console.log(`  the bundled CLI (these buildspecs)                     ${mb(bundle.bytes).padStart(9)}   (target <= 5 MB)`);
+  console.log(`  npm ci / bundle: ${ratio(install.all.bytes, bundle.bytes)}; npm ci --omit=dev / bundle: ${ratio(install.production.bytes, bundle.bytes)}`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -48,8 +48,10 @@ function cachedBuild(entry: string, options: BundleOptions): Buffer {
     logLevel: "silent",
     metafile: true,
   };
-  // A dependency changed by the lock file rebuilds the bundle even where no file it read changed.
-  const key = sha256(JSON.stringify([buildOptions, fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")]));
+  // Independent of where the project lives (copies of it share the cache; the inputs decide), and
+  // a dependency changed by the lock file rebuilds the bundle even where no file it read changed.
+  const lock = fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8");
+  const key = sha256(JSON.stringify([path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, entry)), options, lock]));
   const dir = path.join(GENERATED_DIR, "bundles", key);
   return readCached(dir) ?? build(dir, buildOptions);
 }
