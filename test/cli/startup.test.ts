@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { COMMANDS } from "../../cli/main";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -29,5 +30,11 @@ describe("CLI start-up: a command loads only what it uses", () => {
 
   it("'render' (offline) loads no AWS SDK client and no simulator", () => {
     expect(packagesLoadedBy(["render", "--env", "dev"]).filter((name) => HEAVY.test(name))).toEqual([]);
+  });
+});
+
+describe("the command list", () => {
+  it.each(COMMANDS.map((c) => [c.name, c] as const))("loads, for '%s', the module that defines that command", (name, entry) => {
+    expect(entry.load().name).toBe(name);
   });
 });
