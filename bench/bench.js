@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * npm run bench: one run that reports, as medians of RUNS interleaved runs after a warm-up round
- * (every scenario once per round, so a busy machine slows them all alike):
+ * (every scenario once per round, so a busy machine slows them all alike), wall and CPU time
+ * (user + system: what other processes on the machine do not inflate) and peak memory:
  *  - synth: (f) a floor app (cdktf creating three empty stacks), (a) this app's three environments,
  *    (b) 30 generated environments, (c) a baseline written the way the CDKTF TypeScript template
  *    does it (provider classes from the package root, ts-node type-checking), made from this
@@ -73,7 +74,8 @@ function runOnce(scenario) {
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${scenario.label} failed:\n${result.stderr}`);
-  return { ms, mb: Number(fs.readFileSync(rssFile, "utf8")) / 2 ** 20 };
+  const { rss, cpu } = JSON.parse(fs.readFileSync(rssFile, "utf8"));
+  return { ms, cpu: cpu / 1000, mb: rss / 2 ** 20 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -98,15 +100,16 @@ try {
       if (round > 0) samples[key].push(sample); // round 0 warms caches
     }
   }
-  const r = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, { ms: median(s.map((x) => x.ms)), mb: median(s.map((x) => x.mb)) }]));
-  const row = (key) => console.log(`${scenarios[key].label.padEnd(44)} ${r[key].ms.toFixed(0).padStart(7)} ms ${r[key].mb.toFixed(0).padStart(6)} MB`);
+  const r = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, { ms: median(s.map((x) => x.ms)), cpu: median(s.map((x) => x.cpu)), mb: median(s.map((x) => x.mb)) }]));
+  const row = (key) => console.log(`${scenarios[key].label.padEnd(44)} ${r[key].ms.toFixed(0).padStart(7)} ms ${r[key].cpu.toFixed(0).padStart(7)} ms ${r[key].mb.toFixed(0).padStart(6)} MB`);
+  const ratios = (a, b) => `${ratio(r[a].ms, r[b].ms)} wall, ${ratio(r[a].cpu, r[b].cpu)} CPU`;
 
   console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs after a warm-up\n`);
-  console.log("synth");
+  console.log(`${"synth".padEnd(44)} ${"wall".padStart(10)} ${"CPU".padStart(10)} ${"peak".padStart(9)}`);
   ["floor", "app", "many", "base"].forEach(row);
-  console.log(`  3 environments / floor:          ${ratio(r.app.ms, r.floor.ms)} time   (target <= 2x)`);
-  console.log(`  30 environments / 3 environments: ${ratio(r.many.ms, r.app.ms)} time   (target <= 2x)`);
-  console.log(`  baseline / 3 environments:        ${ratio(r.base.ms, r.app.ms)} time, ${ratio(r.base.mb, r.app.mb)} memory`);
+  console.log(`  3 environments / floor:           ${ratios("app", "floor")}   (target <= 2x)`);
+  console.log(`  30 environments / 3 environments: ${ratios("many", "app")}   (target <= 2x)`);
+  console.log(`  baseline / 3 environments:        ${ratios("base", "app")}, ${ratio(r.base.mb, r.app.mb)} memory`);
 
   console.log("\nCLI");
   ["help", "bundleRender", "render"].forEach(row);
