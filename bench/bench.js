@@ -36,12 +36,16 @@ function makeBaseline() {
     if (!file.endsWith(".ts") || file.startsWith("node_modules")) continue;
     const full = path.join(dir, file);
     const source = fs.readFileSync(full, "utf8");
-    const rewritten = source.replace(
-      /import \{([^}]+)\} from "@cdktf\/provider-aws\/lib\/([a-z0-9-]+)";/g,
-      (_, names, lib) =>
-        [`import { ${camel(lib)} as ${camel(lib)}Ns } from "@cdktf/provider-aws";`]
-          .concat(names.split(",").map((n) => n.trim()).filter(Boolean).map((n) => `import ${n} = ${camel(lib)}Ns.${n};`))
-          .join("\n"),
+    const rewritten = source.replace(/import \{([^}]+)\} from "@cdktf\/provider-aws\/lib\/([a-z0-9-]+)";/g, (_, names, lib) =>
+      [`import { ${camel(lib)} as ${camel(lib)}Ns } from "@cdktf/provider-aws";`]
+        .concat(
+          names
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean)
+            .map((n) => `import ${n} = ${camel(lib)}Ns.${n};`),
+        )
+        .join("\n"),
     );
     if (rewritten !== source) fs.writeFileSync(full, rewritten);
   }
@@ -87,8 +91,18 @@ try {
   const scenarios = {
     floor: { label: "(f) floor: cdktf, three empty stacks", cwd: ROOT, args: ["bench/floor.js"] },
     app: { label: "(a) this app, 3 environments", cwd: ROOT, args: [...REGISTER_TS, "main.ts"] },
-    many: { label: "(b) this app, 30 generated environments", cwd: ROOT, args: [...REGISTER_TS, "bench/synth-many.ts"], env: { BENCH_ENVIRONMENTS: "30" } },
-    base: { label: "(c) template-style baseline, 3 environments", cwd: makeBaseline(), args: ["--require", "ts-node/register", "main.ts"], env: { TS_NODE_TRANSPILE_ONLY: "false" } },
+    many: {
+      label: "(b) this app, 30 generated environments",
+      cwd: ROOT,
+      args: [...REGISTER_TS, "bench/synth-many.ts"],
+      env: { BENCH_ENVIRONMENTS: "30" },
+    },
+    base: {
+      label: "(c) template-style baseline, 3 environments",
+      cwd: makeBaseline(),
+      args: ["--require", "ts-node/register", "main.ts"],
+      env: { TS_NODE_TRANSPILE_ONLY: "false" },
+    },
     help: { label: "bundle --help (cold, empty directory)", cwd: bundle.dir, args: ["workflow-cli.js", "--help"] },
     bundleRender: { label: "bundle render --env dev", cwd: bundle.dir, args: ["workflow-cli.js", "render", "--env", "dev"] },
     render: { label: "workflow render --env dev (project CLI)", cwd: ROOT, args: ["cli/bin.js", "render", "--env", "dev"] },
@@ -100,11 +114,21 @@ try {
       if (round > 0) samples[key].push(sample); // round 0 warms caches
     }
   }
-  const r = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, { ms: median(s.map((x) => x.ms)), cpu: median(s.map((x) => x.cpu)), mb: median(s.map((x) => x.mb)) }]));
-  const row = (key) => console.log(`${scenarios[key].label.padEnd(44)} ${r[key].ms.toFixed(0).padStart(7)} ms ${r[key].cpu.toFixed(0).padStart(7)} ms ${r[key].mb.toFixed(0).padStart(6)} MB`);
+  const r = Object.fromEntries(
+    Object.entries(samples).map(([key, s]) => [
+      key,
+      { ms: median(s.map((x) => x.ms)), cpu: median(s.map((x) => x.cpu)), mb: median(s.map((x) => x.mb)) },
+    ]),
+  );
+  const row = (key) =>
+    console.log(
+      `${scenarios[key].label.padEnd(44)} ${r[key].ms.toFixed(0).padStart(7)} ms ${r[key].cpu.toFixed(0).padStart(7)} ms ${r[key].mb.toFixed(0).padStart(6)} MB`,
+    );
   const ratios = (a, b) => `${ratio(r[a].ms, r[b].ms)} wall, ${ratio(r[a].cpu, r[b].cpu)} CPU`;
 
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs after a warm-up\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs after a warm-up\n`,
+  );
   console.log(`${"synth".padEnd(44)} ${"wall".padStart(10)} ${"CPU".padStart(10)} ${"peak".padStart(9)}`);
   ["floor", "app", "many", "base"].forEach(row);
   console.log(`  3 environments / floor:           ${ratios("app", "floor")}   (target <= 2x)`);
@@ -118,11 +142,19 @@ try {
   const install = installBytes(path.join(ROOT, "package-lock.json"));
   const source = execFileSync("git", ["archive", "--format=zip", "HEAD"], { cwd: ROOT, maxBuffer: 1 << 30 }).length;
   const missing = install.all.missing ? ` (${install.all.missing} tarballs not in the npm cache, not counted)` : "";
-  console.log("\nbytes a build downloads before its first command (besides the source artifact, a zip of the commit: " + mb(source) + ")");
-  console.log(`  npm ci, all ${install.all.packages} packages' tarballs (the old buildspecs)  ${mb(install.all.bytes).padStart(9)}${missing}`);
-  console.log(`  npm ci --omit=dev, ${install.production.packages} packages' tarballs             ${mb(install.production.bytes).padStart(9)}`);
+  console.log(
+    "\nbytes a build downloads before its first command (besides the source artifact, a zip of the commit: " + mb(source) + ")",
+  );
+  console.log(
+    `  npm ci, all ${install.all.packages} packages' tarballs (the old buildspecs)  ${mb(install.all.bytes).padStart(9)}${missing}`,
+  );
+  console.log(
+    `  npm ci --omit=dev, ${install.production.packages} packages' tarballs             ${mb(install.production.bytes).padStart(9)}`,
+  );
   console.log(`  the bundled CLI (these buildspecs)                     ${mb(bundle.bytes).padStart(9)}   (target <= 5 MB)`);
-  console.log(`  npm ci / bundle: ${ratio(install.all.bytes, bundle.bytes)}; npm ci --omit=dev / bundle: ${ratio(install.production.bytes, bundle.bytes)}`);
+  console.log(
+    `  npm ci / bundle: ${ratio(install.all.bytes, bundle.bytes)}; npm ci --omit=dev / bundle: ${ratio(install.production.bytes, bundle.bytes)}`,
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

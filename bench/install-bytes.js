@@ -2,6 +2,7 @@
  * What `npm ci` downloads for this lock file on the build image (Linux x64, glibc): the size of
  * every package's tarball, read from the local npm cache by the lock's integrity hashes. No network.
  */
+const { Buffer } = require("buffer");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -9,7 +10,8 @@ const path = require("path");
 const BUILD_PLATFORM = { os: "linux", cpu: "x64", libc: "glibc" };
 
 /** Whether npm installs a lock entry on the build platform (optional packages of other platforms are skipped). */
-const installedOn = (entry, platform) => ["os", "cpu", "libc"].every((field) => !entry[field] || entry[field].includes(platform[field]));
+const installedOn = (entry, platform) =>
+  ["os", "cpu", "libc"].every((field) => !entry[field] || entry[field].includes(platform[field]));
 
 /** The tarball of an `integrity` in npm's content-addressed cache, or undefined. */
 function cachedTarball(cacheDir, integrity) {

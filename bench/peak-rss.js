@@ -3,6 +3,9 @@
 process.on("exit", () => {
   if (process.env.BENCH_RSS_FILE) {
     const usage = process.resourceUsage();
-    require("fs").writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify({ rss: usage.maxRSS * 1024, cpu: usage.userCPUTime + usage.systemCPUTime }));
+    require("fs").writeFileSync(
+      process.env.BENCH_RSS_FILE,
+      JSON.stringify({ rss: usage.maxRSS * 1024, cpu: usage.userCPUTime + usage.systemCPUTime }),
+    );
   }
 });

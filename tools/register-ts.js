@@ -19,7 +19,9 @@ const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "register
 const SWC_VERSION = require("@swc/core/package.json").version;
 
 function transpile(source, filename) {
-  const key = createHash("sha256").update(JSON.stringify([SWC_VERSION, OPTIONS, filename, source])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([SWC_VERSION, OPTIONS, filename, source]))
+    .digest("hex");
   const cached = path.join(CACHE_DIR, `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");

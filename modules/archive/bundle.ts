@@ -67,13 +67,15 @@ function readCached(dir: string): Buffer | undefined {
     const stat = fs.statSync(path.join(PROJECT_ROOT, file), { throwIfNoEntry: false });
     if (!stat) return undefined;
     // Unchanged size and time: the same file (as make decides); otherwise its content decides.
-    if ((stat.size !== size || stat.mtimeMs !== mtimeMs) && sha256(fs.readFileSync(path.join(PROJECT_ROOT, file))) !== hash) return undefined;
+    if ((stat.size !== size || stat.mtimeMs !== mtimeMs) && sha256(fs.readFileSync(path.join(PROJECT_ROOT, file))) !== hash)
+      return undefined;
   }
   const bundle = fs.readFileSync(path.join(dir, `${manifest.output}.js`));
   return sha256(bundle) === manifest.output ? bundle : undefined;
 }
 
 function build(dir: string, options: BuildOptions): Buffer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a bundle is built, not read from the cache
   const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync(options);
   const bundle = Buffer.from(result.outputFiles![0].contents);

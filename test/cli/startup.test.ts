@@ -14,7 +14,10 @@ function packagesLoadedBy(argv: string[]): string[] {
       const names = Object.keys(require.cache).map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean);
       console.log(JSON.stringify({ code, packages: [...new Set(names)] }));
     });`;
-  const result = spawnSync(process.execPath, ["--require", "./tools/register-ts.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--require", "./tools/register-ts.js", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   expect(result.stderr).toBe("");
   const { code, packages } = JSON.parse(result.stdout);
   expect(code).toBe(0);

@@ -9,7 +9,8 @@ import { renderEnvironmentDefinition } from "../../../modules/workflow/render-en
 describe("the bundled workflow CLI the builds run", () => {
   let dir: string;
   /** Runs the bundle with nothing but Node: an empty directory, no NODE_PATH, no project around it. */
-  const run = (...args: string[]) => spawnSync(process.execPath, ["workflow-cli.js", ...args], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["workflow-cli.js", ...args], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH } });
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "workflow-cli-"));
