@@ -25,6 +25,9 @@ export const PIPELINE_FAILED_PATTERN = (pipelineName: string) => ({
   detail: { pipeline: [pipelineName], state: ["FAILED"] },
 });
 
+/** The alarm topic's ARN, built from its name: the key policy and the approval name it without a dependency cycle. */
+export const alarmTopicArn = (target: AwsTarget, names: ResourceNames): string => scopedArn(target, "sns", names.alarmTopic);
+
 export interface ReleaseAlarmsProps {
   names: ResourceNames;
   target: AwsTarget;
@@ -58,8 +61,7 @@ export class ReleaseAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ReleaseAlarmsProps) {
     super(scope, id);
     const { names, target } = props;
-    // Built from the name, so the key policy can name the topic without a dependency cycle.
-    const topicArn = scopedArn(target, "sns", names.alarmTopic);
+    const topicArn = alarmTopicArn(target, names);
     const conditions = [...Object.values(WORKFLOW_ALARMS).map(({ condition }) => condition), ...Object.keys(ENDPOINT_ALARMS)];
     const alarmArns = conditions.map((condition) => scopedArn(target, "cloudwatch", `alarm:${names.alarm(condition)}`));
 

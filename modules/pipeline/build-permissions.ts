@@ -11,10 +11,16 @@ export interface BuildModelPermissionsProps {
   target: AwsTarget;
   /** The workflow's state machine ARN. */
   stateMachineArn: string;
+  /** The artifact bucket and its key: the run's evaluation report is written there. */
+  artifactBucketArn: string;
+  kmsKeyArn: string;
 }
 
-/** What `workflow run --wait` calls: start this environment's workflow and follow its executions. */
-export function buildModelStatements({ names, target, stateMachineArn }: BuildModelPermissionsProps): PolicyStatement[] {
+/**
+ * What `workflow run --wait --report` calls: start this environment's workflow, follow its
+ * executions, and write the run's evaluation report beside its evaluation.
+ */
+export function buildModelStatements({ names, target, stateMachineArn, artifactBucketArn, kmsKeyArn }: BuildModelPermissionsProps): PolicyStatement[] {
   return [
     { sid: "StartTheWorkflow", actions: ["states:StartExecution"], resources: [stateMachineArn] },
     {
@@ -23,6 +29,12 @@ export function buildModelStatements({ names, target, stateMachineArn }: BuildMo
       actions: ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"],
       resources: [scopedArn(target, "states", `execution:${names.stateMachine}:*`)],
     },
+    {
+      sid: "WriteTheRunsEvaluationReport",
+      actions: ["s3:PutObject"],
+      resources: ["json", "md"].map((extension) => `${artifactBucketArn}/*/${TRAINING_JOB_PREFIX}*/evaluation/report.${extension}`),
+    },
+    { sid: "EncryptTheReport", actions: ["kms:GenerateDataKey"], resources: [kmsKeyArn] },
   ];
 }
 

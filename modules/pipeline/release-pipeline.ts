@@ -17,18 +17,34 @@ import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
 import { MODEL_PREFIX } from "../run-names";
 import { DATA_PREFIX } from "../s3-layout";
+import { alarmTopicArn } from "./alarms";
 import { RawDataTrigger } from "./raw-data-trigger";
 import { buildModelStatements, deployEndpointStatements } from "./build-permissions";
 import { ReleaseBuildProject } from "./build-project";
 import { BUILDSPECS } from "./buildspec";
 import { endpointAlarmNames } from "../endpoint-release";
-import { BUILD_VARIABLES_NAMESPACE, EXPORTED_BUILD_VARIABLES, maxRunIdLength, PIPELINE_EXECUTION_ID_VARIABLE } from "./run-id";
+import {
+  APPROVAL_EVIDENCE_VARIABLES,
+  BUILD_VARIABLES_NAMESPACE,
+  EXPORTED_BUILD_VARIABLES,
+  maxRunIdLength,
+  PIPELINE_EXECUTION_ID_VARIABLE,
+  SOURCE_VARIABLES_NAMESPACE,
+} from "./run-id";
 import { CodeCommitTrigger, SOURCE_ARTIFACT, sourceAction, sourceStatements } from "./source";
 import { RELEASE_STAGES } from "./stages";
 import { WorkflowCliObject } from "./workflow-cli";
 
 /** The manual approval's question (docs/release-pipeline.md). */
 export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
+
+const built = (variable: (typeof APPROVAL_EVIDENCE_VARIABLES)[number] | (typeof EXPORTED_BUILD_VARIABLES)[number]) => `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`;
+
+/** What the approver reads in the console and in the notification: the run's evidence, resolved by CodePipeline. */
+export const APPROVAL_DETAILS =
+  `${APPROVAL_MESSAGE} Run ${built("RUN_ID")}, commit #{${SOURCE_VARIABLES_NAMESPACE}.CommitId}: ` +
+  `RMSE ${built("RMSE")} < threshold ${built("THRESHOLD")} (epochs ${built("EPOCHS")}, batch size ${built("BATCH_SIZE")}). ` +
+  `Report: ${built("REPORT_URI")}`;
 
 /** CodePipeline keeps a pipeline's artifacts under the first 20 characters of its name. */
 export function pipelineArtifactPrefix(pipelineName: string): string {
@@ -76,12 +92,15 @@ export class ReleasePipeline extends Construct {
   readonly rawDataTrigger?: RawDataTrigger;
   /** Pipeline name (known at synth) and ARN (a Terraform reference). */
   readonly name: string;
+  /** The environment's alarm topic, which the approval notifies. */
+  readonly topicArn: string;
   readonly arn: string;
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
     super(scope, id);
     const { env, names, target } = props;
     this.name = names.pipeline;
+    this.topicArn = alarmTopicArn(target, names);
     const artifactPrefix = pipelineArtifactPrefix(this.name);
     this.workflowCli = new WorkflowCliObject(this, "workflow-cli", {
       bucketName: props.artifactBucketName,
@@ -114,8 +133,10 @@ export class ReleasePipeline extends Construct {
         THRESHOLD: props.variables.threshold.stringValue,
         MODEL_PREFIX,
         RUN_ID_MAX_LENGTH: String(maxRunIdLength(names)),
+        // The evaluation report is encrypted with the environment's key.
+        [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
       },
-      statements: buildModelStatements({ names, target, stateMachineArn: props.stateMachineArn }),
+      statements: buildModelStatements({ names, target, stateMachineArn: props.stateMachineArn, artifactBucketArn: props.artifactBucketArn, kmsKeyArn: props.kmsKeyArn }),
     });
 
     this.deployEndpoint = new ReleaseBuildProject(this, "deploy-endpoint", {
@@ -143,7 +164,9 @@ export class ReleasePipeline extends Construct {
         resources: [`${props.artifactBucketArn}/${artifactPrefix}/*`],
       },
       { sid: "ReadTheArtifactBucketSettings", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [props.artifactBucketArn] },
+      // Also the approval's notification: the topic is encrypted with the same key.
       { sid: "EncryptPipelineArtifacts", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
+      { sid: "NotifyTheApprover", actions: ["sns:Publish"], resources: [this.topicArn] },
       // No iam:PassRole: StartBuild runs a project as the role it was created with (the deployer passed it).
       { sid: "RunTheReleaseBuilds", actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resources: [this.buildModel.arn, this.deployEndpoint.arn] },
       ...sourceStatements(env.source, target),
@@ -191,7 +214,7 @@ export class ReleasePipeline extends Construct {
     });
     const { source, build: buildStage, approval, deploy } = RELEASE_STAGES;
     return [
-      { name: source.stage, action: [sourceAction(env.source)] },
+      { name: source.stage, action: [{ ...sourceAction(env.source), namespace: SOURCE_VARIABLES_NAMESPACE }] },
       {
         name: buildStage.stage,
         action: [build(buildStage.action, this.buildModel, { [PIPELINE_EXECUTION_ID_VARIABLE]: "#{codepipeline.PipelineExecutionId}" }, BUILD_VARIABLES_NAMESPACE)],
@@ -200,7 +223,17 @@ export class ReleasePipeline extends Construct {
         ? [
             {
               name: approval.stage,
-              action: [{ name: approval.action, category: "Approval", owner: "AWS", provider: "Manual", version: "1", configuration: { CustomData: APPROVAL_MESSAGE } }],
+              action: [
+                {
+                  name: approval.action,
+                  category: "Approval",
+                  owner: "AWS",
+                  provider: "Manual",
+                  version: "1",
+                  // The approver is told (the environment's topic), with the evidence and a link to the workflow execution.
+                  configuration: { CustomData: APPROVAL_DETAILS, ExternalEntityLink: built("EXECUTION_URL"), NotificationArn: this.topicArn },
+                },
+              ],
             },
           ]
         : []),

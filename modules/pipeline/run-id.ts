@@ -12,6 +12,16 @@ export const BUILD_VARIABLES_NAMESPACE = "BuildVariables";
 export const EXPORTED_BUILD_VARIABLES = ["RUN_ID", "MODEL_NAME"] as const;
 
 /**
+ * The evidence BuildModel also exports for the approval: the run's RMSE, the execution's console
+ * page and the report (read from the run's evaluation report), and the threshold, epochs and batch
+ * size the project set (the stack's Terraform variables).
+ */
+export const APPROVAL_EVIDENCE_VARIABLES = ["RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "EXECUTION_URL", "REPORT_URI"] as const;
+
+/** Namespace of the Source action: `#{SourceVariables.CommitId}` is the commit being released. */
+export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";
+
+/**
  * The longest run id whose every SageMaker name fits in 63 characters: the four per-run names of
  * the workflow and the endpoint config `<project>-<env>-config-<run id>` the deploy step creates.
  */

@@ -3,7 +3,8 @@
  * every command in one shell, in phase order, the build stopping at the first command that exits
  * non-zero — with stubs of `aws`, `node` and `npm` on PATH that record their arguments.
  * `aws s3 cp <uri> <file>` writes a stand-in CLI to <file> (or exits with `fetchExitCode`);
- * `node <file> ...` of that file is the workflow CLI and exits with `workflowExitCode`; anything else fails.
+ * `node <file> ...` of that file is the workflow CLI and exits with `workflowExitCode` (writing `report`
+ * to the file `--report` names, when it succeeds); `node -p` runs the real Node; anything else fails.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -45,12 +46,27 @@ const STUBS = {
   if [ "$FETCH_EXIT_CODE" -ne 0 ]; then echo "download failed: $source" >&2; exit "$FETCH_EXIT_CODE"; fi
   echo "stand-in for $source" > "$target"; exit 0
 fi`),
-  node: stub(`if [ -f "$1" ] && grep -q "^stand-in for " "$1"; then echo "workflow stub: \${*:2}"; exit "$WORKFLOW_EXIT_CODE"; fi`),
+  node: stub(`if [ "$1" = "-p" ]; then exec "$REAL_NODE" "$@"; fi
+if [ -f "$1" ] && grep -q "^stand-in for " "$1"; then
+  echo "workflow stub: \${*:2}"
+  args=("$@")
+  for ((i = 1; i < $#; i++)); do
+    if [ "\${args[i]}" = "--report" ] && [ "$WORKFLOW_EXIT_CODE" -eq 0 ]; then printf '%s' "$WORKFLOW_REPORT" > "\${args[i+1]}"; fi
+  done
+  exit "$WORKFLOW_EXIT_CODE"
+fi`),
   npm: stub(""),
 };
 
 /** Runs `spec` with the project's and the pipeline's variables in `env`. */
-export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0, fetchExitCode = 0 } = {}): BuildResult {
+/** What the stub CLI writes for `run --report <file>`: the fields of cli/run-report.ts the buildspec reads. */
+export const STUB_RUN_REPORT = {
+  rmse: 1.93,
+  execution: { consoleUrl: "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1" },
+  report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-TrainingJob-r-1/evaluation/report.md" },
+};
+
+export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0, fetchExitCode = 0, report = STUB_RUN_REPORT as unknown } = {}): BuildResult {
   const dir = mkdtempSync(join(tmpdir(), "buildspec-"));
   try {
     const bin = join(dir, "bin");
@@ -79,6 +95,8 @@ export function runBuildspec(spec: Buildspec, env: Record<string, string>, { wor
         ...env,
         CALLS_FILE: callsFile,
         WORKFLOW_EXIT_CODE: String(workflowExitCode),
+        WORKFLOW_REPORT: JSON.stringify(report),
+        REAL_NODE: process.execPath,
         FETCH_EXIT_CODE: String(fetchExitCode),
       },
     });

@@ -4,11 +4,11 @@ import { loadCommand } from "../../../cli/main";
 import { getEnvironment } from "../../../environments";
 import { ResourceNames } from "../../../modules/naming";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";
-import { EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
+import { APPROVAL_EVIDENCE_VARIABLES, EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
 import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
 import { executionInput, runIdProblems } from "../../../modules/workflow/execution-input";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
-import { Buildspec, PHASES, runBuildspec } from "./buildspec-runner";
+import { Buildspec, PHASES, runBuildspec, STUB_RUN_REPORT } from "./buildspec-runner";
 
 const buildModel = parse(readBuildspec(BUILDSPECS.buildModel)) as Buildspec;
 const deployEndpoint = parse(readBuildspec(BUILDSPECS.deployEndpoint)) as Buildspec;
@@ -45,7 +45,7 @@ const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.
 /** Every `node <cli> <command> ...` line of a buildspec, as argv after the CLI file. */
 function workflowInvocations(spec: Buildspec): string[][] {
   const text = PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).join("\n");
-  return [...text.matchAll(/\bnode \S+ ([^|&;\n]+)/g)].map((match) =>
+  return [...text.matchAll(/\bnode workflow-cli\.js ([^|&;\n]+)/g)].map((match) =>
     [...match[1].trim().matchAll(/"([^"]*)"|(\S+)/g)].map((arg) => arg[1] ?? arg[2]),
   );
 }
@@ -66,7 +66,8 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
     const [fetch, ...rest] = calls;
     expect(fetch.slice(0, 3)).toEqual(["aws", "s3", "cp"]);
     expect(fetch.at(-2)).toBe(WORKFLOW_CLI_URI);
-    expect(rest.map((call) => call.slice(0, 2))).toEqual([["node", fetch.at(-1)]]);
+    // Besides `node -p` reading the run's report: the one CLI run.
+    expect(rest.filter((call) => call[1] !== "-p").map((call) => call.slice(0, 2))).toEqual([["node", fetch.at(-1)]]);
   });
 
   it("stops before running the CLI when the bundle cannot be fetched", () => {
@@ -100,17 +101,38 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
 });
 
 describe("the BuildModel buildspec", () => {
-  it("runs one workflow execution and waits for it: 'workflow run --env <env> --run-id <run id> --wait'", () => {
-    expect(workflowInvocations(buildModel)).toEqual([["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait"]]);
+  it("runs one workflow execution, waits for it and reports it: 'workflow run --env <env> --run-id <run id> --wait --report <file>'", () => {
+    expect(workflowInvocations(buildModel)).toEqual([["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait", "--report", "run-report.json"]]);
     const build = runBuildspec(buildModel, buildModelEnv("staging"));
     expect(build.status).toBe(0);
-    expect(build.calls.slice(1)).toEqual([["node", "workflow-cli.js", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait"]]);
+    const workflowRuns = build.calls.filter(([program, file]) => program === "node" && file === "workflow-cli.js");
+    expect(workflowRuns).toEqual([["node", "workflow-cli.js", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait", "--report", "run-report.json"]]);
   });
 
   it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
-    expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES]);
+    expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES, ...APPROVAL_EVIDENCE_VARIABLES]);
     const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
     expect(exported.MODEL_NAME).toBe(executionInput(exported.RUN_ID).ModelName);
+  });
+
+  it("exports the run's evidence for the approval: its RMSE, console link and report from the run's report, and the project's threshold and parameters", () => {
+    const { status, exported, stdout } = runBuildspec(buildModel, buildModelEnv("prod"));
+    expect(status).toBe(0);
+    expect(exported).toMatchObject({
+      RMSE: String(STUB_RUN_REPORT.rmse),
+      EXECUTION_URL: STUB_RUN_REPORT.execution.consoleUrl,
+      REPORT_URI: STUB_RUN_REPORT.report.markdown,
+      THRESHOLD: "3",
+      EPOCHS: "20",
+      BATCH_SIZE: "16",
+    });
+    expect(stdout).toContain(`BuildModel: RMSE ${STUB_RUN_REPORT.rmse} (threshold 3); report ${STUB_RUN_REPORT.report.markdown}`);
+  });
+
+  it("fails the build when the run's report is missing, rather than offering a model without its evidence", () => {
+    const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report: null });
+    expect(status).toBe(1);
+    expect(stderr).toContain("run-report.json is missing or unreadable");
   });
 
   it.each([1, 2, 3])("fails the build with the CLI's exit code %i when the workflow run does not succeed, and says so", (code) => {

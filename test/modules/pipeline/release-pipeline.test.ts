@@ -14,7 +14,9 @@ import { getEnvironment } from "../../../environments";
 import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec } from "../../../modules/pipeline/buildspec";
+import { ResourceNames } from "../../../modules/naming";
 import { APPROVAL_MESSAGE } from "../../../modules/pipeline/release-pipeline";
+import { maxRunIdLength } from "../../../modules/pipeline/run-id";
 import { workflowCliBundle } from "../../../modules/pipeline/workflow-cli";
 import { S3_LAYOUT } from "../../../modules/s3-layout";
 import { Block, ENVIRONMENT_NAMES, inlinePolicyOf, namedResource, onlyResource, resourcesOfType, synthEnvironment, terraformRef } from "../../helpers/synth";
@@ -60,14 +62,46 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     expect(stages.map((s) => s.action.map((a: Block) => a.name))).toEqual([["Source"], ["BuildModel"], ...(env.requireApproval ? [["EvaluationApproval"]] : []), ["DeployEndpoint"]]);
   });
 
-  it(env.requireApproval ? `asks '${APPROVAL_MESSAGE}' in a manual approval before deploying` : "deploys without a manual approval, as the environment configures", () => {
+  it(env.requireApproval ? `asks '${APPROVAL_MESSAGE}' in a manual approval before deploying, notifying the alarm topic` : "deploys without a manual approval, as the environment configures", () => {
     const approvals = stages.flatMap((s) => s.action).filter((a: Block) => a.category === "Approval");
-    expect(approvals).toEqual(
-      env.requireApproval
-        ? [{ name: "EvaluationApproval", category: "Approval", owner: "AWS", provider: "Manual", version: "1", configuration: { CustomData: "Is the Model Ready for Production?" } }]
-        : [],
-    );
+    if (!env.requireApproval) return expect(approvals).toEqual([]);
+    expect(approvals).toHaveLength(1);
+    const [approval] = approvals;
+    expect(approval).toMatchObject({ name: "EvaluationApproval", category: "Approval", owner: "AWS", provider: "Manual", version: "1" });
+    const { CustomData, ExternalEntityLink, NotificationArn } = approval.configuration;
+    expect(CustomData.startsWith(APPROVAL_MESSAGE)).toBe(true);
+    // The approver is told, on the environment's topic.
+    expect(NotificationArn).toMatch(new RegExp(`^arn:aws:sns:${env.region}:.+:${onlyResource(tf, "aws_sns_topic")[1].name}$`));
+    expect(ExternalEntityLink).toBe("#{BuildVariables.EXECUTION_URL}");
   });
+
+  if (env.requireApproval) {
+    it("gives the approver the run's evidence: run id, commit, RMSE against the threshold, epochs, batch size, model and report", () => {
+      const approval = stages.flatMap((s) => s.action).find((a: Block) => a.category === "Approval");
+      const { CustomData } = approval.configuration;
+      for (const variable of ["RUN_ID", "RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "REPORT_URI"]) expect(CustomData).toContain(`#{BuildVariables.${variable}}`);
+      expect(CustomData).toContain("#{SourceVariables.CommitId}");
+      // Every variable it names exists: BuildModel exports it, or the Source action's namespace has it.
+      for (const [, namespace, variable] of `${CustomData} ${approval.configuration.ExternalEntityLink}`.matchAll(/#\{(\w+)\.(\w+)\}/g) as Iterable<string[]>) {
+        if (namespace === "BuildVariables") expect(exportedByBuildModel).toContain(variable);
+        else expect([namespace, variable]).toEqual(["SourceVariables", "CommitId"]);
+      }
+      expect(stage("Source").action[0].namespace).toBe("SourceVariables");
+      // CodePipeline takes at most 500 characters, also once the variables are resolved to their longest values.
+      const runId = "r".repeat(maxRunIdLength(new ResourceNames(name)));
+      const longest: Record<string, string> = {
+        RUN_ID: runId,
+        CommitId: "f".repeat(40),
+        RMSE: String(1 / 3 + 1),
+        THRESHOLD: String(2 / 3 + 1),
+        EPOCHS: "100000",
+        BATCH_SIZE: "100000",
+        REPORT_URI: `s3://abalone-${name}-artifacts-123456789012/${runId}/abalone-TrainingJob-${runId}/evaluation/report.md`,
+      };
+      const resolved = CustomData.replace(/#\{\w+\.(\w+)\}/g, (_reference: string, variable: string) => longest[variable]);
+      expect(resolved.length).toBeLessThanOrEqual(500);
+    });
+  }
 
   it(`takes its source from CodeCommit ${env.source.repository}@${env.source.branch}, started on each push by an EventBridge rule`, () => {
     const [action] = stage("Source").action;
@@ -85,7 +119,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     ]);
   });
 
-  it("hands BuildModel the pipeline execution id, and DeployEndpoint exactly the variables BuildModel exports", () => {
+  it("hands BuildModel the pipeline execution id, and DeployEndpoint the run id and model BuildModel exports", () => {
     const [buildModel] = stage("Build").action;
     expect(buildModel).toMatchObject({ provider: "CodeBuild", namespace: "BuildVariables", input_artifacts: ["SourceOutput"] });
     expect(buildModel.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"));
@@ -94,8 +128,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [deploy] = stage("Deploy").action;
     expect(deploy).toMatchObject({ provider: "CodeBuild", input_artifacts: ["SourceOutput"] });
     expect(deploy.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"));
-    expect(exportedByBuildModel).toEqual(expect.arrayContaining(["MODEL_NAME", "RUN_ID"]));
-    expect(variables(deploy)).toEqual(exportedByBuildModel.map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })));
+    expect(exportedByBuildModel).toEqual(expect.arrayContaining(["RUN_ID", "MODEL_NAME"]));
+    expect(variables(deploy)).toEqual(["RUN_ID", "MODEL_NAME"].map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })));
   });
 
   it("runs both builds unprivileged on the Amazon Linux standard image, encrypted with the key, logging to their own encrypted log groups", () => {
@@ -297,6 +331,17 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(allows(policy, "states:DescribeExecution", arn("states", "execution:abalone-staging-ml-workflow:3f2c9e1a-7"))).toBe(false);
     expect(allows(policy, "states:StopExecution", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(false);
     expect(actionsOf(policy).filter((a) => a.startsWith("sagemaker:") || a === "iam:PassRole")).toEqual([]);
+    // The run's evaluation report, beside its evaluation, and nothing else in the bucket.
+    const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-TrainingJob-r-1/evaluation/report.md`)).toBe(true);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(false);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
+  });
+
+  it("lets the pipeline notify the approver on this environment's topic only", () => {
+    const policy = rolePolicy(tf, "abalone-prod-codepipeline-role");
+    expect(allows(policy, "sns:Publish", arn("sns", "abalone-prod-alarms"))).toBe(true);
+    expect(allows(policy, "sns:Publish", arn("sns", "abalone-staging-alarms"))).toBe(false);
   });
 
   it("lets DeployEndpoint create or update only this environment's endpoint and configs, and read only this project's models", () => {
