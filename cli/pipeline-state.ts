@@ -67,6 +67,8 @@ export interface ApprovalReport {
 export interface RunReport extends FollowResult {
   runId: string;
   executionArn: string;
+  /** The run's evaluation report (the REPORT_URI BuildModel exported), once the run passed. */
+  reportUri?: string;
 }
 
 export interface EndpointReport {
@@ -188,7 +190,7 @@ async function buildRun(env: EnvironmentConfig, args: ParsedArgs, deps: CliDeps,
   if (!runId) return undefined;
   const executionArn = executionArnFor(stateMachineArn, runId);
   const followed = await showExecution(executionArn, deps, { json: true, follow: false, title: runId });
-  return { runId, executionArn, ...followed };
+  return { runId, executionArn, reportUri: build.output?.outputVariables?.REPORT_URI, ...followed };
 }
 
 async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Promise<EndpointReport> {

@@ -57,6 +57,7 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
       lines.push(`  ${ICONS[s.status]} ${s.name.padEnd(width)}  ${s.type.padEnd(6)}  ${took}`);
     }
     lines.push(...summaryLines(run.outcome).slice(1).map((line) => `  ${line}`));
+    if (run.reportUri) lines.push(`  Evaluation report: ${run.reportUri}`);
   } else if (execution) lines.push("Run: BuildModel has not started a workflow run for this execution");
 
   if (report.approval) {

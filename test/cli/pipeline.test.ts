@@ -30,6 +30,7 @@ const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:ab
 const EXECUTION_ID = "3f2a9c1e-7b4d-4e8a-9c2f-0a1b2c3d4e5f";
 /** The run id BuildModel derives from the execution id (assets/buildspecs/build-model.yml), first build. */
 const RUN_ID = `${EXECUTION_ID.replace(/-/g, "").slice(0, maxRunIdLength(new ResourceNames("prod")) - 2)}-1`;
+const REPORT = `s3://abalone-prod-artifacts-111122223333/${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/report.md`;
 const TOKEN = "6f1d2a3b-0c4e-4f5a-8b9c-d0e1f2a3b4c5";
 const COMMIT = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -85,7 +86,7 @@ function servePipeline(state: GetPipelineStateOutput, options: { status?: string
   codepipeline.on(ListActionExecutionsCommand).resolves({
     actionExecutionDetails: options.details ?? [
       detail("Approval", "EvaluationApproval", "InProgress", 17.2, 17.2),
-      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: `abalone-${RUN_ID}` }),
+      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: `abalone-${RUN_ID}`, REPORT_URI: REPORT }),
       detail("Source", "Source", "Succeeded", 0, 0.5),
     ],
   });
@@ -139,6 +140,7 @@ describe("workflow pipeline", () => {
     expect(stdout).toContain(`Run ${RUN_ID}: SUCCEEDED`);
     expect(stdout).toMatch(/✓ Model Training +Task +8m 00s/);
     expect(stdout).toContain("RMSE 1.98 is below the threshold 2.1: Model Evaluation Below Threshold");
+    expect(stdout).toContain(`Evaluation report: ${REPORT}`);
     expect(stdout).toContain("Approval Approval/EvaluationApproval waiting since 2024-05-01T12:17:12Z");
     expect(stdout).toContain('approve: workflow approve --env prod --summary "<why>"');
     expect(stdout).toContain('reject:  workflow reject --env prod --summary "<why>"');
