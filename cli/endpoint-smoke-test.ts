@@ -7,7 +7,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { parseEvaluation, rootMeanSquaredError } from "../assets/analyze-results/analyze";
 import { executionInput } from "../modules/workflow/execution-input";
-import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
+import { runKeys } from "../modules/s3-layout";
 import { CliDeps } from "./deps";
 import { awsCall, WorkflowFailedError } from "./errors";
 
@@ -62,9 +62,11 @@ export interface SmokeTestResult {
 }
 
 /** Invokes the endpoint with the start of the testing split; a wrong answer is a failed deployment (exit 1). */
-export async function smokeTest(deps: CliDeps, region: string, endpointName: string, bucket: string, runId: string): Promise<SmokeTestResult> {
+export async function smokeTest(deps: CliDeps, region: string, environment: string, endpointName: string, bucket: string, runId: string): Promise<SmokeTestResult> {
   const s3 = deps.aws.s3(region);
-  const testingKey = `${S3_LAYOUT.testingPrefix}/testing.csv`;
+  // The run's own testing split, written by its Pre-process Data.
+  const { TrainingJobName } = executionInput(environment, runId);
+  const testingKey = `${runKeys.testingData(runId, TrainingJobName)}/testing.csv`;
   const testingUri = `s3://${bucket}/${testingKey}`;
   const csv = await awsCall("GetObject", async () =>
     (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: testingKey, Range: `bytes=0-${TESTING_BYTES - 1}` }))).Body!.transformToString(),
@@ -83,7 +85,7 @@ export async function smokeTest(deps: CliDeps, region: string, endpointName: str
     throw new WorkflowFailedError(`smoke test: endpoint ${endpointName} answered ${rows.length} rows of ${testingUri} wrongly: ${predictions}`, "the endpoint now serves this model: deploy the previous model again, then look at the model's serving signature");
   }
   const sampleRmse = rootMeanSquaredError(rows.map((row) => row[0]), predictions);
-  const evaluationKey = runKeys.evaluation(runId, executionInput(runId).TrainingJobName);
+  const evaluationKey = runKeys.evaluation(runId, TrainingJobName);
   let evaluationRmse: number | undefined;
   try {
     const text = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: evaluationKey }))).Body!.transformToString();

@@ -12,10 +12,10 @@ export const RUN_ID_OPTION = {
   description: "run id naming the execution and the SageMaker jobs. Default: UTC time YYYYMMDDHHMMSS",
 } as const;
 
-/** `--run-id`, or the clock's UTC time; a usage error when a name it makes breaks SageMaker's rule. */
-export function runIdFlag(args: ParsedArgs, deps: CliDeps): string {
+/** `--run-id`, or the clock's UTC time; a usage error when a name it makes in `environment` breaks SageMaker's rule. */
+export function runIdFlag(args: ParsedArgs, deps: CliDeps, environment: string): string {
   const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
-  const problems = runIdProblems(runId);
+  const problems = runIdProblems(environment, runId);
   if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
   return runId;
 }

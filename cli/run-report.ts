@@ -48,7 +48,7 @@ export function runReport(options: {
   commit?: string;
 }): RunReport {
   const { runId, bucket, region } = options;
-  const names = executionInput(runId);
+  const names = executionInput(options.environment, runId);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
   const jsonKey = runKeys.report(runId, names.TrainingJobName, "json");
   const markdownKey = runKeys.report(runId, names.TrainingJobName, "md");
@@ -62,7 +62,7 @@ export function runReport(options: {
     commit: options.commit,
     execution: { arn: options.executionArn, consoleUrl: options.consoleUrl },
     model: { name: names.ModelName, artifact: s3(runKeys.modelArtifact(runId, names.TrainingJobName)) },
-    data: { raw: s3(S3_LAYOUT.rawData), training: s3(`${S3_LAYOUT.trainingPrefix}/`), testing: s3(`${S3_LAYOUT.testingPrefix}/`) },
+    data: { raw: s3(S3_LAYOUT.rawData), training: s3(`${runKeys.trainingData(runId, names.TrainingJobName)}/`), testing: s3(`${runKeys.testingData(runId, names.TrainingJobName)}/`) },
     evaluation: s3(runKeys.evaluation(runId, names.TrainingJobName)),
     report: {
       json: s3(jsonKey),

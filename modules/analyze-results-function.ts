@@ -8,7 +8,7 @@ import { deterministicZip } from "./archive/zip";
 import { AwsTarget } from "./iam/aws-target";
 import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
-import { TRAINING_JOB_PREFIX } from "./run-names";
+import { runNamePrefix } from "./run-names";
 import { runKeys } from "./s3-layout";
 
 /** The current Node.js Lambda runtime (Node 24 LTS; AWS provider >= 6.19 accepts it). */
@@ -74,7 +74,7 @@ export class AnalyzeResultsFunction extends Construct {
       // Lambda sends no aws:SourceAccount when it assumes its execution role.
       servicePrincipal: "lambda.amazonaws.com",
       statements: [
-        { sid: "ReadRunEvaluations", actions: ["s3:GetObject"], resources: [`${props.bucketArn}/${runKeys.evaluation("*", `${TRAINING_JOB_PREFIX}*`)}`] },
+        { sid: "ReadRunEvaluations", actions: ["s3:GetObject"], resources: [`${props.bucketArn}/${runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`)}`] },
         { sid: "DecryptRunEvaluations", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
         { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:log-stream:*`] },
         { sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },

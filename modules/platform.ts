@@ -1,9 +1,11 @@
+import { DataAwsSagemakerPrebuiltEcrImage } from "@cdktf/provider-aws/lib/data-aws-sagemaker-prebuilt-ecr-image";
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { AnalyzeResultsFunction } from "./analyze-results-function";
 import { ArtifactBucket } from "./artifact-bucket";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { SageMakerExecutionRole } from "./iam/sagemaker-execution-role";
+import { imageUris, WorkflowImageKind } from "./workflow/images";
 import { SAGEMAKER_JOB_ACCESS } from "./workflow/ml-workflow";
 import { ProjectKey } from "./kms-key";
 import { ResourceNames } from "./naming";
@@ -24,6 +26,8 @@ export class Platform extends Construct {
   readonly key: ProjectKey;
   readonly bucket: ArtifactBucket;
   readonly sagemakerRole: SageMakerExecutionRole;
+  /** The workflow's image URIs, by kind (resolved per region by the provider). */
+  readonly images: Record<WorkflowImageKind, string>;
   readonly analyzeFunction: AnalyzeResultsFunction;
   readonly code: SageMakerCode;
 
@@ -36,12 +40,16 @@ export class Platform extends Construct {
       kmsKeyArn: this.key.arn,
       allowDestroy: env.allowDestroy,
     });
+    // The region's prebuilt images, looked up once: their URIs run the jobs, their registries bound the role's pulls.
+    const lookups = imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image));
+    this.images = imageUris((_, kind) => lookups[kind].registryPath);
     this.sagemakerRole = new SageMakerExecutionRole(this, "sagemaker-role", {
       name: names.role("sagemaker"),
       target: this.target,
       bucketArn: this.bucket.arn,
       kmsKeyArn: this.key.arn,
       jobs: SAGEMAKER_JOB_ACCESS,
+      imageRegistries: imageUris((_, kind) => lookups[kind].registryId),
     });
     this.analyzeFunction = new AnalyzeResultsFunction(this, "analyze-results", {
       names,

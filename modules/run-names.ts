@@ -3,10 +3,16 @@ import { PROJECT } from "./naming";
 /** The model every run trains (the project's); every per-run SageMaker name starts with it. */
 export const MODEL_NAME = PROJECT;
 
-export const MODEL_PREFIX = `${MODEL_NAME}-`;
-export const PROCESSING_JOB_PREFIX = `${MODEL_NAME}-ProcessingJob-`;
-export const TRAINING_JOB_PREFIX = `${MODEL_NAME}-TrainingJob-`;
-export const EVALUATION_JOB_PREFIX = `${MODEL_NAME}-EvaluationJob-`;
+/** What a per-run SageMaker name names: one of the workflow's jobs, or the registered model. */
+export type RunNameKind = "ProcessingJob" | "TrainingJob" | "EvaluationJob" | "Model";
+
+/**
+ * The prefix of one environment's per-run names of a kind, `<model>-<env>-<kind>-` (the model's is
+ * `<model>-<env>-`), so the jobs and models of the environments of one account never share a name.
+ */
+export function runNamePrefix(environment: string, kind: RunNameKind): string {
+  return `${MODEL_NAME}-${environment}-${kind === "Model" ? "" : `${kind}-`}`;
+}
 
 /** SageMaker's rule for model and job names. */
 export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;

@@ -1,5 +1,5 @@
 import { PROJECT } from "./naming";
-import { TRAINING_JOB_PREFIX } from "./run-names";
+import { MODEL_NAME } from "./run-names";
 
 /** Prefix of the shared (not per-run) data in the artifact bucket. */
 export const DATA_PREFIX = `${PROJECT}_data`;
@@ -15,10 +15,6 @@ export const S3_LAYOUT = {
   evaluationScript: `${DATA_PREFIX}/code/evaluate.py`,
   /** The training script packed for TensorFlow script mode. */
   trainingSourceDir: `${DATA_PREFIX}/code/sourcedir.tar.gz`,
-  /** Written by Pre-process Data: `training.csv` and `validation.csv`. */
-  trainingPrefix: `${DATA_PREFIX}/input/training`,
-  /** Written by Pre-process Data: `testing.csv`. */
-  testingPrefix: `${DATA_PREFIX}/testing`,
   /** Endpoint data capture. */
   endpointDataCapture: "endpoint-data-capture",
   /** The bundled workflow CLI the builds run, by the SHA-256 of its content. */
@@ -28,8 +24,15 @@ export const S3_LAYOUT = {
 /** The training script's name inside `sourcedir.tar.gz` (the `sagemaker_program` hyperparameter). */
 export const TRAINING_PROGRAM = "train.py";
 
-/** Per-run keys: everything a run writes lives under `<runId>/<TrainingJobName>/`. */
+/**
+ * Per-run keys: everything a run writes lives under `<runId>/<TrainingJobName>/`, its pre-processed
+ * splits too, so two runs (run ids differ) never write to one prefix.
+ */
 export const runKeys = {
+  /** Written by Pre-process Data, read by Model Training: `training.csv` and `validation.csv`. */
+  trainingData: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/data/training`,
+  /** Written by Pre-process Data, read by Model Evaluation and the deploy's smoke test: `testing.csv`. */
+  testingData: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/data/testing`,
   /** Training output path given to SageMaker (it appends `<TrainingJobName>/output/model.tar.gz`). */
   outputPrefix: (runId: string) => runId,
   modelArtifact: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/output/model.tar.gz`,
@@ -39,5 +42,8 @@ export const runKeys = {
   report: (runId: string, trainingJobName: string, extension: "json" | "md") => `${runId}/${trainingJobName}/evaluation/report.${extension}`,
 };
 
-/** Object-key pattern (for IAM) that matches every per-run object and nothing else. */
-export const RUN_OBJECTS_PATTERN = `*/${TRAINING_JOB_PREFIX}*`;
+/**
+ * Object-key pattern (for IAM) that matches every per-run object and nothing else. Any environment's
+ * training job name matches: the bucket is the environment's own.
+ */
+export const RUN_OBJECTS_PATTERN = `*/${MODEL_NAME}-*-TrainingJob-*`;

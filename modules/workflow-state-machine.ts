@@ -9,7 +9,7 @@ import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { PolicyStatement } from "./iam/policy";
 import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
-import { imageUris } from "./workflow/images";
+import { imageUris, WorkflowImageKind } from "./workflow/images";
 import { buildMlWorkflow, MlWorkflow } from "./workflow/ml-workflow";
 import { workflowTags } from "./workflow/render-environment";
 
@@ -49,8 +49,10 @@ export interface WorkflowStateMachineProps {
   sageMakerRoleArn: string;
   /** Analyze-results function ARN. */
   analyzeFunctionArn: string;
-  /** KMS key of the log group and of the jobs' S3 outputs. */
+  /** KMS key of the log group and of the jobs' S3 outputs and volumes. */
   kmsKeyArn: string;
+  /** Image URIs by kind. Default: each resolved here by the provider for the region. */
+  images?: Record<WorkflowImageKind, string>;
   /** Partition, region and account. Default: the environment's region and account (or the caller's). */
   target?: AwsTarget;
 }
@@ -80,10 +82,11 @@ export class WorkflowStateMachine extends Construct {
     const target = props.target ?? awsTarget(this, env.region, env.accountId);
 
     // Images resolve per region: the provider knows each region's registry.
-    const images = imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
+    const images = props.images ?? imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
 
     this.workflow = buildMlWorkflow({
       scope: target,
+      environment: env.name,
       artifactBucket: props.artifactBucketName,
       sageMakerRoleArn: props.sageMakerRoleArn,
       analyzeFunctionArn: props.analyzeFunctionArn,

@@ -63,6 +63,7 @@ export class MlPipelineStack extends TerraformStack {
       sageMakerRoleArn: this.platform.sagemakerRole.arn,
       analyzeFunctionArn: this.platform.analyzeFunction.arn,
       kmsKeyArn: this.platform.key.arn,
+      images: this.platform.images,
     });
 
     // Release pipeline: CodeBuild projects, CodePipeline, alarms.

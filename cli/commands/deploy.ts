@@ -25,7 +25,7 @@ import {
 } from "../../modules/build-variables";
 import { SMOKE_TEST_ROWS, smokeTest } from "../endpoint-smoke-test";
 import { ResourceNames } from "../../modules/naming";
-import { MODEL_PREFIX, sageMakerNameProblem, timestampRunId } from "../../modules/run-names";
+import { runNamePrefix, sageMakerNameProblem, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
 import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
 import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
@@ -188,12 +188,12 @@ Repeating a deploy is safe: an existing config for the same model is reused, an 
 on it is left alone (and smoke-tested again).
 
 Examples:
-  workflow deploy --env staging --model-name abalone-20240501120000
-  ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-7f3c9e`,
+  workflow deploy --env staging --model-name abalone-staging-20240501120000
+  ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-prod-7f3c9e`,
   options: {
     env: ENV_OPTION,
-    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${MODEL_PREFIX}<run id>)` },
-    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${MODEL_PREFIX}'` },
+    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>", "Model")}<run id>)` },
+    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>", "Model")}'` },
     bucket: { type: "string", valueName: "<name>", description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}` },
     "kms-key-arn": { type: "string", valueName: "<arn>", description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption` },
     "timeout-minutes": { type: "string", valueName: "<n>", description: "give up waiting for InService after this long. Default: 60" },
@@ -202,7 +202,8 @@ Examples:
     const env = environmentFlag(args);
     const names = new ResourceNames(env.name);
     const modelName = stringFlag(args, "model-name", true);
-    const runId = stringFlag(args, "run-id") ?? (modelName.startsWith(MODEL_PREFIX) ? modelName.slice(MODEL_PREFIX.length) : timestampRunId(new Date(deps.clock.now())));
+    const modelPrefix = runNamePrefix(env.name, "Model");
+    const runId = stringFlag(args, "run-id") ?? (modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : timestampRunId(new Date(deps.clock.now())));
     const bucket = stringFlag(args, "bucket") ?? deps.env[ARTIFACT_BUCKET_VARIABLE];
     const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;
     const plan: DeployPlan = {
@@ -279,7 +280,7 @@ Examples:
         throw new WorkflowFailedError(`update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`, "the old model still serves; fix the cause and deploy again");
       }
       say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
-      const smoke = (report.smokeTest = await smokeTest(deps, env.region, plan.endpointName, bucket, runId));
+      const smoke = (report.smokeTest = await smokeTest(deps, env.region, env.name, plan.endpointName, bucket, runId));
       const evaluated = smoke.evaluationRmse === undefined ? "no evaluation found for this run" : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
       say(`Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`);
       return ExitCode.Succeeded;

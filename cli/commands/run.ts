@@ -48,7 +48,7 @@ export const runCommand: Command = {
   description: `
 Starts an execution of the environment's state machine named after the run id, with the
 per-run names as input:
-${Object.entries(executionInput("<id>")).map(([field, name]) => `  ${field} = ${name}`).join("\n")}
+${Object.entries(executionInput("<env>", "<id>")).map(([field, name]) => `  ${field} = ${name}`).join("\n")}
 Every name is
 checked against SageMaker's rules (at most 63 characters, letters, digits and '-') before AWS is
 called. Starting a run id again with the same input attaches to the existing execution.
@@ -77,12 +77,12 @@ Examples:
   },
   async run(args, deps) {
     const env = environmentFlag(args);
-    const runId = runIdFlag(args, deps);
+    const runId = runIdFlag(args, deps, env.name);
     const reportFile = stringFlag(args, "report");
     const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];
     if (reportFile && !args.values.wait) throw new UsageError("--report needs --wait (the report is of a finished run)");
     if (reportFile && !bucket) throw new UsageError(`--report needs the artifact bucket`, `set ${ARTIFACT_BUCKET_VARIABLE}`);
-    const input = JSON.stringify(executionInput(runId));
+    const input = JSON.stringify(executionInput(env.name, runId));
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const json = Boolean(args.values.json);
 

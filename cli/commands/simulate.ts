@@ -61,7 +61,7 @@ Examples:
     const evaluationPath = stringFlag(args, "evaluation");
     if (rmse !== undefined && evaluationPath !== undefined) throw new UsageError("--rmse and --evaluation exclude each other", "give the RMSE directly, or the file the handler computes it from");
     const failState = failingState(stringFlag(args, "fail"));
-    const runId = runIdFlag(args, deps);
+    const runId = runIdFlag(args, deps, env.name);
     const evaluationText = evaluationPath === undefined ? undefined : await readEvaluationFile(evaluationPath);
 
     const json = Boolean(args.values.json);
@@ -70,7 +70,7 @@ Examples:
     if (!json) {
       deps.stdout.write(`Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`);
       if (evaluationPath !== undefined) {
-        const key = runKeys.evaluation(runId, executionInput(runId).TrainingJobName);
+        const key = runKeys.evaluation(runId, executionInput(env.name, runId).TrainingJobName);
         deps.stdout.write(`  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`);
       }
     }
@@ -80,6 +80,7 @@ Examples:
     // The local interpreter (and its polyfill) load only for this command.
     const { simulateWorkflow } = await import("../simulate/local-run");
     const result = await simulateWorkflow(definition, {
+      environment: env.name,
       runId,
       rmse,
       analyze,

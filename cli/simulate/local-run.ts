@@ -29,7 +29,9 @@ export type TaskHandler = (parameters: Record<string, unknown>, attempt: number)
 export interface SimulationOptions {
   /** Run id; the execution is named after it (`$$.Execution.Name`). Default: `20240101000000`. */
   runId?: string;
-  /** Execution input. Default: the per-run names of `runId` (`executionInput`). */
+  /** Environment whose per-run names the default input holds. Default: `dev`. */
+  environment?: string;
+  /** Execution input. Default: the per-run names of `runId` in `environment` (`executionInput`). */
   input?: ExecutionInput;
   /** RMSE the stand-in analyze function returns. Default: 1.5 (below every shipped threshold). */
   rmse?: number;
@@ -93,7 +95,7 @@ export const SIMULATED_ERRORS = {
 /** Runs the definition locally and reports the path it took and what each task received. */
 export async function simulateWorkflow(definition: StateMachineDefinition, options: SimulationOptions = {}): Promise<SimulationResult> {
   const runId = options.runId ?? DEFAULT_RUN_ID;
-  const input = options.input ?? executionInput(runId);
+  const input = options.input ?? executionInput(options.environment ?? "dev", runId);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const now = options.now ?? (() => new Date());

@@ -8,7 +8,7 @@ import { isDeferred } from "./validation";
 export interface LambdaInvokeProps extends TaskStateProps {
   /** Partition of the Step Functions integration ARN. */
   scope: Pick<AwsScope, "partition">;
-  /** ARN of the function (unqualified: any version or alias of it may be invoked). */
+  /** ARN of the function, unqualified: the task invokes `$LATEST`, so no version or alias is allowed. */
   functionArn: string;
   /** The event the function receives. Default: the state's input. */
   payload?: Payload;
@@ -33,8 +33,8 @@ export class LambdaInvoke implements TaskBuilder {
     };
     this.state = taskState(integrationArn(props.scope, "lambda", "invoke", "REQUEST_RESPONSE"), parameters, props, stateName);
     this.policyStatements = [
-      // The function and its versions/aliases (`:*`): Step Functions may call a qualified ARN.
-      { actions: ["lambda:InvokeFunction"], resources: [props.functionArn, `${props.functionArn}:*`] },
+      // Exactly the function the task names: Invoke on the unqualified ARN is authorized on it alone.
+      { actions: ["lambda:InvokeFunction"], resources: [props.functionArn] },
     ];
   }
 }

@@ -1,7 +1,7 @@
 import { PolicyStatement } from "../iam/policy";
 import { AwsScope, integrationArn, sageMakerNamePrefixArns } from "./arn";
 import { JsonPath, Payload } from "./json-path";
-import { passRoleToSageMaker, sageMakerTags, TaskBuilder, taskState, TaskStateProps } from "./task";
+import { passRoleToSageMaker, sageMakerTags, tagConditions, TaskBuilder, taskState, TaskStateProps } from "./task";
 import { TaskState } from "./types";
 import { requireNameWithinPrefix, requireNotEmpty, requireSageMakerNamePrefix, requireS3Uri } from "./validation";
 
@@ -20,7 +20,7 @@ export interface SageMakerCreateModelProps extends TaskStateProps {
   modelDataUrl: string | JsonPath;
   /** Environment variables of the inference container. Default: none. */
   environment?: Record<string, string>;
-  /** Tags of the model; they add `sagemaker:AddTags` to the task's permissions. Default: none. */
+  /** Tags of the model; they add `sagemaker:AddTags` to the task's permissions, which create only models with them. Default: none. */
   tags?: Record<string, string>;
 }
 
@@ -46,10 +46,12 @@ export class SageMakerCreateModel implements TaskBuilder {
     };
     this.state = taskState(integrationArn(props.scope, "sagemaker", "createModel", "REQUEST_RESPONSE"), parameters, props, where);
 
-    const actions = ["sagemaker:CreateModel", "sagemaker:ListTags"];
+    // CreateModel returns the model: nothing reads it or its tags afterwards.
+    const actions = ["sagemaker:CreateModel"];
     if (props.tags && Object.keys(props.tags).length) actions.push("sagemaker:AddTags");
+    const conditions = tagConditions("RequestTag", props.tags);
     this.policyStatements = [
-      { actions, resources: sageMakerNamePrefixArns(props.scope, "model", props.modelNamePrefix) },
+      { actions, resources: sageMakerNamePrefixArns(props.scope, "model", props.modelNamePrefix), ...(conditions ? { conditions } : {}) },
       passRoleToSageMaker(props.executionRoleArn),
     ];
   }

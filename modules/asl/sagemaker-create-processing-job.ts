@@ -59,6 +59,8 @@ export interface SageMakerCreateProcessingJobProps extends TaskStateProps {
   outputs: ProcessingOutput[];
   /** KMS key for the outputs. Default: the bucket's default encryption. */
   outputKmsKeyId?: string;
+  /** KMS key of the instances' storage volumes. Default: SageMaker's own key. */
+  volumeKmsKeyId?: string;
   /** Environment variables of the container. Default: none. */
   environment?: Record<string, string>;
   /** Tags of the job; they add `sagemaker:AddTags` to the task's permissions. Default: none. */
@@ -108,7 +110,7 @@ export class SageMakerCreateProcessingJob implements TaskBuilder {
       RoleArn: props.roleArn,
       AppSpecification: { ImageUri: props.imageUri, ContainerEntrypoint: props.containerEntrypoint },
       ProcessingResources: {
-        ClusterConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb },
+        ClusterConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb, VolumeKmsKeyId: props.volumeKmsKeyId },
       },
       ProcessingInputs: props.inputs.map((input) => ({
         InputName: input.name,

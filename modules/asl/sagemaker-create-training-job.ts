@@ -41,6 +41,8 @@ export interface SageMakerCreateTrainingJobProps extends TaskStateProps {
   outputS3Path: string | JsonPath;
   /** KMS key for the model artifacts. Default: the bucket's default encryption. */
   outputKmsKeyId?: string;
+  /** KMS key of the instances' storage volumes. Default: SageMaker's own key. */
+  volumeKmsKeyId?: string;
   /** Instance type, e.g. `ml.m5.xlarge`. */
   instanceType: string;
   /** Instances. Default: 1. */
@@ -109,7 +111,7 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
         },
       })),
       OutputDataConfig: { S3OutputPath: props.outputS3Path, KmsKeyId: props.outputKmsKeyId },
-      ResourceConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb },
+      ResourceConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb, VolumeKmsKeyId: props.volumeKmsKeyId },
       StoppingCondition: { MaxRuntimeInSeconds: maxRuntimeSeconds },
       ProfilerConfig: props.disableProfiler ?? true ? { DisableProfiler: true } : undefined,
       Environment: props.environment,

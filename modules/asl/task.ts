@@ -81,9 +81,25 @@ export function passRoleToSageMaker(roleArn: string): PolicyStatement {
 }
 
 /**
- * What a SageMaker job task needs (AWS's policy templates): create the job (and, for `.sync`,
- * describe and stop it and manage the EventBridge rule Step Functions follows it with) on job names
- * with the prefix only, list (and add) its tags, pass the execution role to SageMaker.
+ * Conditions that every tag of `tags` is in the request (`RequestTag`: creating and tagging) or on
+ * the resource (`ResourceTag`: describing, stopping, reading), so a task creates only what carries
+ * its tags (the environment's) and touches nothing of another environment; undefined without tags.
+ */
+export function tagConditions(where: "RequestTag" | "ResourceTag", tags: Record<string, string> | undefined): PolicyStatement["conditions"] {
+  const entries = Object.entries(tags ?? {});
+  return entries.length ? { StringEquals: Object.fromEntries(entries.map(([key, value]) => [`aws:${where}/${key}`, value])) } : undefined;
+}
+
+/** A statement with the conditions left out when there are none. */
+function withConditions(statement: PolicyStatement, conditions: PolicyStatement["conditions"]): PolicyStatement {
+  return conditions ? { ...statement, conditions } : statement;
+}
+
+/**
+ * What a SageMaker job task needs (AWS's policy templates): create the job (and add its tags) on job
+ * names with the prefix only and only with the task's tags; for `.sync`, describe and stop it and
+ * manage the EventBridge rule Step Functions follows it with; list its tags (the templates' ListTags);
+ * pass the execution role to SageMaker. Describe, stop and list only what carries the task's tags.
  */
 export function sageMakerJobStatements(props: {
   scope: AwsScope;
@@ -94,13 +110,16 @@ export function sageMakerJobStatements(props: {
   roleArn: string;
 }): PolicyStatement[] {
   const { job, pattern } = props;
-  const jobActions = [`sagemaker:Create${job}`];
-  if (pattern === "RUN_JOB") jobActions.push(`sagemaker:Describe${job}`, `sagemaker:Stop${job}`);
-  jobActions.push("sagemaker:ListTags");
-  if (props.tags && Object.keys(props.tags).length) jobActions.push("sagemaker:AddTags");
+  const createActions = [`sagemaker:Create${job}`];
+  if (props.tags && Object.keys(props.tags).length) createActions.push("sagemaker:AddTags");
+  const followActions = [...(pattern === "RUN_JOB" ? [`sagemaker:Describe${job}`, `sagemaker:Stop${job}`] : []), "sagemaker:ListTags"];
   const resourceType = job === "ProcessingJob" ? "processing-job" : "training-job";
+  const resources = sageMakerNamePrefixArns(props.scope, resourceType, props.jobNamePrefix);
+  const create = withConditions({ actions: createActions, resources }, tagConditions("RequestTag", props.tags));
+  const follow = withConditions({ actions: followActions, resources }, tagConditions("ResourceTag", props.tags));
   return [
-    { actions: jobActions, resources: sageMakerNamePrefixArns(props.scope, resourceType, props.jobNamePrefix) },
+    // Without tags there is nothing to tell the two apart: one statement, as AWS's templates have it.
+    ...(create.conditions ? [create, follow] : [{ actions: [...createActions, ...followActions], resources }]),
     ...(pattern === "RUN_JOB"
       ? [
           {

@@ -33,6 +33,8 @@ export interface SageMakerExecutionRoleProps {
   kmsKeyArn: string;
   /** What the workflow's jobs and model need (`SAGEMAKER_JOB_ACCESS` of the workflow); the endpoint's is added. */
   jobs: readonly JobAccess[];
+  /** The account of each kind's prebuilt image in the region (AWS's registry, which differs per region). */
+  imageRegistries: Record<WorkflowImageKind, string>;
 }
 
 /** Distinct values, in first-seen order, with the run's own objects last. */
@@ -42,12 +44,13 @@ function sharedThenRun(patterns: readonly string[]): string[] {
 }
 
 /** The permissions of the role SageMaker jobs, the registered model and its endpoint run as. */
-export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
+export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs, imageRegistries }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
   const all = [...jobs, ENDPOINT_ACCESS];
   const reads = sharedThenRun(jobs.flatMap((job) => job.reads ?? []));
   const writes = [...sharedThenRun(jobs.flatMap((job) => job.writes ?? [])), ...(ENDPOINT_ACCESS.writes ?? [])];
   const objects = (pattern: string) => `${bucketArn}/${pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}/*`}`;
-  const repositories = [...new Set(all.map((job) => WORKFLOW_IMAGES[job.image].repositoryName))];
+  const kinds = [...new Set(all.map((job) => job.image))];
+  const repository = (kind: WorkflowImageKind) => `arn:${target.partition}:ecr:${target.region}:${imageRegistries[kind]}:repository/${WORKFLOW_IMAGES[kind].repositoryName}`;
   return [
     {
       sid: "ReadDataCodeAndRunObjects",
@@ -63,14 +66,21 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, job
     },
     {
       sid: "WritePreprocessedRunAndCaptureObjects",
-      actions: ["s3:PutObject", "s3:AbortMultipartUpload"],
+      actions: ["s3:PutObject"],
       resources: writes.map(objects),
     },
     {
       sid: "UseTheBucketKey",
-      // Encrypt: SageMaker requires it of the execution role when a job's output names a KMS key.
-      actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      // Reading and writing SSE-KMS objects. No kms:Encrypt: the jobs name the key by its ARN, not an id or alias.
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: [kmsKeyArn],
+    },
+    {
+      sid: "EncryptJobVolumesWithTheKey",
+      // A job whose VolumeKmsKeyId names the key: SageMaker encrypts its storage volume through a grant.
+      actions: ["kms:CreateGrant"],
+      resources: [kmsKeyArn],
+      conditions: { Bool: { "kms:GrantIsForAWSResource": true } },
     },
     {
       sid: "LogInToEcr",
@@ -80,8 +90,8 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, job
     {
       sid: "PullFrameworkImages",
       actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      // AWS publishes the framework images from its own accounts, which differ per region.
-      resources: repositories.map((repository) => `arn:${target.partition}:ecr:${target.region}:*:repository/${repository}`),
+      // Only AWS's registry of each image in the region (the provider knows the account), not any account's.
+      resources: [...new Set(kinds.map(repository))],
     },
     {
       sid: "WriteSageMakerLogs",

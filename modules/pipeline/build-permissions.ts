@@ -3,8 +3,8 @@ import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ResourceNames } from "../naming";
 import { endpointAlarmNames } from "../endpoint-release";
-import { MODEL_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
-import { S3_LAYOUT } from "../s3-layout";
+import { runNamePrefix } from "../run-names";
+import { runKeys } from "../s3-layout";
 
 export interface BuildModelPermissionsProps {
   names: ResourceNames;
@@ -32,7 +32,7 @@ export function buildModelStatements({ names, target, stateMachineArn, artifactB
     {
       sid: "WriteTheRunsEvaluationReport",
       actions: ["s3:PutObject"],
-      resources: ["json", "md"].map((extension) => `${artifactBucketArn}/*/${TRAINING_JOB_PREFIX}*/evaluation/report.${extension}`),
+      resources: (["json", "md"] as const).map((extension) => `${artifactBucketArn}/${runKeys.report("*", `${runNamePrefix(names.environment, "TrainingJob")}*`, extension)}`),
     },
     { sid: "EncryptTheReport", actions: ["kms:GenerateDataKey"], resources: [kmsKeyArn] },
   ];
@@ -55,11 +55,13 @@ export interface DeployEndpointPermissionsProps {
 export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBucketArn }: DeployEndpointPermissionsProps): PolicyStatement[] {
   const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
+  // Every run of this environment, by its training job name (the per-run objects live under it).
+  const runs = `${runNamePrefix(names.environment, "TrainingJob")}*`;
   return [
     {
       sid: "ReadThisEnvironmentsModels",
       actions: ["sagemaker:DescribeModel"],
-      resources: sageMakerNamePrefixArns(target, "model", MODEL_PREFIX),
+      resources: sageMakerNamePrefixArns(target, "model", runNamePrefix(names.environment, "Model")),
       // Model names carry no environment (`abalone-<id>`, docs/workflow.md); the workflow tags each model with
       // its environment, so prod's deploy cannot pick up a model that passed only dev's gate.
       conditions: { StringEquals: { "aws:ResourceTag/Environment": names.environment } },
@@ -91,7 +93,7 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
     {
       sid: "ReadTheTestingSplitAndTheRunsEvaluation",
       actions: ["s3:GetObject"],
-      resources: [`${artifactBucketArn}/${S3_LAYOUT.testingPrefix}/testing.csv`, `${artifactBucketArn}/*/${TRAINING_JOB_PREFIX}*/evaluation/evaluation.json`],
+      resources: [`${artifactBucketArn}/${runKeys.testingData("*", runs)}/testing.csv`, `${artifactBucketArn}/${runKeys.evaluation("*", runs)}`],
     },
     // The bucket's objects are SSE-KMS with the environment's key.
     { sid: "DecryptTheTestingSplitAndTheEvaluation", actions: ["kms:Decrypt"], resources: [kmsKeyArn] },

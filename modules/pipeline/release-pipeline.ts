@@ -15,7 +15,7 @@ import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
-import { MODEL_PREFIX } from "../run-names";
+import { runNamePrefix } from "../run-names";
 import { DATA_PREFIX } from "../s3-layout";
 import { alarmTopicArn } from "./alarms";
 import { RawDataTrigger } from "./raw-data-trigger";
@@ -131,7 +131,7 @@ export class ReleasePipeline extends Construct {
         EPOCHS: props.variables.epochs.stringValue,
         BATCH_SIZE: props.variables.batchSize.stringValue,
         THRESHOLD: props.variables.threshold.stringValue,
-        MODEL_PREFIX,
+        MODEL_PREFIX: runNamePrefix(env.name, "Model"),
         RUN_ID_MAX_LENGTH: String(maxRunIdLength(names)),
         // The evaluation report is encrypted with the environment's key.
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,

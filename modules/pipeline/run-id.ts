@@ -26,6 +26,6 @@ export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";
  * the workflow and the endpoint config `<project>-<env>-config-<run id>` the deploy step creates.
  */
 export function maxRunIdLength(names: ResourceNames): number {
-  const prefixes = [...Object.values(executionInput("")), names.endpointConfig("")];
+  const prefixes = [...Object.values(executionInput(names.environment, "")), names.endpointConfig("")];
   return SAGEMAKER_NAME_MAX_LENGTH - Math.max(...prefixes.map((prefix) => prefix.length));
 }

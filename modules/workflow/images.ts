@@ -26,8 +26,8 @@ export function imagePlaceholder(image: PrebuiltImage): string {
   return `<image:${image.repositoryName}:${image.imageTag}>`;
 }
 
-/** An image URI for every kind, e.g. each resolved by the provider or each a placeholder. */
-export function imageUris(uri: (image: PrebuiltImage, kind: WorkflowImageKind) => string): Record<WorkflowImageKind, string> {
+/** An image URI (or another value) for every kind, e.g. each resolved by the provider or each a placeholder. */
+export function imageUris<T = string>(uri: (image: PrebuiltImage, kind: WorkflowImageKind) => T): Record<WorkflowImageKind, T> {
   const kinds = Object.keys(WORKFLOW_IMAGES) as WorkflowImageKind[];
-  return Object.fromEntries(kinds.map((kind) => [kind, uri(WORKFLOW_IMAGES[kind], kind)])) as Record<WorkflowImageKind, string>;
+  return Object.fromEntries(kinds.map((kind) => [kind, uri(WORKFLOW_IMAGES[kind], kind)])) as Record<WorkflowImageKind, T>;
 }

@@ -4,7 +4,7 @@
  * It reads no files, no environment and no clock, so the stack (with Terraform references),
  * the CLI and the tests (with concrete values) all render the same workflow.
  */
-import { InstanceTypes } from "../../environments/schema";
+import { ENVIRONMENT_NAME_PATTERN, InstanceTypes } from "../../environments/schema";
 import { PolicyStatement } from "../iam/policy";
 import { AwsScope } from "../asl/arn";
 import { Conditions, when } from "../asl/conditions";
@@ -18,7 +18,7 @@ import { choiceState, defineStateMachine, failState, passState, sequence } from 
 import { TaskBuilder, TaskStateProps } from "../asl/task";
 import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { isDeferred } from "../asl/validation";
-import { EVALUATION_JOB_PREFIX, MODEL_NAME, MODEL_PREFIX, PROCESSING_JOB_PREFIX, TRAINING_JOB_PREFIX } from "../run-names";
+import { MODEL_NAME, RunNameKind, runNamePrefix } from "../run-names";
 import type { JobAccess } from "../iam/sagemaker-execution-role";
 import type { WorkflowImageKind } from "./images";
 import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT, TRAINING_PROGRAM } from "../s3-layout";
@@ -32,8 +32,8 @@ export interface WorkflowStep {
   readonly name: string;
   /** Where the task's (selected) result goes in the execution's data. */
   readonly resultPath: `$.${string}`;
-  /** The name this step's job or model gets per run: a field of the execution input, `<prefix><run id>`. */
-  readonly runName?: { readonly field: string; readonly prefix: string };
+  /** The name this step's job or model gets per run: a field of the execution input, `runNamePrefix(env, kind)<run id>`. */
+  readonly runName?: { readonly field: string; readonly kind: RunNameKind };
   /** What the step's SageMaker job or model needs of the execution role: its share of that role (none for a Lambda). */
   readonly jobAccess?: JobAccess;
   build(context: StepContext): TaskBuilder;
@@ -44,6 +44,10 @@ export interface StepContext {
   params: MlWorkflowParams;
   /** `s3://<artifact bucket>/<key>`. */
   s3(key: string): string;
+  /** `s3://<artifact bucket>/<key of this run>`, read at run time: `key` of the run id (execution name) and its training job name. */
+  runS3(key: (runId: string, trainingJobName: string) => string): JsonPath;
+  /** A step's per-run name prefix in this environment. */
+  runNamePrefix(step: Required<Pick<WorkflowStep, "runName">>): string;
   /** Retry and catch of every SageMaker task. */
   sageMakerTask: Pick<TaskStateProps, "retry" | "catch">;
 }
@@ -61,14 +65,14 @@ const processingResult = {
 const preprocess = {
   name: "Pre-process Data",
   resultPath: "$.Preprocessing",
-  runName: { field: "PreprocessingJobName", prefix: PROCESSING_JOB_PREFIX },
-  jobAccess: { reads: [S3_LAYOUT.rawPrefix, S3_LAYOUT.codePrefix], writes: [S3_LAYOUT.trainingPrefix, S3_LAYOUT.testingPrefix], image: "processing" },
-  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+  runName: { field: "PreprocessingJobName", kind: "ProcessingJob" },
+  jobAccess: { reads: [S3_LAYOUT.rawPrefix, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "processing" },
+  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(preprocess.name, {
       scope: params.scope,
       ...sageMakerTask,
       processingJobName: runNameOf(preprocess),
-      jobNamePrefix: preprocess.runName.prefix,
+      jobNamePrefix: runNamePrefix(preprocess),
       roleArn: params.sageMakerRoleArn,
       imageUri: params.images[preprocess.jobAccess.image],
       containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/preprocessing.py`],
@@ -80,10 +84,11 @@ const preprocess = {
         { name: "code", s3Uri: s3(S3_LAYOUT.preprocessingScript), localPath: CONTAINER_PATHS.processingCode },
       ],
       outputs: [
-        { name: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), localPath: CONTAINER_PATHS.trainingOutput },
-        { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingOutput },
+        { name: "training", s3Uri: runS3(runKeys.trainingData), localPath: CONTAINER_PATHS.trainingOutput },
+        { name: "testing", s3Uri: runS3(runKeys.testingData), localPath: CONTAINER_PATHS.testingOutput },
       ],
       outputKmsKeyId: params.kmsKeyArn,
+      volumeKmsKeyId: params.kmsKeyArn,
       tags: params.tags,
       resultSelector: processingResult,
       resultPath: preprocess.resultPath,
@@ -93,14 +98,14 @@ const preprocess = {
 const training = {
   name: "Model Training",
   resultPath: "$.Training",
-  runName: { field: "TrainingJobName", prefix: TRAINING_JOB_PREFIX },
-  jobAccess: { reads: [S3_LAYOUT.trainingPrefix, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
-  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+  runName: { field: "TrainingJobName", kind: "TrainingJob" },
+  jobAccess: { reads: [RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
+  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateTrainingJob(training.name, {
       scope: params.scope,
       ...sageMakerTask,
       trainingJobName: runNameOf(training),
-      jobNamePrefix: training.runName.prefix,
+      jobNamePrefix: runNamePrefix(training),
       roleArn: params.sageMakerRoleArn,
       trainingImage: params.images[training.jobAccess.image],
       hyperParameters: {
@@ -111,10 +116,11 @@ const training = {
         sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
         sagemaker_region: params.scope.region,
       },
-      inputChannels: [{ channelName: "training", s3Uri: s3(S3_LAYOUT.trainingPrefix), contentType: "csv" }],
+      inputChannels: [{ channelName: "training", s3Uri: runS3(runKeys.trainingData), contentType: "csv" }],
       // SageMaker appends <TrainingJobName>/output/model.tar.gz: runKeys.modelArtifact.
       outputS3Path: JsonPath.format(`s3://{}/${runKeys.outputPrefix("{}")}`, params.artifactBucket, JsonPath.executionName),
       outputKmsKeyId: params.kmsKeyArn,
+      volumeKmsKeyId: params.kmsKeyArn,
       instanceType: params.instanceTypes.training,
       volumeSizeInGb: 30,
       maxRuntimeSeconds: 3600,
@@ -134,14 +140,14 @@ const modelArtifacts = JsonPath.at(`${training.resultPath}.S3ModelArtifacts`);
 const registerModel = {
   name: "Register Trained Model",
   resultPath: "$.Model",
-  runName: { field: "ModelName", prefix: MODEL_PREFIX },
+  runName: { field: "ModelName", kind: "Model" },
   jobAccess: { reads: [RUN_OBJECTS_PATTERN], image: "inference" },
-  build: ({ params, sageMakerTask }): TaskBuilder =>
+  build: ({ params, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateModel(registerModel.name, {
       scope: params.scope,
       ...sageMakerTask,
       modelName: runNameOf(registerModel),
-      modelNamePrefix: registerModel.runName.prefix,
+      modelNamePrefix: runNamePrefix(registerModel),
       executionRoleArn: params.sageMakerRoleArn,
       image: params.images[registerModel.jobAccess.image],
       modelDataUrl: modelArtifacts,
@@ -154,14 +160,14 @@ const registerModel = {
 const evaluation = {
   name: "Model Evaluation",
   resultPath: "$.EvaluationJob",
-  runName: { field: "EvaluationProcessingJobName", prefix: EVALUATION_JOB_PREFIX },
-  jobAccess: { reads: [S3_LAYOUT.testingPrefix, RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
-  build: ({ params, s3, sageMakerTask }): TaskBuilder =>
+  runName: { field: "EvaluationProcessingJobName", kind: "EvaluationJob" },
+  jobAccess: { reads: [RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
+  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(evaluation.name, {
       scope: params.scope,
       ...sageMakerTask,
       processingJobName: runNameOf(evaluation),
-      jobNamePrefix: evaluation.runName.prefix,
+      jobNamePrefix: runNamePrefix(evaluation),
       roleArn: params.sageMakerRoleArn,
       imageUri: params.images[evaluation.jobAccess.image],
       containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/evaluate.py`],
@@ -169,18 +175,15 @@ const evaluation = {
       volumeSizeInGb: 30,
       maxRuntimeSeconds: 1200,
       inputs: [
-        { name: "testing", s3Uri: s3(S3_LAYOUT.testingPrefix), localPath: CONTAINER_PATHS.testingInput },
+        { name: "testing", s3Uri: runS3(runKeys.testingData), localPath: CONTAINER_PATHS.testingInput },
         { name: "model", s3Uri: modelArtifacts, localPath: CONTAINER_PATHS.modelInput },
         { name: "code", s3Uri: s3(S3_LAYOUT.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
       ],
       outputs: [
-        {
-          name: "evaluation",
-          s3Uri: JsonPath.format(`s3://{}/${runKeys.evaluationPrefix("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
-          localPath: CONTAINER_PATHS.evaluationOutput,
-        },
+        { name: "evaluation", s3Uri: runS3(runKeys.evaluationPrefix), localPath: CONTAINER_PATHS.evaluationOutput },
       ],
       outputKmsKeyId: params.kmsKeyArn,
+      volumeKmsKeyId: params.kmsKeyArn,
       tags: params.tags,
       resultSelector: processingResult,
       resultPath: evaluation.resultPath,
@@ -290,6 +293,8 @@ export const CATCH_TASK_FAILED: Catcher = { ErrorEquals: ["States.TaskFailed"], 
 export interface MlWorkflowParams {
   /** Partition, region and account: the tasks' integration ARNs and their IAM resources. */
   scope: AwsScope;
+  /** The environment: it names every job and model of a run (`runNamePrefix`). */
+  environment: string;
   /** Artifact bucket name (the S3 layout of docs/workflow.md lives in it). */
   artifactBucket: string;
   /** SageMaker execution role every job and the model run as. */
@@ -306,9 +311,9 @@ export interface MlWorkflowParams {
   batchSize: number | string;
   /** Highest acceptable RMSE; a RawNumber (`${var.threshold}`) in the stack so it stays a JSON number. */
   threshold: number | RawNumber;
-  /** KMS key for the jobs' S3 outputs. Default: the bucket's default encryption. */
+  /** KMS key for the jobs' S3 outputs and storage volumes. Default: the bucket's default encryption, SageMaker's volume key. */
   kmsKeyArn?: string;
-  /** Tags of every job and model the workflow creates. Default: none. */
+  /** Tags of every job and model the workflow creates; the tasks may create and touch only what carries them. Default: none. */
   tags?: Record<string, string>;
 }
 
@@ -327,6 +332,8 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   const context: StepContext = {
     params,
     s3: (key) => `s3://${params.artifactBucket}/${key}`,
+    runS3: (key) => JsonPath.format(`s3://{}/${key("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
+    runNamePrefix: (step) => runNamePrefix(params.environment, step.runName.kind),
     sageMakerTask: { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] },
   };
   const tasks = WORKFLOW_STEPS.map((step: WorkflowStep) => step.build(context));
@@ -361,6 +368,9 @@ function validateParams(params: MlWorkflowParams): void {
   integer("batchSize", params.batchSize);
   if (typeof params.threshold === "number" && !(Number.isFinite(params.threshold) && params.threshold > 0)) {
     throw new Error(`buildMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
+  }
+  if (!ENVIRONMENT_NAME_PATTERN.test(params.environment)) {
+    throw new Error(`buildMlWorkflow: environment must match ${ENVIRONMENT_NAME_PATTERN} (got ${JSON.stringify(params.environment)})`);
   }
   if (!isDeferred(params.artifactBucket) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(params.artifactBucket)) {
     throw new Error(`buildMlWorkflow: artifactBucket must be an S3 bucket name (got ${JSON.stringify(params.artifactBucket)})`);

@@ -25,6 +25,7 @@ export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowPar
   const scope: AwsScope = { partition: partitionOf(env.region), region: env.region, accountId: env.accountId ?? PLACEHOLDERS.accountId };
   return {
     scope,
+    environment: env.name,
     artifactBucket: PLACEHOLDERS.artifactBucket,
     sageMakerRoleArn: PLACEHOLDERS.sageMakerRoleArn,
     analyzeFunctionArn: PLACEHOLDERS.analyzeFunctionArn,

@@ -19,7 +19,7 @@ const s3 = mockClient(S3Client);
 const runtime = mockClient(SageMakerRuntimeClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const RUN_ID = "20240501120000";
-const MODEL = `abalone-${RUN_ID}`;
+const MODEL = `abalone-prod-${RUN_ID}`;
 const BUCKET = "abalone-prod-artifacts-111122223333";
 const KMS = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ENDPOINT = "abalone-prod-endpoint";
@@ -41,16 +41,19 @@ const endpoint = (status: string, config: string, failureReason?: string) => ({
 /** Testing rows as Pre-process Data writes them: rings, then 10 features. */
 const TESTING_ROWS = Array.from({ length: 30 }, (_, i) => [8 + (i % 5), 1, 0, 0, 0.45, 0.35, 0.12, 0.5, 0.2, 0.1, 0.15]);
 const TESTING_CSV = TESTING_ROWS.map((row) => row.join(",")).join("\n") + "\n";
-const TESTING_KEY = "abalone_data/testing/testing.csv";
-const EVALUATION_KEY = `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/evaluation.json`;
+/** The run's own testing split and evaluation, beside its model. */
+const TESTING_KEY = `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/data/testing/testing.csv`;
+const EVALUATION_KEY = `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json`;
 const objectBody = (text: string) => ({ Body: { transformToString: async () => text } }) as unknown as GetObjectCommandOutput;
 /** TensorFlow Serving's answer for `n` rows, one `[prediction]` each. */
 const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(JSON.stringify({ predictions })) as never });
 
 beforeEach(() => {
   s3.reset();
-  s3.on(GetObjectCommand, { Key: TESTING_KEY }).resolves(objectBody(TESTING_CSV));
-  s3.on(GetObjectCommand, { Key: EVALUATION_KEY }).resolves(objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })));
+  for (const [testing, evaluation] of [[TESTING_KEY, EVALUATION_KEY], [TESTING_KEY, EVALUATION_KEY].map((key) => key.replace("-prod-", "-dev-"))]) {
+    s3.on(GetObjectCommand, { Key: testing }).resolves(objectBody(TESTING_CSV));
+    s3.on(GetObjectCommand, { Key: evaluation }).resolves(objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })));
+  }
   runtime.reset();
   runtime.on(InvokeEndpointCommand).resolves(served(TESTING_ROWS.slice(0, 20).map(([rings]) => [rings + 2])));
   cloudwatch.reset();
@@ -173,7 +176,7 @@ describe("workflow deploy", () => {
 
   it("shifts all traffic at once in dev, still rolled back on dev's alarms", async () => {
     sagemaker.on(DescribeEndpointCommand).resolvesOnce(endpoint("InService", "abalone-dev-config-older")).resolves(endpoint("InService", `abalone-dev-config-${RUN_ID}`));
-    const { code, stdout } = await cli(["deploy", "--env", "dev", "--model-name", MODEL], deployDeps());
+    const { code, stdout } = await cli(["deploy", "--env", "dev", "--model-name", MODEL.replace("-prod-", "-dev-")], deployDeps());
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toEqual({
       BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 0 },

@@ -27,7 +27,7 @@ const described = (status: "RUNNING" | "SUCCEEDED" | "FAILED", extra: object = {
   name: RUN_ID,
   status,
   startDate: new Date(T0),
-  input: JSON.stringify(executionInput(RUN_ID)),
+  input: JSON.stringify(executionInput("prod", RUN_ID)),
   ...extra,
 });
 
@@ -54,7 +54,7 @@ describe("workflow status", () => {
   it("prints JSON with the input parsed", async () => {
     sfn.on(DescribeExecutionCommand).resolves(described("SUCCEEDED", { output: '{"Analysis":{"Result":1.9}}' }));
     const { stdout } = await cli(["status", EXECUTION_ARN, "--json"]);
-    expect(JSON.parse(stdout)).toMatchObject({ name: RUN_ID, status: "SUCCEEDED", input: executionInput(RUN_ID), output: { Analysis: { Result: 1.9 } } });
+    expect(JSON.parse(stdout)).toMatchObject({ name: RUN_ID, status: "SUCCEEDED", input: executionInput("prod", RUN_ID), output: { Analysis: { Result: 1.9 } } });
     expect(JSON.parse(stdout).$metadata).toBeUndefined();
   });
 

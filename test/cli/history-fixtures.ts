@@ -23,7 +23,7 @@ export class HistoryBuilder {
 
   constructor(runId: string, start = T0) {
     this.t = start;
-    this.data = { ...executionInput(runId) };
+    this.data = { ...executionInput("dev", runId) };
     this.add("ExecutionStarted", 0, { executionStartedEventDetails: { input: JSON.stringify(this.data) } });
   }
 

@@ -158,7 +158,7 @@ describe("workflow simulate", () => {
     expect(json.outcome.rmse).toBeCloseTo(0.7293833, 6);
     // The handler received the run's evaluation key, as the Lambda would.
     const analyzeCall = json.taskCalls.find((c: { state: string }) => c.state === STATE_NAMES.analyze);
-    expect(analyzeCall.parameters.Payload).toEqual({ Bucket: PLACEHOLDERS.artifactBucket, Key: `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/evaluation.json` });
+    expect(analyzeCall.parameters.Payload).toEqual({ Bucket: PLACEHOLDERS.artifactBucket, Key: `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json` });
   });
 
   it("fails in 'Analyze Evaluation Results' when the handler rejects the evaluation file (empty arrays)", async () => {

@@ -52,12 +52,12 @@ describe("workflow run", () => {
     const request = calls[0].args[0].input;
     expect(request.name).toBe(RUN_ID);
     expect(request.stateMachineArn).toBe(DEV_ARN);
-    expect(JSON.parse(request.input!)).toStrictEqual(executionInput(RUN_ID));
+    expect(JSON.parse(request.input!)).toStrictEqual(executionInput("dev", RUN_ID));
     expect(JSON.parse(request.input!)).toStrictEqual({
-      ModelName: `abalone-${RUN_ID}`,
-      PreprocessingJobName: `abalone-ProcessingJob-${RUN_ID}`,
-      TrainingJobName: `abalone-TrainingJob-${RUN_ID}`,
-      EvaluationProcessingJobName: `abalone-EvaluationJob-${RUN_ID}`,
+      ModelName: `abalone-dev-${RUN_ID}`,
+      PreprocessingJobName: `abalone-dev-ProcessingJob-${RUN_ID}`,
+      TrainingJobName: `abalone-dev-TrainingJob-${RUN_ID}`,
+      EvaluationProcessingJobName: `abalone-dev-EvaluationJob-${RUN_ID}`,
     });
     expect(stdout).toContain(`Started execution ${RUN_ID} of ${DEV_ARN}`);
   });
@@ -106,7 +106,7 @@ describe("workflow run", () => {
       name: RUN_ID,
       status: "RUNNING",
       startDate: new Date(T0),
-      input: JSON.stringify(executionInput(RUN_ID), null, 2),
+      input: JSON.stringify(executionInput("dev", RUN_ID), null, 2),
       stateMachineArn: DEV_ARN,
     });
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--json"]);
@@ -116,7 +116,7 @@ describe("workflow run", () => {
 
   it("follows the attached execution with --wait, so a retried build reports the run it started", async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "SUCCEEDED", startDate: new Date(T0), input: JSON.stringify(executionInput(RUN_ID)), stateMachineArn: DEV_ARN });
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "SUCCEEDED", startDate: new Date(T0), input: JSON.stringify(executionInput("dev", RUN_ID)), stateMachineArn: DEV_ARN });
     const deps = fakeDeps({ now: T0 + 3600_000 });
     serveHistory(sfn, succeededHistory(RUN_ID, 2.05), deps.clock);
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait"], deps);
@@ -146,7 +146,7 @@ describe("workflow run", () => {
     it.each([
       [["run", "--env", "nowhere"], `--env: unknown environment "nowhere" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
       [["run"], "--env is required"],
-      [["run", "--env", "dev", "--run-id", "x".repeat(50)], `makes PreprocessingJobName "abalone-ProcessingJob-${"x".repeat(50)}" is 72 characters long; SageMaker allows at most 63`],
+      [["run", "--env", "dev", "--run-id", "x".repeat(50)], `makes PreprocessingJobName "abalone-dev-ProcessingJob-${"x".repeat(50)}" is 76 characters long; SageMaker allows at most 63`],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--wiat"], "unknown flag --wiat — did you mean --wait?"],
@@ -307,7 +307,7 @@ describe("workflow run --report", () => {
     const { code, stdout } = await reportRun(succeededHistory(RUN_ID, 2.05));
     expect(code).toBe(ExitCode.Succeeded);
     const dev = getEnvironment("dev");
-    const evaluationDir = `${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation`;
+    const evaluationDir = `${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/evaluation`;
     const local = JSON.parse(fs.readFileSync(path.join(dir, "run-report.json"), "utf8"));
     expect(local).toMatchObject({
       runId: RUN_ID,
@@ -319,7 +319,7 @@ describe("workflow run --report", () => {
       batchSize: dev.batchSize,
       commit: "4f2a9c1",
       execution: { arn: EXECUTION_ARN },
-      model: { name: `abalone-${RUN_ID}`, artifact: `s3://${BUCKET}/${RUN_ID}/abalone-TrainingJob-${RUN_ID}/output/model.tar.gz` },
+      model: { name: `abalone-dev-${RUN_ID}`, artifact: `s3://${BUCKET}/${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/output/model.tar.gz` },
       evaluation: `s3://${BUCKET}/${evaluationDir}/evaluation.json`,
       report: { json: `s3://${BUCKET}/${evaluationDir}/report.json`, markdown: `s3://${BUCKET}/${evaluationDir}/report.md` },
     });

@@ -49,7 +49,7 @@ describe("the analyze-results Lambda", () => {
     const policy = inlinePolicyOf(tf, "abalone-staging-lambda-role");
     const actions = JSON.parse(policy.policy).Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual(["s3:GetObject", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
-    expect(policy.policy).toContain("/*/abalone-TrainingJob-*/evaluation/evaluation.json");
+    expect(policy.policy).toContain("/*/abalone-staging-TrainingJob-*/evaluation/evaluation.json");
   });
 
   it("bundles a CommonJS index.js that loads in Node and rejects a missing Bucket with the handler's message", () => {

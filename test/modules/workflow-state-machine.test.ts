@@ -18,22 +18,24 @@ function requiredPermissions(resource: string, parameters: Record<string, any>):
   const sagemaker = (type: string, name: string) => `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:${type}/${name.toLowerCase()}`;
   const rule = (kind: string) => `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`;
   const passRole = (role: string): [string, string, Record<string, string>] => ["iam:PassRole", role, { "iam:PassedToService": "sagemaker.amazonaws.com" }];
-  const tagging = (arn: string) => (parameters.Tags ? [["sagemaker:AddTags", arn] as [string, string]] : []);
+  // The task creates and tags with its tags in the request; the job it follows then carries them.
+  const tags = (where: "RequestTag" | "ResourceTag") => Object.fromEntries((parameters.Tags ?? []).map((t: any) => [`aws:${where}/${t.Key}`, t.Value]));
+  const tagging = (arn: string) => (parameters.Tags ? [["sagemaker:AddTags", arn, tags("RequestTag")] as [string, string, Record<string, string>]] : []);
   const events = (kind: string) => ["events:PutTargets", "events:PutRule", "events:DescribeRule"].map((a) => [a, rule(kind)] as [string, string]);
+  const job = (kind: "Processing" | "Training", arn: string): Array<[string, string, Record<string, string>?]> => [
+    [`sagemaker:Create${kind}Job`, arn, tags("RequestTag")],
+    ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map((a) => [`sagemaker:${a}`, arn, tags("ResourceTag")] as [string, string, Record<string, string>]),
+    ...tagging(arn),
+    ...events(kind),
+  ];
   switch (resource) {
-    case "arn:aws:states:::sagemaker:createProcessingJob.sync": {
-      const job = sagemaker("processing-job", parameters.ProcessingJobName);
-      const actions = ["CreateProcessingJob", "DescribeProcessingJob", "StopProcessingJob", "ListTags"].map((a) => [`sagemaker:${a}`, job] as [string, string]);
-      return [...actions, ...tagging(job), ...events("Processing"), passRole(parameters.RoleArn)];
-    }
-    case "arn:aws:states:::sagemaker:createTrainingJob.sync": {
-      const job = sagemaker("training-job", parameters.TrainingJobName);
-      const actions = ["CreateTrainingJob", "DescribeTrainingJob", "StopTrainingJob", "ListTags"].map((a) => [`sagemaker:${a}`, job] as [string, string]);
-      return [...actions, ...tagging(job), ...events("Training"), passRole(parameters.RoleArn)];
-    }
+    case "arn:aws:states:::sagemaker:createProcessingJob.sync":
+      return [...job("Processing", sagemaker("processing-job", parameters.ProcessingJobName)), passRole(parameters.RoleArn)];
+    case "arn:aws:states:::sagemaker:createTrainingJob.sync":
+      return [...job("Training", sagemaker("training-job", parameters.TrainingJobName)), passRole(parameters.RoleArn)];
     case "arn:aws:states:::sagemaker:createModel": {
       const model = sagemaker("model", parameters.ModelName);
-      return [["sagemaker:CreateModel", model], ...tagging(model), passRole(parameters.ExecutionRoleArn)];
+      return [["sagemaker:CreateModel", model, tags("RequestTag")], ...tagging(model), passRole(parameters.ExecutionRoleArn)];
     }
     case "arn:aws:states:::lambda:invoke":
       return [["lambda:InvokeFunction", parameters.FunctionName]];
@@ -57,7 +59,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     definition = JSON.parse(resolveReferences(machine.definition, defaults));
     const rolePolicy = inlinePolicyOf(synth.tf, `abalone-${name}-workflow-role`);
     policy = JSON.parse(resolveReferences(rolePolicy.policy, defaults));
-    run = await simulateWorkflow(definition, { runId: "20250101000000", region: TEST_REGION, accountId: TEST_ACCOUNT, rmse: env.threshold / 2 });
+    run = await simulateWorkflow(definition, { environment: env.name, runId: "20250101000000", region: TEST_REGION, accountId: TEST_ACCOUNT, rmse: env.threshold / 2 });
   });
 
   it("is a STANDARD state machine named after the environment, run by its own role", () => {

@@ -2,7 +2,7 @@ import { analyzeEvaluation, EvaluationError, ObjectReader, parseEvaluation, root
 
 /** A reader serving one object, as the CLI's simulate does with a local file. */
 const serving = (text: string): ObjectReader => async () => text;
-const event = { Bucket: "abalone-dev-artifacts-123456789012", Key: "run1/abalone-TrainingJob-run1/evaluation/evaluation.json" };
+const event = { Bucket: "abalone-dev-artifacts-123456789012", Key: "run1/abalone-dev-TrainingJob-run1/evaluation/evaluation.json" };
 const where = `s3://${event.Bucket}/${event.Key}`;
 
 describe("rootMeanSquaredError", () => {

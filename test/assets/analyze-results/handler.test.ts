@@ -4,7 +4,7 @@ import { EvaluationError } from "../../../assets/analyze-results/analyze";
 import { handler } from "../../../assets/analyze-results/handler";
 
 const s3 = mockClient(S3Client);
-const event = { Bucket: "abalone-prod-artifacts-123456789012", Key: "42/abalone-TrainingJob-42/evaluation/evaluation.json" };
+const event = { Bucket: "abalone-prod-artifacts-123456789012", Key: "42/abalone-prod-TrainingJob-42/evaluation/evaluation.json" };
 const where = `s3://${event.Bucket}/${event.Key}`;
 
 /** A GetObject response whose body is `text` (the handler only reads it as a string). */

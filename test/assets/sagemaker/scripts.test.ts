@@ -153,7 +153,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   const env = getEnvironment("dev");
   const bucket = "abalone-dev-artifacts-123456789012";
   const runId = "20250102030405";
-  const { TrainingJobName: trainingJob } = executionInput(runId);
+  const { TrainingJobName: trainingJob } = executionInput(env.name, runId);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
   const { definition } = buildMlWorkflow({ ...environmentWorkflowParams(env), artifactBucket: bucket });
   let work: string;
@@ -166,6 +166,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     sagemaker.put(s3(S3_LAYOUT.evaluationScript), fs.readFileSync(SAGEMAKER_SCRIPTS.evaluation));
     sagemaker.put(s3(S3_LAYOUT.trainingSourceDir), trainingSourceDir());
     const result = await simulateWorkflow(definition, {
+      environment: env.name,
       runId,
       handlers: sagemaker.handlers(),
       analyze: (payload) => analyzeEvaluation(payload, sagemaker.read),
@@ -188,16 +189,16 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     expect(result.path.slice(0, TASK_STATE_NAMES.length + 1)).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck]);
   });
 
-  it("leaves exactly the spec's objects in the bucket: split data, model.tar.gz, evaluation.json", () => {
+  it("leaves exactly the spec's objects in the bucket: the run's own split data, model.tar.gz, evaluation.json", () => {
     expect(sagemaker.objects()).toEqual(
       [
         S3_LAYOUT.rawData,
         S3_LAYOUT.preprocessingScript,
         S3_LAYOUT.evaluationScript,
         S3_LAYOUT.trainingSourceDir,
-        `${S3_LAYOUT.trainingPrefix}/training.csv`,
-        `${S3_LAYOUT.trainingPrefix}/validation.csv`,
-        `${S3_LAYOUT.testingPrefix}/testing.csv`,
+        `${runKeys.trainingData(runId, trainingJob)}/training.csv`,
+        `${runKeys.trainingData(runId, trainingJob)}/validation.csv`,
+        `${runKeys.testingData(runId, trainingJob)}/testing.csv`,
         runKeys.modelArtifact(runId, trainingJob),
         runKeys.evaluation(runId, trainingJob),
       ]
@@ -242,7 +243,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     const failed = bad.result.events.find((event) => event.type === "StateFailed" && event.state?.name === STATE_NAMES.preprocess);
     expect([failed?.Error, failed?.Cause]).toEqual([
       "States.TaskFailed",
-      `${executionInput(runId).PreprocessingJobName} ended with status Failed: ValueError: sex must be one of F, I, M (got X)`,
+      `${executionInput(env.name, runId).PreprocessingJobName} ended with status Failed: ValueError: sex must be one of F, I, M (got X)`,
     ]);
   }, 30_000);
 });

@@ -8,7 +8,6 @@ import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/work
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 
 const RUN_ID = "20250102030405";
-const input = executionInput(RUN_ID);
 const bucket = PLACEHOLDERS.artifactBucket;
 const callsOf = (result: SimulationResult, state: TaskStateName): TaskCall[] => result.calls.filter((c) => c.state === state);
 const parametersOf = (result: SimulationResult, state: TaskStateName) => callsOf(result, state)[0].parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -16,9 +15,10 @@ const parametersOf = (result: SimulationResult, state: TaskStateName) => callsOf
 describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   const env = getEnvironment(name);
   const definition = renderEnvironmentDefinition(env);
+  const input = executionInput(name, RUN_ID);
 
   it(`ends in 'Model Evaluation Below Threshold' when the RMSE is below ${env.threshold}`, async () => {
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, rmse: env.threshold - 0.01 });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, rmse: env.threshold - 0.01 });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.endState).toBe(STATE_NAMES.belowThreshold);
     expect(result.path).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck, STATE_NAMES.belowThreshold]);
@@ -26,14 +26,14 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   });
 
   it.each([0.01, 0])(`ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${env.threshold}`, async (above) => {
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, rmse: env.threshold + above });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, rmse: env.threshold + above });
     expect(result.status).toBe("FAILED");
     expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
     expect(result.error).toBe("ModelEvaluationExceedsThreshold");
   });
 
   it.each(TASK_STATE_NAMES)("ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it", async (failing) => {
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, failState: failing });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, failState: failing });
     expect(result.status).toBe("FAILED");
     expect(result.endState).toBe(STATE_NAMES.failed);
     // The execution reports the task's own error and cause, as the catcher kept them.
@@ -41,7 +41,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
     } else {
       expect(result.error).toBe("States.TaskFailed");
-      expect(result.cause).toMatch(new RegExp(`^${failing}: abalone-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`));
+      expect(result.cause).toMatch(new RegExp(`^${failing}: abalone-${name}-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`));
     }
     const ran = TASK_STATE_NAMES.slice(0, TASK_STATE_NAMES.indexOf(failing) + 1);
     expect([...new Set(result.calls.map((c) => c.state))]).toEqual(ran);
@@ -50,7 +50,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   });
 
   it.each(TASK_STATE_NAMES)("still succeeds when '%s' is throttled once: the retry sends the same request", async (throttled) => {
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, throttleState: throttled, rmse: env.threshold / 2 });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, throttleState: throttled, rmse: env.threshold / 2 });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.endState).toBe(STATE_NAMES.belowThreshold);
     const calls = callsOf(result, throttled);
@@ -62,9 +62,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
 
 describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   const env = getEnvironment("prod");
+  const input = executionInput(env.name, RUN_ID);
   let result: SimulationResult;
   beforeAll(async () => {
-    result = await simulateWorkflow(renderEnvironmentDefinition(env), { runId: RUN_ID, rmse: 1.2 });
+    result = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: RUN_ID, rmse: 1.2 });
   });
 
   it("'Pre-process Data' runs the preprocessing job named in the input on the raw data and code of the S3 layout", () => {
@@ -75,10 +76,11 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       [`s3://${bucket}/${S3_LAYOUT.preprocessingScript}`, "/opt/ml/processing/input/code"],
     ]);
     expect(p.ProcessingOutputConfig.Outputs.map((o: any) => [o.S3Output.LocalPath, o.S3Output.S3Uri])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
-      ["/opt/ml/processing/output/training", `s3://${bucket}/${S3_LAYOUT.trainingPrefix}`],
-      ["/opt/ml/processing/output/testing", `s3://${bucket}/${S3_LAYOUT.testingPrefix}`],
+      ["/opt/ml/processing/output/training", `s3://${bucket}/${runKeys.trainingData(RUN_ID, input.TrainingJobName)}`],
+      ["/opt/ml/processing/output/testing", `s3://${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}`],
     ]);
-    expect(p.ProcessingResources.ClusterConfig).toEqual({ InstanceCount: 1, InstanceType: env.instanceTypes.processing, VolumeSizeInGB: 30 });
+    expect(p.ProcessingOutputConfig.KmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
+    expect(p.ProcessingResources.ClusterConfig).toEqual({ InstanceCount: 1, InstanceType: env.instanceTypes.processing, VolumeSizeInGB: 30, VolumeKmsKeyId: PLACEHOLDERS.kmsKeyArn });
     expect(p.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1200 });
   });
 
@@ -94,6 +96,9 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       sagemaker_region: env.region,
     });
     expect(p.InputDataConfig[0]).toMatchObject({ ChannelName: "training", ContentType: "csv" });
+    expect(p.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(`s3://${bucket}/${runKeys.trainingData(RUN_ID, input.TrainingJobName)}`);
+    expect(p.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
+    expect(p.ResourceConfig.VolumeKmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
   });
 
   it("'Register Trained Model' registers the model named in the input from the training job's artifacts", () => {
@@ -107,7 +112,7 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(p.ProcessingJobName).toBe(input.EvaluationProcessingJobName);
     const inputs = Object.fromEntries(p.ProcessingInputs.map((i: any) => [i.InputName, [i.S3Input.S3Uri, i.S3Input.LocalPath]])); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(inputs).toEqual({
-      testing: [`s3://${bucket}/${S3_LAYOUT.testingPrefix}`, "/opt/ml/processing/testing"],
+      testing: [`s3://${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}`, "/opt/ml/processing/testing"],
       model: [`s3://${bucket}/${runKeys.modelArtifact(RUN_ID, input.TrainingJobName)}`, "/opt/ml/processing/model"],
       code: [`s3://${bucket}/${S3_LAYOUT.evaluationScript}`, "/opt/ml/processing/input/code"],
     });
@@ -115,6 +120,8 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       S3Uri: `s3://${bucket}/${runKeys.evaluationPrefix(RUN_ID, input.TrainingJobName)}`,
       LocalPath: "/opt/ml/processing/evaluation",
     });
+    expect(p.ProcessingOutputConfig.KmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
+    expect(p.ProcessingResources.ClusterConfig.VolumeKmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
   });
 
   it("'Analyze Evaluation Results' gets {Bucket, Key} of this run's evaluation.json", () => {
@@ -123,16 +130,16 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   });
 
   it("another run id gives other names and keys from the same definition", async () => {
-    const other = await simulateWorkflow(renderEnvironmentDefinition(env), { runId: "retry-2" });
-    expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-TrainingJob-retry-2");
-    expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(runKeys.evaluation("retry-2", "abalone-TrainingJob-retry-2"));
+    const other = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: "retry-2" });
+    expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-prod-TrainingJob-retry-2");
+    expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(runKeys.evaluation("retry-2", "abalone-prod-TrainingJob-retry-2"));
   });
 });
 
 describe("the workflow with the real analyze-results code", () => {
   const env = getEnvironment("staging");
   const definition = renderEnvironmentDefinition(env);
-  const evaluationKey = runKeys.evaluation(RUN_ID, input.TrainingJobName);
+  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(env.name, RUN_ID).TrainingJobName);
   const analyzeObject = (objects: Record<string, string>) => (payload: { Bucket: string; Key: string }) =>
     analyzeEvaluation(payload, async (b, key) => {
       if (!(`${b}/${key}` in objects)) throw new Error(`no object ${b}/${key}`);
@@ -142,27 +149,27 @@ describe("the workflow with the real analyze-results code", () => {
   it("gates on the RMSE the function computes from the run's evaluation.json", async () => {
     // Errors 3 and -3: RMSE exactly 3, above staging's 2.5.
     const evaluation = JSON.stringify({ GroundTruth: [10, 10], Predictions: [13, 7] });
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }) });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }) });
     expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
     const good = JSON.stringify({ GroundTruth: [10, 10], Predictions: [11, 9] });
-    const passed = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }) });
+    const passed = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }) });
     expect(passed.endState).toBe(STATE_NAMES.belowThreshold);
     expect(passed.output).toMatchObject({ Analysis: { Result: 1 } });
   });
 
   it("fails the workflow when the function rejects the evaluation, instead of passing a NaN", async () => {
     const bad = JSON.stringify({ GroundTruth: [], Predictions: [] });
-    const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: bad }) });
+    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: bad }) });
     expect(result.endState).toBe(STATE_NAMES.failed);
   });
 
   it("never passes the gate on a non-numeric or missing Result", async () => {
     for (const Result of ["1.0", null, true]) {
-      const result = await simulateWorkflow(definition, { runId: RUN_ID, analyze: async () => ({ statusCode: 200, Result }) });
+      const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: async () => ({ statusCode: 200, Result }) });
       expect([Result, result.endState]).toEqual([Result, STATE_NAMES.exceedsThreshold]);
     }
     // Without Result the ResultSelector cannot select it: the execution fails there (States.Runtime).
-    const missing = await simulateWorkflow(definition, { runId: RUN_ID, analyze: async () => ({ statusCode: 200 }) });
+    const missing = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: async () => ({ statusCode: 200 }) });
     expect([missing.status, missing.endState, missing.error]).toEqual(["FAILED", STATE_NAMES.analyze, "States.Runtime"]);
   });
 });

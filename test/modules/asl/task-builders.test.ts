@@ -41,6 +41,14 @@ describe("SageMakerCreateProcessingJob", () => {
     expect(task.state.Parameters).not.toHaveProperty("Tags");
   });
 
+  it("encrypts the outputs and the storage volume with the keys it is given", () => {
+    const task = new SageMakerCreateProcessingJob("Process", { ...processingProps, outputKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out", volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol" });
+    expect(task.state.Parameters).toMatchObject({
+      ProcessingOutputConfig: { KmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out" },
+      ProcessingResources: { ClusterConfig: { VolumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol" } },
+    });
+  });
+
   it("needs Create/Describe/Stop and ListTags on the prefix's jobs (both spellings), the .sync rule, and PassRole to SageMaker only", () => {
     const task = new SageMakerCreateProcessingJob("Process", processingProps);
     expect(task.policyStatements).toEqual([
@@ -122,15 +130,26 @@ describe("SageMakerCreateTrainingJob", () => {
     });
   });
 
-  it("needs the training-job actions on the prefix, the training .sync rule and conditioned PassRole", () => {
+  it("encrypts the output and the storage volume with the keys it is given", () => {
+    const task = new SageMakerCreateTrainingJob("Train", { ...trainingProps, outputKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out", volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol" });
+    expect(task.state.Parameters).toMatchObject({
+      OutputDataConfig: { KmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out" },
+      ResourceConfig: { VolumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol" },
+    });
+  });
+
+  it("needs the training-job actions on the prefix, for jobs with its tags only, the training .sync rule and conditioned PassRole", () => {
     const task = new SageMakerCreateTrainingJob("Train", { ...trainingProps, tags: { Environment: "dev" } });
+    const resources = [
+      "arn:aws:sagemaker:eu-west-1:111122223333:training-job/abalone-TrainingJob-*",
+      "arn:aws:sagemaker:eu-west-1:111122223333:training-job/abalone-trainingjob-*",
+    ];
     expect(task.policyStatements).toEqual([
+      { actions: ["sagemaker:CreateTrainingJob", "sagemaker:AddTags"], resources, conditions: { StringEquals: { "aws:RequestTag/Environment": "dev" } } },
       {
-        actions: ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:ListTags", "sagemaker:AddTags"],
-        resources: [
-          "arn:aws:sagemaker:eu-west-1:111122223333:training-job/abalone-TrainingJob-*",
-          "arn:aws:sagemaker:eu-west-1:111122223333:training-job/abalone-trainingjob-*",
-        ],
+        actions: ["sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:ListTags"],
+        resources,
+        conditions: { StringEquals: { "aws:ResourceTag/Environment": "dev" } },
       },
       {
         actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
@@ -171,12 +190,18 @@ describe("SageMakerCreateModel", () => {
     });
   });
 
-  it("needs CreateModel and ListTags on the model prefix and PassRole to SageMaker", () => {
+  it("needs CreateModel on the model prefix and PassRole to SageMaker", () => {
     const task = new SageMakerCreateModel("Register", modelProps);
-    expect(task.policyStatements).toEqual([
-      { actions: ["sagemaker:CreateModel", "sagemaker:ListTags"], resources: ["arn:aws:sagemaker:eu-west-1:111122223333:model/abalone-*"] },
-      passRole,
-    ]);
+    expect(task.policyStatements).toEqual([{ actions: ["sagemaker:CreateModel"], resources: ["arn:aws:sagemaker:eu-west-1:111122223333:model/abalone-*"] }, passRole]);
+  });
+
+  it("creates and tags only models that carry its tags", () => {
+    const task = new SageMakerCreateModel("Register", { ...modelProps, tags: { Environment: "prod" } });
+    expect(task.policyStatements[0]).toEqual({
+      actions: ["sagemaker:CreateModel", "sagemaker:AddTags"],
+      resources: ["arn:aws:sagemaker:eu-west-1:111122223333:model/abalone-*"],
+      conditions: { StringEquals: { "aws:RequestTag/Environment": "prod" } },
+    });
   });
 });
 
@@ -196,10 +221,8 @@ describe("LambdaInvoke", () => {
     expect(new LambdaInvoke("Analyze", { scope, functionArn }).state.Parameters).toEqual({ FunctionName: functionArn, "Payload.$": "$" });
   });
 
-  it("needs lambda:InvokeFunction on the function and its versions and aliases only", () => {
-    expect(new LambdaInvoke("Analyze", { scope, functionArn }).policyStatements).toEqual([
-      { actions: ["lambda:InvokeFunction"], resources: [functionArn, `${functionArn}:*`] },
-    ]);
+  it("needs lambda:InvokeFunction on the unqualified function only, the one it invokes", () => {
+    expect(new LambdaInvoke("Analyze", { scope, functionArn }).policyStatements).toEqual([{ actions: ["lambda:InvokeFunction"], resources: [functionArn] }]);
   });
 
   it("refuses a qualified or malformed function ARN", () => {

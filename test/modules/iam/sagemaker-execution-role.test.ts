@@ -27,36 +27,38 @@ describe("the SageMaker execution role", () => {
     ]);
   });
 
-  it("reads the raw data, the code, the preprocessed data and the per-run objects, nothing else", () => {
+  it("reads the raw data, the code and the per-run objects (the run's own splits among them), nothing else", () => {
     expect(statements.ReadDataCodeAndRunObjects).toMatchObject({
       Action: "s3:GetObject",
-      Resource: ["raw", "code", "input/training", "testing"].map((p) => `${bucketArn}/abalone_data/${p}/*`).concat(`${bucketArn}/*/abalone-TrainingJob-*`),
+      Resource: ["raw", "code"].map((p) => `${bucketArn}/abalone_data/${p}/*`).concat(`${bucketArn}/*/abalone-*-TrainingJob-*`),
     });
     expect(statements.ListOnlyTheWorkflowPrefixes).toEqual({
       Sid: "ListOnlyTheWorkflowPrefixes",
       Effect: "Allow",
       Action: "s3:ListBucket",
       Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": ["abalone_data/raw*", "abalone_data/code*", "abalone_data/input/training*", "abalone_data/testing*", "*/abalone-TrainingJob-*"] } },
+      Condition: { StringLike: { "s3:prefix": ["abalone_data/raw*", "abalone_data/code*", "*/abalone-*-TrainingJob-*"] } },
     });
   });
 
-  it("writes only the preprocessed prefixes, the per-run objects and the endpoint's data capture", () => {
+  it("writes only the per-run objects (the run's own splits among them) and the endpoint's data capture", () => {
     expect(statements.WritePreprocessedRunAndCaptureObjects).toMatchObject({
-      Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
-      Resource: [`${bucketArn}/abalone_data/input/training/*`, `${bucketArn}/abalone_data/testing/*`, `${bucketArn}/*/abalone-TrainingJob-*`, `${bucketArn}/endpoint-data-capture/*`],
+      Action: "s3:PutObject",
+      Resource: [`${bucketArn}/*/abalone-*-TrainingJob-*`, `${bucketArn}/endpoint-data-capture/*`],
     });
     expect(JSON.stringify(statements)).not.toMatch(/s3:DeleteObject|s3:PutObjectAcl/);
   });
 
   it("uses the project key and pulls the AWS framework images of its region", () => {
-    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: keyArn });
+    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn });
+    expect(statements.EncryptJobVolumesWithTheKey).toMatchObject({ Action: "kms:CreateGrant", Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": true } } });
     expect(statements.LogInToEcr).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
-    expect(statements.PullFrameworkImages.Resource).toEqual([
-      "arn:aws:ecr:eu-central-1:*:repository/sagemaker-scikit-learn",
-      "arn:aws:ecr:eu-central-1:*:repository/tensorflow-training",
-      "arn:aws:ecr:eu-central-1:*:repository/tensorflow-inference",
-    ]);
+    // Each repository in the account the provider resolves for the region's prebuilt image, never any account.
+    expect(statements.PullFrameworkImages.Resource).toEqual(
+      ["sagemaker-scikit-learn", "tensorflow-training", "tensorflow-inference"].map((repository) =>
+        expect.stringMatching(new RegExp(`^arn:aws:ecr:eu-central-1:\\$\\{data\\.aws_sagemaker_prebuilt_ecr_image\\.[\\w-]+\\.registry_id\\}:repository/${repository}$`)),
+      ),
+    );
   });
 
   it("writes its logs under /aws/sagemaker/ and metrics under the SageMaker namespaces only", () => {
@@ -70,8 +72,9 @@ describe("the SageMaker execution role", () => {
 
 describe("the SageMaker execution role's statements", () => {
   const target = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
+  const imageRegistries = { processing: "683313688378", training: "763104351884", inference: "763104351884" };
   const statementsFor = (jobs: JobAccess[]) =>
-    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs }).map((s) => [s.sid, s]));
+    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs, imageRegistries }).map((s) => [s.sid, s]));
 
   it("grant exactly what the jobs declare, plus the endpoint's data capture and image", () => {
     const s = statementsFor([{ reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" }]);
@@ -83,8 +86,8 @@ describe("the SageMaker execution role's statements", () => {
       "arn:aws:s3:::b/endpoint-data-capture/*",
     ]);
     expect(s.PullFrameworkImages.resources).toEqual([
-      "arn:aws:ecr:us-east-1:*:repository/sagemaker-scikit-learn",
-      "arn:aws:ecr:us-east-1:*:repository/tensorflow-inference",
+      "arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-scikit-learn",
+      "arn:aws:ecr:us-east-1:763104351884:repository/tensorflow-inference",
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { getEnvironment } from "../../../environments";
 import { ResourceNames } from "../../../modules/naming";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";
 import { APPROVAL_EVIDENCE_VARIABLES, EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
-import { MODEL_PREFIX, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
+import { runNamePrefix, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
 import { executionInput, runIdProblems } from "../../../modules/workflow/execution-input";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 import { Buildspec, PHASES, runBuildspec, STUB_RUN_REPORT } from "./buildspec-runner";
@@ -30,7 +30,7 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
   EPOCHS: "20",
   BATCH_SIZE: "16",
   THRESHOLD: "3",
-  MODEL_PREFIX,
+  MODEL_PREFIX: runNamePrefix(environment, "Model"),
   RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment))),
   WORKFLOW_CLI_URI,
   PIPELINE_EXECUTION_ID: EXECUTION_ID,
@@ -112,7 +112,7 @@ describe("the BuildModel buildspec", () => {
   it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
     expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES, ...APPROVAL_EVIDENCE_VARIABLES]);
     const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
-    expect(exported.MODEL_NAME).toBe(executionInput(exported.RUN_ID).ModelName);
+    expect(exported.MODEL_NAME).toBe(executionInput("prod", exported.RUN_ID).ModelName);
   });
 
   it("exports the run's evidence for the approval: its RMSE, console link and report from the run's report, and the project's threshold and parameters", () => {
@@ -145,20 +145,22 @@ describe("the BuildModel buildspec", () => {
   it("prints the run, the model and the workflow settings in the build log", () => {
     const build = runBuildspec(buildModel, buildModelEnv("dev"));
     expect(build.stdout).toContain(
-      "Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (epochs 20, batch size 16, RMSE threshold 3",
+      "Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-dev-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (epochs 20, batch size 16, RMSE threshold 3",
     );
   });
 
-  it.each(ENVIRONMENT_NAMES)("keeps the whole execution id without dashes, then the build number, in %s", (environment) => {
+  it.each(ENVIRONMENT_NAMES)("keeps as much of the execution id without dashes as fits, then the build number, in %s", (environment) => {
     const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
-    expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "")}-${LONGEST_BUILD_NUMBER}`);
+    const room = maxRunIdLength(new ResourceNames(environment)) - 1 - LONGEST_BUILD_NUMBER.length;
+    expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "").slice(0, room)}-${LONGEST_BUILD_NUMBER}`);
+    expect(exported.RUN_ID.length).toBe(Math.min(maxRunIdLength(new ResourceNames(environment)), 32 + 1 + LONGEST_BUILD_NUMBER.length));
   });
 
   it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s", (environment) => {
     const names = new ResourceNames(environment);
     const { status, exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
     expect(status).toBe(0);
-    expect(runIdProblems(exported.RUN_ID)).toEqual([]);
+    expect(runIdProblems(environment, exported.RUN_ID)).toEqual([]);
     expect(names.endpointConfig(exported.RUN_ID).length).toBeLessThanOrEqual(SAGEMAKER_NAME_MAX_LENGTH);
     expect(exported.RUN_ID).toMatch(new RegExp(`^${EXECUTION_ID.replace(/-/g, "").slice(0, 16)}[0-9a-f]*-${LONGEST_BUILD_NUMBER}$`));
   });
@@ -167,7 +169,7 @@ describe("the BuildModel buildspec", () => {
     const first = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
     const retry = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
     expect(retry).not.toBe(first);
-    expect(Object.values(executionInput(retry))).not.toEqual(expect.arrayContaining(Object.values(executionInput(first))));
+    expect(Object.values(executionInput("prod", retry))).not.toEqual(expect.arrayContaining(Object.values(executionInput("prod", first))));
   });
 
   it("falls back to the UTC time as the run id when started by hand, outside the pipeline", () => {
@@ -211,13 +213,18 @@ describe("run id length", () => {
   it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("allows in %s exactly the longest run id whose every SageMaker name fits", (environment) => {
     const names = new ResourceNames(environment);
     const longest = maxRunIdLength(names);
-    const fits = (runId: string) => runIdProblems(runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
+    const fits = (runId: string) => runIdProblems(environment, runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
     expect(fits("a".repeat(longest))).toBe(true);
     expect(fits("a".repeat(longest + 1))).toBe(false);
   });
 
-  it("leaves room in every shipped environment for a 32-character execution id and a 7-digit build number", () => {
-    for (const environment of ENVIRONMENT_NAMES) expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(32 + 1 + 7);
+  it("leaves room in every shipped environment for 24 characters of the execution id and a 7-digit build number", () => {
+    for (const environment of ENVIRONMENT_NAMES) expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(24 + 1 + 7);
+  });
+
+  it("leaves room for the longest environment name (16 characters): 16 characters of the execution id and a 7-digit build number", () => {
+    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1"))).toBe(63 - "abalone-a-sixteen-chars1-EvaluationJob-".length);
+    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1"))).toBeGreaterThanOrEqual(16 + 1 + 7);
   });
 });
 

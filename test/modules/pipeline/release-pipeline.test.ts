@@ -158,7 +158,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       EPOCHS: "${var.epochs}",
       BATCH_SIZE: "${var.batch_size}",
       THRESHOLD: "${var.threshold}",
-      MODEL_PREFIX: "abalone-",
+      MODEL_PREFIX: `abalone-${env.name}-`,
     });
     const deploy = buildVariables(project(`abalone-${name}-deploy-endpoint`)[1]);
     expect(deploy).toEqual({
@@ -351,8 +351,9 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     for (const action of ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"]) expect(allows(policy, action, endpoint)).toBe(true);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config)).toBe(true);
     const prodModel = { "aws:ResourceTag/Environment": "prod" };
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-3f2c9e1a-7"), prodModel)).toBe(true);
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-3f2c9e1a-7"), { "aws:ResourceTag/Environment": "dev" })).toBe(false);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), prodModel)).toBe(true);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), { "aws:ResourceTag/Environment": "dev" })).toBe(false);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-dev-3f2c9e1a-7"), prodModel)).toBe(false);
     expect(allows(policy, "sagemaker:UpdateEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7"))).toBe(false);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"), prodModel)).toBe(false);
@@ -364,10 +365,11 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
     expect(allows(policy, "sagemaker:InvokeEndpoint", endpoint)).toBe(true);
     expect(allows(policy, "sagemaker:InvokeEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
-    expect(allows(policy, "s3:GetObject", `${bucketArn}/abalone_data/testing/testing.csv`)).toBe(true);
-    expect(allows(policy, "s3:GetObject", `${bucketArn}/3f2c9e1a-7/abalone-TrainingJob-3f2c9e1a-7/evaluation/evaluation.json`)).toBe(true);
-    expect(allows(policy, "s3:GetObject", `${bucketArn}/abalone_data/input/training/training.csv`)).toBe(false);
-    expect(allows(policy, "s3:GetObject", `${bucketArn}/3f2c9e1a-7/abalone-TrainingJob-3f2c9e1a-7/output/model.tar.gz`)).toBe(false);
+    const run = `${bucketArn}/3f2c9e1a-7/abalone-prod-TrainingJob-3f2c9e1a-7`;
+    expect(allows(policy, "s3:GetObject", `${run}/data/testing/testing.csv`)).toBe(true);
+    expect(allows(policy, "s3:GetObject", `${run}/evaluation/evaluation.json`)).toBe(true);
+    expect(allows(policy, "s3:GetObject", `${run}/data/training/training.csv`)).toBe(false);
+    expect(allows(policy, "s3:GetObject", `${run}/output/model.tar.gz`)).toBe(false);
     // Which rollback alarm fired: this endpoint's alarms only.
     expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-prod-endpoint-model-latency"))).toBe(true);
     expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-staging-endpoint-model-latency"))).toBe(false);

@@ -2,6 +2,7 @@ import { getEnvironment } from "../../../environments";
 import { RawNumber, serializeDefinition } from "../../../modules/asl/raw-number";
 import { TaskState } from "../../../modules/asl/types";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
+import { runNamePrefix } from "../../../modules/run-names";
 import { executionInput } from "../../../modules/workflow/execution-input";
 import { buildMlWorkflow, MlWorkflowParams, STATE_NAMES, TASK_STATE_NAMES, WORKFLOW_STEPS } from "../../../modules/workflow/ml-workflow";
 
@@ -90,10 +91,10 @@ describe("the ML workflow template", () => {
   });
 
   it("gives every step with a per-run name a field of the execution input, which its task reads", () => {
-    const input = executionInput("r1");
+    const input = executionInput("dev", "r1");
     for (const step of WORKFLOW_STEPS) {
       if (!("runName" in step)) continue;
-      expect(input).toHaveProperty(step.runName.field, `${step.runName.prefix}r1`);
+      expect(input).toHaveProperty(step.runName.field, `${runNamePrefix("dev", step.runName.kind)}r1`);
       expect(JSON.stringify(definition.States[step.name])).toContain(`":"$.${step.runName.field}"`);
     }
     expect(Object.keys(input).sort()).toEqual(["EvaluationProcessingJobName", "ModelName", "PreprocessingJobName", "TrainingJobName"]);
