@@ -3,6 +3,8 @@ import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { AnalyzeResultsFunction } from "./analyze-results-function";
 import { ArtifactBucket } from "./artifact-bucket";
+import { scopedArn } from "./asl/arn";
+import { endpointAlarmNames } from "./endpoint-release";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { SageMakerExecutionRole } from "./iam/sagemaker-execution-role";
 import { imageUris, WorkflowImageKind } from "./workflow/images";
@@ -50,6 +52,7 @@ export class Platform extends Construct {
       kmsKeyArn: this.key.arn,
       jobs: SAGEMAKER_JOB_ACCESS,
       imageRegistries: imageUris((_, kind) => lookups[kind].registryId),
+      rollbackAlarmArns: endpointAlarmNames(names).map((name) => scopedArn(this.target, "cloudwatch", `alarm:${name}`)),
     });
     this.analyzeFunction = new AnalyzeResultsFunction(this, "analyze-results", {
       names,

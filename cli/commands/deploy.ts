@@ -108,6 +108,8 @@ export function endpointConfigRequest(plan: DeployPlan) {
       KmsKeyId: plan.kmsKeyArn,
       CaptureOptions: [{ CaptureMode: "Input" as const }, { CaptureMode: "Output" as const }],
     },
+    // The instances' storage volume, with the same key.
+    KmsKeyId: plan.kmsKeyArn,
     Tags: [
       { Key: "Project", Value: names.project },
       { Key: "Environment", Value: plan.env.name },
@@ -176,7 +178,7 @@ export const deployCommand: Command = {
 Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic on the
 endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},
 which the DeployEndpoint build sets from the stack, else the environment file; data capture of input and output at 100 % to
-s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key), then creates the
+s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key, as is the instances' storage volume), then creates the
 endpoint <project>-<env>-endpoint, or updates it through SageMaker's blue/green guardrails: the
 environment's rollout ($${ENDPOINT_ROLLOUT_VARIABLE}: all at once, or a canary with a bake time),
 rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires. It waits until

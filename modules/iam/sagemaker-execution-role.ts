@@ -35,6 +35,8 @@ export interface SageMakerExecutionRoleProps {
   jobs: readonly JobAccess[];
   /** The account of each kind's prebuilt image in the region (AWS's registry, which differs per region). */
   imageRegistries: Record<WorkflowImageKind, string>;
+  /** ARNs of the alarms an endpoint update rolls back on. */
+  rollbackAlarmArns: string[];
 }
 
 /** Distinct values, in first-seen order, with the run's own objects last. */
@@ -44,7 +46,7 @@ function sharedThenRun(patterns: readonly string[]): string[] {
 }
 
 /** The permissions of the role SageMaker jobs, the registered model and its endpoint run as. */
-export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs, imageRegistries }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
+export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs, imageRegistries, rollbackAlarmArns }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
   const all = [...jobs, ENDPOINT_ACCESS];
   const reads = sharedThenRun(jobs.flatMap((job) => job.reads ?? []));
   const writes = [...sharedThenRun(jobs.flatMap((job) => job.writes ?? [])), ...(ENDPOINT_ACCESS.writes ?? [])];
@@ -97,6 +99,12 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, job
       sid: "WriteSageMakerLogs",
       actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       resources: [logGroupArn(target, SAGEMAKER_LOG_GROUPS), `${logGroupArn(target, SAGEMAKER_LOG_GROUPS)}:log-stream:*`],
+    },
+    {
+      sid: "ReadTheEndpointsRollbackAlarms",
+      // AWS: the execution role must be allowed cloudwatch:DescribeAlarms on the auto-rollback alarms of a deployment.
+      actions: ["cloudwatch:DescribeAlarms"],
+      resources: rollbackAlarmArns,
     },
     {
       sid: "PublishSageMakerMetrics",

@@ -57,29 +57,38 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   // Every run of this environment, by its training job name (the per-run objects live under it).
   const runs = `${runNamePrefix(names.environment, "TrainingJob")}*`;
+  // Only what this environment's deploys and workflow created and tagged (aws:RequestTag on create, aws:ResourceTag after).
+  const own = (where: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${where}/Environment`]: names.environment } });
   return [
     {
       sid: "ReadThisEnvironmentsModels",
       actions: ["sagemaker:DescribeModel"],
       resources: sageMakerNamePrefixArns(target, "model", runNamePrefix(names.environment, "Model")),
-      // Model names carry no environment (`abalone-<id>`, docs/workflow.md); the workflow tags each model with
-      // its environment, so prod's deploy cannot pick up a model that passed only dev's gate.
-      conditions: { StringEquals: { "aws:ResourceTag/Environment": names.environment } },
+      // Model names carry the environment and the workflow tags each model with it, so prod's deploy
+      // cannot pick up a model that passed only dev's gate (nor dev-2's, whose names dev's prefix matches).
+      conditions: own("ResourceTag"),
     },
     {
       sid: "CreateThisEnvironmentsEndpointConfigs",
       // AddTags: the configs are created with their tags.
-      actions: ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:AddTags"],
+      actions: ["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"],
       resources: endpointConfigs,
+      conditions: own("RequestTag"),
     },
+    { sid: "ReadThisEnvironmentsEndpointConfigs", actions: ["sagemaker:DescribeEndpointConfig"], resources: endpointConfigs, conditions: own("ResourceTag") },
+    { sid: "CreateThisEnvironmentsEndpoint", actions: ["sagemaker:CreateEndpoint", "sagemaker:AddTags"], resources: [endpoint], conditions: own("RequestTag") },
     {
-      sid: "CreateOrUpdateThisEnvironmentsEndpoint",
+      sid: "PutThisEnvironmentsConfigsOnItsEndpoint",
       // SageMaker authorizes both on the endpoint and on the config it is given.
       actions: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
-      resources: [endpoint, ...endpointConfigs],
+      resources: endpointConfigs,
+      conditions: own("ResourceTag"),
     },
-    { sid: "FollowAndTagThisEnvironmentsEndpoint", actions: ["sagemaker:DescribeEndpoint", "sagemaker:AddTags"], resources: [endpoint] },
-    // The endpoint config names the key for data capture: SageMaker checks it and takes a grant on it.
+    { sid: "UpdateAndSmokeTestThisEnvironmentsEndpoint", actions: ["sagemaker:UpdateEndpoint", "sagemaker:InvokeEndpoint"], resources: [endpoint], conditions: own("ResourceTag") },
+    // No tag condition: deploy asks whether the endpoint exists, and a missing one has no tags (AccessDenied, not "not found").
+    { sid: "FollowThisEnvironmentsEndpoint", actions: ["sagemaker:DescribeEndpoint"], resources: [endpoint] },
+    // The endpoint config names the key for its storage volume and data capture: SageMaker checks it and
+    // takes a grant on it as the caller of CreateEndpoint and UpdateEndpoint.
     { sid: "CheckTheCaptureKey", actions: ["kms:DescribeKey"], resources: [kmsKeyArn] },
     {
       sid: "LetSageMakerUseTheCaptureKey",
@@ -89,7 +98,6 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
     },
     // Which alarm rolled an update back; SageMaker also checks that the caller may read them.
     { sid: "ReadThisEndpointsRollbackAlarms", actions: ["cloudwatch:DescribeAlarms"], resources: endpointAlarmNames(names).map((name) => scopedArn(target, "cloudwatch", `alarm:${name}`)) },
-    { sid: "SmokeTestThisEnvironmentsEndpoint", actions: ["sagemaker:InvokeEndpoint"], resources: [endpoint] },
     {
       sid: "ReadTheTestingSplitAndTheRunsEvaluation",
       actions: ["s3:GetObject"],

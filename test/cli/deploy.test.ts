@@ -66,7 +66,7 @@ beforeEach(() => {
 });
 
 describe("workflow deploy", () => {
-  it("creates the run's endpoint config: AllTraffic on the environment's instances, data capture of input and output at 100 % with the KMS key", async () => {
+  it("creates the run's endpoint config: AllTraffic on the environment's instances, data capture of input and output at 100 %, capture and storage volume with the KMS key", async () => {
     sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
     await deploy();
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toEqual({
@@ -79,6 +79,7 @@ describe("workflow deploy", () => {
         KmsKeyId: KMS,
         CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
       },
+      KmsKeyId: KMS,
       Tags: [
         { Key: "Project", Value: "abalone" },
         { Key: "Environment", Value: "prod" },

@@ -61,6 +61,13 @@ describe("the SageMaker execution role", () => {
     );
   });
 
+  it("reads only the endpoint's rollback alarms, as SageMaker's deployment guardrails require of it", () => {
+    expect(statements.ReadTheEndpointsRollbackAlarms).toMatchObject({
+      Action: "cloudwatch:DescribeAlarms",
+      Resource: [`arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-invocation-errors`, `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-model-latency`],
+    });
+  });
+
   it("writes its logs under /aws/sagemaker/ and metrics under the SageMaker namespaces only", () => {
     expect(statements.WriteSageMakerLogs.Resource).toEqual([
       `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*`,
@@ -74,7 +81,7 @@ describe("the SageMaker execution role's statements", () => {
   const target = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
   const imageRegistries = { processing: "683313688378", training: "763104351884", inference: "763104351884" };
   const statementsFor = (jobs: JobAccess[]) =>
-    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs, imageRegistries }).map((s) => [s.sid, s]));
+    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs, imageRegistries, rollbackAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"] }).map((s) => [s.sid, s]));
 
   it("grant exactly what the jobs declare, plus the endpoint's data capture and image", () => {
     const s = statementsFor([{ reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" }]);
