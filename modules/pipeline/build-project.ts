@@ -80,8 +80,9 @@ export class ReleaseBuildProject extends Construct {
       statements: [
         {
           sid: "WriteBuildLogs",
+          // Both actions authorize on the log stream only: the bare log-group ARN would grant nothing.
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [logGroup, `${logGroup}:log-stream:*`],
+          resources: [`${logGroup}:log-stream:*`],
         },
         {
           sid: "ReadPipelineArtifacts",
@@ -91,8 +92,8 @@ export class ReleaseBuildProject extends Construct {
         { sid: "FetchTheWorkflowCli", actions: ["s3:GetObject"], resources: [props.workflowCli.objectArn] },
         {
           sid: "UseTheEnvironmentKey",
-          // Decrypt the input artifact; data keys for what CodeBuild encrypts with the project key.
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          // Decrypt the input artifact. No GenerateDataKey: the builds write no output artifact, cache or S3 log.
+          actions: ["kms:Decrypt"],
           resources: [props.kmsKeyArn],
         },
         ...props.statements,

@@ -160,7 +160,8 @@ export class ReleasePipeline extends Construct {
     const statements: PolicyStatement[] = [
       {
         sid: "ReadAndWritePipelineArtifacts",
-        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+        // PutObject: the source action writes the source artifact; CodeBuild reads it with its own role.
+        actions: ["s3:GetObjectVersion", "s3:PutObject"],
         resources: [`${props.artifactBucketArn}/${artifactPrefix}/*`],
       },
       { sid: "ReadTheArtifactBucketSettings", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [props.artifactBucketArn] },

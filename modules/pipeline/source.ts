@@ -48,6 +48,11 @@ export function sourceAction(source: SourceConfig): CodepipelineStageAction {
   };
 }
 
+/** The IAM service prefix of a connection ARN: `codestar-connections` or `codeconnections`. */
+function connectionService(connectionArn: string): string {
+  return connectionArn.split(":")[2];
+}
+
 /** What the pipeline role needs to fetch the source. */
 export function sourceStatements(source: SourceConfig, target: AwsTarget): PolicyStatement[] {
   if (source.kind === "codecommit") {
@@ -62,8 +67,8 @@ export function sourceStatements(source: SourceConfig, target: AwsTarget): Polic
   return [
     {
       sid: "UseTheGitHubConnection",
-      // The service was renamed CodeConnections; connections answer to either prefix.
-      actions: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+      // The service was renamed CodeConnections: the action's prefix is the one the connection's ARN names.
+      actions: [`${connectionService(source.connectionArn)}:UseConnection`],
       resources: [source.connectionArn],
     },
   ];

@@ -17,6 +17,7 @@ import { BUILDSPECS, fromTerraformLiteral, readBuildspec } from "../../../module
 import { ResourceNames } from "../../../modules/naming";
 import { APPROVAL_MESSAGE } from "../../../modules/pipeline/release-pipeline";
 import { maxRunIdLength } from "../../../modules/pipeline/run-id";
+import { sourceStatements } from "../../../modules/pipeline/source";
 import { workflowCliBundle } from "../../../modules/pipeline/workflow-cli";
 import { S3_LAYOUT } from "../../../modules/s3-layout";
 import { Block, ENVIRONMENT_NAMES, inlinePolicyOf, namedResource, onlyResource, resourcesOfType, synthEnvironment, terraformRef } from "../../helpers/synth";
@@ -348,8 +349,11 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     const policy = rolePolicy(tf, "abalone-prod-deploy-endpoint-role");
     const endpoint = arn("sagemaker", "endpoint/abalone-prod-endpoint");
     const config = arn("sagemaker", "endpoint-config/abalone-prod-config-3f2c9e1a-7");
-    for (const action of ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"]) expect(allows(policy, action, endpoint)).toBe(true);
-    expect(allows(policy, "sagemaker:CreateEndpointConfig", config)).toBe(true);
+    const prod = (where: string) => ({ [`aws:${where}/Environment`]: "prod" });
+    expect(allows(policy, "sagemaker:CreateEndpoint", endpoint, prod("RequestTag"))).toBe(true);
+    for (const action of ["sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"]) expect(allows(policy, action, endpoint, prod("ResourceTag"))).toBe(true);
+    expect(allows(policy, "sagemaker:CreateEndpointConfig", config, prod("RequestTag"))).toBe(true);
+    expect(allows(policy, "sagemaker:CreateEndpointConfig", config, { "aws:RequestTag/Environment": "dev" })).toBe(false);
     const prodModel = { "aws:ResourceTag/Environment": "prod" };
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), prodModel)).toBe(true);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), { "aws:ResourceTag/Environment": "dev" })).toBe(false);
@@ -363,7 +367,7 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(allows(policy, "sagemaker:DeleteEndpoint", endpoint)).toBe(false);
     // The smoke test: invoke this endpoint only, read the testing split and the run's evaluation, nothing else.
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
-    expect(allows(policy, "sagemaker:InvokeEndpoint", endpoint)).toBe(true);
+    expect(allows(policy, "sagemaker:InvokeEndpoint", endpoint, prod("ResourceTag"))).toBe(true);
     expect(allows(policy, "sagemaker:InvokeEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
     const run = `${bucketArn}/3f2c9e1a-7/abalone-prod-TrainingJob-3f2c9e1a-7`;
     expect(allows(policy, "s3:GetObject", `${run}/data/testing/testing.csv`)).toBe(true);
@@ -395,6 +399,15 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
       protocol: "email",
       endpoint: "ml-oncall@example.com",
     });
+  });
+});
+
+describe("the GitHub connection", () => {
+  const target = { partition: "aws", region: "us-east-1", accountId: "111122223333" };
+  it.each(["codestar-connections", "codeconnections"])("is used through the action of the service its ARN names (%s)", (service) => {
+    const connectionArn = `arn:aws:${service}:us-east-1:111122223333:connection/0b9c`;
+    const [statement] = sourceStatements({ kind: "github", connectionArn, repository: "org/repo", branch: "main" } as EnvironmentConfig["source"], target);
+    expect(statement).toMatchObject({ actions: [`${service}:UseConnection`], resources: [connectionArn] });
   });
 });
 
