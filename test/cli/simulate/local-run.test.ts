@@ -173,3 +173,26 @@ describe("the workflow with the real analyze-results code", () => {
     expect([missing.status, missing.endState, missing.error]).toEqual(["FAILED", STATE_NAMES.analyze, "States.Runtime"]);
   });
 });
+
+describe("two runs of one environment", () => {
+  const env = getEnvironment("dev");
+  /** Every S3 prefix a run's jobs write to: the processing outputs and the training job's output. */
+  const writes = async (runId: string): Promise<string[]> => {
+    const run = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId });
+    return run.calls.flatMap(({ parameters }) => {
+      const p = parameters as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return [...(p.ProcessingOutputConfig?.Outputs ?? []).map((o: any) => o.S3Output.S3Uri), ...(p.OutputDataConfig ? [`${p.OutputDataConfig.S3OutputPath}/${p.TrainingJobName}`] : [])]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
+  };
+
+  it.each([
+    ["20250101000000", "20250101000001"],
+    ["run", "run-2"],
+    ["7", "77"],
+  ])("share no written prefix (%s and %s), so one never overwrites the other's splits, model or evaluation", async (first, second) => {
+    const [ours, theirs] = [await writes(first), await writes(second)];
+    expect(ours).toHaveLength(4);
+    const overlapping = ours.flatMap((a) => theirs.filter((b) => `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`)).map((b) => [a, b]));
+    expect(overlapping).toEqual([]);
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * Every environment in ONE account and region, each role's synthesized policy evaluated with IAM's
+ * own rules (@cloud-copilot/iam-simulate, which also checks each action's resource types and
+ * condition keys against AWS's IAM data): each role may make the calls the code makes for its own
+ * environment, and no role of one environment may create, tag, stop, describe or read another
+ * environment's jobs, models, endpoints, executions, data or key. Every denial has its allowed
+ * counterpart: the same request on the role's own environment.
+ */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { simulateWorkflow, TaskCall } from "../cli/simulate/local-run";
+import { getEnvironment } from "../environments";
+import { endpointAlarmNames } from "../modules/endpoint-release";
+import { ResourceNames } from "../modules/naming";
+import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
+import { executionInput } from "../modules/workflow/execution-input";
+import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment } from "./helpers/synth";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const ACCOUNT = "111122223333";
+const REGION = "eu-west-1";
+const RUN_ID = "20250102030405";
+/** Where AWS publishes each prebuilt image in eu-west-1 (what the provider's registry_id answers). */
+const REGISTRIES: Record<string, string> = { "sagemaker-scikit-learn": "141502667606", "tensorflow-training": "763104351884", "tensorflow-inference": "763104351884" };
+
+const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+const keyArn = (env: string) => arn("kms", `key/${env}-0000-0000-0000-000000000000`);
+const s3Object = (uri: string) => uri.replace(/^s3:\/\//, "arn:aws:s3:::");
+
+/** What Terraform makes of a reference at apply time, from the referenced block of this environment's stack. */
+function resolver(tf: any, env: string) {
+  return (text: string, variables: Record<string, number> = {}) =>
+    text.replace(/\$\{([^}]*)\}/g, (_match, reference: string) => {
+      const variable = /^var\.(\w+)$/.exec(reference);
+      if (variable) return String(variables[variable[1]] ?? tf.variable[variable[1]].default);
+      const data = reference.startsWith("data.");
+      const [type, id, attribute] = (data ? reference.slice(5) : reference).split(".");
+      const block = data ? tf.data[type][id] : resourcesOfType(tf, type)[id];
+      switch (`${data ? "data." : ""}${type}.${attribute}`) {
+        case "data.aws_caller_identity.account_id":
+          return ACCOUNT;
+        case "data.aws_sagemaker_prebuilt_ecr_image.registry_id":
+          return REGISTRIES[block.repository_name];
+        case "data.aws_sagemaker_prebuilt_ecr_image.registry_path":
+          return `${REGISTRIES[block.repository_name]}.dkr.ecr.${REGION}.amazonaws.com/${block.repository_name}:${block.image_tag}`;
+        case "aws_s3_bucket.bucket":
+          return block.bucket;
+        case "aws_s3_bucket.arn":
+          return `arn:aws:s3:::${block.bucket}`;
+        case "aws_kms_key.arn":
+          return keyArn(env);
+        case "aws_iam_role.arn":
+          return `arn:aws:iam::${ACCOUNT}:role/${block.name}`;
+        case "aws_iam_role.name":
+          return block.name;
+        case "aws_lambda_function.arn":
+          return arn("lambda", `function:${block.function_name}`);
+        case "aws_sfn_state_machine.arn":
+          return arn("states", `stateMachine:${block.name}`);
+        case "aws_codebuild_project.arn":
+          return arn("codebuild", `project/${block.name}`);
+        case "aws_cloudwatch_log_group.arn":
+          return arn("logs", `log-group:${block.name}`);
+        case "aws_sns_topic.arn":
+          return arn("sns", block.name);
+        case "aws_codepipeline.arn":
+          return arn("codepipeline", block.name);
+        case "aws_cloudwatch_event_rule.arn":
+          return arn("events", `rule/${block.name}`);
+        default:
+          throw new Error(`no stand-in for \${${reference}}`);
+      }
+    });
+}
+
+interface Request {
+  action: string;
+  resource: string;
+  context?: Record<string, string>;
+}
+
+/** One environment as deployed in the shared account: its roles' policies (resolved) and a simulated run's task calls. */
+interface Deployed {
+  env: string;
+  names: ResourceNames;
+  bucket: string;
+  policies: Record<string, any>;
+  /** The key's own policy: KMS allows a call only when it delegates to the account's IAM policies. */
+  keyPolicy: any;
+  calls: TaskCall[];
+}
+
+async function deploy(env: string): Promise<Deployed> {
+  const { tf } = synthEnvironment({ ...getEnvironment(env), accountId: ACCOUNT, region: REGION });
+  const resolve = resolver(tf, env);
+  const policies = Object.fromEntries(
+    Object.values(resourcesOfType(tf, "aws_iam_role_policy")).map((p: any) => [resolve(p.role), JSON.parse(resolve(p.policy))]),
+  );
+  const [key] = Object.values(resourcesOfType(tf, "aws_kms_key"));
+  const [machine] = Object.values(resourcesOfType(tf, "aws_sfn_state_machine"));
+  const definition = JSON.parse(resolve(machine.definition, { threshold: 100 }));
+  const run = await simulateWorkflow(definition, { environment: env, runId: RUN_ID, region: REGION, accountId: ACCOUNT, rmse: 1 });
+  const names = new ResourceNames(env);
+  return { env, names, bucket: names.artifactBucket(ACCOUNT), policies, keyPolicy: JSON.parse(resolve(key.policy)), calls: run.calls };
+}
+
+/** Every key of the account: a KMS request is evaluated against its key's policy too. */
+const keyPolicies: Record<string, any> = {};
+
+async function allowed(policy: any, { action, resource, context = {} }: Request): Promise<boolean> {
+  const response = await runSimulation(
+    {
+      request: { principal: `arn:aws:iam::${ACCOUNT}:role/caller`, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
+      identityPolicies: [{ name: "inline", policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(action.startsWith("kms:") ? { resourcePolicy: keyPolicies[resource] } : {}),
+    },
+    {},
+  );
+  if (response.resultType === "error") throw new Error(`${action} on ${resource}: ${JSON.stringify(response.errors)}`);
+  return response.overallResult === "Allowed";
+}
+
+const tags = (where: "RequestTag" | "ResourceTag", env: string) => ({ [`aws:${where}/Project`]: "abalone", [`aws:${where}/Environment`]: env });
+const sageMakerArn = (type: string, name: string) => arn("sagemaker", `${type}/${name.toLowerCase()}`);
+/** An S3 URI's objects: the key itself for a file, one object under it for a prefix. */
+const objectsOf = (uri: string) => s3Object(/\.(data|py|gz|csv|json)$/.test(uri) ? uri : `${uri}/part.csv`);
+const repositoryOf = (imageUri: string) => {
+  const [, account, repository] = /^(\d{12})\.dkr\.ecr\.[^/]+\/([^:]+):/.exec(imageUri)!;
+  return `arn:aws:ecr:${REGION}:${account}:repository/${repository}`;
+};
+
+/** What the state machine's role calls for one task (AWS's Step Functions policy templates for the integration). */
+function workflowRequests(call: TaskCall, resource: string, env: string): Request[] {
+  const p = call.parameters as any;
+  const passRole = (role: string): Request => ({ action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
+  const job = (kind: "Processing" | "Training", name: string): Request[] => {
+    const jobArn = sageMakerArn(kind === "Processing" ? "processing-job" : "training-job", name);
+    return [
+      { action: `sagemaker:Create${kind}Job`, resource: jobArn, context: tags("RequestTag", env) },
+      { action: "sagemaker:AddTags", resource: jobArn, context: tags("RequestTag", env) },
+      ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map((a) => ({ action: `sagemaker:${a}`, resource: jobArn, context: tags("ResourceTag", env) })),
+      ...["PutTargets", "PutRule", "DescribeRule"].map((a) => ({ action: `events:${a}`, resource: arn("events", `rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`) })),
+      passRole(p.RoleArn),
+    ];
+  };
+  switch (resource) {
+    case "arn:aws:states:::sagemaker:createProcessingJob.sync":
+      return job("Processing", p.ProcessingJobName);
+    case "arn:aws:states:::sagemaker:createTrainingJob.sync":
+      return job("Training", p.TrainingJobName);
+    case "arn:aws:states:::sagemaker:createModel": {
+      const model = sageMakerArn("model", p.ModelName);
+      return [
+        { action: "sagemaker:CreateModel", resource: model, context: tags("RequestTag", env) },
+        { action: "sagemaker:AddTags", resource: model, context: tags("RequestTag", env) },
+        passRole(p.ExecutionRoleArn),
+      ];
+    }
+    case "arn:aws:states:::lambda:invoke":
+      return [{ action: "lambda:InvokeFunction", resource: p.FunctionName }];
+    default:
+      throw new Error(`no requests known for ${resource}`);
+  }
+}
+
+/** What SageMaker does as the execution role for one task: read its inputs, write its outputs, pull its image, use the key. */
+function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
+  const p = call.parameters as any;
+  const read = (uri: string): Request[] => {
+    const key = uri.replace(`s3://${bucket}/`, "");
+    return [{ action: "s3:GetObject", resource: objectsOf(uri) }, ...(/\.\w+$/.test(key) ? [] : [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": key } }])];
+  };
+  const write = (uri: string): Request => ({ action: "s3:PutObject", resource: objectsOf(uri) });
+  const key = (keyArn?: string): Request[] =>
+    keyArn
+      ? [
+          { action: "kms:GenerateDataKey", resource: keyArn },
+          { action: "kms:Decrypt", resource: keyArn },
+        ]
+      : [];
+  const volume = (keyArn?: string): Request[] => (keyArn ? [{ action: "kms:CreateGrant", resource: keyArn, context: { "kms:GrantIsForAWSResource": "true" } }] : []);
+  const pull = (image: string): Request[] => ["BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"].map((a) => ({ action: `ecr:${a}`, resource: repositoryOf(image) }));
+  if (p.ProcessingInputs) {
+    return [
+      ...p.ProcessingInputs.flatMap((i: any) => read(i.S3Input.S3Uri)),
+      ...p.ProcessingOutputConfig.Outputs.map((o: any) => write(o.S3Output.S3Uri)),
+      ...key(p.ProcessingOutputConfig.KmsKeyId),
+      ...volume(p.ProcessingResources.ClusterConfig.VolumeKmsKeyId),
+      ...pull(p.AppSpecification.ImageUri),
+    ];
+  }
+  if (p.InputDataConfig) {
+    return [
+      ...p.InputDataConfig.flatMap((c: any) => read(c.DataSource.S3DataSource.S3Uri)),
+      ...read(p.HyperParameters.sagemaker_submit_directory),
+      write(`${p.OutputDataConfig.S3OutputPath}/${p.TrainingJobName}/output/model.tar.gz`),
+      ...key(p.OutputDataConfig.KmsKeyId),
+      ...volume(p.ResourceConfig.VolumeKmsKeyId),
+      ...pull(p.AlgorithmSpecification.TrainingImage),
+    ];
+  }
+  if (p.PrimaryContainer) return [...read(p.PrimaryContainer.ModelDataUrl), ...pull(p.PrimaryContainer.Image)];
+  return [];
+}
+
+/** What `workflow run --wait` (BuildModel) calls. */
+function buildModelRequests({ names }: Deployed): Request[] {
+  const execution = arn("states", `execution:${names.stateMachine}:${RUN_ID}`);
+  return [
+    { action: "states:StartExecution", resource: arn("states", `stateMachine:${names.stateMachine}`) },
+    ...["DescribeExecution", "GetExecutionHistory", "DescribeStateMachineForExecution"].map((a) => ({ action: `states:${a}`, resource: execution })),
+  ];
+}
+
+/** What `workflow deploy` (DeployEndpoint) calls (cli/commands/deploy.ts, cli/endpoint-smoke-test.ts), tagged as it tags. */
+function deployRequests({ env, names, bucket }: Deployed, tagged: string = env): Request[] {
+  const input = executionInput(env, RUN_ID);
+  const model = sageMakerArn("model", input.ModelName);
+  const config = sageMakerArn("endpoint-config", names.endpointConfig(RUN_ID));
+  const endpoint = sageMakerArn("endpoint", names.endpoint);
+  const requested = { "aws:RequestTag/Environment": tagged };
+  const carried = { "aws:ResourceTag/Environment": tagged };
+  return [
+    { action: "sagemaker:DescribeModel", resource: model, context: carried },
+    { action: "sagemaker:CreateEndpointConfig", resource: config, context: requested },
+    { action: "sagemaker:AddTags", resource: config, context: requested },
+    { action: "sagemaker:DescribeEndpointConfig", resource: config, context: carried },
+    { action: "sagemaker:CreateEndpoint", resource: endpoint, context: requested },
+    { action: "sagemaker:CreateEndpoint", resource: config, context: { ...requested, ...carried } },
+    { action: "sagemaker:AddTags", resource: endpoint, context: requested },
+    { action: "sagemaker:UpdateEndpoint", resource: endpoint, context: carried },
+    { action: "sagemaker:UpdateEndpoint", resource: config, context: carried },
+    { action: "sagemaker:InvokeEndpoint", resource: endpoint, context: carried },
+    { action: "sagemaker:DescribeEndpoint", resource: endpoint },
+    ...endpointAlarmNames(names).map((alarm) => ({ action: "cloudwatch:DescribeAlarms", resource: arn("cloudwatch", `alarm:${alarm}`) })),
+    { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}/testing.csv` },
+    { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${runKeys.evaluation(RUN_ID, input.TrainingJobName)}` },
+    { action: "kms:Decrypt", resource: keyArn(env) },
+    { action: "kms:DescribeKey", resource: keyArn(env) },
+    { action: "kms:CreateGrant", resource: keyArn(env), context: { "kms:GrantIsForAWSResource": "true" } },
+  ];
+}
+
+/** Every role's documented needs in one environment, by role name. */
+function needs(deployed: Deployed): Record<string, Request[]> {
+  const { env, names, bucket, calls } = deployed;
+  const resourceOf = (call: TaskCall) => (call.state === "Analyze Evaluation Results" ? "arn:aws:states:::lambda:invoke" : "");
+  const integration = (call: TaskCall) => {
+    const p = call.parameters as any;
+    if (p.ProcessingJobName) return "arn:aws:states:::sagemaker:createProcessingJob.sync";
+    if (p.TrainingJobName) return "arn:aws:states:::sagemaker:createTrainingJob.sync";
+    if (p.ModelName) return "arn:aws:states:::sagemaker:createModel";
+    return resourceOf(call);
+  };
+  const evaluationKey = `arn:aws:s3:::${bucket}/${runKeys.evaluation(RUN_ID, executionInput(env, RUN_ID).TrainingJobName)}`;
+  return {
+    [names.role("workflow")]: calls.flatMap((call) => workflowRequests(call, integration(call), env)),
+    [names.role("sagemaker")]: [
+      ...calls.flatMap((call) => sageMakerRequests(call, bucket)),
+      { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${S3_LAYOUT.endpointDataCapture}/part.jsonl` },
+      ...endpointAlarmNames(names).map((alarm) => ({ action: "cloudwatch:DescribeAlarms", resource: arn("cloudwatch", `alarm:${alarm}`) })),
+    ],
+    [names.role("lambda")]: [
+      { action: "s3:GetObject", resource: evaluationKey },
+      { action: "kms:Decrypt", resource: keyArn(env) },
+    ],
+    [names.role("build-model")]: buildModelRequests(deployed),
+    [names.role("deploy-endpoint")]: deployRequests(deployed),
+  };
+}
+
+const describeRequest = ({ action, resource, context }: Request) => `${action} ${resource}${context ? ` ${JSON.stringify(context)}` : ""}`;
+
+let environments: Deployed[];
+beforeAll(async () => {
+  environments = await Promise.all(ENVIRONMENT_NAMES.map(deploy));
+  for (const { env, keyPolicy } of environments) keyPolicies[keyArn(env)] = keyPolicy;
+}, 60_000);
+
+describe("dev, staging and prod in one account and region", () => {
+  it("share no role, bucket, key, state machine or endpoint name", () => {
+    const own = environments.map(({ names, bucket, env }) => [...Object.keys(needs(environments.find((e) => e.env === env)!)), bucket, keyArn(env), names.stateMachine, names.endpoint]);
+    expect(new Set(own.flat()).size).toBe(own.flat().length);
+  });
+
+  it("let each role make every call its environment's workflow, jobs, builds and deploy make", async () => {
+    for (const deployed of environments) {
+      for (const [role, requests] of Object.entries(needs(deployed))) {
+        expect(requests.length).toBeGreaterThan(1);
+        const denied: string[] = [];
+        for (const request of requests) if (!(await allowed(deployed.policies[role], request))) denied.push(describeRequest(request));
+        expect({ role, denied }).toEqual({ role, denied: [] });
+      }
+    }
+  });
+
+  it("let no role of one environment create, tag, stop, describe or read what another's roles may", async () => {
+    let checked = 0;
+    for (const deployed of environments) {
+      for (const other of environments.filter((e) => e !== deployed)) {
+        // The other environment's needs are its jobs, models, endpoint, executions, data and key, and what
+        // both use and neither owns: the rules Step Functions manages per account, AWS's image repositories.
+        const ours = new Set(Object.values(needs(deployed)).flatMap((requests) => requests.map((r) => r.resource)));
+        const theirs = Object.values(needs(other)).flat().filter((r) => !ours.has(r.resource));
+        const shared = [...new Set(Object.values(needs(other)).flat().filter((r) => ours.has(r.resource)).map((r) => r.resource))];
+        expect(shared.every((resource) => /:rule\/StepFunctionsGetEventsForSageMaker\w+JobsRule$|^arn:aws:ecr:[^:]+:(141502667606|763104351884):repository\//.test(resource))).toBe(true);
+        const crossed: string[] = [];
+        for (const [role, policy] of Object.entries(deployed.policies)) {
+          for (const request of theirs) {
+            checked++;
+            if (await allowed(policy, request)) crossed.push(`${role}: ${describeRequest(request)}`);
+          }
+        }
+        expect({ from: deployed.env, to: other.env, crossed }).toEqual({ from: deployed.env, to: other.env, crossed: [] });
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("let no role create or tag in its own names what is tagged for another environment, nor deploy another's model", async () => {
+    for (const deployed of environments) {
+      const other = environments.find((e) => e !== deployed)!.env;
+      const workflowRole = deployed.names.role("workflow");
+      const mislabelled = needs(deployed)[workflowRole]
+        .filter((r) => r.context && Object.keys(r.context).some((k) => k.startsWith("aws:RequestTag/") || k.startsWith("aws:ResourceTag/")))
+        .map((r) => ({ ...r, context: Object.fromEntries(Object.entries(r.context!).map(([k, v]) => [k, k.endsWith("/Environment") ? other : v])) }));
+      expect(mislabelled.length).toBeGreaterThan(10);
+      for (const request of mislabelled) expect([describeRequest(request), await allowed(deployed.policies[workflowRole], request)]).toEqual([describeRequest(request), false]);
+      // A model named like this environment's but tagged for another (dev-2's models match dev's prefix).
+      const deployRole = deployed.names.role("deploy-endpoint");
+      for (const request of deployRequests(deployed, other).filter((r) => Object.keys(r.context ?? {}).some((k) => k.endsWith("/Environment")))) {
+        expect([describeRequest(request), await allowed(deployed.policies[deployRole], request)]).toEqual([describeRequest(request), false]);
+      }
+    }
+  });
+});
