@@ -3,15 +3,13 @@ import { PROJECT } from "./naming";
 /** The model every run trains (the project's); every per-run SageMaker name starts with it. */
 export const MODEL_NAME = PROJECT;
 
-/** What a per-run SageMaker name names: one of the workflow's jobs, or the registered model. */
-export type RunNameKind = "ProcessingJob" | "TrainingJob" | "EvaluationJob" | "Model";
-
 /**
- * The prefix of one environment's per-run names of a kind, `<model>-<env>-<kind>-` (the model's is
- * `<model>-<env>-`), so the jobs and models of the environments of one account never share a name.
+ * The prefix of one environment's per-run names of a kind of job, `<model>-<env>-<kind>-` (e.g.
+ * `abalone-dev-TrainingJob-`; the model's, without a kind, is `abalone-dev-`), so the jobs and
+ * models of the environments of one account never share a name.
  */
-export function runNamePrefix(environment: string, kind: RunNameKind): string {
-  return `${MODEL_NAME}-${environment}-${kind === "Model" ? "" : `${kind}-`}`;
+export function runNamePrefix(environment: string, kind?: string): string {
+  return `${MODEL_NAME}-${environment}-${kind ? `${kind}-` : ""}`;
 }
 
 /** SageMaker's rule for model and job names. */

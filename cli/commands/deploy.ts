@@ -194,8 +194,8 @@ Examples:
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-prod-7f3c9e`,
   options: {
     env: ENV_OPTION,
-    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>", "Model")}<run id>)` },
-    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>", "Model")}'` },
+    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>")}<run id>)` },
+    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>")}'` },
     bucket: { type: "string", valueName: "<name>", description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}` },
     "kms-key-arn": { type: "string", valueName: "<arn>", description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption` },
     "timeout-minutes": { type: "string", valueName: "<n>", description: "give up waiting for InService after this long. Default: 60" },
@@ -204,7 +204,7 @@ Examples:
     const env = environmentFlag(args);
     const names = new ResourceNames(env.name);
     const modelName = stringFlag(args, "model-name", true);
-    const modelPrefix = runNamePrefix(env.name, "Model");
+    const modelPrefix = runNamePrefix(env.name);
     const runId = stringFlag(args, "run-id") ?? (modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : timestampRunId(new Date(deps.clock.now())));
     const bucket = stringFlag(args, "bucket") ?? deps.env[ARTIFACT_BUCKET_VARIABLE];
     const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;

@@ -63,7 +63,7 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
     {
       sid: "ReadThisEnvironmentsModels",
       actions: ["sagemaker:DescribeModel"],
-      resources: sageMakerNamePrefixArns(target, "model", runNamePrefix(names.environment, "Model")),
+      resources: sageMakerNamePrefixArns(target, "model", runNamePrefix(names.environment)),
       // Model names carry the environment and the workflow tags each model with it, so prod's deploy
       // cannot pick up a model that passed only dev's gate (nor dev-2's, whose names dev's prefix matches).
       conditions: own("ResourceTag"),

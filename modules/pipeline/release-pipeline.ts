@@ -131,7 +131,7 @@ export class ReleasePipeline extends Construct {
         EPOCHS: props.variables.epochs.stringValue,
         BATCH_SIZE: props.variables.batchSize.stringValue,
         THRESHOLD: props.variables.threshold.stringValue,
-        MODEL_PREFIX: runNamePrefix(env.name, "Model"),
+        MODEL_PREFIX: runNamePrefix(env.name),
         RUN_ID_MAX_LENGTH: String(maxRunIdLength(names)),
         // The evaluation report is encrypted with the environment's key.
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,

@@ -18,7 +18,7 @@ import { choiceState, defineStateMachine, failState, passState, sequence } from 
 import { TaskBuilder, TaskStateProps } from "../asl/task";
 import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { isDeferred } from "../asl/validation";
-import { MODEL_NAME, RunNameKind, runNamePrefix } from "../run-names";
+import { MODEL_NAME, runNamePrefix } from "../run-names";
 import type { JobAccess } from "../iam/sagemaker-execution-role";
 import type { WorkflowImageKind } from "./images";
 import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT, TRAINING_PROGRAM } from "../s3-layout";
@@ -32,8 +32,8 @@ export interface WorkflowStep {
   readonly name: string;
   /** Where the task's (selected) result goes in the execution's data. */
   readonly resultPath: `$.${string}`;
-  /** The name this step's job or model gets per run: a field of the execution input, `runNamePrefix(env, kind)<run id>`. */
-  readonly runName?: { readonly field: string; readonly kind: RunNameKind };
+  /** The name this step's job (of `kind`) or model (no kind) gets per run: a field of the execution input, `runNamePrefix(env, kind)<run id>`. */
+  readonly runName?: { readonly field: string; readonly kind?: string };
   /** What the step's SageMaker job or model needs of the execution role: its share of that role (none for a Lambda). */
   readonly jobAccess?: JobAccess;
   build(context: StepContext): TaskBuilder;
@@ -140,7 +140,7 @@ const modelArtifacts = JsonPath.at(`${training.resultPath}.S3ModelArtifacts`);
 const registerModel = {
   name: "Register Trained Model",
   resultPath: "$.Model",
-  runName: { field: "ModelName", kind: "Model" },
+  runName: { field: "ModelName" },
   jobAccess: { reads: [RUN_OBJECTS_PATTERN], image: "inference" },
   build: ({ params, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateModel(registerModel.name, {

@@ -30,7 +30,7 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
   EPOCHS: "20",
   BATCH_SIZE: "16",
   THRESHOLD: "3",
-  MODEL_PREFIX: runNamePrefix(environment, "Model"),
+  MODEL_PREFIX: runNamePrefix(environment),
   RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment))),
   WORKFLOW_CLI_URI,
   PIPELINE_EXECUTION_ID: EXECUTION_ID,

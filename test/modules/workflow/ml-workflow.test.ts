@@ -94,7 +94,7 @@ describe("the ML workflow template", () => {
     const input = executionInput("dev", "r1");
     for (const step of WORKFLOW_STEPS) {
       if (!("runName" in step)) continue;
-      expect(input).toHaveProperty(step.runName.field, `${runNamePrefix("dev", step.runName.kind)}r1`);
+      expect(input).toHaveProperty(step.runName.field, `${runNamePrefix("dev", "kind" in step.runName ? step.runName.kind : undefined)}r1`);
       expect(JSON.stringify(definition.States[step.name])).toContain(`":"$.${step.runName.field}"`);
     }
     expect(Object.keys(input).sort()).toEqual(["EvaluationProcessingJobName", "ModelName", "PreprocessingJobName", "TrainingJobName"]);
