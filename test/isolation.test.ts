@@ -205,12 +205,15 @@ function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
   return [];
 }
 
-/** What `workflow run --wait` (BuildModel) calls. */
-function buildModelRequests({ names }: Deployed): Request[] {
+/** What `workflow run --wait --report` (BuildModel) calls. */
+function buildModelRequests({ env, names, bucket }: Deployed): Request[] {
   const execution = arn("states", `execution:${names.stateMachine}:${RUN_ID}`);
+  const { TrainingJobName } = executionInput(env, RUN_ID);
   return [
     { action: "states:StartExecution", resource: arn("states", `stateMachine:${names.stateMachine}`) },
     ...["DescribeExecution", "GetExecutionHistory", "DescribeStateMachineForExecution"].map((a) => ({ action: `states:${a}`, resource: execution })),
+    ...(["json", "md"] as const).map((extension) => ({ action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${runKeys.report(RUN_ID, TrainingJobName, extension)}` })),
+    { action: "kms:GenerateDataKey", resource: keyArn(env) },
   ];
 }
 

@@ -81,7 +81,7 @@ export class HistoryBuilder {
  * DescribeTrainingJob document (about 1.4 KB), with SageMaker's FailureReason near its end.
  */
 export function failedTrainingJobCause(runId: string, failureReason: string): string {
-  const name = executionInput(runId).TrainingJobName;
+  const name = executionInput("dev", runId).TrainingJobName;
   const at = (minutes: number) => new Date(T0 + minutes * MINUTE).getTime() / 1000;
   return JSON.stringify({
     AlgorithmSpecification: { EnableSageMakerMetricsTimeSeries: false, TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.18-cpu-py310", TrainingInputMode: "File" },

@@ -189,7 +189,7 @@ describe("workflow pipeline", () => {
     expect(stdout).toMatch(/✗ Build +BuildModel +Failed/);
     expect(stdout).toContain("      Build terminated with state: FAILED");
     expect(stdout).toContain(`Run ${RUN_ID}: FAILED`);
-    expect(stdout).toContain(`Failed state: Model Training — SageMaker.AmazonSageMakerException: abalone-TrainingJob-${RUN_ID} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`);
+    expect(stdout).toContain(`Failed state: Model Training — SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`);
     expect(stdout).not.toContain("Approval Approval/EvaluationApproval waiting");
     expect(stderr).toBe(
       `workflow pipeline: ${PIPELINE} execution ${EXECUTION_ID} Failed: Build terminated with state: FAILED — see https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/${PIPELINE}/executions/${EXECUTION_ID}/timeline?region=us-east-1\n`,

@@ -225,7 +225,7 @@ describe("workflow run --wait", () => {
     const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 6 * 60_000, "SageMaker.AmazonSageMakerException", cause).events;
     const { code, stdout, stderr } = await waitFor(events);
     expect(code).toBe(ExitCode.WorkflowFailed);
-    const shown = `SageMaker.AmazonSageMakerException: abalone-TrainingJob-${RUN_ID} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
+    const shown = `SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
     expect(stdout).toContain(`Model Training failed after 6m 00s: ${shown}\n`);
     expect(stdout).toContain(`Failed state: Model Training — ${shown}\n`);
     expect(stderr).toContain(`FAILED at 'Model Training': ${shown} — see `);

@@ -63,7 +63,7 @@ fi`),
 export const STUB_RUN_REPORT = {
   rmse: 1.93,
   execution: { consoleUrl: "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1" },
-  report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-TrainingJob-r-1/evaluation/report.md" },
+  report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md" },
 };
 
 export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0, fetchExitCode = 0, report = STUB_RUN_REPORT as unknown } = {}): BuildResult {

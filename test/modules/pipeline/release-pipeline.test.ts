@@ -97,7 +97,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
         THRESHOLD: String(2 / 3 + 1),
         EPOCHS: "100000",
         BATCH_SIZE: "100000",
-        REPORT_URI: `s3://abalone-${name}-artifacts-123456789012/${runId}/abalone-TrainingJob-${runId}/evaluation/report.md`,
+        REPORT_URI: `s3://abalone-${name}-artifacts-123456789012/${runId}/abalone-${name}-TrainingJob-${runId}/evaluation/report.md`,
       };
       const resolved = CustomData.replace(/#\{\w+\.(\w+)\}/g, (_reference: string, variable: string) => longest[variable]);
       expect(resolved.length).toBeLessThanOrEqual(500);
@@ -334,8 +334,8 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(actionsOf(policy).filter((a) => a.startsWith("sagemaker:") || a === "iam:PassRole")).toEqual([]);
     // The run's evaluation report, beside its evaluation, and nothing else in the bucket.
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-TrainingJob-r-1/evaluation/report.md`)).toBe(true);
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(false);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md`)).toBe(true);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(false);
     expect(allows(policy, "s3:PutObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
   });
 
