@@ -43,10 +43,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
+    languageOptions: {
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+    },
     rules: {
       // The compiler already reports unused names (noUnusedLocals/Parameters); `_` marks a deliberate one.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -65,7 +70,10 @@ export default tseslint.config(
           default: "disallow",
           policies: Object.entries(ALLOWED).map(([from, allow]) => ({
             from: { element: { type: from } },
-            allow: [{ to: { element: { type: allow } } }, ...(SHARED[from] ?? []).map((category) => ({ to: { file: { categories: category } } }))],
+            allow: [
+              { to: { element: { type: allow } } },
+              ...(SHARED[from] ?? []).map((category) => ({ to: { file: { categories: category } } })),
+            ],
           })),
         },
       ],

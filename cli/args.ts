@@ -84,7 +84,7 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
     const name = long ?? Object.keys(options).find((n) => `-${options[n].short}` === token);
     const spec = name === undefined ? undefined : options[name];
     if (!spec || name === undefined) {
-      const guess = closest((long ?? token.slice(1)), Object.keys(options));
+      const guess = closest(long ?? token.slice(1), Object.keys(options));
       throw new UsageError(`unknown flag ${token}${guess ? ` — did you mean --${guess}?` : ""}`, hint);
     }
     if (name in values && !spec.multiple) throw new UsageError(`--${name} given more than once`, "give it once");
@@ -94,7 +94,8 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value ${spec.valueName ?? "<value>"}`, hint);
+    if (value === undefined || (inline === undefined && value.startsWith("--")))
+      throw new UsageError(`--${name} needs a value ${spec.valueName ?? "<value>"}`, hint);
     if (value.trim() === "") throw new UsageError(`--${name} must not be empty`, hint);
     values[name] = name in values ? `${values[name]},${value}` : value;
   }
@@ -102,7 +103,10 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
   const expected = command.positionals ?? [];
   if (positionals.length !== expected.length) {
     const want = expected.length === 0 ? "no arguments" : expected.map((p) => `<${p}>`).join(" ");
-    throw new UsageError(`expected ${want}, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`, `run '${invocationOf(command)} --help'`);
+    throw new UsageError(
+      `expected ${want}, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`,
+      `run '${invocationOf(command)} --help'`,
+    );
   }
   return { values, positionals };
 }
@@ -111,14 +115,17 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
 export function usageLine(command: CommandSpec): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
   const flag = (name: string, o: OptionSpec) => `--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
-  const flags = Object.entries(options).map(([name, o]) => (o.required ? flag(name, o) : `[${flag(name, o)}]`) + (o.multiple ? "..." : ""));
+  const flags = Object.entries(options).map(
+    ([name, o]) => (o.required ? flag(name, o) : `[${flag(name, o)}]`) + (o.multiple ? "..." : ""),
+  );
   return [invocationOf(command), ...(command.positionals ?? []).map((p) => `<${p}>`), ...flags].join(" ");
 }
 
 /** `workflow <command> --help`. */
 export function commandHelp(command: CommandSpec): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
-  const flag = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
+  const flag = (name: string, o: OptionSpec) =>
+    `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
   const width = Math.max(...Object.entries(options).map(([n, o]) => flag(n, o).length));
   const lines = Object.entries(options).map(([name, o]) => `  ${flag(name, o).padEnd(width)}  ${o.description}`);
   return `Usage: ${usageLine(command)}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
@@ -138,22 +145,32 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
 export function environmentFlag(args: ParsedArgs): EnvironmentConfig {
   const name = stringFlag(args, "env", true);
   if (!ENVIRONMENT_NAMES.includes(name)) {
-    throw new UsageError(`--env: unknown environment ${JSON.stringify(name)} (defined: ${ENVIRONMENT_NAMES.join(", ")})`, "pick a defined environment, or add one in environments/ (README: Adding an environment)");
+    throw new UsageError(
+      `--env: unknown environment ${JSON.stringify(name)} (defined: ${ENVIRONMENT_NAMES.join(", ")})`,
+      "pick a defined environment, or add one in environments/ (README: Adding an environment)",
+    );
   }
   try {
     return getEnvironment(name);
   } catch (err) {
-    if (err instanceof EnvironmentError) throw new UsageError(`--env ${name}: invalid environment: ${err.problems.join("; ")}`, "fix the environment file");
+    if (err instanceof EnvironmentError)
+      throw new UsageError(`--env ${name}: invalid environment: ${err.problems.join("; ")}`, "fix the environment file");
     throw err;
   }
 }
 
 /** A number flag (e.g. --rmse 2.4); anything that is not a finite number is a usage error. */
-export function numberFlag(args: ParsedArgs, name: string, rule: (n: number) => boolean = Number.isFinite, ruleText = "a number"): number | undefined {
+export function numberFlag(
+  args: ParsedArgs,
+  name: string,
+  rule: (n: number) => boolean = Number.isFinite,
+  ruleText = "a number",
+): number | undefined {
   const raw = stringFlag(args, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || !rule(value)) throw new UsageError(`--${name} must be ${ruleText} (got ${JSON.stringify(raw)})`);
+  if (raw.trim() === "" || !Number.isFinite(value) || !rule(value))
+    throw new UsageError(`--${name} must be ${ruleText} (got ${JSON.stringify(raw)})`);
   return value;
 }
 

@@ -62,29 +62,52 @@ export interface SmokeTestResult {
 }
 
 /** Invokes the endpoint with the start of the testing split; a wrong answer is a failed deployment (exit 1). */
-export async function smokeTest(deps: CliDeps, region: string, environment: string, endpointName: string, bucket: string, runId: string): Promise<SmokeTestResult> {
+export async function smokeTest(
+  deps: CliDeps,
+  region: string,
+  environment: string,
+  endpointName: string,
+  bucket: string,
+  runId: string,
+): Promise<SmokeTestResult> {
   const s3 = deps.aws.s3(region);
   // The run's own testing split, written by its Pre-process Data.
   const { TrainingJobName } = executionInput(environment, runId);
   const testingKey = `${runKeys.testingData(runId, TrainingJobName)}/testing.csv`;
   const testingUri = `s3://${bucket}/${testingKey}`;
   const csv = await awsCall("GetObject", async () =>
-    (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: testingKey, Range: `bytes=0-${TESTING_BYTES - 1}` }))).Body!.transformToString(),
+    (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: testingKey, Range: `bytes=0-${TESTING_BYTES - 1}` }))
+    ).Body!.transformToString(),
   );
   const rows = testingRows(csv, SMOKE_TEST_ROWS);
   if (rows.length === 0 || rows.some((row) => row.length < 2 || row.some((x) => !Number.isFinite(x)))) {
-    throw new WorkflowFailedError(`smoke test: ${testingUri} has no numeric rows to send`, "check the run's Pre-process Data output");
+    throw new WorkflowFailedError(
+      `smoke test: ${testingUri} has no numeric rows to send`,
+      "check the run's Pre-process Data output",
+    );
   }
   const answer = await awsCall("InvokeEndpoint", () =>
-    deps.aws
-      .sagemakerRuntime(region)
-      .send(new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(servingRequest(rows)) })),
+    deps.aws.sagemakerRuntime(region).send(
+      new InvokeEndpointCommand({
+        EndpointName: endpointName,
+        ContentType: "application/json",
+        Accept: "application/json",
+        Body: JSON.stringify(servingRequest(rows)),
+      }),
+    ),
   );
   const predictions = servingPredictions(new TextDecoder().decode(answer.Body), rows.length);
   if (typeof predictions === "string") {
-    throw new WorkflowFailedError(`smoke test: endpoint ${endpointName} answered ${rows.length} rows of ${testingUri} wrongly: ${predictions}`, "the endpoint now serves this model: deploy the previous model again, then look at the model's serving signature");
+    throw new WorkflowFailedError(
+      `smoke test: endpoint ${endpointName} answered ${rows.length} rows of ${testingUri} wrongly: ${predictions}`,
+      "the endpoint now serves this model: deploy the previous model again, then look at the model's serving signature",
+    );
   }
-  const sampleRmse = rootMeanSquaredError(rows.map((row) => row[0]), predictions);
+  const sampleRmse = rootMeanSquaredError(
+    rows.map((row) => row[0]),
+    predictions,
+  );
   const evaluationKey = runKeys.evaluation(runId, TrainingJobName);
   let evaluationRmse: number | undefined;
   try {

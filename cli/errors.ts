@@ -75,7 +75,15 @@ const ACCESS_DENIED = new Set([
   "InvalidSignatureException",
   "SignatureDoesNotMatch",
 ]);
-const NOT_FOUND = new Set(["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ResourceNotFound", "NoSuchBucket", "NoSuchKey", "PipelineNotFoundException", "PipelineExecutionNotFoundException"]);
+const NOT_FOUND = new Set([
+  "ExecutionDoesNotExist",
+  "StateMachineDoesNotExist",
+  "ResourceNotFound",
+  "NoSuchBucket",
+  "NoSuchKey",
+  "PipelineNotFoundException",
+  "PipelineExecutionNotFoundException",
+]);
 const THROTTLED = new Set(["ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"]);
 const NETWORK = new Set(["ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN"]);
 
@@ -106,19 +114,31 @@ export function fromAwsError(err: unknown, call: string): unknown {
     );
   }
   if (NOT_FOUND.has(name) || isSageMakerNotFound(err)) {
-    return new AwsError(`not found calling ${call}: ${detail}`, "check the name or ARN, the environment and its region, and that the stack is deployed");
+    return new AwsError(
+      `not found calling ${call}: ${detail}`,
+      "check the name or ARN, the environment and its region, and that the stack is deployed",
+    );
   }
   if (THROTTLED.has(name)) {
-    return new AwsError(`throttled calling ${call} (after the SDK's adaptive retries): ${detail}`, "wait a minute and run the command again");
+    return new AwsError(
+      `throttled calling ${call} (after the SDK's adaptive retries): ${detail}`,
+      "wait a minute and run the command again",
+    );
   }
   if (name === "CredentialsProviderError") {
-    return new AwsError(`no AWS credentials for ${call}: ${detail}`, "configure credentials (aws configure, AWS_PROFILE or an assumed role) and try again");
+    return new AwsError(
+      `no AWS credentials for ${call}: ${detail}`,
+      "configure credentials (aws configure, AWS_PROFILE or an assumed role) and try again",
+    );
   }
   if (NETWORK.has(e?.code ?? "") || name === "TimeoutError") {
     return new AwsError(`cannot reach AWS for ${call}: ${detail}`, "check the network connection and the region, then try again");
   }
   if (isAwsSdkError(err)) {
-    return new AwsError(`${call} failed with ${name || "an AWS error"}: ${detail}`, "read the AWS message above; fix the request or the account set-up and try again");
+    return new AwsError(
+      `${call} failed with ${name || "an AWS error"}: ${detail}`,
+      "read the AWS message above; fix the request or the account set-up and try again",
+    );
   }
   return err;
 }

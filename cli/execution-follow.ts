@@ -21,7 +21,9 @@ export function wantsLiveView(deps: CliDeps, json: boolean): boolean {
 /** The definition the execution runs (for the live table's planned states and the threshold); undefined if unreadable. */
 async function definitionOf(sfn: SFNClient, executionArn: string, deps: CliDeps): Promise<StateMachineDefinition | undefined> {
   try {
-    const described = await awsCall("DescribeStateMachineForExecution", () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })));
+    const described = await awsCall("DescribeStateMachineForExecution", () =>
+      sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })),
+    );
     return asDefinition(parseJsonText(described?.definition));
   } catch (err) {
     // The progress still shows without it; only the planned states and the threshold value are missing.
@@ -88,6 +90,8 @@ export function failureMessage(name: string, outcome: WorkflowOutcome): string {
   const where = outcome.failedState ? ` at '${outcome.failedState}'` : "";
   const why = describeFailure(outcome.error, outcome.cause);
   const gate =
-    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined ? ` (RMSE ${formatRmse(outcome.rmse, outcome.threshold)} is not below the threshold ${outcome.threshold ?? "?"})` : "";
+    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined
+      ? ` (RMSE ${formatRmse(outcome.rmse, outcome.threshold)} is not below the threshold ${outcome.threshold ?? "?"})`
+      : "";
   return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why}` : ""}`;
 }

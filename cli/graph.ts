@@ -79,7 +79,11 @@ export function describeRule(condition: Condition): string {
     if (key === "Variable" || key === "Next") continue;
     const base = key.endsWith("Path") ? key.slice(0, -4) : key;
     const operator = COMPARATORS[base] ?? base;
-    const operand = key.endsWith("Path") ? shortPath(String(value)) : typeof value === "string" ? JSON.stringify(value) : String(value);
+    const operand = key.endsWith("Path")
+      ? shortPath(String(value))
+      : typeof value === "string"
+        ? JSON.stringify(value)
+        : String(value);
     return `${shortPath(String(rule.Variable ?? "$"))} ${operator} ${operand}`;
   }
   return "rule";
@@ -109,7 +113,8 @@ export function workflowGraph(deployed: StateMachineDefinition | Record<string, 
       const from = id(name);
       const to = id(edge.to);
       if (edge.kind === "choice") {
-        const label = isGate && edge.to === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(edge.rule);
+        const label =
+          isGate && edge.to === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(edge.rule);
         edges.push({ from, to, kind: "choice", label });
       } else if (edge.kind === "default") {
         const label = isGate ? `otherwise: ${shortPath(gate.variable)} ≥ ${gate.threshold} or not a number` : "otherwise";
@@ -117,7 +122,8 @@ export function workflowGraph(deployed: StateMachineDefinition | Record<string, 
       } else if (edge.kind === "next") edges.push({ from, to, kind: "next" });
       else edges.push({ from, to, kind: "catch", label: `catch ${edge.errors.join(", ")}` });
     }
-    if (("End" in state && state.End === true) || state.Type === "Succeed" || state.Type === "Fail") edges.push({ from: id(name), to: END_ID, kind: "end" });
+    if (("End" in state && state.End === true) || state.Type === "Succeed" || state.Type === "Fail")
+      edges.push({ from: id(name), to: END_ID, kind: "end" });
   }
   return { nodes, edges };
 }
@@ -130,9 +136,11 @@ export function toMermaid(definition: StateMachineDefinition | Record<string, un
   const { nodes, edges } = workflowGraph(definition);
   const lines = ["flowchart TD", `  ${START_ID}(("start"))`];
   for (const node of nodes) {
-    const label = mermaidText(`${node.name}${node.detail ? `<br/><small>${node.type}: ${node.detail}</small>` : `<br/><small>${node.type}</small>`}`)
-      .replace(/#lt;(\/?)(br\/|small)#gt;/g, "<$1$2>");
-    const shape = node.type === "Choice" ? [`{"`, `"}`] : node.type === "Fail" || node.type === "Succeed" ? [`(["`, `"])`] : [`["`, `"]`];
+    const label = mermaidText(
+      `${node.name}${node.detail ? `<br/><small>${node.type}: ${node.detail}</small>` : `<br/><small>${node.type}</small>`}`,
+    ).replace(/#lt;(\/?)(br\/|small)#gt;/g, "<$1$2>");
+    const shape =
+      node.type === "Choice" ? [`{"`, `"}`] : node.type === "Fail" || node.type === "Succeed" ? [`(["`, `"])`] : [`["`, `"]`];
     lines.push(`  ${node.id}${shape[0]}${label}${shape[1]}`);
   }
   lines.push(`  ${END_ID}(("end"))`);
@@ -141,7 +149,9 @@ export function toMermaid(definition: StateMachineDefinition | Record<string, un
     lines.push(`  ${edge.from} ${arrow}${edge.label ? `|"${mermaidText(edge.label)}"|` : ""} ${edge.to}`);
   }
   const failIds = nodes.filter((n) => n.type === "Fail").map((n) => n.id);
-  const passIds = nodes.filter((n) => n.type === "Succeed" || (n.type === "Pass" && edges.some((e) => e.from === n.id && e.kind === "end"))).map((n) => n.id);
+  const passIds = nodes
+    .filter((n) => n.type === "Succeed" || (n.type === "Pass" && edges.some((e) => e.from === n.id && e.kind === "end")))
+    .map((n) => n.id);
   lines.push("  classDef failed fill:#fde2e1,stroke:#c0392b,color:#7b241c");
   lines.push("  classDef succeeded fill:#e3f4e1,stroke:#2e7d32,color:#1b5e20");
   if (failIds.length > 0) lines.push(`  class ${failIds.join(",")} failed`);
@@ -166,13 +176,19 @@ export function toDot(definition: StateMachineDefinition | Record<string, unknow
   for (const node of nodes) {
     const label = `${node.name}\\n${node.type}${node.detail ? `: ${node.detail}` : ""}`;
     const style =
-      node.type === "Choice" ? ', shape=diamond, fillcolor="#fff4d6"' : node.type === "Fail" ? ', fillcolor="#fde2e1", color="#c0392b"' : node.type === "Succeed" || node.type === "Pass" ? ', fillcolor="#e3f4e1"' : "";
+      node.type === "Choice"
+        ? ', shape=diamond, fillcolor="#fff4d6"'
+        : node.type === "Fail"
+          ? ', fillcolor="#fde2e1", color="#c0392b"'
+          : node.type === "Succeed" || node.type === "Pass"
+            ? ', fillcolor="#e3f4e1"'
+            : "";
     lines.push(`  ${node.id} [label=${dotText(label).replace(/\\\\n/g, "\\n")}${style}];`);
   }
   for (const edge of edges) {
     const attributes = [
       ...(edge.label ? [`label=${dotText(edge.label)}`] : []),
-      ...(edge.kind === "catch" ? ['style=dashed', 'color="#c0392b"', 'fontcolor="#c0392b"'] : []),
+      ...(edge.kind === "catch" ? ["style=dashed", 'color="#c0392b"', 'fontcolor="#c0392b"'] : []),
     ];
     lines.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(", ")}]` : ""};`);
   }

@@ -19,12 +19,20 @@ const pipeline = () => require("./commands/pipeline") as typeof import("./comman
  * runs or shows its help: `workflow --help` loads none.
  */
 export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Command }> = [
-  { name: "run", summary: "start the workflow for a run id (and follow it with --wait)", load: () => (require("./commands/run") as typeof import("./commands/run")).runCommand },
+  {
+    name: "run",
+    summary: "start the workflow for a run id (and follow it with --wait)",
+    load: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
+  },
   { name: "status", summary: "show an execution's status, times and input", load: () => executions().statusCommand },
   { name: "output", summary: "print a succeeded execution's output (JSON)", load: () => executions().outputCommand },
   { name: "list", summary: "list the environment's executions, newest first", load: () => executions().listCommand },
   { name: "stop", summary: "stop a running execution", load: () => executions().stopCommand },
-  { name: "history", summary: "replay an execution's states with durations, RMSE and outcome", load: () => executions().historyCommand },
+  {
+    name: "history",
+    summary: "replay an execution's states with durations, RMSE and outcome",
+    load: () => executions().historyCommand,
+  },
   {
     name: "deploy",
     summary: "deploy a registered model to the environment's endpoint and wait for InService",
@@ -35,10 +43,26 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
     summary: "show where the environment's release stands: stages, source commit, run, RMSE, approval, endpoint",
     load: () => pipeline().pipelineCommand,
   },
-  { name: "approve", summary: "approve the model waiting at the environment's approval (token from the pipeline state)", load: () => pipeline().approveCommand },
-  { name: "reject", summary: "reject the model waiting at the environment's approval (ends the execution)", load: () => pipeline().rejectCommand },
-  { name: "render", summary: "print the environment's state machine definition (ASL JSON), offline", load: () => (require("./commands/render") as typeof import("./commands/render")).renderCommand },
-  { name: "graph", summary: "draw the environment's workflow as Mermaid or Graphviz (dot), offline", load: () => (require("./commands/graph") as typeof import("./commands/graph")).graphCommand },
+  {
+    name: "approve",
+    summary: "approve the model waiting at the environment's approval (token from the pipeline state)",
+    load: () => pipeline().approveCommand,
+  },
+  {
+    name: "reject",
+    summary: "reject the model waiting at the environment's approval (ends the execution)",
+    load: () => pipeline().rejectCommand,
+  },
+  {
+    name: "render",
+    summary: "print the environment's state machine definition (ASL JSON), offline",
+    load: () => (require("./commands/render") as typeof import("./commands/render")).renderCommand,
+  },
+  {
+    name: "graph",
+    summary: "draw the environment's workflow as Mermaid or Graphviz (dot), offline",
+    load: () => (require("./commands/graph") as typeof import("./commands/graph")).graphCommand,
+  },
   {
     name: "simulate",
     summary: "run the environment's workflow locally (no AWS) with stand-ins and the real analyze-results handler",
@@ -86,7 +110,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<ExitCode> {
   }
   const command = loadCommand(name);
   if (!command) {
-    const guess = closest(name, COMMANDS.map((c) => c.name));
+    const guess = closest(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
     deps.stderr.write(
       `workflow: unknown command ${JSON.stringify(name)}${guess ? ` — did you mean '${guess}'?` : ""} (known: ${COMMANDS.map((c) => c.name).join(", ")}) — run 'workflow --help'\n`,
     );
@@ -117,7 +144,9 @@ export function main(): void {
     },
     (err) => {
       // Not a CLI or AWS error: a bug. Show the stack so it can be reported.
-      process.stderr.write(`workflow: unexpected error (please report it with the command you ran): ${(err as Error)?.stack ?? err}\n`);
+      process.stderr.write(
+        `workflow: unexpected error (please report it with the command you ran): ${(err as Error)?.stack ?? err}\n`,
+      );
       process.exitCode = ExitCode.WorkflowFailed;
     },
   );

@@ -104,7 +104,13 @@ export function waitingApproval(state: GetPipelineStateOutput): ApprovalReport |
   const action = stage?.actionStates?.find((a) => a.actionName === actionName);
   const latest = action?.latestExecution;
   if (latest?.status !== "InProgress" || !latest.token) return undefined;
-  return { stage: stageName, action: actionName, pipelineExecutionId: stage?.latestExecution?.pipelineExecutionId, waitingSince: latest.lastStatusChange, token: latest.token };
+  return {
+    stage: stageName,
+    action: actionName,
+    pipelineExecutionId: stage?.latestExecution?.pipelineExecutionId,
+    waitingSince: latest.lastStatusChange,
+    token: latest.token,
+  };
 }
 
 export async function getPipelineState(codepipeline: CodePipelineClient, name: string): Promise<GetPipelineStateOutput> {
@@ -121,12 +127,18 @@ export function isRunOfPipelineExecution(runId: string, pipelineExecutionId: str
 }
 
 /** Every action execution of one pipeline execution, paging with unchanged arguments. */
-async function actionExecutions(codepipeline: CodePipelineClient, pipelineName: string, pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+async function actionExecutions(
+  codepipeline: CodePipelineClient,
+  pipelineName: string,
+  pipelineExecutionId: string,
+): Promise<ActionExecutionDetail[]> {
   const request = { pipelineName, filter: { pipelineExecutionId } };
   const details: ActionExecutionDetail[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await awsCall("ListActionExecutions", () => codepipeline.send(new ListActionExecutionsCommand({ ...request, nextToken })));
+    const page = await awsCall("ListActionExecutions", () =>
+      codepipeline.send(new ListActionExecutionsCommand({ ...request, nextToken })),
+    );
     details.push(...(page.actionExecutionDetails ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -134,11 +146,15 @@ async function actionExecutions(codepipeline: CodePipelineClient, pipelineName: 
 }
 
 async function latestExecution(codepipeline: CodePipelineClient, pipelineName: string): Promise<ExecutionReport | undefined> {
-  const listed = await awsCall("ListPipelineExecutions", () => codepipeline.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults: 1 })));
+  const listed = await awsCall("ListPipelineExecutions", () =>
+    codepipeline.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults: 1 })),
+  );
   const summary = listed.pipelineExecutionSummaries?.[0];
   if (!summary?.pipelineExecutionId) return undefined;
   const { pipelineExecutionId } = summary;
-  const got = await awsCall("GetPipelineExecution", () => codepipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId })));
+  const got = await awsCall("GetPipelineExecution", () =>
+    codepipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId })),
+  );
   const execution = got.pipelineExecution;
   return {
     pipelineExecutionId,
@@ -146,7 +162,12 @@ async function latestExecution(codepipeline: CodePipelineClient, pipelineName: s
     statusSummary: execution?.statusSummary ?? summary.statusSummary,
     startedAt: summary.startTime,
     updatedAt: summary.lastUpdateTime,
-    source: (execution?.artifactRevisions ?? []).map((r) => ({ name: r.name, revisionId: r.revisionId, message: r.revisionSummary, url: r.revisionUrl })),
+    source: (execution?.artifactRevisions ?? []).map((r) => ({
+      name: r.name,
+      revisionId: r.revisionId,
+      message: r.revisionSummary,
+      url: r.revisionUrl,
+    })),
   };
 }
 
@@ -177,14 +198,24 @@ function stageReports(state: GetPipelineStateOutput, details: ActionExecutionDet
  * The BuildModel run of the latest execution: the RUN_ID it exported (BuildVariables), or while
  * it still runs, the newest workflow execution named after the pipeline execution.
  */
-async function buildRun(env: EnvironmentConfig, args: ParsedArgs, deps: CliDeps, execution: ExecutionReport, details: ActionExecutionDetail[]): Promise<RunReport | undefined> {
-  const build = details.find((d) => d.actionName === RELEASE_STAGES.build.action || d.input?.namespace === BUILD_VARIABLES_NAMESPACE);
+async function buildRun(
+  env: EnvironmentConfig,
+  args: ParsedArgs,
+  deps: CliDeps,
+  execution: ExecutionReport,
+  details: ActionExecutionDetail[],
+): Promise<RunReport | undefined> {
+  const build = details.find(
+    (d) => d.actionName === RELEASE_STAGES.build.action || d.input?.namespace === BUILD_VARIABLES_NAMESPACE,
+  );
   if (!build) return undefined;
   const stateMachineArn = await resolveStateMachineArn(args, env, deps);
   let runId = build.output?.outputVariables?.RUN_ID;
   if (!runId) {
     const sfn = deps.aws.sfn(regionOfArn(stateMachineArn));
-    const listed = await awsCall("ListExecutions", () => sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 20 })));
+    const listed = await awsCall("ListExecutions", () =>
+      sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 20 })),
+    );
     runId = listed.executions?.find((e) => e.name && isRunOfPipelineExecution(e.name, execution.pipelineExecutionId))?.name;
   }
   if (!runId) return undefined;
@@ -204,12 +235,21 @@ async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Promise<En
     throw fromAwsError(err, "DescribeEndpoint");
   }
   const configName = endpoint.EndpointConfigName;
-  const config = configName ? await awsCall("DescribeEndpointConfig", () => sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }))) : undefined;
+  const config = configName
+    ? await awsCall("DescribeEndpointConfig", () =>
+        sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+      )
+    : undefined;
   return {
     name,
     status: endpoint.EndpointStatus ?? "?",
     configName,
-    models: (config?.ProductionVariants ?? []).map((v) => ({ variant: v.VariantName, model: v.ModelName, instanceType: v.InstanceType, instanceCount: v.InitialInstanceCount })),
+    models: (config?.ProductionVariants ?? []).map((v) => ({
+      variant: v.VariantName,
+      model: v.ModelName,
+      instanceType: v.InstanceType,
+      instanceCount: v.InitialInstanceCount,
+    })),
     failureReason: endpoint.FailureReason,
     updatedAt: endpoint.LastModifiedTime,
   };

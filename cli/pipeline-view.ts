@@ -3,7 +3,12 @@ import { describeFailure, formatDuration, formatRmse, ICONS, summaryLines } from
 import { ApprovalReport, PipelineReport } from "./pipeline-state";
 import { consoleUrl } from "./state-machine";
 
-const ACTION_ICONS: Record<string, string> = { Succeeded: ICONS.succeeded, InProgress: ICONS.running, Failed: ICONS.failed, Abandoned: ICONS.failed };
+const ACTION_ICONS: Record<string, string> = {
+  Succeeded: ICONS.succeeded,
+  InProgress: ICONS.running,
+  Failed: ICONS.failed,
+  Abandoned: ICONS.failed,
+};
 
 /** The commands that answer a waiting approval: the CLI's own, and the AWS CLI's with the token. */
 export function approvalCommands(environment: string, pipeline: string, region: string, approval: ApprovalReport) {
@@ -26,11 +31,17 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
   const execution = report.execution;
   if (!execution) lines.push(`${report.pipeline} (${report.region}): no executions yet`);
   else {
-    const took = execution.startedAt ? ` (${formatDuration((execution.updatedAt && execution.status !== "InProgress" ? execution.updatedAt.getTime() : now) - execution.startedAt.getTime())})` : "";
-    lines.push(`${report.pipeline} (${report.region}) · execution ${execution.pipelineExecutionId}: ${execution.status ?? "?"}, started ${time(execution.startedAt)}${took}`);
+    const took = execution.startedAt
+      ? ` (${formatDuration((execution.updatedAt && execution.status !== "InProgress" ? execution.updatedAt.getTime() : now) - execution.startedAt.getTime())})`
+      : "";
+    lines.push(
+      `${report.pipeline} (${report.region}) · execution ${execution.pipelineExecutionId}: ${execution.status ?? "?"}, started ${time(execution.startedAt)}${took}`,
+    );
     if (execution.statusSummary) lines.push(`  ${firstLine(execution.statusSummary)}`);
     for (const source of execution.source) {
-      lines.push(`  source ${source.name ?? "?"}: ${source.revisionId?.slice(0, 12) ?? "?"} ${JSON.stringify(firstLine(source.message))}${source.url ? ` ${source.url}` : ""}`);
+      lines.push(
+        `  source ${source.name ?? "?"}: ${source.revisionId?.slice(0, 12) ?? "?"} ${JSON.stringify(firstLine(source.message))}${source.url ? ` ${source.url}` : ""}`,
+      );
     }
   }
 
@@ -56,20 +67,31 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
       const took = s.durationMs === undefined ? formatDuration(now - Date.parse(s.enteredAt)) : formatDuration(s.durationMs);
       lines.push(`  ${ICONS[s.status]} ${s.name.padEnd(width)}  ${s.type.padEnd(6)}  ${took}`);
     }
-    lines.push(...summaryLines(run.outcome).slice(1).map((line) => `  ${line}`));
+    lines.push(
+      ...summaryLines(run.outcome)
+        .slice(1)
+        .map((line) => `  ${line}`),
+    );
     if (run.reportUri) lines.push(`  Evaluation report: ${run.reportUri}`);
   } else if (execution) lines.push("Run: BuildModel has not started a workflow run for this execution");
 
   if (report.approval) {
     const commands = approvalCommands(report.environment, report.pipeline, report.region, report.approval);
     const of = report.approval.pipelineExecutionId ? ` for execution ${report.approval.pipelineExecutionId}` : "";
-    lines.push(`Approval ${report.approval.stage}/${report.approval.action} waiting since ${time(report.approval.waitingSince)}${of}:`);
+    lines.push(
+      `Approval ${report.approval.stage}/${report.approval.action} waiting since ${time(report.approval.waitingSince)}${of}:`,
+    );
     lines.push(`  approve: ${commands.approve}`, `  reject:  ${commands.reject}`, `  or:      ${commands.awsApprove}`);
   }
 
   const endpoint = report.endpoint;
-  const models = endpoint.models.map((m) => `${m.model ?? "?"} (${m.variant ?? "?"}, ${m.instanceType ?? "?"} × ${m.instanceCount ?? "?"})`).join(", ");
-  const serving = endpoint.status === "NotDeployed" ? "not deployed yet" : `${endpoint.status}, config ${endpoint.configName ?? "?"}, model ${models || "?"}, updated ${time(endpoint.updatedAt)}`;
+  const models = endpoint.models
+    .map((m) => `${m.model ?? "?"} (${m.variant ?? "?"}, ${m.instanceType ?? "?"} × ${m.instanceCount ?? "?"})`)
+    .join(", ");
+  const serving =
+    endpoint.status === "NotDeployed"
+      ? "not deployed yet"
+      : `${endpoint.status}, config ${endpoint.configName ?? "?"}, model ${models || "?"}, updated ${time(endpoint.updatedAt)}`;
   lines.push(`Endpoint ${endpoint.name}: ${serving}`);
   if (endpoint.failureReason) lines.push(`  ${describeFailure(undefined, endpoint.failureReason)}`);
   return lines;
@@ -79,16 +101,31 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
 export function pipelineFacts(report: PipelineReport): Map<string, string> {
   const facts = new Map<string, string>();
   if (report.execution) facts.set("execution", `execution ${report.execution.pipelineExecutionId}: ${report.execution.status}`);
-  for (const a of report.stages.flatMap((s) => s.actions)) facts.set(`action ${a.stage}/${a.action}`, `${a.stage}/${a.action}: ${a.status ?? "not run"}${a.error ? ` — ${a.error}` : ""}`);
+  for (const a of report.stages.flatMap((s) => s.actions))
+    facts.set(
+      `action ${a.stage}/${a.action}`,
+      `${a.stage}/${a.action}: ${a.status ?? "not run"}${a.error ? ` — ${a.error}` : ""}`,
+    );
   if (report.run) {
-    for (const s of report.run.states) facts.set(`state ${s.name}`, `run ${report.run.runId}: ${s.name} ${s.status}${s.error || s.cause ? `: ${describeFailure(s.error, s.cause)}` : ""}`);
+    for (const s of report.run.states)
+      facts.set(
+        `state ${s.name}`,
+        `run ${report.run.runId}: ${s.name} ${s.status}${s.error || s.cause ? `: ${describeFailure(s.error, s.cause)}` : ""}`,
+      );
     const { rmse, threshold } = report.run.outcome;
-    if (rmse !== undefined) facts.set("rmse", `run ${report.run.runId}: RMSE ${formatRmse(rmse, threshold)} (threshold ${threshold ?? "?"})`);
+    if (rmse !== undefined)
+      facts.set("rmse", `run ${report.run.runId}: RMSE ${formatRmse(rmse, threshold)} (threshold ${threshold ?? "?"})`);
   }
   if (report.approval) {
     const commands = approvalCommands(report.environment, report.pipeline, report.region, report.approval);
-    facts.set("approval", `approval ${report.approval.stage}/${report.approval.action} waiting: ${commands.approve} | ${commands.reject}`);
+    facts.set(
+      "approval",
+      `approval ${report.approval.stage}/${report.approval.action} waiting: ${commands.approve} | ${commands.reject}`,
+    );
   }
-  facts.set("endpoint", `endpoint ${report.endpoint.name}: ${report.endpoint.status}${report.endpoint.models.length ? ` (${report.endpoint.models.map((m) => m.model).join(", ")})` : ""}`);
+  facts.set(
+    "endpoint",
+    `endpoint ${report.endpoint.name}: ${report.endpoint.status}${report.endpoint.models.length ? ` (${report.endpoint.models.map((m) => m.model).join(", ")})` : ""}`,
+  );
   return facts;
 }

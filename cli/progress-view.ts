@@ -37,16 +37,23 @@ export function shorten(text: string | undefined, max = 300): string {
  */
 export function readableCause(cause: string | undefined): string {
   const document = parseJsonText(cause);
-  if (typeof document !== "object" || document === null || typeof (document as { FailureReason?: unknown }).FailureReason !== "string") return shorten(cause);
+  if (
+    typeof document !== "object" ||
+    document === null ||
+    typeof (document as { FailureReason?: unknown }).FailureReason !== "string"
+  )
+    return shorten(cause);
   const fields = Object.entries(document as Record<string, unknown>);
-  const field = (suffix: string) => fields.find(([key, value]) => key.endsWith(suffix) && typeof value === "string")?.[1] as string | undefined;
+  const field = (suffix: string) =>
+    fields.find(([key, value]) => key.endsWith(suffix) && typeof value === "string")?.[1] as string | undefined;
   const job = [field("JobName"), field("JobStatus")].filter(Boolean).join(" ");
   const reason = (document as { FailureReason: string }).FailureReason.replace(/\s+/g, " ").trim();
   return job ? `${job}: ${reason}` : reason;
 }
 
 /** `error: cause`, the cause made readable. */
-export const describeFailure = (error?: string, cause?: string) => [error, cause === undefined ? undefined : readableCause(cause)].filter(Boolean).join(": ");
+export const describeFailure = (error?: string, cause?: string) =>
+  [error, cause === undefined ? undefined : readableCause(cause)].filter(Boolean).join(": ");
 
 export interface ProgressViewOptions {
   /** Where the view is written. */
@@ -124,7 +131,8 @@ export class ProgressView {
       case "state-succeeded":
       case "state-failed": {
         const state = this.progress.latest(event.state);
-        if (!state) return `${stamp} ${event.state} ${event.kind === "state-succeeded" ? "succeeded" : `failed: ${describeFailure(event.error, event.cause)}`}`;
+        if (!state)
+          return `${stamp} ${event.state} ${event.kind === "state-succeeded" ? "succeeded" : `failed: ${describeFailure(event.error, event.cause)}`}`;
         // A caught failure is followed by an exit event in some histories; its failure line stands.
         if (event.kind === "state-succeeded" && state.status === "failed") return undefined;
         return this.endLine(state, event.at);
@@ -136,13 +144,18 @@ export class ProgressView {
     const seen = new Set<string>();
     const rows: string[] = [];
     const width = Math.max(...[...(this.options.plannedStates ?? []), ...this.progress.states].map((s) => s.name.length), 10);
-    const row = (icon: string, name: string, type: string, time: string) => `  ${icon} ${name.padEnd(width)}  ${type.padEnd(6)}  ${time}`;
+    const row = (icon: string, name: string, type: string, time: string) =>
+      `  ${icon} ${name.padEnd(width)}  ${type.padEnd(6)}  ${time}`;
     const now = this.options.clock.now();
-    const timeOf = (s: StateProgress) => formatDuration((s.endedAt ?? (this.progress.endedAt ?? now)) - s.enteredAt);
+    const timeOf = (s: StateProgress) => formatDuration((s.endedAt ?? this.progress.endedAt ?? now) - s.enteredAt);
     for (const planned of this.options.plannedStates ?? []) {
       seen.add(planned.name);
       const state = this.progress.latest(planned.name);
-      rows.push(state ? row(ICONS[state.status], state.name, state.type, timeOf(state)) : row(ICONS.pending, planned.name, planned.type, ""));
+      rows.push(
+        state
+          ? row(ICONS[state.status], state.name, state.type, timeOf(state))
+          : row(ICONS.pending, planned.name, planned.type, ""),
+      );
     }
     for (const state of this.progress.states) {
       if (!seen.has(state.name)) rows.push(row(ICONS[state.status], state.name, state.type, timeOf(state)));
@@ -152,7 +165,8 @@ export class ProgressView {
 
   private redraw(): void {
     const started = this.progress.startedAt;
-    const elapsed = started === undefined ? "" : ` · ${formatDuration((this.progress.endedAt ?? this.options.clock.now()) - started)}`;
+    const elapsed =
+      started === undefined ? "" : ` · ${formatDuration((this.progress.endedAt ?? this.options.clock.now()) - started)}`;
     const lines = [`${this.options.title} · ${this.progress.status}${elapsed}`, ...this.rows()];
     this.options.out.write(redrawnText(this.drawnLines, lines));
     this.drawnLines = lines.length;
@@ -172,7 +186,7 @@ export function redrawnText(drawnLines: number, lines: string[]): string {
 /** An RMSE to six significant digits, unless that would hide which side of the threshold it is on. */
 export function formatRmse(rmse: number, threshold?: number): string {
   const short = Number(rmse.toPrecision(6));
-  return threshold !== undefined && (short < threshold) !== (rmse < threshold) ? String(rmse) : String(short);
+  return threshold !== undefined && short < threshold !== rmse < threshold ? String(rmse) : String(short);
 }
 
 /** The closing lines: status and duration, the gate's decision, the failing state with error and cause. */
@@ -182,10 +196,16 @@ export function summaryLines(outcome: WorkflowOutcome): string[] {
   if (outcome.rmse !== undefined || outcome.decision) {
     const rmse = outcome.rmse === undefined ? "RMSE unknown" : `RMSE ${formatRmse(outcome.rmse, outcome.threshold)}`;
     const threshold = outcome.threshold === undefined ? "the threshold" : `the threshold ${outcome.threshold}`;
-    const verdict = outcome.decision === "below-threshold" ? `is below ${threshold}` : outcome.decision ? `is not below ${threshold}` : `(${threshold}, no decision yet)`;
+    const verdict =
+      outcome.decision === "below-threshold"
+        ? `is below ${threshold}`
+        : outcome.decision
+          ? `is not below ${threshold}`
+          : `(${threshold}, no decision yet)`;
     lines.push(`${rmse} ${verdict}${outcome.decisionState ? `: ${outcome.decisionState}` : ""}`);
   }
-  if (outcome.failedState) lines.push(`Failed state: ${outcome.failedState} — ${describeFailure(outcome.error, outcome.cause) || "no error recorded"}`);
+  if (outcome.failedState)
+    lines.push(`Failed state: ${outcome.failedState} — ${describeFailure(outcome.error, outcome.cause) || "no error recorded"}`);
   else if (outcome.error || outcome.cause) lines.push(`Reason: ${describeFailure(outcome.error, outcome.cause)}`);
   return lines;
 }

@@ -16,6 +16,7 @@ export const RUN_ID_OPTION = {
 export function runIdFlag(args: ParsedArgs, deps: CliDeps, environment: string): string {
   const runId = stringFlag(args, "run-id") ?? timestampRunId(new Date(deps.clock.now()));
   const problems = runIdProblems(environment, runId);
-  if (problems.length > 0) throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
+  if (problems.length > 0)
+    throw new UsageError(`--run-id: ${problems.join("; ")}`, "choose a shorter run id of letters, digits and '-'");
   return runId;
 }

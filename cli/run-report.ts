@@ -29,7 +29,9 @@ export interface RunReport {
 
 /** The training hyperparameters of a definition: the task whose `HyperParameters` name `epochs`. */
 export function trainingParameters(definition: unknown): { epochs?: number; batchSize?: number } {
-  const states = Object.values((definition as { States?: Record<string, { Parameters?: { HyperParameters?: Record<string, unknown> } }> })?.States ?? {});
+  const states = Object.values(
+    (definition as { States?: Record<string, { Parameters?: { HyperParameters?: Record<string, unknown> } }> })?.States ?? {},
+  );
   const hyper = states.map((state) => state.Parameters?.HyperParameters).find((h) => h && "epochs" in h);
   const number = (value: unknown) => (value === undefined || Number.isNaN(Number(value)) ? undefined : Number(value));
   return { epochs: number(hyper?.epochs), batchSize: number(hyper?.["batch-size"]) };
@@ -62,7 +64,11 @@ export function runReport(options: {
     commit: options.commit,
     execution: { arn: options.executionArn, consoleUrl: options.consoleUrl },
     model: { name: names.ModelName, artifact: s3(runKeys.modelArtifact(runId, names.TrainingJobName)) },
-    data: { raw: s3(S3_LAYOUT.rawData), training: s3(`${runKeys.trainingData(runId, names.TrainingJobName)}/`), testing: s3(`${runKeys.testingData(runId, names.TrainingJobName)}/`) },
+    data: {
+      raw: s3(S3_LAYOUT.rawData),
+      training: s3(`${runKeys.trainingData(runId, names.TrainingJobName)}/`),
+      testing: s3(`${runKeys.testingData(runId, names.TrainingJobName)}/`),
+    },
     evaluation: s3(runKeys.evaluation(runId, names.TrainingJobName)),
     report: {
       json: s3(jsonKey),
@@ -75,7 +81,12 @@ export function runReport(options: {
 /** The report as Markdown, for a person. */
 export function reportMarkdown(report: RunReport): string {
   const shown = (value: unknown) => (value === undefined ? "unknown" : String(value));
-  const verdict = report.rmse !== undefined && report.threshold !== undefined ? (report.rmse < report.threshold ? "below the threshold: passed" : "not below the threshold") : "";
+  const verdict =
+    report.rmse !== undefined && report.threshold !== undefined
+      ? report.rmse < report.threshold
+        ? "below the threshold: passed"
+        : "not below the threshold"
+      : "";
   return [
     `# Run ${report.runId} (${report.environment})`,
     "",
@@ -95,12 +106,20 @@ export function reportMarkdown(report: RunReport): string {
 }
 
 /** Writes the report as JSON and Markdown next to the run's evaluation (encrypted with the key, when given). */
-export async function uploadReport(deps: CliDeps, region: string, bucket: string, report: RunReport, kmsKeyArn?: string): Promise<void> {
+export async function uploadReport(
+  deps: CliDeps,
+  region: string,
+  bucket: string,
+  report: RunReport,
+  kmsKeyArn?: string,
+): Promise<void> {
   const s3 = deps.aws.s3(region);
   const encryption = kmsKeyArn ? { ServerSideEncryption: "aws:kms" as const, SSEKMSKeyId: kmsKeyArn } : {};
   const put = (uri: string, body: string, contentType: string) => {
     const key = uri.slice(`s3://${bucket}/`.length);
-    return awsCall("PutObject", () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...encryption })));
+    return awsCall("PutObject", () =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...encryption })),
+    );
   };
   await put(report.report.json, `${JSON.stringify(report, null, 2)}\n`, "application/json");
   await put(report.report.markdown, reportMarkdown(report), "text/markdown");

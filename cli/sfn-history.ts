@@ -52,7 +52,14 @@ export class SfnHistoryTranslator {
       return [{ kind: "state-entered", at, state: this.active, stateType: type.slice(0, -"StateEntered".length), input }];
     }
     if (type.endsWith("StateExited") && event.stateExitedEventDetails?.name) {
-      return [{ kind: "state-succeeded", at, state: event.stateExitedEventDetails.name, output: parseJsonText(event.stateExitedEventDetails.output) }];
+      return [
+        {
+          kind: "state-succeeded",
+          at,
+          state: event.stateExitedEventDetails.name,
+          output: parseJsonText(event.stateExitedEventDetails.output),
+        },
+      ];
     }
     if (STATE_FAILURE_TYPES.has(type) && this.active) {
       this.activeFailed = true;
@@ -63,7 +70,9 @@ export class SfnHistoryTranslator {
       return [{ kind: "state-retrying", at, state: this.active }];
     }
     if (type === "ExecutionSucceeded") {
-      return [{ kind: "execution-ended", at, status: "SUCCEEDED", output: parseJsonText(event.executionSucceededEventDetails?.output) }];
+      return [
+        { kind: "execution-ended", at, status: "SUCCEEDED", output: parseJsonText(event.executionSucceededEventDetails?.output) },
+      ];
     }
     if (type === "ExecutionFailed") return [{ kind: "execution-ended", at, status: "FAILED", ...failureDetails(event) }];
     if (type === "ExecutionAborted") return [{ kind: "execution-ended", at, status: "ABORTED", ...failureDetails(event) }];
@@ -90,7 +99,12 @@ export async function readHistory(sfn: SFNClient, executionArn: string, pageSize
  * The events newer than `lastSeenId`, oldest first. Pages newest-first and stops at the first page
  * that reaches an event already seen, so each poll reads only what is new.
  */
-export async function readNewEvents(sfn: SFNClient, executionArn: string, lastSeenId: number, pageSize = 1000): Promise<HistoryEvent[]> {
+export async function readNewEvents(
+  sfn: SFNClient,
+  executionArn: string,
+  lastSeenId: number,
+  pageSize = 1000,
+): Promise<HistoryEvent[]> {
   const fresh: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {

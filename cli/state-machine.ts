@@ -7,7 +7,6 @@ import { ParsedArgs, stringFlag } from "./args";
 import { CliDeps } from "./deps";
 import { AwsError, awsCall, UsageError } from "./errors";
 
-
 const STATE_MACHINE_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:]+)$/;
 const EXECUTION_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;
 
@@ -24,21 +23,32 @@ export function executionArnFor(stateMachineArn: string, executionName: string):
 /** Checks an ARN given by flag or variable, and that it names this environment's state machine. */
 function checkedArn(arn: string, source: string, env?: EnvironmentConfig): string {
   const match = STATE_MACHINE_ARN_PATTERN.exec(arn);
-  if (!match) throw new UsageError(`${source} is not a state machine ARN (got ${JSON.stringify(arn)}; expected arn:aws:states:<region>:<account>:stateMachine:<name>)`);
+  if (!match)
+    throw new UsageError(
+      `${source} is not a state machine ARN (got ${JSON.stringify(arn)}; expected arn:aws:states:<region>:<account>:stateMachine:<name>)`,
+    );
   const expected = env && new ResourceNames(env.name).stateMachine;
   if (expected && match[3] !== expected) {
-    throw new UsageError(`${source} names state machine ${JSON.stringify(match[3])}, but --env ${env.name} uses ${JSON.stringify(expected)}`, `pass the ${env.name} ARN or the matching --env`);
+    throw new UsageError(
+      `${source} names state machine ${JSON.stringify(match[3])}, but --env ${env.name} uses ${JSON.stringify(expected)}`,
+      `pass the ${env.name} ARN or the matching --env`,
+    );
   }
   return arn;
 }
 
 /** The state machine ARN: --state-machine-arn, else $STATE_MACHINE_ARN, else ListStateMachines in the environment's region. */
-export async function resolveStateMachineArn(args: ParsedArgs, env: EnvironmentConfig | undefined, deps: CliDeps): Promise<string> {
+export async function resolveStateMachineArn(
+  args: ParsedArgs,
+  env: EnvironmentConfig | undefined,
+  deps: CliDeps,
+): Promise<string> {
   const flag = stringFlag(args, "state-machine-arn");
   if (flag) return checkedArn(flag, "--state-machine-arn", env);
   const variable = deps.env[STATE_MACHINE_ARN_VARIABLE];
   if (variable) return checkedArn(variable, `$${STATE_MACHINE_ARN_VARIABLE}`, env);
-  if (!env) throw new UsageError("no state machine given", `pass --env <env>, --state-machine-arn or set ${STATE_MACHINE_ARN_VARIABLE}`);
+  if (!env)
+    throw new UsageError("no state machine given", `pass --env <env>, --state-machine-arn or set ${STATE_MACHINE_ARN_VARIABLE}`);
   return findStateMachineByName(env, deps);
 }
 
@@ -48,7 +58,9 @@ async function findStateMachineByName(env: EnvironmentConfig, deps: CliDeps): Pr
   const sfn = deps.aws.sfn(env.region);
   let nextToken: string | undefined;
   do {
-    const page = await awsCall("ListStateMachines", () => sfn.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken })));
+    const page = await awsCall("ListStateMachines", () =>
+      sfn.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken })),
+    );
     const found = page.stateMachines?.find((m) => m.name === name);
     if (found?.stateMachineArn) return found.stateMachineArn;
     nextToken = page.nextToken;
@@ -68,7 +80,9 @@ export async function resolveExecutionArn(
 ): Promise<string> {
   if (execution.startsWith("arn:")) {
     if (!EXECUTION_ARN_PATTERN.test(execution)) {
-      throw new UsageError(`<execution> is not an execution ARN (got ${JSON.stringify(execution)}; expected arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`);
+      throw new UsageError(
+        `<execution> is not an execution ARN (got ${JSON.stringify(execution)}; expected arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`,
+      );
     }
     return execution;
   }

@@ -57,12 +57,19 @@ export class WorkflowProgress {
         return;
       case "state-entered":
         this.startedAt ??= event.at;
-        this.states.push({ name: event.state, type: event.stateType, status: "running", enteredAt: event.at, input: event.input });
+        this.states.push({
+          name: event.state,
+          type: event.stateType,
+          status: "running",
+          enteredAt: event.at,
+          input: event.input,
+        });
         return;
       case "state-succeeded": {
         const state = this.latest(event.state);
         // A caught failure is followed by an exit event in some histories; the failure stands.
-        if (state && state.status !== "failed") Object.assign(state, { status: "succeeded", endedAt: event.at, output: event.output });
+        if (state && state.status !== "failed")
+          Object.assign(state, { status: "succeeded", endedAt: event.at, output: event.output });
         return;
       }
       case "state-failed": {
@@ -76,7 +83,13 @@ export class WorkflowProgress {
         return;
       }
       case "execution-ended": {
-        Object.assign(this, { status: event.status, endedAt: event.at, output: event.output, error: event.error, cause: event.cause });
+        Object.assign(this, {
+          status: event.status,
+          endedAt: event.at,
+          output: event.output,
+          error: event.error,
+          cause: event.cause,
+        });
         const last = this.states[this.states.length - 1];
         // A Fail state (or an abort) ends the execution while its state is still "running".
         if (last?.status === "running") {

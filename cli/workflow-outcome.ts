@@ -25,7 +25,8 @@ export interface WorkflowOutcome {
 export function summarizeOutcome(progress: WorkflowProgress, definition?: unknown): WorkflowOutcome {
   const gate = findThresholdGate(asDefinition(definition));
   const outcome: WorkflowOutcome = { status: progress.status };
-  if (progress.startedAt !== undefined && progress.endedAt !== undefined) outcome.durationMs = progress.endedAt - progress.startedAt;
+  if (progress.startedAt !== undefined && progress.endedAt !== undefined)
+    outcome.durationMs = progress.endedAt - progress.startedAt;
   Object.assign(outcome, gate ? gateDecision(progress, gate) : guessedRmse(progress));
   const failed = progress.firstFailure;
   if (failed) {

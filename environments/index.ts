@@ -27,7 +27,8 @@ const cache = new Map<string, EnvironmentConfig>();
 /** Loads and validates one environment file; problems as lines (file, field, value, rule). */
 function load(name: string, files: Record<string, () => unknown>): { config?: EnvironmentConfig; problems: string[] } {
   const file = environmentFile(name);
-  if (!ENVIRONMENT_NAME_PATTERN.test(name)) return { problems: [`environments/index.ts: environment name ${JSON.stringify(name)} ${ENVIRONMENT_NAME_RULE}`] };
+  if (!ENVIRONMENT_NAME_PATTERN.test(name))
+    return { problems: [`environments/index.ts: environment name ${JSON.stringify(name)} ${ENVIRONMENT_NAME_RULE}`] };
   let exported: unknown;
   try {
     exported = (files[name]() as { default?: unknown }).default;
@@ -38,7 +39,11 @@ function load(name: string, files: Record<string, () => unknown>): { config?: En
   if (!config) return { problems };
   if (config.rawDataPath && !fs.existsSync(path.resolve(config.rawDataPath))) {
     const at = locationOf(path.resolve(__dirname, `${name}.ts`), "rawDataPath");
-    return { problems: [`${file}${at}: rawDataPath must name an existing file, relative to the project root (got ${JSON.stringify(config.rawDataPath)}: not found)`] };
+    return {
+      problems: [
+        `${file}${at}: rawDataPath must name an existing file, relative to the project root (got ${JSON.stringify(config.rawDataPath)}: not found)`,
+      ],
+    };
   }
   return { config, problems: [] };
 }
@@ -56,7 +61,9 @@ export function loadEnvironments(selected?: readonly string[], files = ENVIRONME
   const names = selected ?? Object.keys(files);
   const unknown = names.filter((name) => !(name in files));
   if (unknown.length > 0) {
-    throw new EnvironmentError(unknown.map((name) => `unknown environment ${JSON.stringify(name)} (defined: ${Object.keys(files).join(", ")})`));
+    throw new EnvironmentError(
+      unknown.map((name) => `unknown environment ${JSON.stringify(name)} (defined: ${Object.keys(files).join(", ")})`),
+    );
   }
   const problems: string[] = [];
   const configs: EnvironmentConfig[] = [];
@@ -80,7 +87,10 @@ function promotionOrderProblems(configs: EnvironmentConfig[]): string[] {
   const problems: string[] = [];
   for (const env of configs) {
     const first = byOrder.get(env.promotionOrder);
-    if (first) problems.push(`${environmentFile(env.name)}: promotionOrder must be unique across environments (got ${env.promotionOrder}, also used by ${environmentFile(first)})`);
+    if (first)
+      problems.push(
+        `${environmentFile(env.name)}: promotionOrder must be unique across environments (got ${env.promotionOrder}, also used by ${environmentFile(first)})`,
+      );
     else byOrder.set(env.promotionOrder, env.name);
   }
   return problems;
@@ -93,9 +103,13 @@ function promotionOrderProblems(configs: EnvironmentConfig[]): string[] {
 export function parseEnvironmentList(list: string, source: string, files = ENVIRONMENT_FILES): string[] {
   const names = list.split(",").map((name) => name.trim());
   const problems: string[] = [];
-  if (names.some((name) => name === "")) problems.push(`${source}: empty environment name in ${JSON.stringify(list)} (a comma-separated list such as dev,prod)`);
+  if (names.some((name) => name === ""))
+    problems.push(`${source}: empty environment name in ${JSON.stringify(list)} (a comma-separated list such as dev,prod)`);
   const repeated = [...new Set(names.filter((name, i) => name !== "" && names.indexOf(name) !== i))];
-  if (repeated.length > 0) problems.push(`${source}: environment ${repeated.map((n) => JSON.stringify(n)).join(", ")} named more than once in ${JSON.stringify(list)}`);
+  if (repeated.length > 0)
+    problems.push(
+      `${source}: environment ${repeated.map((n) => JSON.stringify(n)).join(", ")} named more than once in ${JSON.stringify(list)}`,
+    );
   for (const name of names.filter((n, i) => n !== "" && names.indexOf(n) === i && !(n in files))) {
     problems.push(`${source}: unknown environment ${JSON.stringify(name)} (defined: ${Object.keys(files).join(", ")})`);
   }

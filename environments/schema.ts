@@ -7,7 +7,8 @@ import { LOG_RETENTION_DAYS, partitionOfRegion, SageMakerInstanceKind, sageMaker
 
 /** Lowercase, starts with a letter, at most 16 characters: fits S3 bucket, IAM and SageMaker names. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
-export const ENVIRONMENT_NAME_RULE = "must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters";
+export const ENVIRONMENT_NAME_RULE =
+  "must be usable in AWS names: a lowercase letter, then lowercase letters, digits or '-', at most 16 characters";
 export const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -19,10 +20,16 @@ export const isPositiveInteger = (n: unknown): n is number => typeof n === "numb
 export const POSITIVE_INTEGER_RULE = "must be an integer >= 1";
 export const isPositiveFinite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n) && n > 0;
 
-const positiveInteger = v.pipe(v.number(POSITIVE_INTEGER_RULE), v.check((n: number) => isPositiveInteger(n), POSITIVE_INTEGER_RULE));
+const positiveInteger = v.pipe(
+  v.number(POSITIVE_INTEGER_RULE),
+  v.check((n: number) => isPositiveInteger(n), POSITIVE_INTEGER_RULE),
+);
 const integerFrom = (min: number, max: number) => {
   const rule = `must be an integer from ${min} to ${max}`;
-  return v.pipe(v.number(rule), v.check((n) => Number.isInteger(n) && n >= min && n <= max, rule));
+  return v.pipe(
+    v.number(rule),
+    v.check((n) => Number.isInteger(n) && n >= min && n <= max, rule),
+  );
 };
 const boolean = v.boolean("must be true or false");
 const matching = (pattern: RegExp, rule: string) => v.pipe(v.string(rule), v.regex(pattern, rule));
@@ -39,7 +46,10 @@ export function instanceTypeRule(kind: SageMakerInstanceKind): string {
 /** Which of SageMaker's lists each `instanceTypes` field is checked against. */
 const INSTANCE_KIND = { processing: "processing", training: "training", evaluation: "processing", endpoint: "endpoint" } as const;
 const instanceType = (kind: SageMakerInstanceKind) =>
-  v.pipe(v.string(instanceTypeRule(kind)), v.check((type) => sageMakerInstanceTypes(kind).has(type), instanceTypeRule(kind)));
+  v.pipe(
+    v.string(instanceTypeRule(kind)),
+    v.check((type) => sageMakerInstanceTypes(kind).has(type), instanceTypeRule(kind)),
+  );
 
 const branch = v.pipe(v.string("must be a branch name"), v.minLength(1, "must be a branch name"));
 const SourceSchema = v.variant(
@@ -87,7 +97,10 @@ export const RolloutSchema = v.variant(
 );
 
 const tagKey = matching(/^(?!aws:).{1,128}$/s, "key must be 1-128 characters and not start with aws:");
-const tagValue = v.pipe(v.string("value must be a string of at most 256 characters"), v.maxLength(256, "value must be a string of at most 256 characters"));
+const tagValue = v.pipe(
+  v.string("value must be a string of at most 256 characters"),
+  v.maxLength(256, "value must be a string of at most 256 characters"),
+);
 
 /** Everything that may differ between environments. The only place per-environment values live. */
 export const EnvironmentSchema = v.strictObject({
@@ -104,7 +117,10 @@ export const EnvironmentSchema = v.strictObject({
   /** Training batch size (Terraform variable `batch_size`). */
   batchSize: positiveInteger,
   /** Highest acceptable RMSE, in rings (Terraform variable `threshold`). */
-  threshold: v.pipe(v.number("must be a positive number"), v.check((n: number) => isPositiveFinite(n), "must be a positive number")),
+  threshold: v.pipe(
+    v.number("must be a positive number"),
+    v.check((n: number) => isPositiveFinite(n), "must be a positive number"),
+  ),
   /** SageMaker instance types, each checked against the SageMaker API's list for its kind of job. */
   instanceTypes: v.strictObject({
     /** Pre-process Data processing job. */
@@ -146,10 +162,7 @@ export const EnvironmentSchema = v.strictObject({
   /** Extra tags on every resource (Project and Environment are always set). Default: none. */
   tags: v.optional(v.record(tagKey, tagValue), {}),
   /** CloudWatch Logs retention in days (one of the values CloudWatch accepts). Default: 30. */
-  logRetentionDays: v.optional(
-    v.picklist(LOG_RETENTION_DAYS, `must be one of ${LOG_RETENTION_DAYS.join(", ")}`),
-    30,
-  ),
+  logRetentionDays: v.optional(v.picklist(LOG_RETENTION_DAYS, `must be one of ${LOG_RETENTION_DAYS.join(", ")}`), 30),
   /** Whether `terraform destroy` may delete the artifact bucket with its objects. */
   allowDestroy: boolean,
   /** Path of `abalone.data` (relative to the project root) to upload as the raw dataset. Default: upload it yourself (README). */
@@ -184,7 +197,11 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {
 }
 
 const show = (value: unknown): string =>
-  typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  typeof value === "string"
+    ? JSON.stringify(value)
+    : typeof value === "object" && value !== null
+      ? JSON.stringify(value)
+      : String(value);
 
 /**
  * Validates what an environment file exported. Returns the environment with its defaults, or
@@ -208,16 +225,23 @@ export function parseEnvironment(
     if (issue.type === "strict_object" && issue.expected === "never") {
       const known = knownFields(keys.slice(0, -1), input);
       const guess = closest(keys[keys.length - 1], known);
-      const prefix = keys.slice(0, -1).map((k) => `${k}.`).join("");
+      const prefix = keys
+        .slice(0, -1)
+        .map((k) => `${k}.`)
+        .join("");
       problems.push(
         `${file}: unknown field "${field}" — ${guess ? `did you mean "${prefix}${guess}"?` : `known fields: ${known.map((k) => prefix + k).join(", ")}`}`,
       );
     } else if (issue.input === undefined && issue.kind === "schema") {
-      const rule = v.safeParse(objectSchemaAt(keys.slice(0, -1), input).entries[keys[keys.length - 1]], undefined).issues?.[0].message;
+      const rule = v.safeParse(objectSchemaAt(keys.slice(0, -1), input).entries[keys[keys.length - 1]], undefined).issues?.[0]
+        .message;
       problems.push(`${file}: ${field} is required${rule ? `: it ${rule}` : ""}`);
     } else {
-      const guess = keys[0] === "instanceTypes" && typeof issue.input === "string" ? closestInstanceType(keys[1], issue.input) : undefined;
-      problems.push(`${file}: ${field || "the default export"} ${issue.message} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`);
+      const guess =
+        keys[0] === "instanceTypes" && typeof issue.input === "string" ? closestInstanceType(keys[1], issue.input) : undefined;
+      problems.push(
+        `${file}: ${field || "the default export"} ${issue.message} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`,
+      );
     }
   }
   return { problems };
@@ -241,7 +265,10 @@ function objectSchemaAt(keys: string[], input: unknown): any {
   for (const key of keys) {
     value = value?.[key];
     schema = unwrap(schema.entries[key]);
-    if (schema.type === "variant") schema = schema.options.find((o: { entries: { kind: { literal: unknown } } }) => o.entries.kind.literal === value?.kind) ?? schema.options[0];
+    if (schema.type === "variant")
+      schema =
+        schema.options.find((o: { entries: { kind: { literal: unknown } } }) => o.entries.kind.literal === value?.kind) ??
+        schema.options[0];
   }
   return schema;
 }
@@ -254,14 +281,17 @@ export function closest(name: string, known: Iterable<string>): string | undefin
   let best: { name: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.min(2, Math.max(1, Math.floor(candidate.length / 3))) && (!best || distance < best.distance)) best = { name: candidate, distance };
+    if (distance <= Math.min(2, Math.max(1, Math.floor(candidate.length / 3))) && (!best || distance < best.distance))
+      best = { name: candidate, distance };
   }
   return best?.name;
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i += 1) {
     for (let j = 1; j <= b.length; j += 1) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));

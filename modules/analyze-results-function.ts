@@ -25,7 +25,9 @@ let bundleCache: Buffer | undefined;
  * process (every stack of a synth shares it) and cached across synths (nodeBundle). `@aws-sdk/*` is left out: the runtime provides it.
  */
 export function analyzeResultsBundle(): Buffer {
-  bundleCache ??= deterministicZip([{ name: "index.js", content: nodeBundle(ANALYZE_RESULTS_ENTRY, { target: ESBUILD_TARGET, external: ["@aws-sdk/*"] }) }]);
+  bundleCache ??= deterministicZip([
+    { name: "index.js", content: nodeBundle(ANALYZE_RESULTS_ENTRY, { target: ESBUILD_TARGET, external: ["@aws-sdk/*"] }) },
+  ]);
   return bundleCache;
 }
 
@@ -74,9 +76,17 @@ export class AnalyzeResultsFunction extends Construct {
       // Lambda sends no aws:SourceAccount when it assumes its execution role.
       servicePrincipal: "lambda.amazonaws.com",
       statements: [
-        { sid: "ReadRunEvaluations", actions: ["s3:GetObject"], resources: [`${props.bucketArn}/${runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`)}`] },
+        {
+          sid: "ReadRunEvaluations",
+          actions: ["s3:GetObject"],
+          resources: [`${props.bucketArn}/${runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`)}`],
+        },
         { sid: "DecryptRunEvaluations", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
-        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:log-stream:*`] },
+        {
+          sid: "WriteOwnLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${this.logGroup.arn}:log-stream:*`],
+        },
         { sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
       ],
     });

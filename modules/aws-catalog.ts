@@ -41,7 +41,10 @@ function readInstanceTypeEnums(): Record<SageMakerInstanceKind, ReadonlySet<stri
   try {
     const packageDir = path.dirname(require.resolve("@aws-sdk/client-sagemaker/package.json"));
     const source = fs.readFileSync(path.join(packageDir, "dist-es", "models", "enums.js"), "utf8");
-    read = (enumName) => [...(new RegExp(`export const ${enumName} = \\{([^}]*)\\}`).exec(source)?.[1] ?? "").matchAll(/:\s*"([^"]+)"/g)].map((m) => m[1]);
+    read = (enumName) =>
+      [...(new RegExp(`export const ${enumName} = \\{([^}]*)\\}`).exec(source)?.[1] ?? "").matchAll(/:\s*"([^"]+)"/g)].map(
+        (m) => m[1],
+      );
   } catch {
     // Not installed as a package (the CLI bundle): the client itself is part of the bundle.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the slow path, see above

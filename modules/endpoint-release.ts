@@ -27,14 +27,19 @@ export const ENDPOINT_ALARMS = {
 } as const;
 
 /** Names of the endpoint's rollback alarms, `<project>-<env>-endpoint-…`. */
-export const endpointAlarmNames = (names: ResourceNames): string[] => Object.keys(ENDPOINT_ALARMS).map((condition) => names.alarm(condition));
+export const endpointAlarmNames = (names: ResourceNames): string[] =>
+  Object.keys(ENDPOINT_ALARMS).map((condition) => names.alarm(condition));
 
 /** UpdateEndpoint's DeploymentConfig for a rollout: blue/green, rolled back automatically on `alarmNames`. */
 export function deploymentConfig(rollout: Rollout, alarmNames: string[]): DeploymentConfig {
   const bakeSeconds = rollout.bakeMinutes * 60;
   const routing =
     rollout.kind === "canary"
-      ? { Type: "CANARY" as const, CanarySize: { Type: "CAPACITY_PERCENT" as const, Value: rollout.canaryPercent }, WaitIntervalInSeconds: bakeSeconds }
+      ? {
+          Type: "CANARY" as const,
+          CanarySize: { Type: "CAPACITY_PERCENT" as const, Value: rollout.canaryPercent },
+          WaitIntervalInSeconds: bakeSeconds,
+        }
       : { Type: "ALL_AT_ONCE" as const, WaitIntervalInSeconds: 0 };
   return {
     BlueGreenUpdatePolicy: {
@@ -48,7 +53,10 @@ export function deploymentConfig(rollout: Rollout, alarmNames: string[]): Deploy
 
 /** One line for logs: `canary 10 % for 10 min, then all traffic; rolls back on <alarms>`. */
 export function describeRollout(rollout: Rollout, alarmNames: string[]): string {
-  const shift = rollout.kind === "canary" ? `canary ${rollout.canaryPercent} % for ${rollout.bakeMinutes} min, then all traffic` : "all traffic at once";
+  const shift =
+    rollout.kind === "canary"
+      ? `canary ${rollout.canaryPercent} % for ${rollout.bakeMinutes} min, then all traffic`
+      : "all traffic at once";
   const bake = rollout.kind === "all-at-once" && rollout.bakeMinutes > 0 ? `, old fleet kept ${rollout.bakeMinutes} min` : "";
   return `${shift}${bake}; rolls back on ${alarmNames.join(", ")}`;
 }

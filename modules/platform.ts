@@ -63,6 +63,10 @@ export class Platform extends Construct {
       timeoutSeconds: env.lambda.timeoutSeconds,
       memoryMb: env.lambda.memoryMb,
     });
-    this.code = new SageMakerCode(this, "sagemaker-code", { bucket: this.bucket.name, kmsKeyArn: this.key.arn, rawDataPath: env.rawDataPath });
+    this.code = new SageMakerCode(this, "sagemaker-code", {
+      bucket: this.bucket.name,
+      kmsKeyArn: this.key.arn,
+      rawDataPath: env.rawDataPath,
+    });
   }
 }

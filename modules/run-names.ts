@@ -18,8 +18,10 @@ export const SAGEMAKER_NAME_MAX_LENGTH = 63;
 
 /** Why SageMaker would refuse `name` as a model, job or endpoint config name (`what` names it), or undefined when it accepts it. */
 export function sageMakerNameProblem(what: string, name: string): string | undefined {
-  if (name.length > SAGEMAKER_NAME_MAX_LENGTH) return `${what} ${JSON.stringify(name)} is ${name.length} characters long; SageMaker allows at most ${SAGEMAKER_NAME_MAX_LENGTH}`;
-  if (!SAGEMAKER_NAME_PATTERN.test(name)) return `${what} ${JSON.stringify(name)} breaks SageMaker's name rule: letters, digits and single or repeated '-' between them`;
+  if (name.length > SAGEMAKER_NAME_MAX_LENGTH)
+    return `${what} ${JSON.stringify(name)} is ${name.length} characters long; SageMaker allows at most ${SAGEMAKER_NAME_MAX_LENGTH}`;
+  if (!SAGEMAKER_NAME_PATTERN.test(name))
+    return `${what} ${JSON.stringify(name)} breaks SageMaker's name rule: letters, digits and single or repeated '-' between them`;
   return undefined;
 }
 

@@ -39,7 +39,8 @@ export const runKeys = {
   evaluationPrefix: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation`,
   evaluation: (runId: string, trainingJobName: string) => `${runId}/${trainingJobName}/evaluation/evaluation.json`,
   /** The run's evaluation report for the approver (written by BuildModel beside the evaluation). */
-  report: (runId: string, trainingJobName: string, extension: "json" | "md") => `${runId}/${trainingJobName}/evaluation/report.${extension}`,
+  report: (runId: string, trainingJobName: string, extension: "json" | "md") =>
+    `${runId}/${trainingJobName}/evaluation/report.${extension}`,
 };
 
 /**

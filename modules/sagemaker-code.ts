@@ -45,14 +45,36 @@ export class SageMakerCode extends Construct {
   /** The objects' assets by S3 key (path in the stack directory and content hashes). */
   readonly assets: Record<string, ContentAsset> = {};
 
-  constructor(scope: Construct, id: string, private readonly props: SageMakerCodeProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: SageMakerCodeProps,
+  ) {
     super(scope, id);
-    this.upload("preprocessing", S3_LAYOUT.preprocessingScript, fileAsset(this, "preprocessing-file", SAGEMAKER_SCRIPTS.preprocessing), "text/x-python");
-    this.upload("evaluation", S3_LAYOUT.evaluationScript, fileAsset(this, "evaluation-file", SAGEMAKER_SCRIPTS.evaluation), "text/x-python");
-    this.upload("training-sourcedir", S3_LAYOUT.trainingSourceDir, contentAsset(this, "training-sourcedir-file", "sourcedir.tar.gz", trainingSourceDir()), "application/gzip");
+    this.upload(
+      "preprocessing",
+      S3_LAYOUT.preprocessingScript,
+      fileAsset(this, "preprocessing-file", SAGEMAKER_SCRIPTS.preprocessing),
+      "text/x-python",
+    );
+    this.upload(
+      "evaluation",
+      S3_LAYOUT.evaluationScript,
+      fileAsset(this, "evaluation-file", SAGEMAKER_SCRIPTS.evaluation),
+      "text/x-python",
+    );
+    this.upload(
+      "training-sourcedir",
+      S3_LAYOUT.trainingSourceDir,
+      contentAsset(this, "training-sourcedir-file", "sourcedir.tar.gz", trainingSourceDir()),
+      "application/gzip",
+    );
     if (props.rawDataPath) {
       const rawData = path.resolve(props.rawDataPath);
-      if (!fs.existsSync(rawData)) throw new Error(`rawDataPath ${JSON.stringify(props.rawDataPath)} must name an existing abalone.data file (resolved to ${rawData})`);
+      if (!fs.existsSync(rawData))
+        throw new Error(
+          `rawDataPath ${JSON.stringify(props.rawDataPath)} must name an existing abalone.data file (resolved to ${rawData})`,
+        );
       this.upload("raw-data", S3_LAYOUT.rawData, fileAsset(this, "raw-data-file", props.rawDataPath), "text/csv");
     }
   }

@@ -82,7 +82,8 @@ export class WorkflowStateMachine extends Construct {
     const target = props.target ?? awsTarget(this, env.region, env.accountId);
 
     // Images resolve per region: the provider knows each region's registry.
-    const images = props.images ?? imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
+    const images =
+      props.images ?? imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
 
     this.workflow = buildMlWorkflow({
       scope: target,

@@ -39,7 +39,11 @@ export function reviewStacks(base: SynthesizedStacks, head: SynthesizedStacks, o
 }
 
 /** Compares one environment's synthesized stack before (`base`) and after (`head`). */
-export function reviewEnvironment(name: string, base: TerraformJson | undefined, head: TerraformJson | undefined): EnvironmentReview {
+export function reviewEnvironment(
+  name: string,
+  base: TerraformJson | undefined,
+  head: TerraformJson | undefined,
+): EnvironmentReview {
   const before = base ?? {};
   const after = head ?? {};
   const review: EnvironmentReview = {

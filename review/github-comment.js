@@ -20,9 +20,16 @@ async function upsertComment({ github, owner, repo, issueNumber, body }) {
     throw new Error(`comment body must start with a hidden marker line such as ${REVIEW_MARKER} (got "${marker.slice(0, 60)}")`);
   }
   const text = body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n… cut to fit GitHub's comment size limit.` : body;
-  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   // Only our own (bot) comments: a person quoting the marker keeps their comment.
-  const existing = comments.find((c) => c.user && c.user.type === "Bot" && typeof c.body === "string" && c.body.startsWith(marker));
+  const existing = comments.find(
+    (c) => c.user && c.user.type === "Bot" && typeof c.body === "string" && c.body.startsWith(marker),
+  );
   if (existing) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: text });
     return "updated";
@@ -41,7 +48,8 @@ async function postReviewFromArtifact({ github, context, directory }) {
   const { owner, repo } = context.repo;
   const run = context.payload.workflow_run;
   const numberText = fs.readFileSync(path.join(directory, "pr-number"), "utf8").trim();
-  if (!/^[1-9][0-9]{0,9}$/.test(numberText)) throw new Error(`pr-number in the review artifact must be a pull request number (got "${numberText.slice(0, 20)}")`);
+  if (!/^[1-9][0-9]{0,9}$/.test(numberText))
+    throw new Error(`pr-number in the review artifact must be a pull request number (got "${numberText.slice(0, 20)}")`);
   const issueNumber = Number(numberText);
   const { data: pull } = await github.rest.pulls.get({ owner, repo, pull_number: issueNumber });
   if (pull.head.sha !== run.head_sha) return "skipped";

@@ -51,7 +51,9 @@ export function diffIamStatements(base: TerraformJson, head: TerraformJson): Rol
       added: b.statements.filter((s) => !aKeys.has(s.key)),
       removed: a.statements.filter((s) => !bKeys.has(s.key)),
       // An opaque policy is listed when it is new or its expression changed.
-      unreadable: [...b.unreadable].filter(([source, expression]) => a.unreadable.get(source) !== expression).map(([source]) => source),
+      unreadable: [...b.unreadable]
+        .filter(([source, expression]) => a.unreadable.get(source) !== expression)
+        .map(([source]) => source),
     };
     if (diff.added.length || diff.removed.length || diff.unreadable.length) diffs.push(diff);
   }
@@ -78,8 +80,11 @@ export function statementsByRole(tf: TerraformJson): Map<string, RoleStatements>
     const target = entry(address);
     if (typeof role.name === "string" && !role.name.includes("${")) target.roleName = role.name;
     add(address, "trust", `${address}.assume_role_policy`, role.assume_role_policy);
-    asList(role.inline_policy).forEach((policy, i) => add(address, "permissions", `${address}.inline_policy[${i}]`, policy.policy));
-    for (const arn of Array.isArray(role.managed_policy_arns) ? role.managed_policy_arns : []) managedPolicy(target, address, String(arn));
+    asList(role.inline_policy).forEach((policy, i) =>
+      add(address, "permissions", `${address}.inline_policy[${i}]`, policy.policy),
+    );
+    for (const arn of Array.isArray(role.managed_policy_arns) ? role.managed_policy_arns : [])
+      managedPolicy(target, address, String(arn));
   }
   const resolveRole = (reference: unknown): string => roleAddress(reference, roleResources);
   for (const [name, policy] of Object.entries(resourcesOf(tf, "aws_iam_role_policy"))) {

@@ -36,7 +36,12 @@ Examples:
   npm run review -- --base main --json --output review.json`,
   options: {
     base: { type: "string", valueName: "<git-ref>", required: true, description: "the ref to compare against, e.g. origin/main" },
-    env: { type: "string", valueName: "<name>", multiple: true, description: "limit the report to these environments (repeat it, or dev,prod). Default: every one" },
+    env: {
+      type: "string",
+      valueName: "<name>",
+      multiple: true,
+      description: "limit the report to these environments (repeat it, or dev,prod). Default: every one",
+    },
     output: { type: "string", valueName: "<file>", description: "write the report to this file instead of standard output" },
   },
 };
@@ -57,12 +62,17 @@ export function parseReviewArgs(argv: string[]): ReviewArgs | "help" {
 }
 
 /** Synthesizes both sides and returns the reviews of the asked-for environments. */
-export async function reviewRefs(args: ReviewArgs, projectDir = process.cwd()): Promise<{ reviews: EnvironmentReview[]; baseCommit: string }> {
+export async function reviewRefs(
+  args: ReviewArgs,
+  projectDir = process.cwd(),
+): Promise<{ reviews: EnvironmentReview[]; baseCommit: string }> {
   const sides = await synthesizeBaseAndHead({ projectDir, baseRef: args.base });
   const missing = (args.envs ?? []).filter((env) => !sides.base.has(env) && !sides.head.has(env));
   if (missing.length > 0) {
     const known = [...new Set([...sides.head.keys(), ...sides.base.keys()])].join(", ");
-    throw new ReviewError(`--env ${missing.map((env) => JSON.stringify(env)).join(", ")} is not synthesized on either side (environments: ${known})`);
+    throw new ReviewError(
+      `--env ${missing.map((env) => JSON.stringify(env)).join(", ")} is not synthesized on either side (environments: ${known})`,
+    );
   }
   return { reviews: reviewStacks(sides.base, sides.head, args.envs), baseCommit: sides.baseCommit };
 }
@@ -98,7 +108,9 @@ async function main(): Promise<void> {
     try {
       fs.writeFileSync(args.output, report);
     } catch (error) {
-      throw new ReviewError(`--output: cannot write ${JSON.stringify(args.output)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ReviewError(
+        `--output: cannot write ${JSON.stringify(args.output)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     console.error(`review written to ${args.output}`);
   } catch (error) {

@@ -27,7 +27,12 @@ export function renderReview(reviews: EnvironmentReview[], options: RenderOption
     "",
   ];
   for (const review of reviews) lines.push(...renderEnvironment(review, options), "");
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 function statusWord(review: EnvironmentReview): string {
@@ -38,9 +43,14 @@ function statusWord(review: EnvironmentReview): string {
 export function renderEnvironment(review: EnvironmentReview, options: RenderOptions): string[] {
   if (review.status === "unchanged") return [`### ${review.name}: no changes`];
   if (review.status === "removed") {
-    return [`### ${review.name}: removed — synthesized in \`${options.baseRef}\` only; its ${review.baseResources} resource(s) are no longer in this project`];
+    return [
+      `### ${review.name}: removed — synthesized in \`${options.baseRef}\` only; its ${review.baseResources} resource(s) are no longer in this project`,
+    ];
   }
-  const lines = [review.status === "added" ? `### ${review.name}: new environment (not in \`${options.baseRef}\`)` : `### ${review.name}`, ""];
+  const lines = [
+    review.status === "added" ? `### ${review.name}: new environment (not in \`${options.baseRef}\`)` : `### ${review.name}`,
+    "",
+  ];
   lines.push(...resourceSection(review, options));
   if (review.variables.length) {
     lines.push("", "**Variables**", "");
@@ -99,7 +109,8 @@ function stateMachineSection(machine: StateMachineReview, options: RenderOptions
   for (const field of diff.fields.filter((f) => f.state === undefined && machine.kind !== "added")) {
     lines.push(`- definition: ${field.field} ${transition(field.kind, field.before, field.after)}`);
   }
-  for (const state of diff.statesAdded) lines.push(`- State added: ${name(state.name)} (${state.type})${state.next ? ` → ${name(state.next)}` : ""}`);
+  for (const state of diff.statesAdded)
+    lines.push(`- State added: ${name(state.name)} (${state.type})${state.next ? ` → ${name(state.next)}` : ""}`);
   for (const state of diff.statesRemoved) lines.push(`- State removed: ${name(state.name)} (${state.type})`);
   for (const t of diff.transitions) {
     lines.push(`- Transition ${name(t.state)}: ${t.label} ${name(t.before ?? "(none)")} → ${name(t.after ?? "(none)")}`);
@@ -109,7 +120,16 @@ function stateMachineSection(machine: StateMachineReview, options: RenderOptions
   }
   if (options.drawWorkflow && machine.headDefinition) {
     const graph = options.drawWorkflow(withReferencePlaceholders(machine.headDefinition));
-    lines.push("", "<details><summary>Workflow graph (this change)</summary>", "", "```mermaid", graph.trimEnd(), "```", "", "</details>");
+    lines.push(
+      "",
+      "<details><summary>Workflow graph (this change)</summary>",
+      "",
+      "```mermaid",
+      graph.trimEnd(),
+      "```",
+      "",
+      "</details>",
+    );
   }
   return lines;
 }
@@ -120,7 +140,8 @@ function roleLines(role: RoleStatementDiff): string[] {
   const kindLabel = (kind: string) => (kind === "trust" ? "trust: " : "");
   for (const s of role.added) lines.push(`  - ${MARK.added} ${kindLabel(s.kind)}${code(s.text)} — from \`${s.source}\``);
   for (const s of role.removed) lines.push(`  - ${MARK.removed} ${kindLabel(s.kind)}${code(s.text)} — from \`${s.source}\``);
-  for (const source of role.unreadable) lines.push(`  - ✏️ \`${source}\`: the policy is a Terraform expression; its statements cannot be listed offline`);
+  for (const source of role.unreadable)
+    lines.push(`  - ✏️ \`${source}\`: the policy is a Terraform expression; its statements cannot be listed offline`);
   return lines;
 }
 

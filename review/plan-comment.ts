@@ -42,12 +42,27 @@ export function renderPlanComment(input: PlanCommentInput): string {
   if (!input.plan) summary = "❌ **terraform plan failed** — the output below says why.";
   else {
     const c = countPlanActions(input.plan);
-    summary = c.add + c.change + c.destroy === 0 ? "**No changes.** The infrastructure matches the configuration." : `**Plan: ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy.**`;
+    summary =
+      c.add + c.change + c.destroy === 0
+        ? "**No changes.** The infrastructure matches the configuration."
+        : `**Plan: ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy.**`;
   }
-  const head = [planCommentMarker(input.environment), heading, "", summary, "", `<details><summary>Full plan (${input.environment})</summary>`, "", ""].join("\n");
+  const head = [
+    planCommentMarker(input.environment),
+    heading,
+    "",
+    summary,
+    "",
+    `<details><summary>Full plan (${input.environment})</summary>`,
+    "",
+    "",
+  ].join("\n");
   const fence = "`".repeat(Math.max(3, longestBacktickRun(input.planText) + 1));
   const budget = limit - head.length - 200;
-  const text = input.planText.length > budget ? `${input.planText.slice(0, budget)}\n… cut: ${input.planText.length - budget} more characters (see the workflow log)` : input.planText;
+  const text =
+    input.planText.length > budget
+      ? `${input.planText.slice(0, budget)}\n… cut: ${input.planText.length - budget} more characters (see the workflow log)`
+      : input.planText;
   return `${head}${fence}text\n${text.trimEnd()}\n${fence}\n\n</details>\n`;
 }
 
@@ -64,9 +79,13 @@ if (require.main === module) {
     const environment = args.get("env");
     const textFile = args.get("text");
     const output = args.get("output");
-    if (!environment || !textFile || !output) throw new ReviewError("usage: plan-comment.ts --env <name> --text <plan.txt> [--json <plan.json>] --output <comment.md>");
+    if (!environment || !textFile || !output)
+      throw new ReviewError("usage: plan-comment.ts --env <name> --text <plan.txt> [--json <plan.json>] --output <comment.md>");
     const jsonFile = args.get("json");
-    const plan = jsonFile && fs.existsSync(jsonFile) && fs.statSync(jsonFile).size > 0 ? JSON.parse(fs.readFileSync(jsonFile, "utf8")) : undefined;
+    const plan =
+      jsonFile && fs.existsSync(jsonFile) && fs.statSync(jsonFile).size > 0
+        ? JSON.parse(fs.readFileSync(jsonFile, "utf8"))
+        : undefined;
     fs.writeFileSync(output, renderPlanComment({ environment, plan, planText: fs.readFileSync(textFile, "utf8") }));
   } catch (error) {
     if (!(error instanceof ReviewError)) throw error;

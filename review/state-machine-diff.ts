@@ -73,7 +73,8 @@ export function isEmptyDefinitionDiff(diff: DefinitionDiff): boolean {
  * interpolations) into an ASL object, or says why it cannot.
  */
 export function parseDefinition(text: unknown): { definition?: Record<string, unknown>; problem?: string } {
-  if (typeof text !== "string") return { problem: `definition is ${text === undefined ? "missing" : typeof text}, not a JSON string` };
+  if (typeof text !== "string")
+    return { problem: `definition is ${text === undefined ? "missing" : typeof text}, not a JSON string` };
   try {
     const definition = parseTemplateJson(text);
     if (!isPlainObject(definition) || !isPlainObject(definition.States)) {
@@ -139,7 +140,9 @@ const LABEL_ORDER: Transition["kind"][] = ["next", "default", "choice", "catch"]
 
 /** Every outgoing edge of a state by a stable label (`End` reads as `Next: (end)`). */
 function transitionsOf(state: State): Map<string, string> {
-  const edges = aslTransitionsOf(state as unknown as AslState).sort((a, b) => LABEL_ORDER.indexOf(a.kind) - LABEL_ORDER.indexOf(b.kind));
+  const edges = aslTransitionsOf(state as unknown as AslState).sort(
+    (a, b) => LABEL_ORDER.indexOf(a.kind) - LABEL_ORDER.indexOf(b.kind),
+  );
   const labelled = new Map(edges.map((edge) => [labelOf(edge), edge.to]));
   if (!labelled.has("Next") && state.End === true) return new Map([["Next", "(end)"], ...labelled]);
   return labelled;
@@ -149,14 +152,23 @@ function transitionChanges(name: string, before: State, after: State): Transitio
   const a = transitionsOf(before);
   const b = transitionsOf(after);
   const labels = [...new Set([...a.keys(), ...b.keys()])];
-  return labels.filter((label) => a.get(label) !== b.get(label)).map((label) => ({ state: name, label, before: a.get(label), after: b.get(label) }));
+  return labels
+    .filter((label) => a.get(label) !== b.get(label))
+    .map((label) => ({ state: name, label, before: a.get(label), after: b.get(label) }));
 }
 
 // Transitions are reported on their own, so the field diff leaves them out.
 function withoutTransitions(state: State): State {
   const dropNext = (items: unknown) =>
     Array.isArray(items) ? items.map((item) => (isPlainObject(item) ? { ...item, Next: undefined } : item)) : items;
-  return { ...state, Next: undefined, End: undefined, Default: undefined, Choices: dropNext(state.Choices), Catch: dropNext(state.Catch) };
+  return {
+    ...state,
+    Next: undefined,
+    End: undefined,
+    Default: undefined,
+    Choices: dropNext(state.Choices),
+    Catch: dropNext(state.Catch),
+  };
 }
 
 // A retrier's or catcher's setting means little without the errors it handles: `Retry[States.ALL].MaxAttempts`.
@@ -173,10 +185,15 @@ function fieldChanges(state: string | undefined, before: State, after: State): F
   const all = diffValues(before, after, { includeUnchanged: true });
   const paths = all.map((change) => change.path);
   return all
-    .filter((change): change is ValueChange & { kind: FieldChange["kind"] } => change.kind !== "unchanged" && !isBareCatcher(change))
+    .filter(
+      (change): change is ValueChange & { kind: FieldChange["kind"] } => change.kind !== "unchanged" && !isBareCatcher(change),
+    )
     .map((change) => ({
       state,
-      field: state === undefined || FULL_PATH_FIELDS.has(change.path[0] as string) ? formatPath(change.path) : shortestUnambiguousPath(change.path, paths),
+      field:
+        state === undefined || FULL_PATH_FIELDS.has(change.path[0] as string)
+          ? formatPath(change.path)
+          : shortestUnambiguousPath(change.path, paths),
       kind: change.kind,
       before: change.before,
       after: change.after,

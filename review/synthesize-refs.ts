@@ -62,18 +62,33 @@ export async function synthesizeBaseAndHead(options: SynthesizeOptions): Promise
       throw new ReviewError(`could not check out base ref "${options.baseRef}" in a temporary worktree: ${error.message.trim()}`);
     });
     if (fs.existsSync(baseProject)) {
-      fs.symlinkSync(path.resolve(options.nodeModulesDir ?? path.join(projectDir, "node_modules")), path.join(baseProject, "node_modules"), "dir");
+      fs.symlinkSync(
+        path.resolve(options.nodeModulesDir ?? path.join(projectDir, "node_modules")),
+        path.join(baseProject, "node_modules"),
+        "dir",
+      );
     }
     const timeoutMs = options.timeoutMs ?? 300_000;
     const [base, head] = await Promise.allSettled([
-      synthesize(baseProject, path.join(scratch, "base-out"), `base ref "${options.baseRef}" (${baseCommit.slice(0, 7)})`, timeoutMs),
+      synthesize(
+        baseProject,
+        path.join(scratch, "base-out"),
+        `base ref "${options.baseRef}" (${baseCommit.slice(0, 7)})`,
+        timeoutMs,
+      ),
       synthesize(projectDir, path.join(scratch, "head-out"), "the working tree", timeoutMs),
     ]);
     // Both failures are reported, the base's first: it is the side named on the command line.
-    const failures = [base, head].filter((side): side is PromiseRejectedResult => side.status === "rejected").map((side) => side.reason);
+    const failures = [base, head]
+      .filter((side): side is PromiseRejectedResult => side.status === "rejected")
+      .map((side) => side.reason);
     if (failures.length === 1) throw failures[0];
     if (failures.length === 2) throw new ReviewError(failures.map((error: Error) => error.message).join("\n\n"));
-    return { baseCommit, base: (base as PromiseFulfilledResult<SynthesizedStacks>).value, head: (head as PromiseFulfilledResult<SynthesizedStacks>).value };
+    return {
+      baseCommit,
+      base: (base as PromiseFulfilledResult<SynthesizedStacks>).value,
+      head: (head as PromiseFulfilledResult<SynthesizedStacks>).value,
+    };
   } finally {
     process.removeListener("SIGINT", onInterrupt);
     await git(projectDir, ["worktree", "remove", "--force", worktree]).catch(() => undefined);
@@ -87,7 +102,9 @@ async function projectPrefix(projectDir: string): Promise<string> {
   try {
     return (await git(projectDir, ["rev-parse", "--show-prefix"])).trim();
   } catch (error) {
-    throw new ReviewError(`${projectDir} is not a git working tree, so no base ref can be checked out: ${(error as Error).message.trim()}`);
+    throw new ReviewError(
+      `${projectDir} is not a git working tree, so no base ref can be checked out: ${(error as Error).message.trim()}`,
+    );
   }
 }
 

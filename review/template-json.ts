@@ -42,7 +42,9 @@ export function parseTemplateJson(text: string): unknown {
       typeof value === "string" ? value.replace(PLACEHOLDER, (_m, n: string) => interpolations[Number(n)]) : value,
     );
   } catch (error) {
-    throw new TemplateJsonError(`not JSON even with ${interpolations.length} Terraform interpolation(s) masked: ${(error as Error).message}`);
+    throw new TemplateJsonError(
+      `not JSON even with ${interpolations.length} Terraform interpolation(s) masked: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -62,7 +64,9 @@ function endOfTemplateSequence(text: string, start: number): number {
     }
     i += 1;
   }
-  throw new TemplateJsonError(`unterminated Terraform interpolation starting at character ${start}: ${text.slice(start, start + 40)}…`);
+  throw new TemplateJsonError(
+    `unterminated Terraform interpolation starting at character ${start}: ${text.slice(start, start + 40)}…`,
+  );
 }
 
 /** Index just after a quoted HCL string inside an expression; it may itself hold `${…}`. */

@@ -113,12 +113,13 @@ const DETAILED_ELSEWHERE: Record<string, Record<string, string>> = {
 
 function attributeChanges(address: string, before: Record<string, unknown>, after: Record<string, unknown>): AttributeChange[] {
   const type = address.replace(/^data\./, "").split(".")[0];
-  const detailed = address.startsWith("data.") ? {} : DETAILED_ELSEWHERE[type] ?? {};
+  const detailed = address.startsWith("data.") ? {} : (DETAILED_ELSEWHERE[type] ?? {});
   const changes: AttributeChange[] = [];
   for (const change of diffValues(before, after)) {
     const topKey = change.path[0] as string;
     if (detailed[topKey]) {
-      if (!changes.some((c) => c.path === topKey)) changes.push({ path: topKey, kind: change.kind as AttributeChange["kind"], detailedIn: detailed[topKey] });
+      if (!changes.some((c) => c.path === topKey))
+        changes.push({ path: topKey, kind: change.kind as AttributeChange["kind"], detailedIn: detailed[topKey] });
       continue;
     }
     changes.push(...expandJsonString(change));
@@ -133,7 +134,10 @@ function expandJsonString(change: ValueChange): AttributeChange[] {
     const after = tryParseObject(change.after);
     const inner = before && after ? diffValues(before, after) : [];
     if (inner.length) {
-      return inner.map((innerChange) => ({ ...toAttribute(innerChange.path, innerChange), path: `${formatPath(change.path)}: ${formatPath(innerChange.path)}` }));
+      return inner.map((innerChange) => ({
+        ...toAttribute(innerChange.path, innerChange),
+        path: `${formatPath(change.path)}: ${formatPath(innerChange.path)}`,
+      }));
     }
   }
   return [toAttribute(change.path, change)];

@@ -98,9 +98,21 @@ export class MlPipelineStack extends TerraformStack {
     output("state_machine_name", this.workflow.name, "Name of the ML workflow state machine");
     output("workflow_role_arn", this.workflow.role.arn, "Role the ML workflow state machine runs as");
     output("workflow_log_group_name", this.workflow.logGroup.name, "Log group of the ML workflow's executions");
-    output("pipeline_name", this.release.pipeline.name, "Release pipeline: source, BuildModel, approval where required, DeployEndpoint");
-    output("build_model_project_name", this.release.buildModel.project.name, "CodeBuild project that runs the workflow and waits for it");
-    output("deploy_endpoint_project_name", this.release.deployEndpoint.project.name, "CodeBuild project that deploys the approved model");
+    output(
+      "pipeline_name",
+      this.release.pipeline.name,
+      "Release pipeline: source, BuildModel, approval where required, DeployEndpoint",
+    );
+    output(
+      "build_model_project_name",
+      this.release.buildModel.project.name,
+      "CodeBuild project that runs the workflow and waits for it",
+    );
+    output(
+      "deploy_endpoint_project_name",
+      this.release.deployEndpoint.project.name,
+      "CodeBuild project that deploys the approved model",
+    );
     output("endpoint_name", names.endpoint, "SageMaker endpoint serving the approved model (created by the first deployment)");
     output("alarm_topic_arn", this.alarms.topicArn, "SNS topic of the workflow and pipeline alarms (subscribe to be told)");
   }

@@ -31,7 +31,12 @@ describe("two synths of the same commit in different directories", () => {
   it("write the same assets, under the same content-hash directories, byte for byte", () => {
     const assets = Object.keys(first).filter((file) => file.includes("/assets/"));
     expect(assets.filter((file) => file.startsWith("stacks/dev/"))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/analyze-results\.zip$/), expect.stringMatching(/sourcedir\.tar\.gz$/), expect.stringMatching(/preprocessing\.py$/), expect.stringMatching(/evaluate\.py$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/analyze-results\.zip$/),
+        expect.stringMatching(/sourcedir\.tar\.gz$/),
+        expect.stringMatching(/preprocessing\.py$/),
+        expect.stringMatching(/evaluate\.py$/),
+      ]),
     );
     expect(Object.keys(second).filter((file) => file.includes("/assets/"))).toEqual(assets);
     for (const file of assets) expect(second[file]).toBe(first[file]);

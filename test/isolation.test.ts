@@ -21,7 +21,11 @@ const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
 const RUN_ID = "20250102030405";
 /** Where AWS publishes each prebuilt image in eu-west-1 (what the provider's registry_id answers). */
-const REGISTRIES: Record<string, string> = { "sagemaker-scikit-learn": "141502667606", "tensorflow-training": "763104351884", "tensorflow-inference": "763104351884" };
+const REGISTRIES: Record<string, string> = {
+  "sagemaker-scikit-learn": "141502667606",
+  "tensorflow-training": "763104351884",
+  "tensorflow-inference": "763104351884",
+};
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 const keyArn = (env: string) => arn("kms", `key/${env}-0000-0000-0000-000000000000`);
@@ -99,9 +103,22 @@ async function deploy(env: string): Promise<Deployed> {
   const [key] = Object.values(resourcesOfType(tf, "aws_kms_key"));
   const [machine] = Object.values(resourcesOfType(tf, "aws_sfn_state_machine"));
   const definition = JSON.parse(resolve(machine.definition, { threshold: 100 }));
-  const run = await simulateWorkflow(definition, { environment: env, runId: RUN_ID, region: REGION, accountId: ACCOUNT, rmse: 1 });
+  const run = await simulateWorkflow(definition, {
+    environment: env,
+    runId: RUN_ID,
+    region: REGION,
+    accountId: ACCOUNT,
+    rmse: 1,
+  });
   const names = new ResourceNames(env);
-  return { env, names, bucket: names.artifactBucket(ACCOUNT), policies, keyPolicy: JSON.parse(resolve(key.policy)), calls: run.calls };
+  return {
+    env,
+    names,
+    bucket: names.artifactBucket(ACCOUNT),
+    policies,
+    keyPolicy: JSON.parse(resolve(key.policy)),
+    calls: run.calls,
+  };
 }
 
 /** Every key of the account: a KMS request is evaluated against its key's policy too. */
@@ -110,7 +127,12 @@ const keyPolicies: Record<string, any> = {};
 async function allowed(policy: any, { action, resource, context = {} }: Request): Promise<boolean> {
   const response = await runSimulation(
     {
-      request: { principal: `arn:aws:iam::${ACCOUNT}:role/caller`, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/caller`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: context,
+      },
       identityPolicies: [{ name: "inline", policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -122,7 +144,10 @@ async function allowed(policy: any, { action, resource, context = {} }: Request)
   return response.overallResult === "Allowed";
 }
 
-const tags = (where: "RequestTag" | "ResourceTag", env: string) => ({ [`aws:${where}/Project`]: "abalone", [`aws:${where}/Environment`]: env });
+const tags = (where: "RequestTag" | "ResourceTag", env: string) => ({
+  [`aws:${where}/Project`]: "abalone",
+  [`aws:${where}/Environment`]: env,
+});
 const sageMakerArn = (type: string, name: string) => arn("sagemaker", `${type}/${name.toLowerCase()}`);
 /** An S3 URI's objects: the key itself for a file, one object under it for a prefix. */
 const objectsOf = (uri: string) => s3Object(/\.(data|py|gz|csv|json)$/.test(uri) ? uri : `${uri}/part.csv`);
@@ -134,14 +159,25 @@ const repositoryOf = (imageUri: string) => {
 /** What the state machine's role calls for one task (AWS's Step Functions policy templates for the integration). */
 function workflowRequests(call: TaskCall, resource: string, env: string): Request[] {
   const p = call.parameters as any;
-  const passRole = (role: string): Request => ({ action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
+  const passRole = (role: string): Request => ({
+    action: "iam:PassRole",
+    resource: role,
+    context: { "iam:PassedToService": "sagemaker.amazonaws.com" },
+  });
   const job = (kind: "Processing" | "Training", name: string): Request[] => {
     const jobArn = sageMakerArn(kind === "Processing" ? "processing-job" : "training-job", name);
     return [
       { action: `sagemaker:Create${kind}Job`, resource: jobArn, context: tags("RequestTag", env) },
       { action: "sagemaker:AddTags", resource: jobArn, context: tags("RequestTag", env) },
-      ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map((a) => ({ action: `sagemaker:${a}`, resource: jobArn, context: tags("ResourceTag", env) })),
-      ...["PutTargets", "PutRule", "DescribeRule"].map((a) => ({ action: `events:${a}`, resource: arn("events", `rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`) })),
+      ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map((a) => ({
+        action: `sagemaker:${a}`,
+        resource: jobArn,
+        context: tags("ResourceTag", env),
+      })),
+      ...["PutTargets", "PutRule", "DescribeRule"].map((a) => ({
+        action: `events:${a}`,
+        resource: arn("events", `rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`),
+      })),
       passRole(p.RoleArn),
     ];
   };
@@ -170,7 +206,12 @@ function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
   const p = call.parameters as any;
   const read = (uri: string): Request[] => {
     const key = uri.replace(`s3://${bucket}/`, "");
-    return [{ action: "s3:GetObject", resource: objectsOf(uri) }, ...(/\.\w+$/.test(key) ? [] : [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": key } }])];
+    return [
+      { action: "s3:GetObject", resource: objectsOf(uri) },
+      ...(/\.\w+$/.test(key)
+        ? []
+        : [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": key } }]),
+    ];
   };
   const write = (uri: string): Request => ({ action: "s3:PutObject", resource: objectsOf(uri) });
   const key = (keyArn?: string): Request[] =>
@@ -180,8 +221,13 @@ function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
           { action: "kms:Decrypt", resource: keyArn },
         ]
       : [];
-  const volume = (keyArn?: string): Request[] => (keyArn ? [{ action: "kms:CreateGrant", resource: keyArn, context: { "kms:GrantIsForAWSResource": "true" } }] : []);
-  const pull = (image: string): Request[] => ["BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"].map((a) => ({ action: `ecr:${a}`, resource: repositoryOf(image) }));
+  const volume = (keyArn?: string): Request[] =>
+    keyArn ? [{ action: "kms:CreateGrant", resource: keyArn, context: { "kms:GrantIsForAWSResource": "true" } }] : [];
+  const pull = (image: string): Request[] =>
+    ["BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"].map((a) => ({
+      action: `ecr:${a}`,
+      resource: repositoryOf(image),
+    }));
   if (p.ProcessingInputs) {
     return [
       ...p.ProcessingInputs.flatMap((i: any) => read(i.S3Input.S3Uri)),
@@ -211,8 +257,14 @@ function buildModelRequests({ env, names, bucket }: Deployed): Request[] {
   const { TrainingJobName } = executionInput(env, RUN_ID);
   return [
     { action: "states:StartExecution", resource: arn("states", `stateMachine:${names.stateMachine}`) },
-    ...["DescribeExecution", "GetExecutionHistory", "DescribeStateMachineForExecution"].map((a) => ({ action: `states:${a}`, resource: execution })),
-    ...(["json", "md"] as const).map((extension) => ({ action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${runKeys.report(RUN_ID, TrainingJobName, extension)}` })),
+    ...["DescribeExecution", "GetExecutionHistory", "DescribeStateMachineForExecution"].map((a) => ({
+      action: `states:${a}`,
+      resource: execution,
+    })),
+    ...(["json", "md"] as const).map((extension) => ({
+      action: "s3:PutObject",
+      resource: `arn:aws:s3:::${bucket}/${runKeys.report(RUN_ID, TrainingJobName, extension)}`,
+    })),
     { action: "kms:GenerateDataKey", resource: keyArn(env) },
   ];
 }
@@ -237,8 +289,14 @@ function deployRequests({ env, names, bucket }: Deployed, tagged: string = env):
     { action: "sagemaker:UpdateEndpoint", resource: config, context: carried },
     { action: "sagemaker:InvokeEndpoint", resource: endpoint, context: carried },
     { action: "sagemaker:DescribeEndpoint", resource: endpoint },
-    ...endpointAlarmNames(names).map((alarm) => ({ action: "cloudwatch:DescribeAlarms", resource: arn("cloudwatch", `alarm:${alarm}`) })),
-    { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}/testing.csv` },
+    ...endpointAlarmNames(names).map((alarm) => ({
+      action: "cloudwatch:DescribeAlarms",
+      resource: arn("cloudwatch", `alarm:${alarm}`),
+    })),
+    {
+      action: "s3:GetObject",
+      resource: `arn:aws:s3:::${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}/testing.csv`,
+    },
     { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${runKeys.evaluation(RUN_ID, input.TrainingJobName)}` },
     { action: "kms:Decrypt", resource: keyArn(env) },
     { action: "kms:DescribeKey", resource: keyArn(env) },
@@ -263,7 +321,10 @@ function needs(deployed: Deployed): Record<string, Request[]> {
     [names.role("sagemaker")]: [
       ...calls.flatMap((call) => sageMakerRequests(call, bucket)),
       { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${S3_LAYOUT.endpointDataCapture}/part.jsonl` },
-      ...endpointAlarmNames(names).map((alarm) => ({ action: "cloudwatch:DescribeAlarms", resource: arn("cloudwatch", `alarm:${alarm}`) })),
+      ...endpointAlarmNames(names).map((alarm) => ({
+        action: "cloudwatch:DescribeAlarms",
+        resource: arn("cloudwatch", `alarm:${alarm}`),
+      })),
     ],
     [names.role("lambda")]: [
       { action: "s3:GetObject", resource: evaluationKey },
@@ -274,7 +335,8 @@ function needs(deployed: Deployed): Record<string, Request[]> {
   };
 }
 
-const describeRequest = ({ action, resource, context }: Request) => `${action} ${resource}${context ? ` ${JSON.stringify(context)}` : ""}`;
+const describeRequest = ({ action, resource, context }: Request) =>
+  `${action} ${resource}${context ? ` ${JSON.stringify(context)}` : ""}`;
 
 let environments: Deployed[];
 beforeAll(async () => {
@@ -284,7 +346,13 @@ beforeAll(async () => {
 
 describe("dev, staging and prod in one account and region", () => {
   it("share no role, bucket, key, state machine or endpoint name", () => {
-    const own = environments.map(({ names, bucket, env }) => [...Object.keys(needs(environments.find((e) => e.env === env)!)), bucket, keyArn(env), names.stateMachine, names.endpoint]);
+    const own = environments.map(({ names, bucket, env }) => [
+      ...Object.keys(needs(environments.find((e) => e.env === env)!)),
+      bucket,
+      keyArn(env),
+      names.stateMachine,
+      names.endpoint,
+    ]);
     expect(new Set(own.flat()).size).toBe(own.flat().length);
   });
 
@@ -293,7 +361,8 @@ describe("dev, staging and prod in one account and region", () => {
       for (const [role, requests] of Object.entries(needs(deployed))) {
         expect(requests.length).toBeGreaterThan(1);
         const denied: string[] = [];
-        for (const request of requests) if (!(await allowed(deployed.policies[role], request))) denied.push(describeRequest(request));
+        for (const request of requests)
+          if (!(await allowed(deployed.policies[role], request))) denied.push(describeRequest(request));
         expect({ role, denied }).toEqual({ role, denied: [] });
       }
     }
@@ -306,9 +375,24 @@ describe("dev, staging and prod in one account and region", () => {
         // The other environment's needs are its jobs, models, endpoint, executions, data and key, and what
         // both use and neither owns: the rules Step Functions manages per account, AWS's image repositories.
         const ours = new Set(Object.values(needs(deployed)).flatMap((requests) => requests.map((r) => r.resource)));
-        const theirs = Object.values(needs(other)).flat().filter((r) => !ours.has(r.resource));
-        const shared = [...new Set(Object.values(needs(other)).flat().filter((r) => ours.has(r.resource)).map((r) => r.resource))];
-        expect(shared.every((resource) => /:rule\/StepFunctionsGetEventsForSageMaker\w+JobsRule$|^arn:aws:ecr:[^:]+:(141502667606|763104351884):repository\//.test(resource))).toBe(true);
+        const theirs = Object.values(needs(other))
+          .flat()
+          .filter((r) => !ours.has(r.resource));
+        const shared = [
+          ...new Set(
+            Object.values(needs(other))
+              .flat()
+              .filter((r) => ours.has(r.resource))
+              .map((r) => r.resource),
+          ),
+        ];
+        expect(
+          shared.every((resource) =>
+            /:rule\/StepFunctionsGetEventsForSageMaker\w+JobsRule$|^arn:aws:ecr:[^:]+:(141502667606|763104351884):repository\//.test(
+              resource,
+            ),
+          ),
+        ).toBe(true);
         const crossed: string[] = [];
         for (const [role, policy] of Object.entries(deployed.policies)) {
           for (const request of theirs) {
@@ -326,15 +410,31 @@ describe("dev, staging and prod in one account and region", () => {
     for (const deployed of environments) {
       const other = environments.find((e) => e !== deployed)!.env;
       const workflowRole = deployed.names.role("workflow");
-      const mislabelled = needs(deployed)[workflowRole]
-        .filter((r) => r.context && Object.keys(r.context).some((k) => k.startsWith("aws:RequestTag/") || k.startsWith("aws:ResourceTag/")))
-        .map((r) => ({ ...r, context: Object.fromEntries(Object.entries(r.context!).map(([k, v]) => [k, k.endsWith("/Environment") ? other : v])) }));
+      const workflowNeeds = needs(deployed)[workflowRole];
+      const mislabelled = workflowNeeds
+        .filter(
+          (r) =>
+            r.context && Object.keys(r.context).some((k) => k.startsWith("aws:RequestTag/") || k.startsWith("aws:ResourceTag/")),
+        )
+        .map((r) => ({
+          ...r,
+          context: Object.fromEntries(Object.entries(r.context!).map(([k, v]) => [k, k.endsWith("/Environment") ? other : v])),
+        }));
       expect(mislabelled.length).toBeGreaterThan(10);
-      for (const request of mislabelled) expect([describeRequest(request), await allowed(deployed.policies[workflowRole], request)]).toEqual([describeRequest(request), false]);
+      for (const request of mislabelled)
+        expect([describeRequest(request), await allowed(deployed.policies[workflowRole], request)]).toEqual([
+          describeRequest(request),
+          false,
+        ]);
       // A model named like this environment's but tagged for another (dev-2's models match dev's prefix).
       const deployRole = deployed.names.role("deploy-endpoint");
-      for (const request of deployRequests(deployed, other).filter((r) => Object.keys(r.context ?? {}).some((k) => k.endsWith("/Environment")))) {
-        expect([describeRequest(request), await allowed(deployed.policies[deployRole], request)]).toEqual([describeRequest(request), false]);
+      for (const request of deployRequests(deployed, other).filter((r) =>
+        Object.keys(r.context ?? {}).some((k) => k.endsWith("/Environment")),
+      )) {
+        expect([describeRequest(request), await allowed(deployed.policies[deployRole], request)]).toEqual([
+          describeRequest(request),
+          false,
+        ]);
       }
     }
   });

@@ -34,7 +34,11 @@ describe("the layer rules (npm run lint)", () => {
 
   it("fail an import from modules/ into stacks/, cli/ or review/", () => {
     for (const messages of results.slice(0, 3)) {
-      expect(messages).toEqual([expect.stringMatching(/^boundaries\/dependencies: There is no policy allowing dependencies from elements of type "modules"/)]);
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /^boundaries\/dependencies: There is no policy allowing dependencies from elements of type "modules"/,
+        ),
+      ]);
     }
   });
 

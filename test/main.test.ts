@@ -50,18 +50,52 @@ describe("npm run synth", () => {
     return `${before.length}:${before[before.length - 1].length + 1}`;
   };
   it.each<[string, (source: string) => string, Record<string, string>, string[], (edited: string) => string[]]>([
-    ["a misspelled field", (s) => s.replace("logRetentionDays: 7", "logRetentionDay: 7"), {}, [], () => ['environments/dev.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?']],
-    ["a syntax error", (s) => s.replace("epochs: 20,", "epochs: 20 30,"), {}, [], (e) => [`environments/dev.ts:${at(e, "30,")}: ',' expected.`]],
+    [
+      "a misspelled field",
+      (s) => s.replace("logRetentionDays: 7", "logRetentionDay: 7"),
+      {},
+      [],
+      () => ['environments/dev.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?'],
+    ],
+    [
+      "a syntax error",
+      (s) => s.replace("epochs: 20,", "epochs: 20 30,"),
+      {},
+      [],
+      (e) => [`environments/dev.ts:${at(e, "30,")}: ',' expected.`],
+    ],
     [
       "a rawDataPath that does not exist",
       (s) => s.replace("allowDestroy: true,", 'allowDestroy: true,\n  rawDataPath: "data/missing.data",'),
       {},
       [],
-      (e) => [`environments/dev.ts:${at(e, "rawDataPath")}: rawDataPath must name an existing file, relative to the project root (got "data/missing.data": not found)`],
+      (e) => [
+        `environments/dev.ts:${at(e, "rawDataPath")}: rawDataPath must name an existing file, relative to the project root (got "data/missing.data": not found)`,
+      ],
     ],
-    ["an empty name in ENVIRONMENTS", (s) => s, { ENVIRONMENTS: "," }, [], () => ['ENVIRONMENTS: empty environment name in "," (a comma-separated list such as dev,prod)']],
-    ["a repeated name in ENVIRONMENTS", (s) => s, { ENVIRONMENTS: "dev,prod,dev" }, [], () => ['ENVIRONMENTS: environment "dev" named more than once in "dev,prod,dev"']],
-    ["an argument synth does not take", (s) => s, {}, ["--stack", "dev"], () => ['synth: unknown argument "--stack"; usage: npm run synth [-- --env <name>[,<name>...]]  or  ENVIRONMENTS=<name>[,<name>...] npm run synth']],
+    [
+      "an empty name in ENVIRONMENTS",
+      (s) => s,
+      { ENVIRONMENTS: "," },
+      [],
+      () => ['ENVIRONMENTS: empty environment name in "," (a comma-separated list such as dev,prod)'],
+    ],
+    [
+      "a repeated name in ENVIRONMENTS",
+      (s) => s,
+      { ENVIRONMENTS: "dev,prod,dev" },
+      [],
+      () => ['ENVIRONMENTS: environment "dev" named more than once in "dev,prod,dev"'],
+    ],
+    [
+      "an argument synth does not take",
+      (s) => s,
+      {},
+      ["--stack", "dev"],
+      () => [
+        'synth: unknown argument "--stack"; usage: npm run synth [-- --env <name>[,<name>...]]  or  ENVIRONMENTS=<name>[,<name>...] npm run synth',
+      ],
+    ],
   ])("stops on %s with one line, exit 1 and cdktf.out untouched", (_case, edit, env, args, lines) => {
     const before = snapshotFiles(path.join(dir, "cdktf.out"));
     const devFile = path.join(dir, "environments", "dev.ts");
@@ -104,12 +138,17 @@ describe("npm run synth", () => {
 
 describe("source imports", () => {
   it("never import @cdktf/provider-aws from its package root (seconds and a gigabyte per synth)", () => {
-    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], { cwd: PROJECT_ROOT, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    })
       .split("\n")
       .filter(Boolean);
     expect(files.length).toBeGreaterThan(5);
     const offenders = files.filter((file) =>
-      /from\s+["']@cdktf\/provider-aws["']|require\(["']@cdktf\/provider-aws["']\)/.test(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8")),
+      /from\s+["']@cdktf\/provider-aws["']|require\(["']@cdktf\/provider-aws["']\)/.test(
+        fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8"),
+      ),
     );
     expect(offenders).toEqual([]);
   });

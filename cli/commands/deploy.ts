@@ -12,7 +12,14 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import * as v from "valibot";
-import { BUCKET_NAME_PATTERN, EnvironmentConfig, instanceTypeRule, isPositiveInteger, POSITIVE_INTEGER_RULE, RolloutSchema } from "../../environments/schema";
+import {
+  BUCKET_NAME_PATTERN,
+  EnvironmentConfig,
+  instanceTypeRule,
+  isPositiveInteger,
+  POSITIVE_INTEGER_RULE,
+  RolloutSchema,
+} from "../../environments/schema";
 import { deploymentConfig, describeRollout, ENDPOINT_VARIANT, endpointAlarmNames, Rollout } from "../../modules/endpoint-release";
 import { sageMakerInstanceTypes } from "../../modules/aws-catalog";
 import {
@@ -32,11 +39,8 @@ import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
 import { AwsError, awsCall, ExitCode, fromAwsError, isSageMakerNotFound, UsageError, WorkflowFailedError } from "../errors";
 import { formatDuration } from "../progress-view";
 
-
-
 /** Statuses SageMaker passes through on its own; anything else is where an endpoint settles. */
 const TRANSITIONAL = new Set(["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"]);
-
 
 /** A SageMaker resource name problem, or undefined when SageMaker accepts it. */
 
@@ -50,10 +54,12 @@ export function endpointSettings(
   variables: Record<string, string | undefined>,
 ): { instanceType: string; instanceCount: number; rollout: Rollout; rollbackAlarms: string[] } {
   const type = variables[ENDPOINT_INSTANCE_TYPE_VARIABLE] ?? env.instanceTypes.endpoint;
-  if (!sageMakerInstanceTypes("endpoint").has(type)) throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
+  if (!sageMakerInstanceTypes("endpoint").has(type))
+    throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
   const rawCount = variables[ENDPOINT_INSTANCE_COUNT_VARIABLE];
   const count = rawCount === undefined ? env.endpointInstanceCount : Number(rawCount);
-  if (!isPositiveInteger(count) || rawCount?.trim() === "") throw new UsageError(`$${ENDPOINT_INSTANCE_COUNT_VARIABLE} ${POSITIVE_INTEGER_RULE} (got ${JSON.stringify(rawCount)})`);
+  if (!isPositiveInteger(count) || rawCount?.trim() === "")
+    throw new UsageError(`$${ENDPOINT_INSTANCE_COUNT_VARIABLE} ${POSITIVE_INTEGER_RULE} (got ${JSON.stringify(rawCount)})`);
   const rawRollout = variables[ENDPOINT_ROLLOUT_VARIABLE];
   let rollout = env.rollout;
   if (rawRollout !== undefined) {
@@ -64,11 +70,15 @@ export function endpointSettings(
       parsed = rawRollout;
     }
     const result = v.safeParse(RolloutSchema, parsed);
-    if (!result.success) throw new UsageError(`$${ENDPOINT_ROLLOUT_VARIABLE} must be a rollout as environments/schema.ts defines it (got ${JSON.stringify(rawRollout)}: ${result.issues[0].message})`);
+    if (!result.success)
+      throw new UsageError(
+        `$${ENDPOINT_ROLLOUT_VARIABLE} must be a rollout as environments/schema.ts defines it (got ${JSON.stringify(rawRollout)}: ${result.issues[0].message})`,
+      );
     rollout = result.output;
   }
   const rawAlarms = variables[ENDPOINT_ROLLBACK_ALARMS_VARIABLE];
-  const rollbackAlarms = rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
+  const rollbackAlarms =
+    rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
   return { instanceType: type, instanceCount: count, rollout, rollbackAlarms };
 }
 
@@ -126,7 +136,9 @@ async function ensureEndpointConfig(sagemaker: SageMakerClient, plan: DeployPlan
   } catch (err) {
     if (!/already existing/i.test((err as Error)?.message ?? "")) throw fromAwsError(err, "CreateEndpointConfig");
   }
-  const existing = await awsCall("DescribeEndpointConfig", () => sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: plan.endpointConfigName })));
+  const existing = await awsCall("DescribeEndpointConfig", () =>
+    sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: plan.endpointConfigName })),
+  );
   const models = (existing.ProductionVariants ?? []).map((v) => v.ModelName);
   if (models.length !== 1 || models[0] !== plan.modelName) {
     throw new UsageError(
@@ -150,8 +162,12 @@ async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string
 /** The rollback alarms now in ALARM, with CloudWatch's reason: what made SageMaker roll the update back. */
 async function firedAlarms(deps: CliDeps, region: string, alarmNames: string[]): Promise<string[]> {
   if (alarmNames.length === 0) return [];
-  const { MetricAlarms = [] } = await awsCall("DescribeAlarms", () => deps.aws.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })));
-  return MetricAlarms.filter((alarm) => alarm.StateValue === "ALARM").map((alarm) => `${alarm.AlarmName} (${alarm.StateReason ?? "in ALARM"})`);
+  const { MetricAlarms = [] } = await awsCall("DescribeAlarms", () =>
+    deps.aws.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })),
+  );
+  return MetricAlarms.filter((alarm) => alarm.StateValue === "ALARM").map(
+    (alarm) => `${alarm.AlarmName} (${alarm.StateReason ?? "in ALARM"})`,
+  );
 }
 
 /** Polls until the endpoint leaves the transitional statuses (or disappears); prints each status change. */
@@ -162,11 +178,15 @@ async function settle(sagemaker: SageMakerClient, endpointName: string, deps: Cl
   for (;;) {
     const endpoint = await describeEndpoint(sagemaker, endpointName);
     const status = endpoint?.EndpointStatus ?? "absent";
-    if (status !== lastStatus && !quiet) deps.stdout.write(`  endpoint ${endpointName}: ${status} (${formatDuration(deps.clock.now() - started)})\n`);
+    if (status !== lastStatus && !quiet)
+      deps.stdout.write(`  endpoint ${endpointName}: ${status} (${formatDuration(deps.clock.now() - started)})\n`);
     lastStatus = status;
     if (!endpoint || !TRANSITIONAL.has(status)) return endpoint;
     if (deps.clock.now() - started >= timeoutMs) {
-      throw new WorkflowFailedError(`endpoint ${endpointName} is still ${status} after ${formatDuration(timeoutMs)}`, "check it in the SageMaker console, then run deploy again (it is safe to repeat)");
+      throw new WorkflowFailedError(
+        `endpoint ${endpointName} is still ${status} after ${formatDuration(timeoutMs)}`,
+        "check it in the SageMaker console, then run deploy again (it is safe to repeat)",
+      );
     }
     await deps.clock.sleep(pollMs);
   }
@@ -194,18 +214,41 @@ Examples:
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-prod-7f3c9e`,
   options: {
     env: ENV_OPTION,
-    "model-name": { type: "string", valueName: "<name>", required: true, description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>")}<run id>)` },
-    "run-id": { type: "string", valueName: "<id>", description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>")}'` },
-    bucket: { type: "string", valueName: "<name>", description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}` },
-    "kms-key-arn": { type: "string", valueName: "<arn>", description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption` },
-    "timeout-minutes": { type: "string", valueName: "<n>", description: "give up waiting for InService after this long. Default: 60" },
+    "model-name": {
+      type: "string",
+      valueName: "<name>",
+      required: true,
+      description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>")}<run id>)`,
+    },
+    "run-id": {
+      type: "string",
+      valueName: "<id>",
+      description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>")}'`,
+    },
+    bucket: {
+      type: "string",
+      valueName: "<name>",
+      description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}`,
+    },
+    "kms-key-arn": {
+      type: "string",
+      valueName: "<arn>",
+      description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption`,
+    },
+    "timeout-minutes": {
+      type: "string",
+      valueName: "<n>",
+      description: "give up waiting for InService after this long. Default: 60",
+    },
   },
   async run(args, deps) {
     const env = environmentFlag(args);
     const names = new ResourceNames(env.name);
     const modelName = stringFlag(args, "model-name", true);
     const modelPrefix = runNamePrefix(env.name);
-    const runId = stringFlag(args, "run-id") ?? (modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : timestampRunId(new Date(deps.clock.now())));
+    const runId =
+      stringFlag(args, "run-id") ??
+      (modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : timestampRunId(new Date(deps.clock.now())));
     const bucket = stringFlag(args, "bucket") ?? deps.env[ARTIFACT_BUCKET_VARIABLE];
     const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;
     const plan: DeployPlan = {
@@ -217,10 +260,13 @@ Examples:
       bucket: bucket ?? "",
       kmsKeyArn: stringFlag(args, "kms-key-arn") ?? (deps.env[KMS_KEY_ARN_VARIABLE] || undefined),
     };
-    const problem = sageMakerNameProblem("--model-name", modelName) ?? sageMakerNameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
+    const problem =
+      sageMakerNameProblem("--model-name", modelName) ??
+      sageMakerNameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
     if (problem) throw new UsageError(problem, "pass the ModelName of a run, and a shorter --run-id if needed");
     if (!bucket) throw new UsageError(`no artifact bucket for data capture`, `pass --bucket or set ${ARTIFACT_BUCKET_VARIABLE}`);
-    if (!BUCKET_NAME_PATTERN.test(bucket)) throw new UsageError(`--bucket / $${ARTIFACT_BUCKET_VARIABLE} is not an S3 bucket name (got ${JSON.stringify(bucket)})`);
+    if (!BUCKET_NAME_PATTERN.test(bucket))
+      throw new UsageError(`--bucket / $${ARTIFACT_BUCKET_VARIABLE} is not an S3 bucket name (got ${JSON.stringify(bucket)})`);
 
     const json = Boolean(args.values.json);
     const say = (line: string) => json || deps.stdout.write(`${line}\n`);
@@ -231,18 +277,31 @@ Examples:
       await sagemaker.send(new DescribeModelCommand({ ModelName: modelName }));
     } catch (err) {
       if (isSageMakerNotFound(err)) {
-        throw new AwsError(`model ${modelName} not found in ${env.region}`, "pass the ModelName of a run that succeeded ('workflow output <run id> --env <env>')");
+        throw new AwsError(
+          `model ${modelName} not found in ${env.region}`,
+          "pass the ModelName of a run that succeeded ('workflow output <run id> --env <env>')",
+        );
       }
       throw fromAwsError(err, "DescribeModel");
     }
     const config = await ensureEndpointConfig(sagemaker, plan);
-    say(`${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${ENDPOINT_VARIANT}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`);
+    say(
+      `${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${ENDPOINT_VARIANT}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`,
+    );
 
     // An endpoint still creating, updating or deleting from an earlier deploy cannot be changed yet.
     const before = await settle(sagemaker, plan.endpointName, deps, timeoutMs, true);
     let action: "created" | "updated" | "unchanged";
     if (!before) {
-      await awsCall("CreateEndpoint", () => sagemaker.send(new CreateEndpointCommand({ EndpointName: plan.endpointName, EndpointConfigName: plan.endpointConfigName, Tags: endpointConfigRequest(plan).Tags })));
+      await awsCall("CreateEndpoint", () =>
+        sagemaker.send(
+          new CreateEndpointCommand({
+            EndpointName: plan.endpointName,
+            EndpointConfigName: plan.endpointConfigName,
+            Tags: endpointConfigRequest(plan).Tags,
+          }),
+        ),
+      );
       action = "created";
     } else if (before.EndpointStatus === "Failed" || before.EndpointStatus === "UpdateRollbackFailed") {
       throw new WorkflowFailedError(
@@ -254,11 +313,21 @@ Examples:
     } else {
       // An existing endpoint changes through the guardrails; the first creation is a plain create.
       const DeploymentConfig = deploymentConfig(plan.rollout, plan.rollbackAlarms);
-      await awsCall("UpdateEndpoint", () => sagemaker.send(new UpdateEndpointCommand({ EndpointName: plan.endpointName, EndpointConfigName: plan.endpointConfigName, DeploymentConfig })));
+      await awsCall("UpdateEndpoint", () =>
+        sagemaker.send(
+          new UpdateEndpointCommand({
+            EndpointName: plan.endpointName,
+            EndpointConfigName: plan.endpointConfigName,
+            DeploymentConfig,
+          }),
+        ),
+      );
       action = "updated";
     }
     const rollout = action === "updated" ? `: ${describeRollout(plan.rollout, plan.rollbackAlarms)}` : "";
-    say(`${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}${rollout}`);
+    say(
+      `${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}${rollout}`,
+    );
 
     const after = action === "unchanged" ? before : await settle(sagemaker, plan.endpointName, deps, timeoutMs, json);
     const report = {
@@ -274,17 +343,31 @@ Examples:
     };
     try {
       if (after?.EndpointStatus !== "InService") {
-        throw new WorkflowFailedError(`endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`, "fix the cause (model, instance type, quotas) and deploy again");
+        throw new WorkflowFailedError(
+          `endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`,
+          "fix the cause (model, instance type, quotas) and deploy again",
+        );
       }
       if (after.EndpointConfigName !== plan.endpointConfigName) {
         report.firedAlarms = await firedAlarms(deps, env.region, plan.rollbackAlarms);
-        const cause = report.firedAlarms.length > 0 ? `alarm ${report.firedAlarms.join(", ")}` : (after.FailureReason ?? "no FailureReason given");
-        throw new WorkflowFailedError(`update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`, "the old model still serves; fix the cause and deploy again");
+        const cause =
+          report.firedAlarms.length > 0
+            ? `alarm ${report.firedAlarms.join(", ")}`
+            : (after.FailureReason ?? "no FailureReason given");
+        throw new WorkflowFailedError(
+          `update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`,
+          "the old model still serves; fix the cause and deploy again",
+        );
       }
       say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
       const smoke = (report.smokeTest = await smokeTest(deps, env.region, env.name, plan.endpointName, bucket, runId));
-      const evaluated = smoke.evaluationRmse === undefined ? "no evaluation found for this run" : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
-      say(`Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`);
+      const evaluated =
+        smoke.evaluationRmse === undefined
+          ? "no evaluation found for this run"
+          : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
+      say(
+        `Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`,
+      );
       return ExitCode.Succeeded;
     } finally {
       if (json) writeJson(deps, report);

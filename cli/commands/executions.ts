@@ -8,7 +8,16 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { EnvironmentConfig } from "../../environments/schema";
-import { Command, ENV_OPTION, environmentFlag, numberFlag, ParsedArgs, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
+import {
+  Command,
+  ENV_OPTION,
+  environmentFlag,
+  numberFlag,
+  ParsedArgs,
+  STATE_MACHINE_OPTION,
+  stringFlag,
+  writeJson,
+} from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { failureMessage, showExecution } from "../execution-follow";
@@ -17,7 +26,8 @@ import { consoleUrl, regionOfArn, resolveExecutionArn, resolveStateMachineArn } 
 import { parseJsonText } from "../workflow-events";
 
 const CLOSED_BADLY = new Set<string>(["FAILED", "ABORTED", "TIMED_OUT"]);
-const EXECUTION_DESCRIPTION = "<execution> is an execution ARN, or an execution name (the run id) with --env or --state-machine-arn.";
+const EXECUTION_DESCRIPTION =
+  "<execution> is an execution ARN, or an execution name (the run id) with --env or --state-machine-arn.";
 
 /** --env when given (needed only to resolve an execution name). */
 function optionalEnvironment(args: ParsedArgs): EnvironmentConfig | undefined {
@@ -92,7 +102,10 @@ Examples:
     const d = await describe(args, deps);
     failIfClosedBadly(d);
     if (d.status !== "SUCCEEDED") {
-      throw new WorkflowFailedError(`execution ${d.name} is ${d.status}; it has no output yet`, `follow it with 'workflow history ${d.executionArn}' or try again later`);
+      throw new WorkflowFailedError(
+        `execution ${d.name} is ${d.status}; it has no output yet`,
+        `follow it with 'workflow history ${d.executionArn}' or try again later`,
+      );
     }
     writeJson(deps, parseJsonText(d.output) ?? null);
     return ExitCode.Succeeded;
@@ -109,14 +122,20 @@ Examples:
   workflow list --env dev --json`,
   options: {
     ...executionFlags,
-    status: { type: "string", valueName: "<status>", description: `only executions in this status: ${Object.values(ExecutionStatus).join(", ")}` },
+    status: {
+      type: "string",
+      valueName: "<status>",
+      description: `only executions in this status: ${Object.values(ExecutionStatus).join(", ")}`,
+    },
     limit: { type: "string", valueName: "<n>", description: "at most this many executions. Default: 20" },
   },
   async run(args, deps) {
     const env = environmentFlag(args);
     const status = stringFlag(args, "status")?.toUpperCase();
     if (status !== undefined && !(Object.values(ExecutionStatus) as string[]).includes(status)) {
-      throw new UsageError(`--status must be one of ${Object.values(ExecutionStatus).join(", ")} (got ${JSON.stringify(args.values.status)})`);
+      throw new UsageError(
+        `--status must be one of ${Object.values(ExecutionStatus).join(", ")} (got ${JSON.stringify(args.values.status)})`,
+      );
     }
     const limit = numberFlag(args, "limit", (n) => Number.isInteger(n) && n >= 1 && n <= 1000, "an integer from 1 to 1000") ?? 20;
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
@@ -132,13 +151,25 @@ Examples:
     } while (nextToken && executions.length < limit);
 
     if (args.values.json) {
-      writeJson(deps, executions.slice(0, limit).map(({ name, status: s, startDate, stopDate, executionArn }) => ({ name, status: s, startDate, stopDate, executionArn })));
+      writeJson(
+        deps,
+        executions.slice(0, limit).map(({ name, status: s, startDate, stopDate, executionArn }) => ({
+          name,
+          status: s,
+          startDate,
+          stopDate,
+          executionArn,
+        })),
+      );
       return ExitCode.Succeeded;
     }
-    if (executions.length === 0) deps.stdout.write(`no executions${status ? ` with status ${status}` : ""} of ${stateMachineArn}\n`);
+    if (executions.length === 0)
+      deps.stdout.write(`no executions${status ? ` with status ${status}` : ""} of ${stateMachineArn}\n`);
     const width = Math.max(4, ...executions.map((e) => (e.name ?? "").length));
     for (const e of executions.slice(0, limit)) {
-      deps.stdout.write(`${(e.name ?? "").padEnd(width)}  ${(e.status ?? "").padEnd(15)}  ${e.startDate?.toISOString() ?? ""}  ${duration(e.startDate, e.stopDate)}\n`);
+      deps.stdout.write(
+        `${(e.name ?? "").padEnd(width)}  ${(e.status ?? "").padEnd(15)}  ${e.startDate?.toISOString() ?? ""}  ${duration(e.startDate, e.stopDate)}\n`,
+      );
     }
     return ExitCode.Succeeded;
   },
@@ -151,7 +182,14 @@ Stops a running execution (it ends ABORTED). ${EXECUTION_DESCRIPTION}
 
 Examples:
   workflow stop 20240501120000 --env dev --cause "wrong data uploaded"`,
-  options: { ...executionFlags, cause: { type: "string", valueName: "<text>", description: "why, recorded on the execution. Default: stopped with the workflow CLI" } },
+  options: {
+    ...executionFlags,
+    cause: {
+      type: "string",
+      valueName: "<text>",
+      description: "why, recorded on the execution. Default: stopped with the workflow CLI",
+    },
+  },
   positionals: ["execution"],
   async run(args, deps) {
     const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args), deps);
@@ -181,7 +219,8 @@ Examples:
     const json = Boolean(args.values.json);
     const result = await showExecution(executionArn, deps, { json, follow: false, title: name });
     if (json) writeJson(deps, { executionArn, ...result });
-    if (CLOSED_BADLY.has(result.outcome.status)) throw new WorkflowFailedError(failureMessage(name, result.outcome), `see ${consoleUrl(executionArn)}`);
+    if (CLOSED_BADLY.has(result.outcome.status))
+      throw new WorkflowFailedError(failureMessage(name, result.outcome), `see ${consoleUrl(executionArn)}`);
     return ExitCode.Succeeded;
   },
 };

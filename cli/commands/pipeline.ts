@@ -6,7 +6,14 @@ import { Command, ENV_OPTION, environmentFlag, ParsedArgs, STATE_MACHINE_OPTION,
 import { CliDeps, DEFAULT_PIPELINE_POLL_SECONDS } from "../deps";
 import { AwsError, awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { wantsLiveView } from "../execution-follow";
-import { ENDED_EXECUTION, FAILED_EXECUTION, getPipelineState, PipelineReport, readPipelineReport, waitingApproval } from "../pipeline-state";
+import {
+  ENDED_EXECUTION,
+  FAILED_EXECUTION,
+  getPipelineState,
+  PipelineReport,
+  readPipelineReport,
+  waitingApproval,
+} from "../pipeline-state";
 import { approvalCommands, pipelineFacts, pipelineLines } from "../pipeline-view";
 import { redrawnText } from "../progress-view";
 
@@ -16,12 +23,19 @@ function pipelineConsoleUrl(report: PipelineReport, pipelineExecutionId: string)
 }
 
 /** Nothing changes without a person once the execution has ended or waits for its approval. */
-const settled = (report: PipelineReport) => !report.execution || ENDED_EXECUTION.has(report.execution.status ?? "") || report.approval !== undefined;
+const settled = (report: PipelineReport) =>
+  !report.execution || ENDED_EXECUTION.has(report.execution.status ?? "") || report.approval !== undefined;
 
 /** The report as --json prints it: the approval with the commands that answer it. */
 function jsonReport(report: PipelineReport) {
   const { approval } = report;
-  return { ...report, approval: approval && { ...approval, commands: approvalCommands(report.environment, report.pipeline, report.region, approval) } };
+  return {
+    ...report,
+    approval: approval && {
+      ...approval,
+      commands: approvalCommands(report.environment, report.pipeline, report.region, approval),
+    },
+  };
 }
 
 /** Draws the report again in place (terminal), or prints a stamped line per changed fact (CI, pipes). */
@@ -93,7 +107,10 @@ Examples:
     const execution = report.execution;
     if (execution && FAILED_EXECUTION.has(execution.status ?? "")) {
       const why = execution.statusSummary ? `: ${execution.statusSummary}` : "";
-      throw new WorkflowFailedError(`${report.pipeline} execution ${execution.pipelineExecutionId} ${execution.status}${why}`, `see ${pipelineConsoleUrl(report, execution.pipelineExecutionId)}`);
+      throw new WorkflowFailedError(
+        `${report.pipeline} execution ${execution.pipelineExecutionId} ${execution.status}${why}`,
+        `see ${pipelineConsoleUrl(report, execution.pipelineExecutionId)}`,
+      );
     }
     return ExitCode.Succeeded;
   },
@@ -103,31 +120,66 @@ Examples:
 const MAX_SUMMARY_LENGTH = 512;
 
 /** Answers the approval waiting in the environment's pipeline, with the token from its state. */
-async function answerApproval(args: ParsedArgs, deps: CliDeps, status: "Approved" | "Rejected", summary: string): Promise<ExitCode> {
+async function answerApproval(
+  args: ParsedArgs,
+  deps: CliDeps,
+  status: "Approved" | "Rejected",
+  summary: string,
+): Promise<ExitCode> {
   const env: EnvironmentConfig = environmentFlag(args);
-  if (summary.length > MAX_SUMMARY_LENGTH) throw new UsageError(`--summary is ${summary.length} characters long; CodePipeline allows at most ${MAX_SUMMARY_LENGTH}`);
+  if (summary.length > MAX_SUMMARY_LENGTH)
+    throw new UsageError(`--summary is ${summary.length} characters long; CodePipeline allows at most ${MAX_SUMMARY_LENGTH}`);
   if (!env.requireApproval) {
-    throw new UsageError(`--env ${env.name}: its pipeline has no approval stage (requireApproval is false)`, `set requireApproval in environments/${env.name}.ts to ask for one`);
+    throw new UsageError(
+      `--env ${env.name}: its pipeline has no approval stage (requireApproval is false)`,
+      `set requireApproval in environments/${env.name}.ts to ask for one`,
+    );
   }
   const pipelineName = new ResourceNames(env.name).pipeline;
   const codepipeline = deps.aws.codepipeline(env.region);
   const approval = waitingApproval(await getPipelineState(codepipeline, pipelineName));
   if (!approval) {
-    throw new AwsError(`no approval is waiting in ${pipelineName} (${env.region})`, `run 'workflow pipeline --env ${env.name}' to see where the release stands`);
+    throw new AwsError(
+      `no approval is waiting in ${pipelineName} (${env.region})`,
+      `run 'workflow pipeline --env ${env.name}' to see where the release stands`,
+    );
   }
   const answered = await awsCall("PutApprovalResult", () =>
-    codepipeline.send(new PutApprovalResultCommand({ pipelineName, stageName: approval.stage, actionName: approval.action, token: approval.token, result: { status, summary } })),
+    codepipeline.send(
+      new PutApprovalResultCommand({
+        pipelineName,
+        stageName: approval.stage,
+        actionName: approval.action,
+        token: approval.token,
+        result: { status, summary },
+      }),
+    ),
   );
-  const result = { pipeline: pipelineName, stage: approval.stage, action: approval.action, pipelineExecutionId: approval.pipelineExecutionId, status, summary, approvedAt: answered.approvedAt };
+  const result = {
+    pipeline: pipelineName,
+    stage: approval.stage,
+    action: approval.action,
+    pipelineExecutionId: approval.pipelineExecutionId,
+    status,
+    summary,
+    approvedAt: answered.approvedAt,
+  };
   if (args.values.json) writeJson(deps, result);
   else {
     const of = approval.pipelineExecutionId ? ` execution ${approval.pipelineExecutionId}` : "";
-    deps.stdout.write(`${status} ${approval.stage}/${approval.action} of ${pipelineName}${of} at ${answered.approvedAt?.toISOString() ?? "?"}: ${summary}\n`);
+    deps.stdout.write(
+      `${status} ${approval.stage}/${approval.action} of ${pipelineName}${of} at ${answered.approvedAt?.toISOString() ?? "?"}: ${summary}\n`,
+    );
   }
   return ExitCode.Succeeded;
 }
 
-const summaryOption = (description: string, required: boolean) => ({ type: "string" as const, valueName: "<text>", required, description });
+const summaryOption = (description: string, required: boolean) => ({
+  type: "string" as const,
+  valueName: "<text>",
+  required,
+  description,
+});
 
 export const approveCommand: Command = {
   name: "approve",
@@ -138,7 +190,13 @@ deploys the model. Exit 3 when no approval is waiting, 2 for an environment with
 
 Examples:
   workflow approve --env prod --summary "RMSE 1.98 below 2.1; reviewed the evaluation report"`,
-  options: { env: ENV_OPTION, summary: summaryOption("why, recorded on the approval (at most 512 characters). Default: approved with the workflow CLI", false) },
+  options: {
+    env: ENV_OPTION,
+    summary: summaryOption(
+      "why, recorded on the approval (at most 512 characters). Default: approved with the workflow CLI",
+      false,
+    ),
+  },
   run: (args, deps) => answerApproval(args, deps, "Approved", stringFlag(args, "summary") ?? "approved with the workflow CLI"),
 };
 

@@ -25,7 +25,11 @@ async function startOrAttach(stateMachineArn: string, runId: string, input: stri
   const sfn = deps.aws.sfn(regionOfArn(stateMachineArn));
   try {
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: runId, input }));
-    return { executionArn: started.executionArn ?? executionArnFor(stateMachineArn, runId), startDate: started.startDate, attached: false };
+    return {
+      executionArn: started.executionArn ?? executionArnFor(stateMachineArn, runId),
+      startDate: started.startDate,
+      attached: false,
+    };
   } catch (err) {
     if ((err as Error)?.name !== "ExecutionAlreadyExists") {
       throw fromAwsError(err, "StartExecution");
@@ -48,7 +52,9 @@ export const runCommand: Command = {
   description: `
 Starts an execution of the environment's state machine named after the run id, with the
 per-run names as input:
-${Object.entries(executionInput("<env>", "<id>")).map(([field, name]) => `  ${field} = ${name}`).join("\n")}
+${Object.entries(executionInput("<env>", "<id>"))
+  .map(([field, name]) => `  ${field} = ${name}`)
+  .join("\n")}
 Every name is
 checked against SageMaker's rules (at most 63 characters, letters, digits and '-') before AWS is
 called. Starting a run id again with the same input attaches to the existing execution.
@@ -73,7 +79,11 @@ Examples:
     "run-id": RUN_ID_OPTION,
     wait: { type: "boolean", description: "follow the execution until it ends; exit 1 unless it succeeded" },
     "state-machine-arn": STATE_MACHINE_OPTION,
-    report: { type: "string", valueName: "<file>", description: `with --wait: write the evaluation report of a run that succeeded to S3 and to <file>. Needs $${ARTIFACT_BUCKET_VARIABLE}` },
+    report: {
+      type: "string",
+      valueName: "<file>",
+      description: `with --wait: write the evaluation report of a run that succeeded to S3 and to <file>. Needs $${ARTIFACT_BUCKET_VARIABLE}`,
+    },
   },
   async run(args, deps) {
     const env = environmentFlag(args);
@@ -89,17 +99,27 @@ Examples:
     const started = await startOrAttach(stateMachineArn, runId, input, deps);
     if (!json) {
       const attached = started.attached ? ` (already ${started.status ?? "started"})` : "";
-      deps.stdout.write(`${started.attached ? "Attached to existing" : "Started"} execution ${runId}${attached} of ${stateMachineArn}\n`);
+      deps.stdout.write(
+        `${started.attached ? "Attached to existing" : "Started"} execution ${runId}${attached} of ${stateMachineArn}\n`,
+      );
       deps.stdout.write(`  ${consoleUrl(started.executionArn)}\n`);
     }
-    const base = { runId, executionArn: started.executionArn, stateMachineArn, attached: started.attached, ...(started.attached ? { status: started.status } : {}), input: JSON.parse(input) };
+    const base = {
+      runId,
+      executionArn: started.executionArn,
+      stateMachineArn,
+      attached: started.attached,
+      ...(started.attached ? { status: started.status } : {}),
+      input: JSON.parse(input),
+    };
     if (!args.values.wait) {
       if (json) writeJson(deps, { ...base, startDate: started.startDate });
       return ExitCode.Succeeded;
     }
     const result = await showExecution(started.executionArn, deps, { json, follow: true, title: `${env.name} · ${runId}` });
     if (json) writeJson(deps, { ...base, ...result });
-    if (result.outcome.status !== "SUCCEEDED") throw new WorkflowFailedError(failureMessage(runId, result.outcome), `see ${consoleUrl(started.executionArn)}`);
+    if (result.outcome.status !== "SUCCEEDED")
+      throw new WorkflowFailedError(failureMessage(runId, result.outcome), `see ${consoleUrl(started.executionArn)}`);
     if (reportFile && bucket) {
       const region = regionOfArn(started.executionArn);
       const described = await awsCall("DescribeStateMachineForExecution", () =>
@@ -120,7 +140,9 @@ Examples:
       try {
         fs.writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
       } catch (error) {
-        throw new UsageError(`--report: cannot write ${JSON.stringify(reportFile)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        throw new UsageError(
+          `--report: cannot write ${JSON.stringify(reportFile)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
       }
       if (!json) deps.stdout.write(`Evaluation report: ${report.report.markdown} (${report.report.consoleUrl})\n`);
     }

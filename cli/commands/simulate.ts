@@ -22,7 +22,10 @@ const quotedStates = TASK_STATE_NAMES.map((s) => JSON.stringify(s)).join(", ");
 function failingState(name: string | undefined): TaskStateName | undefined {
   if (name === undefined) return undefined;
   if ((TASK_STATE_NAMES as readonly string[]).includes(name)) return name as TaskStateName;
-  throw new UsageError(`--fail: unknown task state ${JSON.stringify(name)} (tasks: ${quotedStates})`, "quote the state name exactly as it is in the workflow");
+  throw new UsageError(
+    `--fail: unknown task state ${JSON.stringify(name)} (tasks: ${quotedStates})`,
+    "quote the state name exactly as it is in the workflow",
+  );
 }
 
 /** The local evaluation file's text; a missing or unreadable file is a usage error naming it. */
@@ -30,7 +33,10 @@ async function readEvaluationFile(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (err) {
-    throw new UsageError(`--evaluation: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, "pass a JSON file {\"GroundTruth\": [...], \"Predictions\": [...]}");
+    throw new UsageError(
+      `--evaluation: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'pass a JSON file {"GroundTruth": [...], "Predictions": [...]}',
+    );
   }
 }
 
@@ -51,7 +57,11 @@ Examples:
   options: {
     env: ENV_OPTION,
     rmse: { type: "string", valueName: "<x>", description: "RMSE the stand-in analyze function returns. Default: 1.5" },
-    evaluation: { type: "string", valueName: "<file.json>", description: "evaluation.json for the real analyze-results handler (instead of --rmse)" },
+    evaluation: {
+      type: "string",
+      valueName: "<file.json>",
+      description: "evaluation.json for the real analyze-results handler (instead of --rmse)",
+    },
     fail: { type: "string", valueName: "<state>", description: `make this task fail: ${quotedStates}` },
     "run-id": RUN_ID_OPTION,
   },
@@ -59,7 +69,11 @@ Examples:
     const env = environmentFlag(args);
     const rmse = numberFlag(args, "rmse", (n) => Number.isFinite(n) && n >= 0, "a non-negative number");
     const evaluationPath = stringFlag(args, "evaluation");
-    if (rmse !== undefined && evaluationPath !== undefined) throw new UsageError("--rmse and --evaluation exclude each other", "give the RMSE directly, or the file the handler computes it from");
+    if (rmse !== undefined && evaluationPath !== undefined)
+      throw new UsageError(
+        "--rmse and --evaluation exclude each other",
+        "give the RMSE directly, or the file the handler computes it from",
+      );
     const failState = failingState(stringFlag(args, "fail"));
     const runId = runIdFlag(args, deps, env.name);
     const evaluationText = evaluationPath === undefined ? undefined : await readEvaluationFile(evaluationPath);
@@ -68,15 +82,28 @@ Examples:
     const definition = renderEnvironmentDefinition(env);
     const name = new ResourceNames(env.name).stateMachine;
     if (!json) {
-      deps.stdout.write(`Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`);
+      deps.stdout.write(
+        `Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`,
+      );
       if (evaluationPath !== undefined) {
         const key = runKeys.evaluation(runId, executionInput(env.name, runId).TrainingJobName);
-        deps.stdout.write(`  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`);
+        deps.stdout.write(
+          `  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`,
+        );
       }
     }
-    const view = new ProgressView({ out: json ? SILENT : deps.stdout, live: wantsLiveView(deps, json), clock: deps.clock, title: `${env.name} · ${runId} (simulated)`, plannedStates: statesInOrder(definition) });
+    const view = new ProgressView({
+      out: json ? SILENT : deps.stdout,
+      live: wantsLiveView(deps, json),
+      clock: deps.clock,
+      title: `${env.name} · ${runId} (simulated)`,
+      plannedStates: statesInOrder(definition),
+    });
     // The real handler, given a reader that returns the local file instead of the S3 object.
-    const analyze = evaluationText === undefined ? undefined : (payload: AnalyzePayload) => analyzeEvaluation(payload, async () => evaluationText);
+    const analyze =
+      evaluationText === undefined
+        ? undefined
+        : (payload: AnalyzePayload) => analyzeEvaluation(payload, async () => evaluationText);
     // The local interpreter (and its polyfill) load only for this command.
     const { simulateWorkflow } = await import("../simulate/local-run");
     const result = await simulateWorkflow(definition, {
@@ -102,7 +129,11 @@ Examples:
         output: result.output,
       });
     } else view.finish(outcome);
-    if (outcome.status !== "SUCCEEDED") throw new WorkflowFailedError(`simulated ${failureMessage(runId, outcome)}`, "the simulation ran no AWS resources; see the states above");
+    if (outcome.status !== "SUCCEEDED")
+      throw new WorkflowFailedError(
+        `simulated ${failureMessage(runId, outcome)}`,
+        "the simulation ran no AWS resources; see the states above",
+      );
     return ExitCode.Succeeded;
   },
 };

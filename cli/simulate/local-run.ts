@@ -15,7 +15,13 @@ const { StateMachine } = require("aws-local-stepfunctions") as typeof import("aw
 type LocalOverrides = NonNullable<import("aws-local-stepfunctions").RunOptions["overrides"]>;
 
 /** An event of the local execution (state entered/exited/failed/retried/caught, execution ended). */
-export type SimulationEvent = { type: string; timestamp: number; state?: { name: string; type: string }; Error?: string; Cause?: unknown };
+export type SimulationEvent = {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string };
+  Error?: string;
+  Cause?: unknown;
+};
 
 /** What the analyze-results function receives. */
 export interface AnalyzePayload {
@@ -93,13 +99,22 @@ export const SIMULATED_ERRORS = {
 } as const;
 
 /** Runs the definition locally and reports the path it took and what each task received. */
-export async function simulateWorkflow(definition: StateMachineDefinition, options: SimulationOptions = {}): Promise<SimulationResult> {
+export async function simulateWorkflow(
+  definition: StateMachineDefinition,
+  options: SimulationOptions = {},
+): Promise<SimulationResult> {
   const runId = options.runId ?? DEFAULT_RUN_ID;
   const input = options.input ?? executionInput(options.environment ?? "dev", runId);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const now = options.now ?? (() => new Date());
-  const standIns = standInHandlers({ region, accountId, now, rmse: options.rmse ?? DEFAULT_SIMULATED_RMSE, analyze: options.analyze });
+  const standIns = standInHandlers({
+    region,
+    accountId,
+    now,
+    rmse: options.rmse ?? DEFAULT_SIMULATED_RMSE,
+    analyze: options.analyze,
+  });
 
   const calls: TaskCall[] = [];
   const attempts = new Map<string, number>();
@@ -109,7 +124,10 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
     if (Type !== "Task") continue;
     const integration = integrationOf((fields as { Resource: string }).Resource);
     const standIn = options.handlers?.[integration] ?? standIns[integration];
-    if (!standIn) throw new Error(`simulateWorkflow: no stand-in for ${JSON.stringify(integration)} (state ${JSON.stringify(state)}); stand-ins: ${Object.keys(standIns).join(", ")}`);
+    if (!standIn)
+      throw new Error(
+        `simulateWorkflow: no stand-in for ${JSON.stringify(integration)} (state ${JSON.stringify(state)}); stand-ins: ${Object.keys(standIns).join(", ")}`,
+      );
     retryIntervalOverrides[state] = 0; // retry at once: the backoff is AWS's business, not the simulation's
     taskResourceLocalHandlers[state] = async (input) => {
       const parameters = input as Record<string, unknown>;
@@ -117,7 +135,8 @@ export async function simulateWorkflow(definition: StateMachineDefinition, optio
       attempts.set(state, attempt);
       calls.push({ state, parameters, attempt });
       const lambda = integration.startsWith("lambda:");
-      if (options.throttleState === state && attempt === 1) throw namedError(lambda ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
+      if (options.throttleState === state && attempt === 1)
+        throw namedError(lambda ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
       if (options.failState === state) throw simulatedFailure(state, lambda, parameters);
       return (await standIn(parameters, attempt)) as never;
     };
@@ -197,7 +216,8 @@ export function integrationOf(resourceArn: string): string {
 
 /** SageMaker and Lambda stand-ins, by the integration they answer for: each answers with the fields the real service returns. */
 export function standInHandlers(context: StandInContext): Record<string, TaskHandler> {
-  const arn = (type: string, name: unknown) => `arn:aws:sagemaker:${context.region}:${context.accountId}:${type}/${String(name).toLowerCase()}`;
+  const arn = (type: string, name: unknown) =>
+    `arn:aws:sagemaker:${context.region}:${context.accountId}:${type}/${String(name).toLowerCase()}`;
   const processingJob = (parameters: Record<string, unknown>) => {
     const started = context.now();
     return {
@@ -220,7 +240,9 @@ export function standInHandlers(context: StandInContext): Record<string, TaskHan
         TrainingJobStatus: "Completed",
         SecondaryStatus: "Completed",
         // Where SageMaker puts a training job's model: <S3OutputPath>/<TrainingJobName>/output/model.tar.gz.
-        ModelArtifacts: { S3ModelArtifacts: `${output.S3OutputPath.replace(/\/$/, "")}/${parameters.TrainingJobName}/output/model.tar.gz` },
+        ModelArtifacts: {
+          S3ModelArtifacts: `${output.S3OutputPath.replace(/\/$/, "")}/${parameters.TrainingJobName}/output/model.tar.gz`,
+        },
         CreationTime: context.now().toISOString(),
         TrainingEndTime: context.now().toISOString(),
       };
@@ -236,10 +258,16 @@ export function standInHandlers(context: StandInContext): Record<string, TaskHan
 
 function simulatedFailure(state: string, lambda: boolean, parameters: Record<string, unknown>): Error {
   if (lambda) {
-    return namedError({ name: SIMULATED_ERRORS.functionFailed.name, message: "analyze-results: evaluation.json has no Predictions array" });
+    return namedError({
+      name: SIMULATED_ERRORS.functionFailed.name,
+      message: "analyze-results: evaluation.json has no Predictions array",
+    });
   }
   const name = parameters.TrainingJobName ?? parameters.ProcessingJobName ?? parameters.ModelName;
-  return namedError({ name: SIMULATED_ERRORS.jobFailed.name, message: `${state}: ${String(name)} ended with status Failed (simulated)` });
+  return namedError({
+    name: SIMULATED_ERRORS.jobFailed.name,
+    message: `${state}: ${String(name)} ended with status Failed (simulated)`,
+  });
 }
 
 function namedError({ name, message }: { name: string; message: string }): Error {

@@ -5,7 +5,8 @@ import { WorkflowEvent } from "../workflow-events";
 /** The local library's state data carries the state's input and output beside its name and type. */
 type LocalStateData = { name: string; type: string; input?: unknown; output?: unknown };
 
-const causeText = (cause: unknown) => (cause === undefined ? undefined : typeof cause === "string" ? cause : JSON.stringify(cause));
+const causeText = (cause: unknown) =>
+  cause === undefined ? undefined : typeof cause === "string" ? cause : JSON.stringify(cause);
 
 /** One local event as zero or one WorkflowEvent (catch bookkeeping and Map/Parallel events add nothing here). */
 export function fromSimulationEvent(event: SimulationEvent): WorkflowEvent[] {

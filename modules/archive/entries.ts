@@ -17,9 +17,14 @@ export function normalizeEntries(entries: ArchiveEntry[], format: string): Array
     if (!entry.name || entry.name.startsWith("/") || entry.name.split("/").includes("..") || entry.name.includes("\\")) {
       throw new Error(`${format} entry name ${JSON.stringify(entry.name)} must be a relative '/'-separated path without '..'`);
     }
-    if (seen.has(entry.name)) throw new Error(`${format} entry name ${JSON.stringify(entry.name)} is used twice; names must be unique`);
+    if (seen.has(entry.name))
+      throw new Error(`${format} entry name ${JSON.stringify(entry.name)} is used twice; names must be unique`);
     seen.add(entry.name);
-    return { name: entry.name, data: Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content, "utf8"), mode: entry.mode ?? 0o644 };
+    return {
+      name: entry.name,
+      data: Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content, "utf8"),
+      mode: entry.mode ?? 0o644,
+    };
   });
   return normalized.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }

@@ -10,7 +10,8 @@ function octal(value: number, width: number): string {
 
 function ustarHeader(name: string, size: number, mode: number): Buffer {
   const nameBytes = Buffer.from(name, "utf8");
-  if (nameBytes.length > 100) throw new Error(`tar entry name ${JSON.stringify(name)} is ${nameBytes.length} bytes; ustar names are at most 100`);
+  if (nameBytes.length > 100)
+    throw new Error(`tar entry name ${JSON.stringify(name)} is ${nameBytes.length} bytes; ustar names are at most 100`);
   const header = Buffer.alloc(BLOCK);
   nameBytes.copy(header, 0);
   header.write(octal(mode, 8), 100, "ascii");

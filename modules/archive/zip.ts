@@ -18,7 +18,8 @@ export function deterministicZip(entries: ArchiveEntry[]): Buffer {
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const { name, data, mode } of normalizeEntries(entries, "zip")) {
-    if (data.length >= MAX_SIZE) throw new Error(`zip entry ${name} is ${data.length} bytes; this writer has no zip64 and allows < 4 GiB`);
+    if (data.length >= MAX_SIZE)
+      throw new Error(`zip entry ${name} is ${data.length} bytes; this writer has no zip64 and allows < 4 GiB`);
     const nameBytes = Buffer.from(name, "utf8");
     const crc = crc32(data);
     const local = Buffer.alloc(30);

@@ -4,7 +4,12 @@ import type { AwsTarget } from "../iam/aws-target";
 export type AwsScope = AwsTarget;
 
 /** The Step Functions resource ARN of a service integration, e.g. `arn:aws:states:::sagemaker:createTrainingJob.sync`. */
-export function integrationArn(scope: Pick<AwsScope, "partition">, service: string, api: string, pattern: IntegrationPattern): string {
+export function integrationArn(
+  scope: Pick<AwsScope, "partition">,
+  service: string,
+  api: string,
+  pattern: IntegrationPattern,
+): string {
   return `arn:${scope.partition}:states:::${service}:${api}${pattern === "RUN_JOB" ? ".sync" : ""}`;
 }
 

@@ -7,7 +7,10 @@ import { ChoiceRule, Condition, NumericOperand } from "./types";
  * into the state input.
  */
 export const Conditions = {
-  numericLessThan: (variable: string, value: NumericOperand): Condition => ({ Variable: path(variable), NumericLessThan: numeric(value) }),
+  numericLessThan: (variable: string, value: NumericOperand): Condition => ({
+    Variable: path(variable),
+    NumericLessThan: numeric(value),
+  }),
   isNumeric: (variable: string): Condition => ({ Variable: path(variable), IsNumeric: true }),
   and: (...conditions: Condition[]): Condition => ({ And: atLeastOne("and", conditions) }),
 };
@@ -22,7 +25,8 @@ function path(variable: string): string {
 }
 
 function numeric(value: NumericOperand): NumericOperand {
-  if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`Conditions: a numeric comparison needs a finite number (got ${value})`);
+  if (typeof value === "number" && !Number.isFinite(value))
+    throw new Error(`Conditions: a numeric comparison needs a finite number (got ${value})`);
   return value;
 }
 

@@ -25,7 +25,9 @@ export class JsonPath {
   static format(template: string, ...args: Array<string | JsonPath>): JsonPath {
     const placeholders = template.split("{}").length - 1;
     if (placeholders !== args.length) {
-      throw new Error(`JsonPath.format: ${JSON.stringify(template)} has ${placeholders} placeholder(s) but got ${args.length} argument(s)`);
+      throw new Error(
+        `JsonPath.format: ${JSON.stringify(template)} has ${placeholders} placeholder(s) but got ${args.length} argument(s)`,
+      );
     }
     const quotedTemplate = template.split("{}").map(escapeIntrinsicLiteral).join("{}");
     const rendered = args.map((arg) => (arg instanceof JsonPath ? arg.expression : `'${escapeIntrinsicLiteral(arg)}'`));
@@ -65,7 +67,9 @@ function renderValue(value: Exclude<PayloadValue, undefined>, where: string): Js
     throw new Error(`${where}: a JsonPath value must be an object field (ASL has no dynamic array elements)`);
   }
   if (Array.isArray(value)) {
-    return value.filter((v) => v !== undefined).map((v, i) => renderValue(v as Exclude<PayloadValue, undefined>, `${where}[${i}]`));
+    return value
+      .filter((v) => v !== undefined)
+      .map((v, i) => renderValue(v as Exclude<PayloadValue, undefined>, `${where}[${i}]`));
   }
   if (value !== null && typeof value === "object") return renderPayload(value as Payload, where);
   return value;

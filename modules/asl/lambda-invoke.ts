@@ -22,9 +22,14 @@ export class LambdaInvoke implements TaskBuilder {
   readonly policyStatements: PolicyStatement[];
 
   /** @param stateName the state's name, used in error messages. */
-  constructor(readonly stateName: string, props: LambdaInvokeProps) {
+  constructor(
+    readonly stateName: string,
+    props: LambdaInvokeProps,
+  ) {
     if (!isDeferred(props.functionArn) && !/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/.test(props.functionArn)) {
-      throw new Error(`${stateName}: functionArn must be an unqualified Lambda function ARN (got ${JSON.stringify(props.functionArn)})`);
+      throw new Error(
+        `${stateName}: functionArn must be an unqualified Lambda function ARN (got ${JSON.stringify(props.functionArn)})`,
+      );
     }
     const parameters: Payload = {
       FunctionName: props.functionArn,

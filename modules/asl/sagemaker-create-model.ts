@@ -30,7 +30,10 @@ export class SageMakerCreateModel implements TaskBuilder {
   readonly policyStatements: PolicyStatement[];
 
   /** @param stateName the state's name, used in error messages. */
-  constructor(readonly stateName: string, props: SageMakerCreateModelProps) {
+  constructor(
+    readonly stateName: string,
+    props: SageMakerCreateModelProps,
+  ) {
     const where = stateName;
     requireSageMakerNamePrefix(where, "modelNamePrefix", props.modelNamePrefix);
     requireNameWithinPrefix(where, "modelName", props.modelName, props.modelNamePrefix);
@@ -51,7 +54,11 @@ export class SageMakerCreateModel implements TaskBuilder {
     if (props.tags && Object.keys(props.tags).length) actions.push("sagemaker:AddTags");
     const conditions = tagConditions("RequestTag", props.tags);
     this.policyStatements = [
-      { actions, resources: sageMakerNamePrefixArns(props.scope, "model", props.modelNamePrefix), ...(conditions ? { conditions } : {}) },
+      {
+        actions,
+        resources: sageMakerNamePrefixArns(props.scope, "model", props.modelNamePrefix),
+        ...(conditions ? { conditions } : {}),
+      },
       passRoleToSageMaker(props.executionRoleArn),
     ];
   }

@@ -77,7 +77,10 @@ export class SageMakerCreateProcessingJob implements TaskBuilder {
   readonly policyStatements: PolicyStatement[];
 
   /** @param stateName the state's name, used in error messages. */
-  constructor(readonly stateName: string, props: SageMakerCreateProcessingJobProps) {
+  constructor(
+    readonly stateName: string,
+    props: SageMakerCreateProcessingJobProps,
+  ) {
     const where = stateName;
     const pattern = props.integrationPattern ?? "RUN_JOB";
     const instanceCount = props.instanceCount ?? 1;
@@ -92,14 +95,20 @@ export class SageMakerCreateProcessingJob implements TaskBuilder {
     requireIntegerInRange(where, "instanceCount", instanceCount, 1, 100);
     requireIntegerInRange(where, "volumeSizeInGb", volumeSizeInGb, 1, 16384);
     requireIntegerInRange(where, "maxRuntimeSeconds", maxRuntimeSeconds, 1, 777600);
-    if (props.outputs.length === 0) throw new Error(`${where}: outputs must hold at least one output (a processing job that writes nothing is a mistake)`);
-    for (const [kind, list] of [["inputs", props.inputs], ["outputs", props.outputs]] as const) {
+    if (props.outputs.length === 0)
+      throw new Error(`${where}: outputs must hold at least one output (a processing job that writes nothing is a mistake)`);
+    for (const [kind, list] of [
+      ["inputs", props.inputs],
+      ["outputs", props.outputs],
+    ] as const) {
       const names = new Set<string>();
       for (const item of list) {
         if (names.has(item.name)) throw new Error(`${where}: ${kind} name ${JSON.stringify(item.name)} is used twice`);
         names.add(item.name);
         if (!LOCAL_PATH.test(item.localPath)) {
-          throw new Error(`${where}: ${kind}.${item.name}.localPath must be under /opt/ml/processing/ (got ${JSON.stringify(item.localPath)})`);
+          throw new Error(
+            `${where}: ${kind}.${item.name}.localPath must be under /opt/ml/processing/ (got ${JSON.stringify(item.localPath)})`,
+          );
         }
         if (typeof item.s3Uri === "string") requireS3Uri(where, `${kind}.${item.name}.s3Uri`, item.s3Uri);
       }
@@ -110,7 +119,12 @@ export class SageMakerCreateProcessingJob implements TaskBuilder {
       RoleArn: props.roleArn,
       AppSpecification: { ImageUri: props.imageUri, ContainerEntrypoint: props.containerEntrypoint },
       ProcessingResources: {
-        ClusterConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb, VolumeKmsKeyId: props.volumeKmsKeyId },
+        ClusterConfig: {
+          InstanceCount: instanceCount,
+          InstanceType: props.instanceType,
+          VolumeSizeInGB: volumeSizeInGb,
+          VolumeKmsKeyId: props.volumeKmsKeyId,
+        },
       },
       ProcessingInputs: props.inputs.map((input) => ({
         InputName: input.name,

@@ -67,7 +67,10 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
   readonly policyStatements: PolicyStatement[];
 
   /** @param stateName the state's name, used in error messages. */
-  constructor(readonly stateName: string, props: SageMakerCreateTrainingJobProps) {
+  constructor(
+    readonly stateName: string,
+    props: SageMakerCreateTrainingJobProps,
+  ) {
     const where = stateName;
     const pattern = props.integrationPattern ?? "RUN_JOB";
     const instanceCount = props.instanceCount ?? 1;
@@ -85,16 +88,21 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
     const channels = new Set<string>();
     for (const channel of props.inputChannels) {
       if (!/^[A-Za-z0-9.\-_]{1,64}$/.test(channel.channelName)) {
-        throw new Error(`${where}: inputChannels.channelName must be 1-64 letters, digits, '.', '-' or '_' (got ${JSON.stringify(channel.channelName)})`);
+        throw new Error(
+          `${where}: inputChannels.channelName must be 1-64 letters, digits, '.', '-' or '_' (got ${JSON.stringify(channel.channelName)})`,
+        );
       }
-      if (channels.has(channel.channelName)) throw new Error(`${where}: channel ${JSON.stringify(channel.channelName)} is used twice`);
+      if (channels.has(channel.channelName))
+        throw new Error(`${where}: channel ${JSON.stringify(channel.channelName)} is used twice`);
       channels.add(channel.channelName);
       if (typeof channel.s3Uri === "string") requireS3Uri(where, `inputChannels.${channel.channelName}.s3Uri`, channel.s3Uri);
     }
     if (typeof props.outputS3Path === "string") requireS3Uri(where, "outputS3Path", props.outputS3Path);
     for (const [key, value] of Object.entries(props.hyperParameters ?? {})) {
       if (typeof value !== "string") {
-        throw new Error(`${where}: hyperParameters.${key} must be a string, as SageMaker requires (got ${typeof value} ${JSON.stringify(value)})`);
+        throw new Error(
+          `${where}: hyperParameters.${key} must be a string, as SageMaker requires (got ${typeof value} ${JSON.stringify(value)})`,
+        );
       }
     }
 
@@ -111,9 +119,14 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
         },
       })),
       OutputDataConfig: { S3OutputPath: props.outputS3Path, KmsKeyId: props.outputKmsKeyId },
-      ResourceConfig: { InstanceCount: instanceCount, InstanceType: props.instanceType, VolumeSizeInGB: volumeSizeInGb, VolumeKmsKeyId: props.volumeKmsKeyId },
+      ResourceConfig: {
+        InstanceCount: instanceCount,
+        InstanceType: props.instanceType,
+        VolumeSizeInGB: volumeSizeInGb,
+        VolumeKmsKeyId: props.volumeKmsKeyId,
+      },
       StoppingCondition: { MaxRuntimeInSeconds: maxRuntimeSeconds },
-      ProfilerConfig: props.disableProfiler ?? true ? { DisableProfiler: true } : undefined,
+      ProfilerConfig: (props.disableProfiler ?? true) ? { DisableProfiler: true } : undefined,
       Environment: props.environment,
       Tags: sageMakerTags(props.tags),
     };

@@ -3,7 +3,9 @@ import type { TaskBuilder } from "./task";
 import { JsonValue, ChoiceRule, ChoiceState, FailState, PassState, State, StateMachineDefinition, SucceedState } from "./types";
 
 /** A Pass state that ends the execution or goes on to `next`. */
-export function passState(props: { comment?: string; next?: string; result?: JsonValue; resultPath?: string | null } = {}): PassState {
+export function passState(
+  props: { comment?: string; next?: string; result?: JsonValue; resultPath?: string | null } = {},
+): PassState {
   return {
     Type: "Pass",
     ...(props.comment ? { Comment: props.comment } : {}),
@@ -17,7 +19,13 @@ export function passState(props: { comment?: string; next?: string; result?: Jso
  * A Fail state: ends the execution as failed with this error name and cause, given as text or read
  * from the state's input by a path (e.g. what a catcher kept), one or the other for each.
  */
-export function failState(props: { comment?: string; error?: string; errorPath?: string; cause?: string; causePath?: string }): FailState {
+export function failState(props: {
+  comment?: string;
+  error?: string;
+  errorPath?: string;
+  cause?: string;
+  causePath?: string;
+}): FailState {
   if (props.error && props.errorPath) throw new Error("failState: error and errorPath exclude each other");
   if (props.cause && props.causePath) throw new Error("failState: cause and causePath exclude each other");
   return {
@@ -62,7 +70,11 @@ export const MAX_STATE_NAME_LENGTH = 80;
  * Checks what AWS would reject at deploy time: unknown transition targets, unreachable states,
  * duplicate or over-long names.
  */
-export function defineStateMachine(props: { comment?: string; timeoutSeconds?: number; states: Array<[string, State]> }): StateMachineDefinition {
+export function defineStateMachine(props: {
+  comment?: string;
+  timeoutSeconds?: number;
+  states: Array<[string, State]>;
+}): StateMachineDefinition {
   if (props.states.length === 0) throw new Error("defineStateMachine: states must hold at least one state");
   const states: Record<string, State> = {};
   for (const [name, state] of props.states) {
@@ -75,7 +87,10 @@ export function defineStateMachine(props: { comment?: string; timeoutSeconds?: n
   const startAt = props.states[0][0];
   for (const [name, state] of Object.entries(states)) {
     for (const { to: target } of transitionsOf(state)) {
-      if (!(target in states)) throw new Error(`defineStateMachine: state ${JSON.stringify(name)} goes to ${JSON.stringify(target)}, which is not a state`);
+      if (!(target in states))
+        throw new Error(
+          `defineStateMachine: state ${JSON.stringify(name)} goes to ${JSON.stringify(target)}, which is not a state`,
+        );
     }
   }
   const reachable = new Set<string>();
@@ -86,7 +101,8 @@ export function defineStateMachine(props: { comment?: string; timeoutSeconds?: n
   };
   visit(startAt);
   const unreachable = Object.keys(states).filter((name) => !reachable.has(name));
-  if (unreachable.length) throw new Error(`defineStateMachine: unreachable state(s) ${unreachable.map((n) => JSON.stringify(n)).join(", ")}`);
+  if (unreachable.length)
+    throw new Error(`defineStateMachine: unreachable state(s) ${unreachable.map((n) => JSON.stringify(n)).join(", ")}`);
   return {
     ...(props.comment ? { Comment: props.comment } : {}),
     StartAt: startAt,
@@ -109,7 +125,10 @@ export type Transition =
  */
 export function transitionsOf(state: State): Transition[] {
   const fields = state as unknown as Record<string, unknown>;
-  const objects = (value: unknown) => (Array.isArray(value) ? value : []).filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null);
+  const objects = (value: unknown) =>
+    (Array.isArray(value) ? value : []).filter(
+      (item): item is Record<string, unknown> => typeof item === "object" && item !== null,
+    );
   const edges: Transition[] = [];
   objects(fields.Choices).forEach((rule, index) => {
     if (typeof rule.Next === "string") edges.push({ kind: "choice", to: rule.Next, index, rule: rule as unknown as ChoiceRule });
@@ -118,7 +137,11 @@ export function transitionsOf(state: State): Transition[] {
   if (typeof fields.Next === "string") edges.push({ kind: "next", to: fields.Next });
   for (const catcher of objects(fields.Catch)) {
     if (typeof catcher.Next !== "string") continue;
-    edges.push({ kind: "catch", to: catcher.Next, errors: Array.isArray(catcher.ErrorEquals) ? catcher.ErrorEquals.map(String) : [] });
+    edges.push({
+      kind: "catch",
+      to: catcher.Next,
+      errors: Array.isArray(catcher.ErrorEquals) ? catcher.ErrorEquals.map(String) : [],
+    });
   }
   return edges;
 }

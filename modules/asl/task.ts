@@ -60,8 +60,14 @@ function validateRetrier(retrier: Retrier, where: string): void {
   if (retrier.BackoffRate !== undefined && !(retrier.BackoffRate >= 1)) {
     throw new Error(`${where}: retrier for ${errors}: BackoffRate must be >= 1 (got ${retrier.BackoffRate})`);
   }
-  if (retrier.MaxDelaySeconds !== undefined && retrier.IntervalSeconds !== undefined && retrier.MaxDelaySeconds < retrier.IntervalSeconds) {
-    throw new Error(`${where}: retrier for ${errors}: MaxDelaySeconds must be >= IntervalSeconds (got ${retrier.MaxDelaySeconds} < ${retrier.IntervalSeconds})`);
+  if (
+    retrier.MaxDelaySeconds !== undefined &&
+    retrier.IntervalSeconds !== undefined &&
+    retrier.MaxDelaySeconds < retrier.IntervalSeconds
+  ) {
+    throw new Error(
+      `${where}: retrier for ${errors}: MaxDelaySeconds must be >= IntervalSeconds (got ${retrier.MaxDelaySeconds} < ${retrier.IntervalSeconds})`,
+    );
   }
 }
 
@@ -85,9 +91,14 @@ export function passRoleToSageMaker(roleArn: string): PolicyStatement {
  * the resource (`ResourceTag`: describing, stopping, reading), so a task creates only what carries
  * its tags (the environment's) and touches nothing of another environment; undefined without tags.
  */
-export function tagConditions(where: "RequestTag" | "ResourceTag", tags: Record<string, string> | undefined): PolicyStatement["conditions"] {
+export function tagConditions(
+  where: "RequestTag" | "ResourceTag",
+  tags: Record<string, string> | undefined,
+): PolicyStatement["conditions"] {
   const entries = Object.entries(tags ?? {});
-  return entries.length ? { StringEquals: Object.fromEntries(entries.map(([key, value]) => [`aws:${where}/${key}`, value])) } : undefined;
+  return entries.length
+    ? { StringEquals: Object.fromEntries(entries.map(([key, value]) => [`aws:${where}/${key}`, value])) }
+    : undefined;
 }
 
 /** A statement with the conditions left out when there are none. */
@@ -112,7 +123,10 @@ export function sageMakerJobStatements(props: {
   const { job, pattern } = props;
   const createActions = [`sagemaker:Create${job}`];
   if (props.tags && Object.keys(props.tags).length) createActions.push("sagemaker:AddTags");
-  const followActions = [...(pattern === "RUN_JOB" ? [`sagemaker:Describe${job}`, `sagemaker:Stop${job}`] : []), "sagemaker:ListTags"];
+  const followActions = [
+    ...(pattern === "RUN_JOB" ? [`sagemaker:Describe${job}`, `sagemaker:Stop${job}`] : []),
+    "sagemaker:ListTags",
+  ];
   const resourceType = job === "ProcessingJob" ? "processing-job" : "training-job";
   const resources = sageMakerNamePrefixArns(props.scope, resourceType, props.jobNamePrefix);
   const create = withConditions({ actions: createActions, resources }, tagConditions("RequestTag", props.tags));

@@ -33,13 +33,17 @@ export function requireNotEmpty(where: string, field: string, value: string): vo
 /** SageMaker names: letters and digits, '-' between them, at most 63 characters. A prefix may end with '-'. */
 export function requireSageMakerNamePrefix(where: string, field: string, value: string): void {
   if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*-*$/.test(value) || value.length > 62) {
-    throw new Error(`${where}: ${field} must be the start of a SageMaker name: letters, digits and '-', at most 62 characters (got ${JSON.stringify(value)})`);
+    throw new Error(
+      `${where}: ${field} must be the start of a SageMaker name: letters, digits and '-', at most 62 characters (got ${JSON.stringify(value)})`,
+    );
   }
 }
 
 /** A literal name must start with the prefix the IAM statements are scoped to, or the task would be denied at run time. */
 export function requireNameWithinPrefix(where: string, field: string, name: unknown, prefix: string): void {
   if (typeof name === "string" && !isDeferred(name) && !name.startsWith(prefix)) {
-    throw new Error(`${where}: ${field} ${JSON.stringify(name)} must start with ${JSON.stringify(prefix)}, the prefix its IAM permissions are scoped to`);
+    throw new Error(
+      `${where}: ${field} ${JSON.stringify(name)} must start with ${JSON.stringify(prefix)}, the prefix its IAM permissions are scoped to`,
+    );
   }
 }

@@ -46,13 +46,21 @@ function sharedThenRun(patterns: readonly string[]): string[] {
 }
 
 /** The permissions of the role SageMaker jobs, the registered model and its endpoint run as. */
-export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, jobs, imageRegistries, rollbackAlarmArns }: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
+export function sageMakerExecutionStatements({
+  target,
+  bucketArn,
+  kmsKeyArn,
+  jobs,
+  imageRegistries,
+  rollbackAlarmArns,
+}: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
   const all = [...jobs, ENDPOINT_ACCESS];
   const reads = sharedThenRun(jobs.flatMap((job) => job.reads ?? []));
   const writes = [...sharedThenRun(jobs.flatMap((job) => job.writes ?? [])), ...(ENDPOINT_ACCESS.writes ?? [])];
   const objects = (pattern: string) => `${bucketArn}/${pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}/*`}`;
   const kinds = [...new Set(all.map((job) => job.image))];
-  const repository = (kind: WorkflowImageKind) => `arn:${target.partition}:ecr:${target.region}:${imageRegistries[kind]}:repository/${WORKFLOW_IMAGES[kind].repositoryName}`;
+  const repository = (kind: WorkflowImageKind) =>
+    `arn:${target.partition}:ecr:${target.region}:${imageRegistries[kind]}:repository/${WORKFLOW_IMAGES[kind].repositoryName}`;
   return [
     {
       sid: "ReadDataCodeAndRunObjects",
@@ -64,7 +72,9 @@ export function sageMakerExecutionStatements({ target, bucketArn, kmsKeyArn, job
       actions: ["s3:ListBucket"],
       resources: [bucketArn],
       // SageMaker lists an S3Prefix input before downloading it.
-      conditions: { StringLike: { "s3:prefix": reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)) } },
+      conditions: {
+        StringLike: { "s3:prefix": reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)) },
+      },
     },
     {
       sid: "WritePreprocessedRunAndCaptureObjects",

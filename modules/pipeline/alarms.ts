@@ -14,7 +14,10 @@ import { ResourceNames } from "../naming";
 
 /** The state machine metrics that page someone, with what each means. */
 export const WORKFLOW_ALARMS = {
-  ExecutionsFailed: { condition: "workflow-executions-failed", meaning: "a workflow execution failed (a task failed, or the model's RMSE was not below the threshold)" },
+  ExecutionsFailed: {
+    condition: "workflow-executions-failed",
+    meaning: "a workflow execution failed (a task failed, or the model's RMSE was not below the threshold)",
+  },
   ExecutionsTimedOut: { condition: "workflow-executions-timed-out", meaning: "a workflow execution timed out" },
 } as const;
 
@@ -65,7 +68,11 @@ export class ReleaseAlarms extends Construct {
     const conditions = [...Object.values(WORKFLOW_ALARMS).map(({ condition }) => condition), ...Object.keys(ENDPOINT_ALARMS)];
     const alarmArns = conditions.map((condition) => scopedArn(target, "cloudwatch", `alarm:${names.alarm(condition)}`));
 
-    this.topic = new SnsTopic(this, "topic", { name: names.alarmTopic, displayName: `${names.prefix} alarms`, kmsMasterKeyId: props.key.arn });
+    this.topic = new SnsTopic(this, "topic", {
+      name: names.alarmTopic,
+      displayName: `${names.prefix} alarms`,
+      kmsMasterKeyId: props.key.arn,
+    });
     this.topicArn = this.topic.arn;
 
     // SNS encrypts with the publisher's rights: the two publishing services may use the key for this topic only.
@@ -157,7 +164,11 @@ export class ReleaseAlarms extends Construct {
     });
 
     if (props.email) {
-      this.subscription = new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
+      this.subscription = new SnsTopicSubscription(this, "email", {
+        topicArn: this.topic.arn,
+        protocol: "email",
+        endpoint: props.email,
+      });
     }
   }
 }

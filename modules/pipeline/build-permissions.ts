@@ -20,7 +20,13 @@ export interface BuildModelPermissionsProps {
  * What `workflow run --wait --report` calls: start this environment's workflow, follow its
  * executions, and write the run's evaluation report beside its evaluation.
  */
-export function buildModelStatements({ names, target, stateMachineArn, artifactBucketArn, kmsKeyArn }: BuildModelPermissionsProps): PolicyStatement[] {
+export function buildModelStatements({
+  names,
+  target,
+  stateMachineArn,
+  artifactBucketArn,
+  kmsKeyArn,
+}: BuildModelPermissionsProps): PolicyStatement[] {
   return [
     { sid: "StartTheWorkflow", actions: ["states:StartExecution"], resources: [stateMachineArn] },
     {
@@ -32,7 +38,10 @@ export function buildModelStatements({ names, target, stateMachineArn, artifactB
     {
       sid: "WriteTheRunsEvaluationReport",
       actions: ["s3:PutObject"],
-      resources: (["json", "md"] as const).map((extension) => `${artifactBucketArn}/${runKeys.report("*", `${runNamePrefix(names.environment, "TrainingJob")}*`, extension)}`),
+      resources: (["json", "md"] as const).map(
+        (extension) =>
+          `${artifactBucketArn}/${runKeys.report("*", `${runNamePrefix(names.environment, "TrainingJob")}*`, extension)}`,
+      ),
     },
     { sid: "EncryptTheReport", actions: ["kms:GenerateDataKey"], resources: [kmsKeyArn] },
   ];
@@ -52,7 +61,12 @@ export interface DeployEndpointPermissionsProps {
  * endpoint configs; create, update and describe only this environment's endpoint; read its
  * rollback alarms; smoke-test it with the testing split and compare with the run's evaluation.
  */
-export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBucketArn }: DeployEndpointPermissionsProps): PolicyStatement[] {
+export function deployEndpointStatements({
+  names,
+  target,
+  kmsKeyArn,
+  artifactBucketArn,
+}: DeployEndpointPermissionsProps): PolicyStatement[] {
   const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   // Every run of this environment, by its training job name (the per-run objects live under it).
@@ -75,8 +89,18 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
       resources: endpointConfigs,
       conditions: own("RequestTag"),
     },
-    { sid: "ReadThisEnvironmentsEndpointConfigs", actions: ["sagemaker:DescribeEndpointConfig"], resources: endpointConfigs, conditions: own("ResourceTag") },
-    { sid: "CreateThisEnvironmentsEndpoint", actions: ["sagemaker:CreateEndpoint", "sagemaker:AddTags"], resources: [endpoint], conditions: own("RequestTag") },
+    {
+      sid: "ReadThisEnvironmentsEndpointConfigs",
+      actions: ["sagemaker:DescribeEndpointConfig"],
+      resources: endpointConfigs,
+      conditions: own("ResourceTag"),
+    },
+    {
+      sid: "CreateThisEnvironmentsEndpoint",
+      actions: ["sagemaker:CreateEndpoint", "sagemaker:AddTags"],
+      resources: [endpoint],
+      conditions: own("RequestTag"),
+    },
     {
       sid: "PutThisEnvironmentsConfigsOnItsEndpoint",
       // SageMaker authorizes both on the endpoint and on the config it is given.
@@ -84,7 +108,12 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
       resources: endpointConfigs,
       conditions: own("ResourceTag"),
     },
-    { sid: "UpdateAndSmokeTestThisEnvironmentsEndpoint", actions: ["sagemaker:UpdateEndpoint", "sagemaker:InvokeEndpoint"], resources: [endpoint], conditions: own("ResourceTag") },
+    {
+      sid: "UpdateAndSmokeTestThisEnvironmentsEndpoint",
+      actions: ["sagemaker:UpdateEndpoint", "sagemaker:InvokeEndpoint"],
+      resources: [endpoint],
+      conditions: own("ResourceTag"),
+    },
     // No tag condition: deploy asks whether the endpoint exists, and a missing one has no tags (AccessDenied, not "not found").
     { sid: "FollowThisEnvironmentsEndpoint", actions: ["sagemaker:DescribeEndpoint"], resources: [endpoint] },
     // The endpoint config names the key for its storage volume and data capture: SageMaker checks it and
@@ -97,11 +126,18 @@ export function deployEndpointStatements({ names, target, kmsKeyArn, artifactBuc
       conditions: { Bool: { "kms:GrantIsForAWSResource": true } },
     },
     // Which alarm rolled an update back; SageMaker also checks that the caller may read them.
-    { sid: "ReadThisEndpointsRollbackAlarms", actions: ["cloudwatch:DescribeAlarms"], resources: endpointAlarmNames(names).map((name) => scopedArn(target, "cloudwatch", `alarm:${name}`)) },
+    {
+      sid: "ReadThisEndpointsRollbackAlarms",
+      actions: ["cloudwatch:DescribeAlarms"],
+      resources: endpointAlarmNames(names).map((name) => scopedArn(target, "cloudwatch", `alarm:${name}`)),
+    },
     {
       sid: "ReadTheTestingSplitAndTheRunsEvaluation",
       actions: ["s3:GetObject"],
-      resources: [`${artifactBucketArn}/${runKeys.testingData("*", runs)}/testing.csv`, `${artifactBucketArn}/${runKeys.evaluation("*", runs)}`],
+      resources: [
+        `${artifactBucketArn}/${runKeys.testingData("*", runs)}/testing.csv`,
+        `${artifactBucketArn}/${runKeys.evaluation("*", runs)}`,
+      ],
     },
     // The bucket's objects are SSE-KMS with the environment's key.
     { sid: "DecryptTheTestingSplitAndTheEvaluation", actions: ["kms:Decrypt"], resources: [kmsKeyArn] },

@@ -115,7 +115,10 @@ export class ReleaseBuildProject extends Construct {
         image: BUILD_IMAGE,
         imagePullCredentialsType: "CODEBUILD",
         privilegedMode: false,
-        environmentVariable: Object.entries({ ...props.environmentVariables, [WORKFLOW_CLI_URI_VARIABLE]: props.workflowCli.uri }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+        environmentVariable: Object.entries({
+          ...props.environmentVariables,
+          [WORKFLOW_CLI_URI_VARIABLE]: props.workflowCli.uri,
+        }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
       },
       logsConfig: {
         cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name },

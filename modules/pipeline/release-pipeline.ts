@@ -38,7 +38,8 @@ import { WorkflowCliObject } from "./workflow-cli";
 /** The manual approval's question (docs/release-pipeline.md). */
 export const APPROVAL_MESSAGE = "Is the Model Ready for Production?";
 
-const built = (variable: (typeof APPROVAL_EVIDENCE_VARIABLES)[number] | (typeof EXPORTED_BUILD_VARIABLES)[number]) => `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`;
+const built = (variable: (typeof APPROVAL_EVIDENCE_VARIABLES)[number] | (typeof EXPORTED_BUILD_VARIABLES)[number]) =>
+  `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`;
 
 /** What the approver reads in the console and in the notification: the run's evidence, resolved by CodePipeline. */
 export const APPROVAL_DETAILS =
@@ -136,7 +137,13 @@ export class ReleasePipeline extends Construct {
         // The evaluation report is encrypted with the environment's key.
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
       },
-      statements: buildModelStatements({ names, target, stateMachineArn: props.stateMachineArn, artifactBucketArn: props.artifactBucketArn, kmsKeyArn: props.kmsKeyArn }),
+      statements: buildModelStatements({
+        names,
+        target,
+        stateMachineArn: props.stateMachineArn,
+        artifactBucketArn: props.artifactBucketArn,
+        kmsKeyArn: props.kmsKeyArn,
+      }),
     });
 
     this.deployEndpoint = new ReleaseBuildProject(this, "deploy-endpoint", {
@@ -154,7 +161,12 @@ export class ReleasePipeline extends Construct {
         [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
         [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: endpointAlarmNames(names).join(","),
       },
-      statements: deployEndpointStatements({ names, target, kmsKeyArn: props.kmsKeyArn, artifactBucketArn: props.artifactBucketArn }),
+      statements: deployEndpointStatements({
+        names,
+        target,
+        kmsKeyArn: props.kmsKeyArn,
+        artifactBucketArn: props.artifactBucketArn,
+      }),
     });
 
     const statements: PolicyStatement[] = [
@@ -164,12 +176,20 @@ export class ReleasePipeline extends Construct {
         actions: ["s3:GetObjectVersion", "s3:PutObject"],
         resources: [`${props.artifactBucketArn}/${artifactPrefix}/*`],
       },
-      { sid: "ReadTheArtifactBucketSettings", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [props.artifactBucketArn] },
+      {
+        sid: "ReadTheArtifactBucketSettings",
+        actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"],
+        resources: [props.artifactBucketArn],
+      },
       // Also the approval's notification: the topic is encrypted with the same key.
       { sid: "EncryptPipelineArtifacts", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
       { sid: "NotifyTheApprover", actions: ["sns:Publish"], resources: [this.topicArn] },
       // No iam:PassRole: StartBuild runs a project as the role it was created with (the deployer passed it).
-      { sid: "RunTheReleaseBuilds", actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resources: [this.buildModel.arn, this.deployEndpoint.arn] },
+      {
+        sid: "RunTheReleaseBuilds",
+        actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+        resources: [this.buildModel.arn, this.deployEndpoint.arn],
+      },
       ...sourceStatements(env.source, target),
     ];
     this.role = new ServiceRole(this, "role", {
@@ -197,7 +217,12 @@ export class ReleasePipeline extends Construct {
       this.trigger = new CodeCommitTrigger(this, "source-trigger", { names, target, source: env.source, pipelineArn: this.arn });
     }
     if (env.retrainOnNewData) {
-      this.rawDataTrigger = new RawDataTrigger(this, "raw-data-trigger", { names, target, bucketName: props.artifactBucketName, pipelineArn: this.arn });
+      this.rawDataTrigger = new RawDataTrigger(this, "raw-data-trigger", {
+        names,
+        target,
+        bucketName: props.artifactBucketName,
+        pipelineArn: this.arn,
+      });
     }
   }
 
@@ -218,7 +243,14 @@ export class ReleasePipeline extends Construct {
       { name: source.stage, action: [{ ...sourceAction(env.source), namespace: SOURCE_VARIABLES_NAMESPACE }] },
       {
         name: buildStage.stage,
-        action: [build(buildStage.action, this.buildModel, { [PIPELINE_EXECUTION_ID_VARIABLE]: "#{codepipeline.PipelineExecutionId}" }, BUILD_VARIABLES_NAMESPACE)],
+        action: [
+          build(
+            buildStage.action,
+            this.buildModel,
+            { [PIPELINE_EXECUTION_ID_VARIABLE]: "#{codepipeline.PipelineExecutionId}" },
+            BUILD_VARIABLES_NAMESPACE,
+          ),
+        ],
       },
       ...(env.requireApproval
         ? [
@@ -232,7 +264,11 @@ export class ReleasePipeline extends Construct {
                   provider: "Manual",
                   version: "1",
                   // The approver is told (the environment's topic), with the evidence and a link to the workflow execution.
-                  configuration: { CustomData: APPROVAL_DETAILS, ExternalEntityLink: built("EXECUTION_URL"), NotificationArn: this.topicArn },
+                  configuration: {
+                    CustomData: APPROVAL_DETAILS,
+                    ExternalEntityLink: built("EXECUTION_URL"),
+                    NotificationArn: this.topicArn,
+                  },
                 },
               ],
             },
@@ -244,7 +280,9 @@ export class ReleasePipeline extends Construct {
           build(
             deploy.action,
             this.deployEndpoint,
-            Object.fromEntries(EXPORTED_BUILD_VARIABLES.map((variable) => [variable, `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`])),
+            Object.fromEntries(
+              EXPORTED_BUILD_VARIABLES.map((variable) => [variable, `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`]),
+            ),
           ),
         ],
       },

@@ -59,7 +59,13 @@ export function sourceStatements(source: SourceConfig, target: AwsTarget): Polic
     return [
       {
         sid: "FetchTheSourceBranch",
-        actions: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"],
+        actions: [
+          "codecommit:GetBranch",
+          "codecommit:GetCommit",
+          "codecommit:UploadArchive",
+          "codecommit:GetUploadArchiveStatus",
+          "codecommit:CancelUploadArchive",
+        ],
         resources: [codeCommitRepositoryArn(target, source.repository)],
       },
     ];

@@ -8,11 +8,15 @@ export type ExecutionInput = { [S in Step as S extends { runName: { field: infer
 
 /** The per-run names of one run id in one environment (the execution is named after the run id). */
 export function executionInput(environment: string, runId: string): ExecutionInput {
-  const names = WORKFLOW_STEPS.flatMap(({ runName }: WorkflowStep) => (runName ? [[runName.field, `${runNamePrefix(environment, runName.kind)}${runId}`]] : []));
+  const names = WORKFLOW_STEPS.flatMap(({ runName }: WorkflowStep) =>
+    runName ? [[runName.field, `${runNamePrefix(environment, runName.kind)}${runId}`]] : [],
+  );
   return Object.fromEntries(names) as ExecutionInput;
 }
 
 /** Problems with the names a run id makes, one line each; empty when SageMaker accepts them all. */
 export function runIdProblems(environment: string, runId: string): string[] {
-  return Object.entries(executionInput(environment, runId)).flatMap(([field, name]) => sageMakerNameProblem(`run id ${JSON.stringify(runId)} makes ${field}`, name) ?? []);
+  return Object.entries(executionInput(environment, runId)).flatMap(
+    ([field, name]) => sageMakerNameProblem(`run id ${JSON.stringify(runId)} makes ${field}`, name) ?? [],
+  );
 }

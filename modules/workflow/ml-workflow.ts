@@ -179,9 +179,7 @@ const evaluation = {
         { name: "model", s3Uri: modelArtifacts, localPath: CONTAINER_PATHS.modelInput },
         { name: "code", s3Uri: s3(S3_LAYOUT.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
       ],
-      outputs: [
-        { name: "evaluation", s3Uri: runS3(runKeys.evaluationPrefix), localPath: CONTAINER_PATHS.evaluationOutput },
-      ],
+      outputs: [{ name: "evaluation", s3Uri: runS3(runKeys.evaluationPrefix), localPath: CONTAINER_PATHS.evaluationOutput }],
       outputKmsKeyId: params.kmsKeyArn,
       volumeKmsKeyId: params.kmsKeyArn,
       tags: params.tags,
@@ -287,7 +285,11 @@ export const LAMBDA_SERVICE_RETRY: Retrier = {
 };
 
 /** Every task: a failure (after retries) goes to `ML Workflow Failed`, keeping the error at `$.Failure`. */
-export const CATCH_TASK_FAILED: Catcher = { ErrorEquals: ["States.TaskFailed"], Next: STATE_NAMES.failed, ResultPath: FAILURE_PATH };
+export const CATCH_TASK_FAILED: Catcher = {
+  ErrorEquals: ["States.TaskFailed"],
+  Next: STATE_NAMES.failed,
+  ResultPath: FAILURE_PATH,
+};
 
 /** Everything the workflow depends on. Strings may be Terraform references; numbers may be RawNumbers. */
 export interface MlWorkflowParams {
@@ -332,7 +334,8 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   const context: StepContext = {
     params,
     s3: (key) => `s3://${params.artifactBucket}/${key}`,
-    runS3: (key) => JsonPath.format(`s3://{}/${key("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
+    runS3: (key) =>
+      JsonPath.format(`s3://{}/${key("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
     runNamePrefix: (step) => runNamePrefix(params.environment, step.runName.kind),
     sageMakerTask: { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] },
   };
@@ -345,7 +348,12 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
         STATE_NAMES.thresholdCheck,
         choiceState({
           // A missing or non-numeric RMSE matches no rule and so fails the gate.
-          choices: [when(Conditions.and(Conditions.isNumeric(RMSE_PATH), Conditions.numericLessThan(RMSE_PATH, params.threshold)), STATE_NAMES.belowThreshold)],
+          choices: [
+            when(
+              Conditions.and(Conditions.isNumeric(RMSE_PATH), Conditions.numericLessThan(RMSE_PATH, params.threshold)),
+              STATE_NAMES.belowThreshold,
+            ),
+          ],
           otherwise: STATE_NAMES.exceedsThreshold,
         }),
       ],
@@ -370,7 +378,9 @@ function validateParams(params: MlWorkflowParams): void {
     throw new Error(`buildMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
   }
   if (!ENVIRONMENT_NAME_PATTERN.test(params.environment)) {
-    throw new Error(`buildMlWorkflow: environment must match ${ENVIRONMENT_NAME_PATTERN} (got ${JSON.stringify(params.environment)})`);
+    throw new Error(
+      `buildMlWorkflow: environment must match ${ENVIRONMENT_NAME_PATTERN} (got ${JSON.stringify(params.environment)})`,
+    );
   }
   if (!isDeferred(params.artifactBucket) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(params.artifactBucket)) {
     throw new Error(`buildMlWorkflow: artifactBucket must be an S3 bucket name (got ${JSON.stringify(params.artifactBucket)})`);

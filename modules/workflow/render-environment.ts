@@ -22,7 +22,11 @@ export const PLACEHOLDERS = {
 
 /** The template's parameters for one environment, with placeholders for Terraform references. */
 export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowParams {
-  const scope: AwsScope = { partition: partitionOf(env.region), region: env.region, accountId: env.accountId ?? PLACEHOLDERS.accountId };
+  const scope: AwsScope = {
+    partition: partitionOf(env.region),
+    region: env.region,
+    accountId: env.accountId ?? PLACEHOLDERS.accountId,
+  };
   return {
     scope,
     environment: env.name,

@@ -50,9 +50,14 @@ const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(JSO
 
 beforeEach(() => {
   s3.reset();
-  for (const [testing, evaluation] of [[TESTING_KEY, EVALUATION_KEY], [TESTING_KEY, EVALUATION_KEY].map((key) => key.replace("-prod-", "-dev-"))]) {
+  for (const [testing, evaluation] of [
+    [TESTING_KEY, EVALUATION_KEY],
+    [TESTING_KEY, EVALUATION_KEY].map((key) => key.replace("-prod-", "-dev-")),
+  ]) {
     s3.on(GetObjectCommand, { Key: testing }).resolves(objectBody(TESTING_CSV));
-    s3.on(GetObjectCommand, { Key: evaluation }).resolves(objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })));
+    s3.on(GetObjectCommand, { Key: evaluation }).resolves(
+      objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })),
+    );
   }
   runtime.reset();
   runtime.on(InvokeEndpointCommand).resolves(served(TESTING_ROWS.slice(0, 20).map(([rings]) => [rings + 2])));
@@ -60,18 +65,31 @@ beforeEach(() => {
   cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
   sagemaker.reset();
   sagemaker.on(DescribeModelCommand).resolves({ ModelName: MODEL });
-  sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}` });
+  sagemaker
+    .on(CreateEndpointConfigCommand)
+    .resolves({ EndpointConfigArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}` });
   sagemaker.on(CreateEndpointCommand).resolves({ EndpointArn: "arn" });
   sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: "arn" });
 });
 
 describe("workflow deploy", () => {
   it("creates the run's endpoint config: AllTraffic on the environment's instances, data capture of input and output at 100 %, capture and storage volume with the KMS key", async () => {
-    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
+      .resolves(endpoint("InService", CONFIG));
     await deploy();
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toEqual({
       EndpointConfigName: CONFIG,
-      ProductionVariants: [{ VariantName: "AllTraffic", ModelName: MODEL, InstanceType: "ml.m5.large", InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+      ProductionVariants: [
+        {
+          VariantName: "AllTraffic",
+          ModelName: MODEL,
+          InstanceType: "ml.m5.large",
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+        },
+      ],
       DataCaptureConfig: {
         EnableCapture: true,
         InitialSamplingPercentage: 100,
@@ -97,13 +115,18 @@ describe("workflow deploy", () => {
       .resolves(endpoint("InService", CONFIG));
     const { code, stdout, deps } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], deployDeps());
     expect(code).toBe(ExitCode.Succeeded);
-    expect(sagemaker.commandCalls(CreateEndpointCommand)[0].args[0].input).toMatchObject({ EndpointName: ENDPOINT, EndpointConfigName: CONFIG });
+    expect(sagemaker.commandCalls(CreateEndpointCommand)[0].args[0].input).toMatchObject({
+      EndpointName: ENDPOINT,
+      EndpointConfigName: CONFIG,
+    });
     expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
     expect(stdout).toContain(`Creating endpoint ${ENDPOINT}`);
     expect(stdout).toContain(`endpoint ${ENDPOINT}: Creating (0 ms)`);
     expect(stdout).toContain(`endpoint ${ENDPOINT}: InService (1m 00s)`);
     expect(stdout).toContain(`Endpoint ${ENDPOINT} is InService with ${MODEL}`);
-    expect(stdout).toContain(`Smoke test passed: 20 rows of s3://${BUCKET}/${TESTING_KEY} → 20 finite predictions, sample RMSE 2.000 (evaluation RMSE 1.000)`);
+    expect(stdout).toContain(
+      `Smoke test passed: 20 rows of s3://${BUCKET}/${TESTING_KEY} → 20 finite predictions, sample RMSE 2.000 (evaluation RMSE 1.000)`,
+    );
     expect(deps.slept()).toBe(60_000);
     expect(deps.regions.every((r) => r === "us-east-1")).toBe(true);
   });
@@ -122,10 +145,19 @@ describe("workflow deploy", () => {
       EndpointConfigName: CONFIG,
       DeploymentConfig: {
         BlueGreenUpdatePolicy: {
-          TrafficRoutingConfiguration: { Type: "CANARY", CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 }, WaitIntervalInSeconds: 600 },
+          TrafficRoutingConfiguration: {
+            Type: "CANARY",
+            CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 },
+            WaitIntervalInSeconds: 600,
+          },
           TerminationWaitInSeconds: 600,
         },
-        AutoRollbackConfiguration: { Alarms: [{ AlarmName: "abalone-prod-endpoint-invocation-errors" }, { AlarmName: "abalone-prod-endpoint-model-latency" }] },
+        AutoRollbackConfiguration: {
+          Alarms: [
+            { AlarmName: "abalone-prod-endpoint-invocation-errors" },
+            { AlarmName: "abalone-prod-endpoint-model-latency" },
+          ],
+        },
       },
     });
     expect(sagemaker.commandCalls(CreateEndpointCommand)).toHaveLength(0);
@@ -150,7 +182,9 @@ describe("workflow deploy", () => {
       .resolves(endpoint("Failed", CONFIG, reason));
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(stderr).toBe(`workflow deploy: endpoint ${ENDPOINT} is Failed: ${reason} — fix the cause (model, instance type, quotas) and deploy again\n`);
+    expect(stderr).toBe(
+      `workflow deploy: endpoint ${ENDPOINT} is Failed: ${reason} — fix the cause (model, instance type, quotas) and deploy again\n`,
+    );
   });
 
   it("names the alarm that rolled an update back, and fails (exit 1)", async () => {
@@ -162,7 +196,11 @@ describe("workflow deploy", () => {
       .resolves(endpoint("InService", "abalone-prod-config-older", "Rolled back: alarm fired"));
     cloudwatch.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [
-        { AlarmName: "abalone-prod-endpoint-invocation-errors", StateValue: "ALARM", StateReason: "Threshold Crossed: 1 datapoint [3.0] was >= 1.0" },
+        {
+          AlarmName: "abalone-prod-endpoint-invocation-errors",
+          StateValue: "ALARM",
+          StateReason: "Threshold Crossed: 1 datapoint [3.0] was >= 1.0",
+        },
         { AlarmName: "abalone-prod-endpoint-model-latency", StateValue: "OK" },
       ],
     });
@@ -171,19 +209,34 @@ describe("workflow deploy", () => {
     expect(stderr).toBe(
       `workflow deploy: update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: alarm abalone-prod-endpoint-invocation-errors (Threshold Crossed: 1 datapoint [3.0] was >= 1.0) — the old model still serves; fix the cause and deploy again\n`,
     );
-    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({ AlarmNames: ["abalone-prod-endpoint-invocation-errors", "abalone-prod-endpoint-model-latency"] });
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({
+      AlarmNames: ["abalone-prod-endpoint-invocation-errors", "abalone-prod-endpoint-model-latency"],
+    });
     expect(runtime.calls()).toHaveLength(0);
   });
 
   it("shifts all traffic at once in dev, still rolled back on dev's alarms", async () => {
-    sagemaker.on(DescribeEndpointCommand).resolvesOnce(endpoint("InService", "abalone-dev-config-older")).resolves(endpoint("InService", `abalone-dev-config-${RUN_ID}`));
-    const { code, stdout } = await cli(["deploy", "--env", "dev", "--model-name", MODEL.replace("-prod-", "-dev-")], deployDeps());
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(endpoint("InService", "abalone-dev-config-older"))
+      .resolves(endpoint("InService", `abalone-dev-config-${RUN_ID}`));
+    const { code, stdout } = await cli(
+      ["deploy", "--env", "dev", "--model-name", MODEL.replace("-prod-", "-dev-")],
+      deployDeps(),
+    );
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toEqual({
-      BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 0 },
-      AutoRollbackConfiguration: { Alarms: [{ AlarmName: "abalone-dev-endpoint-invocation-errors" }, { AlarmName: "abalone-dev-endpoint-model-latency" }] },
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 },
+        TerminationWaitInSeconds: 0,
+      },
+      AutoRollbackConfiguration: {
+        Alarms: [{ AlarmName: "abalone-dev-endpoint-invocation-errors" }, { AlarmName: "abalone-dev-endpoint-model-latency" }],
+      },
     });
-    expect(stdout).toContain("all traffic at once; rolls back on abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency");
+    expect(stdout).toContain(
+      "all traffic at once; rolls back on abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency",
+    );
   });
 
   it("fails when an update rolls back to the previous config (exit 1)", async () => {
@@ -195,7 +248,9 @@ describe("workflow deploy", () => {
       .resolves(endpoint("InService", "abalone-prod-config-older", "Insufficient capacity for ml.m5.large"));
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(stderr).toContain(`update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: Insufficient capacity for ml.m5.large`);
+    expect(stderr).toContain(
+      `update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: Insufficient capacity for ml.m5.large`,
+    );
   });
 
   it("waits for an endpoint still updating from an earlier deploy before updating it", async () => {
@@ -210,8 +265,17 @@ describe("workflow deploy", () => {
   });
 
   it("is safe to repeat: reuses its endpoint config for the same model and leaves an endpoint already on it alone", async () => {
-    sagemaker.on(CreateEndpointConfigCommand).rejects(awsError("ValidationException", `Cannot create already existing endpoint configuration "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}".`));
-    sagemaker.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: MODEL }] });
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(
+        awsError(
+          "ValidationException",
+          `Cannot create already existing endpoint configuration "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}".`,
+        ),
+      );
+    sagemaker
+      .on(DescribeEndpointConfigCommand)
+      .resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: MODEL }] });
     sagemaker.on(DescribeEndpointCommand).resolves(endpoint("InService", CONFIG));
     const { code, stdout } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
@@ -222,8 +286,12 @@ describe("workflow deploy", () => {
   });
 
   it("refuses an existing endpoint config that serves another model (exit 2)", async () => {
-    sagemaker.on(CreateEndpointConfigCommand).rejects(awsError("ValidationException", "Cannot create already existing endpoint configuration"));
-    sagemaker.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "abalone-other" }] });
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(awsError("ValidationException", "Cannot create already existing endpoint configuration"));
+    sagemaker
+      .on(DescribeEndpointConfigCommand)
+      .resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "abalone-other" }] });
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toContain(`endpoint config ${CONFIG} already exists for model abalone-other, not ${MODEL}`);
@@ -238,7 +306,9 @@ describe("workflow deploy", () => {
   });
 
   it("reports access denied on CreateEndpointConfig (exit 3)", async () => {
-    sagemaker.on(CreateEndpointConfigCommand).rejects(awsError("AccessDeniedException", "not authorized to perform: sagemaker:CreateEndpointConfig"));
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(awsError("AccessDeniedException", "not authorized to perform: sagemaker:CreateEndpointConfig"));
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.Aws);
     expect(stderr).toMatch(/^workflow deploy: access denied calling CreateEndpointConfig: not authorized/);
@@ -252,8 +322,16 @@ describe("workflow deploy", () => {
   });
 
   it.each([
-    [["--model-name", MODEL], { ARTIFACT_BUCKET: "" }, "no artifact bucket for data capture — pass --bucket or set ARTIFACT_BUCKET"],
-    [["--model-name", MODEL, "--bucket", "Not_A_Bucket"], {}, '--bucket / $ARTIFACT_BUCKET is not an S3 bucket name (got "Not_A_Bucket")'],
+    [
+      ["--model-name", MODEL],
+      { ARTIFACT_BUCKET: "" },
+      "no artifact bucket for data capture — pass --bucket or set ARTIFACT_BUCKET",
+    ],
+    [
+      ["--model-name", MODEL, "--bucket", "Not_A_Bucket"],
+      {},
+      '--bucket / $ARTIFACT_BUCKET is not an S3 bucket name (got "Not_A_Bucket")',
+    ],
     [["--model-name", "abalone_1"], { ARTIFACT_BUCKET: BUCKET }, `--model-name "abalone_1" breaks SageMaker's name rule`],
     [["--model-name", MODEL, "--run-id", "r".repeat(50)], { ARTIFACT_BUCKET: BUCKET }, "endpoint config name (from --run-id)"],
     [[], { ARTIFACT_BUCKET: BUCKET }, "--model-name is required"],
@@ -266,22 +344,41 @@ describe("workflow deploy", () => {
 });
 
 describe("workflow deploy in the DeployEndpoint build", () => {
-  const buildDeps = (variables: Record<string, string>) => fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, ...variables } });
+  const buildDeps = (variables: Record<string, string>) =>
+    fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, ...variables } });
 
   it("puts the model on the instance type and count the stack set as build variables (what the plan showed)", async () => {
-    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
-    const { code } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.c5.xlarge", ENDPOINT_INSTANCE_COUNT: "3" }));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
+      .resolves(endpoint("InService", CONFIG));
+    const { code } = await cli(
+      ["deploy", "--env", "prod", "--model-name", MODEL],
+      buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.c5.xlarge", ENDPOINT_INSTANCE_COUNT: "3" }),
+    );
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input.ProductionVariants).toEqual([
-      { VariantName: "AllTraffic", ModelName: MODEL, InstanceType: "ml.c5.xlarge", InitialInstanceCount: 3, InitialVariantWeight: 1 },
+      {
+        VariantName: "AllTraffic",
+        ModelName: MODEL,
+        InstanceType: "ml.c5.xlarge",
+        InitialInstanceCount: 3,
+        InitialVariantWeight: 1,
+      },
     ]);
   });
 
   it.each([
-    [{ ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" }, '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")'],
+    [
+      { ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" },
+      '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")',
+    ],
     [{ ENDPOINT_INSTANCE_COUNT: "0" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "0")'],
     [{ ENDPOINT_INSTANCE_COUNT: "" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "")'],
-    [{ ENDPOINT_ROLLOUT: '{"kind":"linear"}' }, `$ENDPOINT_ROLLOUT must be a rollout as environments/schema.ts defines it (got "{\\"kind\\":\\"linear\\"}": must be "all-at-once" or "canary")`],
+    [
+      { ENDPOINT_ROLLOUT: '{"kind":"linear"}' },
+      `$ENDPOINT_ROLLOUT must be a rollout as environments/schema.ts defines it (got "{\\"kind\\":\\"linear\\"}": must be "all-at-once" or "canary")`,
+    ],
   ])("refuses %j before calling AWS (exit 2, one line)", async (variables, message) => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(variables));
     expect(code).toBe(ExitCode.Usage);
@@ -292,7 +389,10 @@ describe("workflow deploy in the DeployEndpoint build", () => {
 
 describe("the smoke test after a deployment", () => {
   beforeEach(() => {
-    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound(`endpoint "${ENDPOINT}"`)).resolves(endpoint("InService", CONFIG));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
+      .resolves(endpoint("InService", CONFIG));
   });
 
   it("sends the first 20 testing rows in TensorFlow Serving's shape, features scaled to unit length as in training", async () => {
@@ -307,19 +407,29 @@ describe("the smoke test after a deployment", () => {
       // Same direction as the testing row's features.
       expect(row[4] / row[5]).toBeCloseTo(TESTING_ROWS[i][5] / TESTING_ROWS[i][6], 12);
     }
-    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: TESTING_KEY, Range: "bytes=0-16383" });
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
+      Bucket: BUCKET,
+      Key: TESTING_KEY,
+      Range: "bytes=0-16383",
+    });
   });
 
   it.each([
     ["too few predictions", served([[1], [2]]), "2 predictions for 20 rows"],
     ["a NaN among them", served([...Array(19).fill([9]), [null]]), "prediction 19 is [null], not one finite number"],
-    ["no predictions array", { Body: new TextEncoder().encode('{"error": "Serving signature not found"}') as never }, 'the answer has no "predictions" array'],
+    [
+      "no predictions array",
+      { Body: new TextEncoder().encode('{"error": "Serving signature not found"}') as never },
+      'the answer has no "predictions" array',
+    ],
     ["an answer that is not JSON", { Body: new TextEncoder().encode("<html>502</html>") as never }, "the answer is not JSON"],
   ])("fails the deployment on %s (exit 1)", async (_case, answer, reason) => {
     runtime.on(InvokeEndpointCommand).resolves(answer);
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(stderr).toContain(`workflow deploy: smoke test: endpoint ${ENDPOINT} answered 20 rows of s3://${BUCKET}/${TESTING_KEY} wrongly: ${reason}`);
+    expect(stderr).toContain(
+      `workflow deploy: smoke test: endpoint ${ENDPOINT} answered 20 rows of s3://${BUCKET}/${TESTING_KEY} wrongly: ${reason}`,
+    );
   });
 
   it("reads only whole rows when the ranged read ends inside one", async () => {

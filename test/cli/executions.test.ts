@@ -44,22 +44,37 @@ describe("workflow status", () => {
   });
 
   it("exits 1 with the execution's error for a failed execution", async () => {
-    sfn.on(DescribeExecutionCommand).resolves(described("FAILED", { stopDate: new Date(T0 + 90_000), error: "MLWorkflowFailed", cause: "SageMakerProcessingJobFailed" }));
+    sfn.on(DescribeExecutionCommand).resolves(
+      described("FAILED", {
+        stopDate: new Date(T0 + 90_000),
+        error: "MLWorkflowFailed",
+        cause: "SageMakerProcessingJobFailed",
+      }),
+    );
     const { code, stdout, stderr } = await cli(["status", EXECUTION_ARN]);
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stdout).toContain("stopped   2024-05-01T12:01:30.000Z (1m 30s)");
-    expect(stderr).toBe(`workflow status: execution ${RUN_ID} FAILED: MLWorkflowFailed: SageMakerProcessingJobFailed — run 'workflow history ${EXECUTION_ARN}' to see which state failed\n`);
+    expect(stderr).toBe(
+      `workflow status: execution ${RUN_ID} FAILED: MLWorkflowFailed: SageMakerProcessingJobFailed — run 'workflow history ${EXECUTION_ARN}' to see which state failed\n`,
+    );
   });
 
   it("prints JSON with the input parsed", async () => {
     sfn.on(DescribeExecutionCommand).resolves(described("SUCCEEDED", { output: '{"Analysis":{"Result":1.9}}' }));
     const { stdout } = await cli(["status", EXECUTION_ARN, "--json"]);
-    expect(JSON.parse(stdout)).toMatchObject({ name: RUN_ID, status: "SUCCEEDED", input: executionInput("prod", RUN_ID), output: { Analysis: { Result: 1.9 } } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      name: RUN_ID,
+      status: "SUCCEEDED",
+      input: executionInput("prod", RUN_ID),
+      output: { Analysis: { Result: 1.9 } },
+    });
     expect(JSON.parse(stdout).$metadata).toBeUndefined();
   });
 
   it("says the execution was not found (exit 3)", async () => {
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${EXECUTION_ARN}'`, $metadata: {} }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${EXECUTION_ARN}'`, $metadata: {} }));
     const { code, stderr } = await cli(["status", EXECUTION_ARN]);
     expect(code).toBe(ExitCode.Aws);
     expect(stderr).toBe(
@@ -106,7 +121,14 @@ describe("workflow output", () => {
 
 describe("workflow list", () => {
   it("pages ListExecutions with the same arguments on every page and stops at --limit", async () => {
-    const item = (i: number) => ({ executionArn: `${EXECUTION_ARN}${i}`, stateMachineArn: STATE_MACHINE_ARN, name: `run-${i}`, status: "FAILED" as const, startDate: new Date(T0 + i * 1000), stopDate: new Date(T0 + i * 1000 + 61_000) });
+    const item = (i: number) => ({
+      executionArn: `${EXECUTION_ARN}${i}`,
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: `run-${i}`,
+      status: "FAILED" as const,
+      startDate: new Date(T0 + i * 1000),
+      stopDate: new Date(T0 + i * 1000 + 61_000),
+    });
     sfn
       .on(ListExecutionsCommand, { nextToken: undefined })
       .resolves({ executions: [item(1), item(2)], nextToken: "t2" })
@@ -124,7 +146,16 @@ describe("workflow list", () => {
   });
 
   it("finds the state machine by name when no ARN is given", async () => {
-    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: "abalone-dev-ml-workflow", stateMachineArn: STATE_MACHINE_ARN.replace("prod", "dev"), type: "STANDARD", creationDate: new Date() }] });
+    sfn.on(ListStateMachinesCommand).resolves({
+      stateMachines: [
+        {
+          name: "abalone-dev-ml-workflow",
+          stateMachineArn: STATE_MACHINE_ARN.replace("prod", "dev"),
+          type: "STANDARD",
+          creationDate: new Date(),
+        },
+      ],
+    });
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const { code, stdout } = await cli(["list", "--env", "dev", "--json"]);
     expect(code).toBe(ExitCode.Succeeded);
@@ -146,7 +177,9 @@ describe("workflow list", () => {
     sfn.on(ListExecutionsCommand).rejects(awsError("ThrottlingException", "Rate exceeded"));
     const { code, stderr } = await cli(["list", "--env", "prod"], withArn());
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toBe("workflow list: throttled calling ListExecutions (after the SDK's adaptive retries): Rate exceeded — wait a minute and run the command again\n");
+    expect(stderr).toBe(
+      "workflow list: throttled calling ListExecutions (after the SDK's adaptive retries): Rate exceeded — wait a minute and run the command again\n",
+    );
   });
 });
 
@@ -163,13 +196,17 @@ describe("workflow stop", () => {
     sfn.on(StopExecutionCommand).rejects(awsError("AccessDeniedException", "not authorized to perform: states:StopExecution"));
     const { code, stderr } = await cli(["stop", EXECUTION_ARN]);
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toMatch(/^workflow stop: access denied calling StopExecution: not authorized to perform: states:StopExecution — check the AWS credentials/);
+    expect(stderr).toMatch(
+      /^workflow stop: access denied calling StopExecution: not authorized to perform: states:StopExecution — check the AWS credentials/,
+    );
   });
 });
 
 describe("workflow history", () => {
   it("replays a finished execution in one pass and reports its threshold failure (exit 1)", async () => {
-    sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
+    sfn
+      .on(DescribeStateMachineForExecutionCommand)
+      .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
     const deps = fakeDeps({ now: T0 + 24 * 3600_000 });
     const requests = serveHistory(sfn, thresholdFailedHistory(RUN_ID, 2.3), deps.clock, 4);
     const { code, stdout } = await cli(["history", EXECUTION_ARN], deps);
@@ -182,7 +219,9 @@ describe("workflow history", () => {
   });
 
   it("still shows the states when the definition cannot be read, with a note", async () => {
-    sfn.on(DescribeStateMachineForExecutionCommand).rejects(awsError("AccessDeniedException", "not authorized to perform: states:DescribeStateMachineForExecution"));
+    sfn
+      .on(DescribeStateMachineForExecutionCommand)
+      .rejects(awsError("AccessDeniedException", "not authorized to perform: states:DescribeStateMachineForExecution"));
     const deps = fakeDeps({ now: T0 + 24 * 3600_000 });
     serveHistory(sfn, thresholdFailedHistory(RUN_ID, 2.3), deps.clock);
     const { stdout, stderr } = await cli(["history", EXECUTION_ARN], deps);

@@ -76,7 +76,10 @@ export function fakeDeps(options: { env?: Record<string, string>; tty?: boolean;
 }
 
 /** Runs one command line in-process. */
-export async function cli(argv: string[], deps: FakeDeps = fakeDeps()): Promise<{ code: ExitCode; stdout: string; stderr: string; deps: FakeDeps }> {
+export async function cli(
+  argv: string[],
+  deps: FakeDeps = fakeDeps(),
+): Promise<{ code: ExitCode; stdout: string; stderr: string; deps: FakeDeps }> {
   const code = await runCli(argv, deps);
   return { code, stdout: deps.stdout.text, stderr: deps.stderr.text, deps };
 }

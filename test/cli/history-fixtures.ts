@@ -30,7 +30,13 @@ export class HistoryBuilder {
   private add(type: string, afterMs: number, details: Partial<HistoryEvent> = {}): this {
     this.t += afterMs;
     const id = this.events.length + 1;
-    this.events.push({ id, previousEventId: id - 1, timestamp: new Date(this.t), type: type as HistoryEvent["type"], ...details });
+    this.events.push({
+      id,
+      previousEventId: id - 1,
+      timestamp: new Date(this.t),
+      type: type as HistoryEvent["type"],
+      ...details,
+    });
     return this;
   }
 
@@ -48,7 +54,9 @@ export class HistoryBuilder {
   /** A task that fails after `durationMs`; the Catch sends the execution to `ML Workflow Failed`. */
   taskFailsAndIsCaught(name: string, durationMs: number, error: string, cause: string): this {
     this.enter("Task", name).add("TaskScheduled", 10).add("TaskStarted", 50);
-    this.add("TaskFailed", durationMs, { taskFailedEventDetails: { resourceType: "sagemaker", resource: "createTrainingJob.sync", error, cause } });
+    this.add("TaskFailed", durationMs, {
+      taskFailedEventDetails: { resourceType: "sagemaker", resource: "createTrainingJob.sync", error, cause },
+    });
     this.data = { ...this.data, Failure: { Error: error, Cause: cause } };
     this.enter("Fail", STATE_NAMES.failed);
     // `ML Workflow Failed` reports what the catcher kept at $.Failure.
@@ -66,13 +74,19 @@ export class HistoryBuilder {
 
   /** The threshold gate and the branch it takes (a real gate decision is up to the definition; the fixture follows it). */
   gate(belowThreshold: boolean): this {
-    this.enter("Choice", STATE_NAMES.thresholdCheck).add("ChoiceStateExited", 5, { stateExitedEventDetails: { name: STATE_NAMES.thresholdCheck, output: JSON.stringify(this.data) } });
+    this.enter("Choice", STATE_NAMES.thresholdCheck).add("ChoiceStateExited", 5, {
+      stateExitedEventDetails: { name: STATE_NAMES.thresholdCheck, output: JSON.stringify(this.data) },
+    });
     if (belowThreshold) {
-      this.enter("Pass", STATE_NAMES.belowThreshold).add("PassStateExited", 5, { stateExitedEventDetails: { name: STATE_NAMES.belowThreshold, output: JSON.stringify(this.data) } });
+      this.enter("Pass", STATE_NAMES.belowThreshold).add("PassStateExited", 5, {
+        stateExitedEventDetails: { name: STATE_NAMES.belowThreshold, output: JSON.stringify(this.data) },
+      });
       return this.add("ExecutionSucceeded", 10, { executionSucceededEventDetails: { output: JSON.stringify(this.data) } });
     }
     this.enter("Fail", STATE_NAMES.exceedsThreshold);
-    return this.add("ExecutionFailed", 10, { executionFailedEventDetails: { error: THRESHOLD_EXCEEDED.error, cause: THRESHOLD_EXCEEDED.cause } });
+    return this.add("ExecutionFailed", 10, {
+      executionFailedEventDetails: { error: THRESHOLD_EXCEEDED.error, cause: THRESHOLD_EXCEEDED.cause },
+    });
   }
 }
 
@@ -84,25 +98,60 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
   const name = executionInput("dev", runId).TrainingJobName;
   const at = (minutes: number) => new Date(T0 + minutes * MINUTE).getTime() / 1000;
   return JSON.stringify({
-    AlgorithmSpecification: { EnableSageMakerMetricsTimeSeries: false, TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.18-cpu-py310", TrainingInputMode: "File" },
+    AlgorithmSpecification: {
+      EnableSageMakerMetricsTimeSeries: false,
+      TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.18-cpu-py310",
+      TrainingInputMode: "File",
+    },
     CreationTime: at(4),
     DebugHookConfig: { CollectionConfigurations: [], S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models" },
     EnableInterContainerTrafficEncryption: false,
     EnableManagedSpotTraining: false,
     EnableNetworkIsolation: false,
-    HyperParameters: { epochs: "200", batch_size: "8", sagemaker_program: "train.py", sagemaker_submit_directory: "s3://abalone-dev-artifacts-111122223333/code/sourcedir.tar.gz" },
+    HyperParameters: {
+      epochs: "200",
+      batch_size: "8",
+      sagemaker_program: "train.py",
+      sagemaker_submit_directory: "s3://abalone-dev-artifacts-111122223333/code/sourcedir.tar.gz",
+    },
     InputDataConfig: [
-      { ChannelName: "train", DataSource: { S3DataSource: { S3DataDistributionType: "FullyReplicated", S3DataType: "S3Prefix", S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/training` } } },
-      { ChannelName: "test", DataSource: { S3DataSource: { S3DataDistributionType: "FullyReplicated", S3DataType: "S3Prefix", S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/testing` } } },
+      {
+        ChannelName: "train",
+        DataSource: {
+          S3DataSource: {
+            S3DataDistributionType: "FullyReplicated",
+            S3DataType: "S3Prefix",
+            S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/training`,
+          },
+        },
+      },
+      {
+        ChannelName: "test",
+        DataSource: {
+          S3DataSource: {
+            S3DataDistributionType: "FullyReplicated",
+            S3DataType: "S3Prefix",
+            S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/testing`,
+          },
+        },
+      },
     ],
     LastModifiedTime: at(10),
-    OutputDataConfig: { KmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/0f5e7c1a-1111-2222-3333-444455556666", S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models" },
+    OutputDataConfig: {
+      KmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/0f5e7c1a-1111-2222-3333-444455556666",
+      S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models",
+    },
     ResourceConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 30 },
     RoleArn: "arn:aws:iam::111122223333:role/abalone-dev-sagemaker-role",
     SecondaryStatus: "Failed",
     SecondaryStatusTransitions: [
       { StartTime: at(4), EndTime: at(6), Status: "Starting", StatusMessage: "Preparing the instances for training" },
-      { StartTime: at(6), EndTime: at(10), Status: "Training", StatusMessage: "Training image download completed. Training in progress." },
+      {
+        StartTime: at(6),
+        EndTime: at(10),
+        Status: "Training",
+        StatusMessage: "Training image download completed. Training in progress.",
+      },
       { StartTime: at(10), EndTime: at(10), Status: "Failed", StatusMessage: "Training job failed" },
     ],
     StoppingCondition: { MaxRuntimeInSeconds: 86400 },
@@ -115,12 +164,19 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
   });
 }
 
-export const succeededHistory = (runId: string, rmse: number) => new HistoryBuilder(runId).throughAnalysis(rmse).gate(true).events;
-export const thresholdFailedHistory = (runId: string, rmse: number) => new HistoryBuilder(runId).throughAnalysis(rmse).gate(false).events;
+export const succeededHistory = (runId: string, rmse: number) =>
+  new HistoryBuilder(runId).throughAnalysis(rmse).gate(true).events;
+export const thresholdFailedHistory = (runId: string, rmse: number) =>
+  new HistoryBuilder(runId).throughAnalysis(rmse).gate(false).events;
 export const trainingFailedHistory = (runId: string) =>
   new HistoryBuilder(runId)
     .task(STATE_NAMES.preprocess, 4 * MINUTE, "Preprocessing", { ProcessingJobStatus: "Completed" })
-    .taskFailsAndIsCaught(STATE_NAMES.training, 6 * MINUTE, "SageMaker.AmazonSageMakerException", "ClientError: Please ensure the training data has the label in the first column").events;
+    .taskFailsAndIsCaught(
+      STATE_NAMES.training,
+      6 * MINUTE,
+      "SageMaker.AmazonSageMakerException",
+      "ClientError: Please ensure the training data has the label in the first column",
+    ).events;
 
 /**
  * Answers GetExecutionHistory like Step Functions: only events that happened by the clock's now,
@@ -128,7 +184,12 @@ export const trainingFailedHistory = (runId: string) =>
  */
 export type SfnMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, SFNClientResolvedConfig>;
 
-export function serveHistory(sfn: SfnMock, events: HistoryEvent[], clock: Clock, pageSize = 3): GetExecutionHistoryCommandInput[] {
+export function serveHistory(
+  sfn: SfnMock,
+  events: HistoryEvent[],
+  clock: Clock,
+  pageSize = 3,
+): GetExecutionHistoryCommandInput[] {
   const requests: GetExecutionHistoryCommandInput[] = [];
   sfn.on(GetExecutionHistoryCommand).callsFake((input: GetExecutionHistoryCommandInput) => {
     requests.push(input);

@@ -19,7 +19,11 @@ describe("workflow entry point", () => {
 
   it("runs as `npm run workflow` does: --help lists every command (exit 0); a bad environment is one line (exit 2)", () => {
     // The script's command line, without npm's start-up cost.
-    const node = (...args: string[]) => spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    const node = (...args: string[]) =>
+      spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
     const help = node("--help");
     expect(help.status).toBe(0);
     for (const command of COMMANDS) expect(help.stdout).toContain(`  ${command.name} `);
@@ -31,7 +35,10 @@ describe("workflow entry point", () => {
   }, 60_000);
 
   it("runs as the `workflow` bin from any directory", () => {
-    const bin = spawnSync(join(ROOT, "cli", "bin.js"), ["graph", "--env", "dev", "--format", "dot"], { cwd: tmpdir(), encoding: "utf8" });
+    const bin = spawnSync(join(ROOT, "cli", "bin.js"), ["graph", "--env", "dev", "--format", "dot"], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+    });
     expect(errorLines(bin.stderr)).toEqual([]);
     expect(bin.status).toBe(0);
     expect(bin.stdout).toMatch(/^digraph workflow \{/);
@@ -42,7 +49,12 @@ describe("workflow entry point", () => {
     const server = createServer((request, response) => {
       request.resume();
       response.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "request-1" });
-      response.end(JSON.stringify({ __type: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:DescribeExecution" }));
+      response.end(
+        JSON.stringify({
+          __type: "AccessDeniedException",
+          message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:DescribeExecution",
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -61,7 +73,8 @@ describe("workflow entry point", () => {
               AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
             },
           },
-          (error, _stdout, stderr) => (error && typeof error.code !== "number" ? reject(error) : resolve({ code: child.exitCode, stderr })),
+          (error, _stdout, stderr) =>
+            error && typeof error.code !== "number" ? reject(error) : resolve({ code: child.exitCode, stderr }),
         );
       });
       expect(errorLines(run.stderr)).toEqual([
@@ -92,10 +105,14 @@ describe("workflow entry point", () => {
   it("rejects an unknown command (exit 2) and shows the main help without one (exit 2)", async () => {
     const unknown = await cli(["deploi"]);
     expect(unknown.code).toBe(ExitCode.Usage);
-    expect(unknown.stderr).toContain(`unknown command "deploi" — did you mean 'deploy'? (known: ${COMMANDS.map((c) => c.name).join(", ")})`);
+    expect(unknown.stderr).toContain(
+      `unknown command "deploi" — did you mean 'deploy'? (known: ${COMMANDS.map((c) => c.name).join(", ")})`,
+    );
     const none = await cli([]);
     expect(none.code).toBe(ExitCode.Usage);
-    expect(none.stdout).toContain("Exit codes: 0 succeeded, 1 workflow (or deployment) failed or aborted, 2 usage or configuration error, 3 AWS error.");
+    expect(none.stdout).toContain(
+      "Exit codes: 0 succeeded, 1 workflow (or deployment) failed or aborted, 2 usage or configuration error, 3 AWS error.",
+    );
   });
 });
 
@@ -140,10 +157,13 @@ describe("flags as a person types them", () => {
     expect(viaHelp.stdout).toBe((await cli(["deploy", "--help"])).stdout);
   });
 
-  it.each(COMMANDS.map((c) => [c.name, c.load()] as const))("lists every flag of '%s' in its usage line", async (name, command) => {
-    const usage = (await cli([name, "--help"])).stdout.split("\n")[0];
-    for (const flag of [...Object.keys(command.options), "json", "help"]) expect(usage).toContain(`--${flag}`);
-  });
+  it.each(COMMANDS.map((c) => [c.name, c.load()] as const))(
+    "lists every flag of '%s' in its usage line",
+    async (name, command) => {
+      const usage = (await cli([name, "--help"])).stdout.split("\n")[0];
+      for (const flag of [...Object.keys(command.options), "json", "help"]) expect(usage).toContain(`--${flag}`);
+    },
+  );
 
   it("names the defined environments in the main help and in --env's help", async () => {
     const main = (await cli(["--help"])).stdout;
@@ -160,7 +180,11 @@ describe("a broken environment file", () => {
     writeFileSync(dev, readFileSync(dev, "utf8").replace("epochs: 20,", "epochs: 20 30,"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const node = (...args: string[]) => spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], { cwd: dir, encoding: "utf8" });
+  const node = (...args: string[]) =>
+    spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), "cli/main.ts", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+    });
 
   it("blocks only the commands that use it: render --env prod works, render --env dev is one line (exit 2)", () => {
     const prod = node("render", "--env", "prod");
@@ -168,6 +192,10 @@ describe("a broken environment file", () => {
     expect(prod.status).toBe(0);
     const dev = node("render", "--env", "dev");
     expect(dev.status).toBe(2);
-    expect(dev.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^workflow render: --env dev: invalid environment: environments\/dev\.ts:\d+:\d+: ',' expected\. — fix the environment file$/)]);
+    expect(dev.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(
+        /^workflow render: --env dev: invalid environment: environments\/dev\.ts:\d+:\d+: ',' expected\. — fix the environment file$/,
+      ),
+    ]);
   }, 60_000);
 });

@@ -65,7 +65,11 @@ describe("workflow graph", () => {
     const graph = workflowGraph(prod);
     expect(graph.nodes.map((n) => n.name)).toEqual(Object.keys(prod.States));
     const nameOf = new Map(graph.nodes.map((n) => [n.id, n.name]));
-    const drawn = new Set(graph.edges.filter((e) => nameOf.has(e.from) && nameOf.has(e.to)).map((e) => `${nameOf.get(e.from)} -> ${nameOf.get(e.to)}`));
+    const drawn = new Set(
+      graph.edges
+        .filter((e) => nameOf.has(e.from) && nameOf.has(e.to))
+        .map((e) => `${nameOf.get(e.from)} -> ${nameOf.get(e.to)}`),
+    );
     expect(drawn).toEqual(definitionEdges());
     expect(definitionEdges().size).toBe(12); // 5 Next, 5 Catch, the Choice rule and its Default
   });
@@ -78,9 +82,14 @@ describe("workflow graph", () => {
     const ids = new Map(workflowGraph(prod).nodes.map((n) => [n.name, n.id]));
     for (const name of Object.keys(prod.States)) expect(stdout).toMatch(new RegExp(`  ${ids.get(name)}[[{(]+"${name}<br/>`));
     const failed = ids.get(STATE_NAMES.failed);
-    for (const task of TASK_STATE_NAMES) expect(stdout).toContain(`  ${ids.get(task)} -.->|"catch States.TaskFailed"| ${failed}\n`);
-    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(STATE_NAMES.belowThreshold)}\n`);
-    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(STATE_NAMES.exceedsThreshold)}\n`);
+    for (const task of TASK_STATE_NAMES)
+      expect(stdout).toContain(`  ${ids.get(task)} -.->|"catch States.TaskFailed"| ${failed}\n`);
+    expect(stdout).toContain(
+      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(STATE_NAMES.belowThreshold)}\n`,
+    );
+    expect(stdout).toContain(
+      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(STATE_NAMES.exceedsThreshold)}\n`,
+    );
     expect(stdout).toContain("Task: sagemaker:createTrainingJob.sync");
     expect(stdout).toContain("Task: lambda:invoke");
     // `end` would close a Mermaid subgraph: no node may be called that.
@@ -130,7 +139,12 @@ describe("workflow simulate", () => {
     const { code, json, stderr } = await report("--env", "prod", "--rmse", "2.4");
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(json.path[json.path.length - 1]).toBe(STATE_NAMES.exceedsThreshold);
-    expect(json.outcome).toMatchObject({ status: "FAILED", rmse: 2.4, threshold: 2.1, failedState: STATE_NAMES.exceedsThreshold });
+    expect(json.outcome).toMatchObject({
+      status: "FAILED",
+      rmse: 2.4,
+      threshold: 2.1,
+      failedState: STATE_NAMES.exceedsThreshold,
+    });
     expect(stderr).toContain("(RMSE 2.4 is not below the threshold 2.1)");
   });
 
@@ -139,26 +153,37 @@ describe("workflow simulate", () => {
     expect(json.outcome.decisionState).toBe(STATE_NAMES.exceedsThreshold);
   });
 
-  it.each(TASK_STATE_NAMES)("routes a failure of '%s' to 'ML Workflow Failed' and names it as the failing state", async (task) => {
-    const { code, json } = await report("--env", "staging", "--fail", task);
-    expect(code).toBe(ExitCode.WorkflowFailed);
-    const index = TASK_STATE_NAMES.indexOf(task);
-    expect(json.path).toEqual([...TASK_STATE_NAMES.slice(0, index + 1), STATE_NAMES.failed]);
-    expect(json.outcome.failedState).toBe(task);
-    expect(json.outcome.rmse).toBeUndefined();
-  });
+  it.each(TASK_STATE_NAMES)(
+    "routes a failure of '%s' to 'ML Workflow Failed' and names it as the failing state",
+    async (task) => {
+      const { code, json } = await report("--env", "staging", "--fail", task);
+      expect(code).toBe(ExitCode.WorkflowFailed);
+      const index = TASK_STATE_NAMES.indexOf(task);
+      expect(json.path).toEqual([...TASK_STATE_NAMES.slice(0, index + 1), STATE_NAMES.failed]);
+      expect(json.outcome.failedState).toBe(task);
+      expect(json.outcome.rmse).toBeUndefined();
+    },
+  );
 
   it("runs the real analyze-results handler on --evaluation and gates on the RMSE it computes", async () => {
     const groundTruth = [10, 9, 7, 12, 8];
     const predictions = [9.5, 9.2, 8.1, 11, 8.4];
     const expected = Math.sqrt(groundTruth.reduce((sum, y, i) => sum + (y - predictions[i]) ** 2, 0) / groundTruth.length);
-    const { code, json } = await report("--env", "prod", "--evaluation", evaluationFile({ GroundTruth: groundTruth, Predictions: predictions }));
+    const { code, json } = await report(
+      "--env",
+      "prod",
+      "--evaluation",
+      evaluationFile({ GroundTruth: groundTruth, Predictions: predictions }),
+    );
     expect(code).toBe(ExitCode.Succeeded);
     expect(json.outcome.rmse).toBeCloseTo(expected, 12);
     expect(json.outcome.rmse).toBeCloseTo(0.7293833, 6);
     // The handler received the run's evaluation key, as the Lambda would.
     const analyzeCall = json.taskCalls.find((c: { state: string }) => c.state === STATE_NAMES.analyze);
-    expect(analyzeCall.parameters.Payload).toEqual({ Bucket: PLACEHOLDERS.artifactBucket, Key: `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json` });
+    expect(analyzeCall.parameters.Payload).toEqual({
+      Bucket: PLACEHOLDERS.artifactBucket,
+      Key: `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json`,
+    });
   });
 
   it("fails in 'Analyze Evaluation Results' when the handler rejects the evaluation file (empty arrays)", async () => {
@@ -172,8 +197,12 @@ describe("workflow simulate", () => {
     const { code, stdout } = await simulate("--env", "dev");
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain(`Simulating abalone-dev-ml-workflow locally`);
-    expect(stdout).toMatch(/\[00:00:00\] Pre-process Data \(Task\) entered\n\[00:00:00\] Pre-process Data succeeded after \d+ ms\n/);
-    expect(stdout).toMatch(/Execution SUCCEEDED in \d+ ms\nRMSE 1.5 is below the threshold 3: Model Evaluation Below Threshold\n$/);
+    expect(stdout).toMatch(
+      /\[00:00:00\] Pre-process Data \(Task\) entered\n\[00:00:00\] Pre-process Data succeeded after \d+ ms\n/,
+    );
+    expect(stdout).toMatch(
+      /Execution SUCCEEDED in \d+ ms\nRMSE 1.5 is below the threshold 3: Model Evaluation Below Threshold\n$/,
+    );
   });
 
   describe("checks flags before simulating (exit 2)", () => {
@@ -181,9 +210,15 @@ describe("workflow simulate", () => {
       [["--env", "nowhere"], '--env: unknown environment "nowhere"'],
       [["--env", "dev", "--rmse", "low"], '--rmse must be a non-negative number (got "low")'],
       [["--env", "dev", "--rmse=-1"], '--rmse must be a non-negative number (got "-1")'],
-      [["--env", "dev", "--fail", "Model Trainig"], '--fail: unknown task state "Model Trainig" (tasks: "Pre-process Data", "Model Training"'],
+      [
+        ["--env", "dev", "--fail", "Model Trainig"],
+        '--fail: unknown task state "Model Trainig" (tasks: "Pre-process Data", "Model Training"',
+      ],
       [["--env", "dev", "--fail", STATE_NAMES.thresholdCheck], `--fail: unknown task state "${STATE_NAMES.thresholdCheck}"`],
-      [["--env", "dev", "--evaluation", "/nonexistent/evaluation.json"], '--evaluation: cannot read "/nonexistent/evaluation.json" (ENOENT)'],
+      [
+        ["--env", "dev", "--evaluation", "/nonexistent/evaluation.json"],
+        '--evaluation: cannot read "/nonexistent/evaluation.json" (ENOENT)',
+      ],
       [["--env", "dev", "--rmse", "1", "--evaluation", "x.json"], "--rmse and --evaluation exclude each other"],
       [["--env", "dev", "--run-id", "a".repeat(45)], "SageMaker allows at most 63"],
     ])("%j", async (argv, message) => {

@@ -51,13 +51,22 @@ const waitingForApproval = (): GetPipelineStateOutput => ({
   pipelineName: PIPELINE,
   stageStates: [
     stage("Source", "Succeeded", [action("Source", "Succeeded", 0.5)]),
-    stage("Build", "Succeeded", [action("BuildModel", "Succeeded", 17, { externalExecutionUrl: "https://console.aws.amazon.com/codebuild/build-model" })]),
+    stage("Build", "Succeeded", [
+      action("BuildModel", "Succeeded", 17, { externalExecutionUrl: "https://console.aws.amazon.com/codebuild/build-model" }),
+    ]),
     stage("Approval", "InProgress", [action("EvaluationApproval", "InProgress", 17.2, { token: TOKEN })]),
     stage("Deploy", undefined, [action("DeployEndpoint")]),
   ],
 });
 
-const detail = (stageName: string, actionName: string, status: Status, start: number, end: number, extra: Partial<ActionExecutionDetail> = {}): ActionExecutionDetail => ({
+const detail = (
+  stageName: string,
+  actionName: string,
+  status: Status,
+  start: number,
+  end: number,
+  extra: Partial<ActionExecutionDetail> = {},
+): ActionExecutionDetail => ({
   pipelineExecutionId: EXECUTION_ID,
   stageName,
   actionName,
@@ -67,12 +76,25 @@ const detail = (stageName: string, actionName: string, status: Status, start: nu
   ...extra,
 });
 const buildDetail = (status: Status, variables?: Record<string, string>) =>
-  detail("Build", "BuildModel", status, 0.5, 17, { input: { namespace: "BuildVariables" }, output: variables ? { outputVariables: variables } : {} });
+  detail("Build", "BuildModel", status, 0.5, 17, {
+    input: { namespace: "BuildVariables" },
+    output: variables ? { outputVariables: variables } : {},
+  });
 
-function servePipeline(state: GetPipelineStateOutput, options: { status?: string; details?: ActionExecutionDetail[]; statusSummary?: string } = {}) {
+function servePipeline(
+  state: GetPipelineStateOutput,
+  options: { status?: string; details?: ActionExecutionDetail[]; statusSummary?: string } = {},
+) {
   codepipeline.on(GetPipelineStateCommand, { name: PIPELINE }).resolves(state);
   codepipeline.on(ListPipelineExecutionsCommand).resolves({
-    pipelineExecutionSummaries: [{ pipelineExecutionId: EXECUTION_ID, status: (options.status ?? "InProgress") as never, startTime: at(0), lastUpdateTime: at(17.2) }],
+    pipelineExecutionSummaries: [
+      {
+        pipelineExecutionId: EXECUTION_ID,
+        status: (options.status ?? "InProgress") as never,
+        startTime: at(0),
+        lastUpdateTime: at(17.2),
+      },
+    ],
   });
   codepipeline.on(GetPipelineExecutionCommand, { pipelineName: PIPELINE, pipelineExecutionId: EXECUTION_ID }).resolves({
     pipelineExecution: {
@@ -80,7 +102,14 @@ function servePipeline(state: GetPipelineStateOutput, options: { status?: string
       pipelineExecutionId: EXECUTION_ID,
       status: (options.status ?? "InProgress") as never,
       statusSummary: options.statusSummary,
-      artifactRevisions: [{ name: "SourceOutput", revisionId: COMMIT, revisionSummary: "Train prod with 200 epochs\n\nThe RMSE was too close to the threshold.", revisionUrl: `https://console.aws.amazon.com/codecommit/commit/${COMMIT}` }],
+      artifactRevisions: [
+        {
+          name: "SourceOutput",
+          revisionId: COMMIT,
+          revisionSummary: "Train prod with 200 epochs\n\nThe RMSE was too close to the threshold.",
+          revisionUrl: `https://console.aws.amazon.com/codecommit/commit/${COMMIT}`,
+        },
+      ],
     },
   });
   codepipeline.on(ListActionExecutionsCommand).resolves({
@@ -106,7 +135,9 @@ function serveEndpoint(status = "InService", extra: object = {}) {
     EndpointConfigName: "abalone-prod-config-20240420080000",
     EndpointConfigArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/abalone-prod-config-20240420080000",
     CreationTime: at(-15000),
-    ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "abalone-20240420080000", InstanceType: "ml.m5.large", InitialInstanceCount: 2 }],
+    ProductionVariants: [
+      { VariantName: "AllTraffic", ModelName: "abalone-20240420080000", InstanceType: "ml.m5.large", InitialInstanceCount: 2 },
+    ],
   });
 }
 
@@ -120,7 +151,9 @@ beforeEach(() => {
   codepipeline.reset();
   sfn.reset();
   sagemaker.reset();
-  sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
+  sfn
+    .on(DescribeStateMachineForExecutionCommand)
+    .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
 });
 
 describe("workflow pipeline", () => {
@@ -132,7 +165,9 @@ describe("workflow pipeline", () => {
     const { code, stdout, stderr } = await cli(["pipeline", "--env", "prod"], d);
     expect(stderr).toBe("");
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toContain(`${PIPELINE} (us-east-1) · execution ${EXECUTION_ID}: InProgress, started 2024-05-01T12:00:00Z (18m 00s)`);
+    expect(stdout).toContain(
+      `${PIPELINE} (us-east-1) · execution ${EXECUTION_ID}: InProgress, started 2024-05-01T12:00:00Z (18m 00s)`,
+    );
     expect(stdout).toContain(`source SourceOutput: ${COMMIT.slice(0, 12)} "Train prod with 200 epochs"`);
     expect(stdout).toMatch(/✓ Build +BuildModel +Succeeded +16m 30s +last change 2024-05-01T12:17:00Z/);
     expect(stdout).toMatch(/… Approval +EvaluationApproval +InProgress/);
@@ -144,11 +179,20 @@ describe("workflow pipeline", () => {
     expect(stdout).toContain("Approval Approval/EvaluationApproval waiting since 2024-05-01T12:17:12Z");
     expect(stdout).toContain('approve: workflow approve --env prod --summary "<why>"');
     expect(stdout).toContain('reject:  workflow reject --env prod --summary "<why>"');
-    expect(stdout).toContain(`--pipeline-name ${PIPELINE} --stage-name Approval --action-name EvaluationApproval --token ${TOKEN} --result 'status=Approved,summary=<why>'`);
-    expect(stdout).toContain("Endpoint abalone-prod-endpoint: InService, config abalone-prod-config-20240420080000, model abalone-20240420080000 (AllTraffic, ml.m5.large × 2)");
+    expect(stdout).toContain(
+      `--pipeline-name ${PIPELINE} --stage-name Approval --action-name EvaluationApproval --token ${TOKEN} --result 'status=Approved,summary=<why>'`,
+    );
+    expect(stdout).toContain(
+      "Endpoint abalone-prod-endpoint: InService, config abalone-prod-config-20240420080000, model abalone-20240420080000 (AllTraffic, ml.m5.large × 2)",
+    );
     // The run is the one BuildModel exported, on the state machine of the environment.
-    expect(sfn.commandCalls(DescribeStateMachineForExecutionCommand)[0].args[0].input.executionArn).toBe(`${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${RUN_ID}`);
-    expect(codepipeline.commandCalls(ListActionExecutionsCommand)[0].args[0].input).toEqual({ pipelineName: PIPELINE, filter: { pipelineExecutionId: EXECUTION_ID } });
+    expect(sfn.commandCalls(DescribeStateMachineForExecutionCommand)[0].args[0].input.executionArn).toBe(
+      `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${RUN_ID}`,
+    );
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)[0].args[0].input).toEqual({
+      pipelineName: PIPELINE,
+      filter: { pipelineExecutionId: EXECUTION_ID },
+    });
   });
 
   it("prints one JSON document with the token, the answering commands, the run's outcome and the endpoint's model", async () => {
@@ -162,9 +206,18 @@ describe("workflow pipeline", () => {
     expect(report).toMatchObject({
       environment: "prod",
       pipeline: PIPELINE,
-      execution: { pipelineExecutionId: EXECUTION_ID, status: "InProgress", source: [{ revisionId: COMMIT, message: expect.stringMatching(/^Train prod with 200 epochs/) }] },
+      execution: {
+        pipelineExecutionId: EXECUTION_ID,
+        status: "InProgress",
+        source: [{ revisionId: COMMIT, message: expect.stringMatching(/^Train prod with 200 epochs/) }],
+      },
       run: { runId: RUN_ID, outcome: { status: "SUCCEEDED", rmse: 1.98, threshold: 2.1, decision: "below-threshold" } },
-      approval: { stage: "Approval", action: "EvaluationApproval", token: TOKEN, commands: { approve: 'workflow approve --env prod --summary "<why>"' } },
+      approval: {
+        stage: "Approval",
+        action: "EvaluationApproval",
+        token: TOKEN,
+        commands: { approve: 'workflow approve --env prod --summary "<why>"' },
+      },
       endpoint: { status: "InService", models: [{ model: "abalone-20240420080000", instanceCount: 2 }] },
     });
     expect(report.stages.map((s: { name: string }) => s.name)).toEqual(["Source", "Build", "Approval", "Deploy"]);
@@ -175,21 +228,40 @@ describe("workflow pipeline", () => {
     const state = waitingForApproval();
     state.stageStates = [
       stage("Source", "Succeeded", [action("Source", "Succeeded", 0.5)]),
-      stage("Build", "Failed", [action("BuildModel", "Failed", 11, { errorDetails: { code: "JobFailed", message: "Build terminated with state: FAILED" } })]),
+      stage("Build", "Failed", [
+        action("BuildModel", "Failed", 11, {
+          errorDetails: { code: "JobFailed", message: "Build terminated with state: FAILED" },
+        }),
+      ]),
       stage("Approval", undefined, [action("EvaluationApproval")]),
       stage("Deploy", undefined, [action("DeployEndpoint")]),
     ];
-    servePipeline(state, { status: "Failed", statusSummary: "Build terminated with state: FAILED", details: [buildDetail("Failed", { RUN_ID })] });
+    servePipeline(state, {
+      status: "Failed",
+      statusSummary: "Build terminated with state: FAILED",
+      details: [buildDetail("Failed", { RUN_ID })],
+    });
     serveEndpoint();
     const d = deps();
     const cause = failedTrainingJobCause(RUN_ID, "AlgorithmError: ValueError: could not convert string to float: 'M'");
-    serveHistory(sfn, new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 6 * 60_000, "SageMaker.AmazonSageMakerException", cause).events, d.clock);
+    serveHistory(
+      sfn,
+      new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(
+        STATE_NAMES.training,
+        6 * 60_000,
+        "SageMaker.AmazonSageMakerException",
+        cause,
+      ).events,
+      d.clock,
+    );
     const { code, stdout, stderr } = await cli(["pipeline", "--env", "prod"], d);
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stdout).toMatch(/✗ Build +BuildModel +Failed/);
     expect(stdout).toContain("      Build terminated with state: FAILED");
     expect(stdout).toContain(`Run ${RUN_ID}: FAILED`);
-    expect(stdout).toContain(`Failed state: Model Training — SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`);
+    expect(stdout).toContain(
+      `Failed state: Model Training — SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`,
+    );
     expect(stdout).not.toContain("Approval Approval/EvaluationApproval waiting");
     expect(stderr).toBe(
       `workflow pipeline: ${PIPELINE} execution ${EXECUTION_ID} Failed: Build terminated with state: FAILED — see https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/${PIPELINE}/executions/${EXECUTION_ID}/timeline?region=us-east-1\n`,
@@ -198,7 +270,10 @@ describe("workflow pipeline", () => {
 
   it("finds the run of a build still in progress by its name, before BuildModel exports RUN_ID", async () => {
     const state = waitingForApproval();
-    state.stageStates = [stage("Source", "Succeeded", [action("Source", "Succeeded", 0.5)]), stage("Build", "InProgress", [action("BuildModel", "InProgress", 0.5)])];
+    state.stageStates = [
+      stage("Source", "Succeeded", [action("Source", "Succeeded", 0.5)]),
+      stage("Build", "InProgress", [action("BuildModel", "InProgress", 0.5)]),
+    ];
     servePipeline(state, { details: [buildDetail("InProgress")] });
     serveEndpoint();
     const other = { stateMachineArn: STATE_MACHINE_ARN, status: "SUCCEEDED" as const, startDate: at(-60) };
@@ -209,7 +284,11 @@ describe("workflow pipeline", () => {
       ],
     });
     const d = deps();
-    serveHistory(sfn, new HistoryBuilder(RUN_ID, T0 + 60_000).task(STATE_NAMES.preprocess, 4 * 60_000, "Preprocessing", {}).events.concat(), d.clock);
+    serveHistory(
+      sfn,
+      new HistoryBuilder(RUN_ID, T0 + 60_000).task(STATE_NAMES.preprocess, 4 * 60_000, "Preprocessing", {}).events.concat(),
+      d.clock,
+    );
     const { code, stdout } = await cli(["pipeline", "--env", "prod"], d);
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain(`Run ${RUN_ID}: RUNNING`);
@@ -219,22 +298,33 @@ describe("workflow pipeline", () => {
 
   it("says when the endpoint is not deployed yet, and shows a failed endpoint's reason", async () => {
     servePipeline(waitingForApproval());
-    sagemaker.on(DescribeEndpointCommand).rejects(awsError("ValidationException", 'Could not find endpoint "abalone-prod-endpoint".'));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejects(awsError("ValidationException", 'Could not find endpoint "abalone-prod-endpoint".'));
     const d = deps();
     serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
     expect((await cli(["pipeline", "--env", "prod"], d)).stdout).toContain("Endpoint abalone-prod-endpoint: not deployed yet");
 
     sagemaker.reset();
-    serveEndpoint("Failed", { FailureReason: "The primary container for production variant AllTraffic did not pass the ping health check." });
+    serveEndpoint("Failed", {
+      FailureReason: "The primary container for production variant AllTraffic did not pass the ping health check.",
+    });
     const failed = await cli(["pipeline", "--env", "prod", "--json"], deps());
-    expect(JSON.parse(failed.stdout).endpoint).toMatchObject({ status: "Failed", failureReason: expect.stringContaining("did not pass the ping health check") });
+    expect(JSON.parse(failed.stdout).endpoint).toMatchObject({
+      status: "Failed",
+      failureReason: expect.stringContaining("did not pass the ping health check"),
+    });
   });
 
   it("reports a pipeline that is not deployed (exit 3)", async () => {
-    codepipeline.on(GetPipelineStateCommand).rejects(awsError("PipelineNotFoundException", `Account '111122223333' does not have a pipeline with name '${PIPELINE}'`));
+    codepipeline
+      .on(GetPipelineStateCommand)
+      .rejects(awsError("PipelineNotFoundException", `Account '111122223333' does not have a pipeline with name '${PIPELINE}'`));
     const { code, stderr } = await cli(["pipeline", "--env", "prod"], deps());
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toMatch(/^workflow pipeline: not found calling GetPipelineState: Account .* does not have a pipeline with name 'abalone-prod-pipeline' — check the name/);
+    expect(stderr).toMatch(
+      /^workflow pipeline: not found calling GetPipelineState: Account .* does not have a pipeline with name 'abalone-prod-pipeline' — check the name/,
+    );
   });
 
   describe("--watch", () => {
@@ -261,7 +351,9 @@ describe("workflow pipeline", () => {
       expect(stdout).not.toContain("\x1b[");
       expect(stdout.split("Stages:")).toHaveLength(2);
       expect(stdout).toContain("[2024-05-01T12:18:30Z] Build/BuildModel: Succeeded\n");
-      expect(stdout).toContain('[2024-05-01T12:18:30Z] approval Approval/EvaluationApproval waiting: workflow approve --env prod --summary "<why>"');
+      expect(stdout).toContain(
+        '[2024-05-01T12:18:30Z] approval Approval/EvaluationApproval waiting: workflow approve --env prod --summary "<why>"',
+      );
       expect(stdout).not.toContain("] Source/Source");
       expect(d.slept()).toBe(30_000);
     });
@@ -293,7 +385,9 @@ describe("workflow approve / reject", () => {
       token: TOKEN,
       result: { status: "Approved", summary: "RMSE 1.98 below 2.1" },
     });
-    expect(stdout).toBe(`Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: RMSE 1.98 below 2.1\n`);
+    expect(stdout).toBe(
+      `Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: RMSE 1.98 below 2.1\n`,
+    );
   });
 
   it("rejects with the summary, as JSON with --json", async () => {
@@ -301,8 +395,15 @@ describe("workflow approve / reject", () => {
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: at(20) });
     const { code, stdout } = await cli(["reject", "--env", "staging", "--summary", "wrong data", "--json"], deps());
     expect(code).toBe(ExitCode.Succeeded);
-    expect(codepipeline.commandCalls(PutApprovalResultCommand)[0].args[0].input).toMatchObject({ pipelineName: "abalone-staging-pipeline", result: { status: "Rejected", summary: "wrong data" } });
-    expect(JSON.parse(stdout)).toMatchObject({ pipeline: "abalone-staging-pipeline", status: "Rejected", pipelineExecutionId: EXECUTION_ID });
+    expect(codepipeline.commandCalls(PutApprovalResultCommand)[0].args[0].input).toMatchObject({
+      pipelineName: "abalone-staging-pipeline",
+      result: { status: "Rejected", summary: "wrong data" },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({
+      pipeline: "abalone-staging-pipeline",
+      status: "Rejected",
+      pipelineExecutionId: EXECUTION_ID,
+    });
   });
 
   it("says no approval is waiting (exit 3) and answers nothing", async () => {
@@ -311,14 +412,19 @@ describe("workflow approve / reject", () => {
     codepipeline.on(GetPipelineStateCommand).resolves(state);
     const { code, stderr } = await cli(["approve", "--env", "prod"], deps());
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toBe(`workflow approve: no approval is waiting in ${PIPELINE} (us-east-1) — run 'workflow pipeline --env prod' to see where the release stands\n`);
+    expect(stderr).toBe(
+      `workflow approve: no approval is waiting in ${PIPELINE} (us-east-1) — run 'workflow pipeline --env prod' to see where the release stands\n`,
+    );
     expect(codepipeline.commandCalls(PutApprovalResultCommand)).toHaveLength(0);
   });
 
   it.each([
     [["reject", "--env", "prod"], "workflow reject: --summary is required"],
     [["approve", "--env", "dev"], "workflow approve: --env dev: its pipeline has no approval stage (requireApproval is false)"],
-    [["reject", "--env", "prod", "--summary", "x".repeat(513)], "workflow reject: --summary is 513 characters long; CodePipeline allows at most 512"],
+    [
+      ["reject", "--env", "prod", "--summary", "x".repeat(513)],
+      "workflow reject: --summary is 513 characters long; CodePipeline allows at most 512",
+    ],
   ])("refuses %j before calling AWS (exit 2)", async (argv, message) => {
     const { code, stderr } = await cli(argv, deps());
     expect(code).toBe(ExitCode.Usage);
@@ -328,10 +434,14 @@ describe("workflow approve / reject", () => {
 
   it("reports an approval someone else answered first (exit 3)", async () => {
     codepipeline.on(GetPipelineStateCommand).resolves(waitingForApproval());
-    codepipeline.on(PutApprovalResultCommand).rejects(awsError("ApprovalAlreadyCompletedException", "The approval request has already been completed"));
+    codepipeline
+      .on(PutApprovalResultCommand)
+      .rejects(awsError("ApprovalAlreadyCompletedException", "The approval request has already been completed"));
     const { code, stderr } = await cli(["approve", "--env", "prod"], deps());
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toContain("PutApprovalResult failed with ApprovalAlreadyCompletedException: The approval request has already been completed");
+    expect(stderr).toContain(
+      "PutApprovalResult failed with ApprovalAlreadyCompletedException: The approval request has already been completed",
+    );
   });
 });
 

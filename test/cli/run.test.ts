@@ -18,7 +18,14 @@ import { executionInput } from "../../modules/workflow/execution-input";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
-import { failedTrainingJobCause, HistoryBuilder, serveHistory, succeededHistory, thresholdFailedHistory, trainingFailedHistory } from "./history-fixtures";
+import {
+  failedTrainingJobCause,
+  HistoryBuilder,
+  serveHistory,
+  succeededHistory,
+  thresholdFailedHistory,
+  trainingFailedHistory,
+} from "./history-fixtures";
 
 const sfn = mockClient(SFNClient);
 const ACCOUNT = "111122223333";
@@ -31,9 +38,21 @@ const devDefinition = JSON.stringify(renderEnvironmentDefinition(getEnvironment(
 function listStateMachinesOverTwoPages() {
   sfn
     .on(ListStateMachinesCommand, { nextToken: undefined })
-    .resolves({ stateMachines: [{ name: "other-workflow", stateMachineArn: DEV_ARN.replace("abalone-dev-ml-workflow", "other-workflow"), type: "STANDARD", creationDate: new Date() }], nextToken: "page2" })
+    .resolves({
+      stateMachines: [
+        {
+          name: "other-workflow",
+          stateMachineArn: DEV_ARN.replace("abalone-dev-ml-workflow", "other-workflow"),
+          type: "STANDARD",
+          creationDate: new Date(),
+        },
+      ],
+      nextToken: "page2",
+    })
     .on(ListStateMachinesCommand, { nextToken: "page2" })
-    .resolves({ stateMachines: [{ name: "abalone-dev-ml-workflow", stateMachineArn: DEV_ARN, type: "STANDARD", creationDate: new Date() }] });
+    .resolves({
+      stateMachines: [{ name: "abalone-dev-ml-workflow", stateMachineArn: DEV_ARN, type: "STANDARD", creationDate: new Date() }],
+    });
 }
 
 beforeEach(() => {
@@ -84,9 +103,14 @@ describe("workflow run", () => {
 
   it("refuses a STATE_MACHINE_ARN of another environment's state machine (exit 2)", async () => {
     const prodArn = DEV_ARN.replace("abalone-dev-", "abalone-prod-");
-    const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID], fakeDeps({ env: { STATE_MACHINE_ARN: prodArn } }));
+    const { code, stderr } = await cli(
+      ["run", "--env", "dev", "--run-id", RUN_ID],
+      fakeDeps({ env: { STATE_MACHINE_ARN: prodArn } }),
+    );
     expect(code).toBe(ExitCode.Usage);
-    expect(stderr).toContain(`$STATE_MACHINE_ARN names state machine "abalone-prod-ml-workflow", but --env dev uses "abalone-dev-ml-workflow"`);
+    expect(stderr).toContain(
+      `$STATE_MACHINE_ARN names state machine "abalone-prod-ml-workflow", but --env dev uses "abalone-dev-ml-workflow"`,
+    );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
@@ -100,7 +124,9 @@ describe("workflow run", () => {
   });
 
   it("attaches to the existing execution when the run id was started before with the same input", async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${EXECUTION_ARN}'`, $metadata: {} }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${EXECUTION_ARN}'`, $metadata: {} }));
     sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
       executionArn: EXECUTION_ARN,
       name: RUN_ID,
@@ -116,7 +142,14 @@ describe("workflow run", () => {
 
   it("follows the attached execution with --wait, so a retried build reports the run it started", async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "SUCCEEDED", startDate: new Date(T0), input: JSON.stringify(executionInput("dev", RUN_ID)), stateMachineArn: DEV_ARN });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      name: RUN_ID,
+      status: "SUCCEEDED",
+      startDate: new Date(T0),
+      input: JSON.stringify(executionInput("dev", RUN_ID)),
+      stateMachineArn: DEV_ARN,
+    });
     const deps = fakeDeps({ now: T0 + 3600_000 });
     serveHistory(sfn, succeededHistory(RUN_ID, 2.05), deps.clock);
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait"], deps);
@@ -127,7 +160,14 @@ describe("workflow run", () => {
 
   it("refuses a run id whose existing execution had a different input, and says what to do (exit 2)", async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, name: RUN_ID, status: "FAILED", startDate: new Date(T0), input: JSON.stringify({ ModelName: "abalone-other" }), stateMachineArn: DEV_ARN });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      name: RUN_ID,
+      status: "FAILED",
+      startDate: new Date(T0),
+      input: JSON.stringify({ ModelName: "abalone-other" }),
+      stateMachineArn: DEV_ARN,
+    });
     const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toMatch(/execution 20240501120000 already exists on .* with a different input .* — use another --run-id/);
@@ -135,10 +175,19 @@ describe("workflow run", () => {
   });
 
   it("reports access denied on StartExecution in one line with exit 3", async () => {
-    sfn.on(StartExecutionCommand).rejects(awsError("AccessDeniedException", `User: arn:aws:sts::${ACCOUNT}:assumed-role/dev/me is not authorized to perform: states:StartExecution`));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(
+        awsError(
+          "AccessDeniedException",
+          `User: arn:aws:sts::${ACCOUNT}:assumed-role/dev/me is not authorized to perform: states:StartExecution`,
+        ),
+      );
     const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toMatch(/^workflow run: access denied calling StartExecution: User: .* is not authorized to perform: states:StartExecution — check the AWS credentials/);
+    expect(stderr).toMatch(
+      /^workflow run: access denied calling StartExecution: User: .* is not authorized to perform: states:StartExecution — check the AWS credentials/,
+    );
     expect(stderr.trim().split("\n")).toHaveLength(1);
   });
 
@@ -146,7 +195,10 @@ describe("workflow run", () => {
     it.each([
       [["run", "--env", "nowhere"], `--env: unknown environment "nowhere" (defined: ${ENVIRONMENT_NAMES.join(", ")})`],
       [["run"], "--env is required"],
-      [["run", "--env", "dev", "--run-id", "x".repeat(50)], `makes PreprocessingJobName "abalone-dev-ProcessingJob-${"x".repeat(50)}" is 76 characters long; SageMaker allows at most 63`],
+      [
+        ["run", "--env", "dev", "--run-id", "x".repeat(50)],
+        `makes PreprocessingJobName "abalone-dev-ProcessingJob-${"x".repeat(50)}" is 76 characters long; SageMaker allows at most 63`,
+      ],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--wiat"], "unknown flag --wiat — did you mean --wait?"],
@@ -162,7 +214,10 @@ describe("workflow run", () => {
 });
 
 describe("workflow run --wait", () => {
-  const waitFor = (events: ReturnType<typeof succeededHistory>, options: { tty?: boolean; env?: Record<string, string>; json?: boolean } = {}) => {
+  const waitFor = (
+    events: ReturnType<typeof succeededHistory>,
+    options: { tty?: boolean; env?: Record<string, string>; json?: boolean } = {},
+  ) => {
     const deps = fakeDeps({ tty: options.tty, env: options.env });
     const requests = serveHistory(sfn, events, deps.clock);
     const argv = ["run", "--env", "dev", "--run-id", RUN_ID, "--wait", ...(options.json ? ["--json"] : [])];
@@ -186,7 +241,14 @@ describe("workflow run --wait", () => {
   it("pages the growing history without printing any event twice", async () => {
     const events = succeededHistory(RUN_ID, 2.05);
     const { stdout, requests } = await waitFor(events);
-    for (const name of [STATE_NAMES.preprocess, STATE_NAMES.training, STATE_NAMES.registerModel, STATE_NAMES.evaluation, STATE_NAMES.analyze, STATE_NAMES.thresholdCheck]) {
+    for (const name of [
+      STATE_NAMES.preprocess,
+      STATE_NAMES.training,
+      STATE_NAMES.registerModel,
+      STATE_NAMES.evaluation,
+      STATE_NAMES.analyze,
+      STATE_NAMES.thresholdCheck,
+    ]) {
       expect(stdout.split(`${name} (`).length - 1).toBe(1);
       expect(stdout.split(`${name} succeeded`).length - 1).toBe(1);
     }
@@ -201,28 +263,44 @@ describe("workflow run --wait", () => {
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stdout).toContain("Execution FAILED");
     expect(stdout).toContain("RMSE 3.4 is not below the threshold 3: Model Evaluation Exceeds Threshold");
-    expect(stdout).toContain("Failed state: Model Evaluation Exceeds Threshold — ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold");
-    expect(stderr).toMatch(/^workflow run: execution 20240501120000 FAILED at 'Model Evaluation Exceeds Threshold' \(RMSE 3.4 is not below the threshold 3\): ModelEvaluationExceedsThreshold/);
-    expect(stderr).toContain(" — see https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/");
+    expect(stdout).toContain(
+      "Failed state: Model Evaluation Exceeds Threshold — ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold",
+    );
+    expect(stderr).toMatch(
+      /^workflow run: execution 20240501120000 FAILED at 'Model Evaluation Exceeds Threshold' \(RMSE 3.4 is not below the threshold 3\): ModelEvaluationExceedsThreshold/,
+    );
+    expect(stderr).toContain(
+      " — see https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/",
+    );
     expect(stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("fails with exit 1 in the task that failed, with its error and cause (not just the catch-all Fail state)", async () => {
     const { code, stdout, stderr } = await waitFor(trainingFailedHistory(RUN_ID));
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(stdout).toContain("Model Training failed after 6m 00s: SageMaker.AmazonSageMakerException: ClientError: Please ensure the training data");
+    expect(stdout).toContain(
+      "Model Training failed after 6m 00s: SageMaker.AmazonSageMakerException: ClientError: Please ensure the training data",
+    );
     expect(stdout).toContain("ML Workflow Failed (Fail) entered");
     expect(stdout).toContain("Failed state: Model Training — SageMaker.AmazonSageMakerException: ClientError");
     expect(stdout).not.toContain("RMSE");
-    expect(stderr).toContain("execution 20240501120000 FAILED at 'Model Training': SageMaker.AmazonSageMakerException: ClientError");
+    expect(stderr).toContain(
+      "execution 20240501120000 FAILED at 'Model Training': SageMaker.AmazonSageMakerException: ClientError",
+    );
   });
 
   it("shows SageMaker's FailureReason out of a failed .sync job's Describe document, which is far longer than a line", async () => {
-    const reason = "AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: could not convert string to float: 'M'\"";
+    const reason =
+      "AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: could not convert string to float: 'M'\"";
     const cause = failedTrainingJobCause(RUN_ID, reason);
     expect(cause.length).toBeGreaterThan(1300);
     expect(cause.indexOf("FailureReason")).toBeGreaterThan(300);
-    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 6 * 60_000, "SageMaker.AmazonSageMakerException", cause).events;
+    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(
+      STATE_NAMES.training,
+      6 * 60_000,
+      "SageMaker.AmazonSageMakerException",
+      cause,
+    ).events;
     const { code, stdout, stderr } = await waitFor(events);
     expect(code).toBe(ExitCode.WorkflowFailed);
     const shown = `SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
@@ -234,7 +312,12 @@ describe("workflow run --wait", () => {
 
   it("keeps the whole Describe document as the cause in --json", async () => {
     const cause = failedTrainingJobCause(RUN_ID, "AlgorithmError: out of memory");
-    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(STATE_NAMES.training, 60_000, "SageMaker.AmazonSageMakerException", cause).events;
+    const events = new HistoryBuilder(RUN_ID).taskFailsAndIsCaught(
+      STATE_NAMES.training,
+      60_000,
+      "SageMaker.AmazonSageMakerException",
+      cause,
+    ).events;
     const { stdout } = await waitFor(events, { json: true });
     expect(JSON.parse(stdout).outcome).toMatchObject({ failedState: STATE_NAMES.training, cause });
   });
@@ -243,8 +326,14 @@ describe("workflow run --wait", () => {
     const live = await waitFor(thresholdFailedHistory(RUN_ID, 3.4));
     const simulated = await cli(["simulate", "--env", "dev", "--rmse", "3.4", "--run-id", RUN_ID]);
     // Times differ (the simulation takes milliseconds); the states, their order and outcomes may not.
-    const stateLines = (out: string) => out.split("\n").filter((l) => l.startsWith("[")).map((l) => l.replace(/^\[[\d:]+\] /, "").replace(/ after [^:]+/, ""));
-    expect(stateLines(live.stdout)).toContain(`${STATE_NAMES.exceedsThreshold} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`);
+    const stateLines = (out: string) =>
+      out
+        .split("\n")
+        .filter((l) => l.startsWith("["))
+        .map((l) => l.replace(/^\[[\d:]+\] /, "").replace(/ after [^:]+/, ""));
+    expect(stateLines(live.stdout)).toContain(
+      `${STATE_NAMES.exceedsThreshold} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`,
+    );
     expect(stateLines(live.stdout)).toEqual(stateLines(simulated.stdout));
     expect(stateLines(live.stdout)).toHaveLength(14);
   });
@@ -271,7 +360,13 @@ describe("workflow run --wait", () => {
     const { code, stdout } = await waitFor(thresholdFailedHistory(RUN_ID, 3.4), { json: true });
     expect(code).toBe(ExitCode.WorkflowFailed);
     const report = JSON.parse(stdout);
-    expect(report.outcome).toMatchObject({ status: "FAILED", rmse: 3.4, threshold: 3, decision: "not-below-threshold", failedState: STATE_NAMES.exceedsThreshold });
+    expect(report.outcome).toMatchObject({
+      status: "FAILED",
+      rmse: 3.4,
+      threshold: 3,
+      decision: "not-below-threshold",
+      failedState: STATE_NAMES.exceedsThreshold,
+    });
     expect(report.states.map((s: { name: string }) => s.name)).toEqual([
       STATE_NAMES.preprocess,
       STATE_NAMES.training,
@@ -297,7 +392,10 @@ describe("workflow run --report", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const reportRun = (events: ReturnType<typeof succeededHistory>, env: Record<string, string> = { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, CODEBUILD_RESOLVED_SOURCE_VERSION: "4f2a9c1" }) => {
+  const reportRun = (
+    events: ReturnType<typeof succeededHistory>,
+    env: Record<string, string> = { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, CODEBUILD_RESOLVED_SOURCE_VERSION: "4f2a9c1" },
+  ) => {
     const deps = fakeDeps({ env });
     serveHistory(sfn, events, deps.clock);
     return cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait", "--report", path.join(dir, "run-report.json")], deps);
@@ -319,7 +417,10 @@ describe("workflow run --report", () => {
       batchSize: dev.batchSize,
       commit: "4f2a9c1",
       execution: { arn: EXECUTION_ARN },
-      model: { name: `abalone-dev-${RUN_ID}`, artifact: `s3://${BUCKET}/${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/output/model.tar.gz` },
+      model: {
+        name: `abalone-dev-${RUN_ID}`,
+        artifact: `s3://${BUCKET}/${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/output/model.tar.gz`,
+      },
       evaluation: `s3://${BUCKET}/${evaluationDir}/evaluation.json`,
       report: { json: `s3://${BUCKET}/${evaluationDir}/report.json`, markdown: `s3://${BUCKET}/${evaluationDir}/report.md` },
     });

@@ -6,7 +6,13 @@ import { copyProject, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 // Two synths, a review (two more) and a jest run in a scratch copy: a busy 2-core machine needs headroom.
 jest.setTimeout(120_000);
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+};
 
 /**
  * README, "Adding an environment": its file, and one line in environments/index.ts. Done here
@@ -15,7 +21,10 @@ const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@exa
 describe("adding the environment qa as the README says", () => {
   let dir: string;
   const node = (...args: string[]) =>
-    spawnSync(process.execPath, ["--require", path.join(PROJECT_ROOT, "tools", "register-ts.js"), ...args], { cwd: dir, encoding: "utf8" });
+    spawnSync(process.execPath, ["--require", path.join(PROJECT_ROOT, "tools", "register-ts.js"), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+    });
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
 
   beforeAll(() => {
@@ -25,9 +34,17 @@ describe("adding the environment qa as the README says", () => {
     git("add", ".");
     git("commit", "--quiet", "-m", "before qa");
     const dev = fs.readFileSync(path.join(dir, "environments", "dev.ts"), "utf8");
-    fs.writeFileSync(path.join(dir, "environments", "qa.ts"), dev.replace(/promotionOrder: \d+/, "promotionOrder: 15").replace('branch: "develop"', 'branch: "qa"'));
+    fs.writeFileSync(
+      path.join(dir, "environments", "qa.ts"),
+      dev.replace(/promotionOrder: \d+/, "promotionOrder: 15").replace('branch: "develop"', 'branch: "qa"'),
+    );
     const index = path.join(dir, "environments", "index.ts");
-    fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace('  dev: () => require("./dev"),\n', '  dev: () => require("./dev"),\n  qa: () => require("./qa"),\n'));
+    fs.writeFileSync(
+      index,
+      fs
+        .readFileSync(index, "utf8")
+        .replace('  dev: () => require("./dev"),\n', '  dev: () => require("./dev"),\n  qa: () => require("./qa"),\n'),
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -63,7 +80,10 @@ describe("adding the environment qa as the README says", () => {
 
   it("passes the test suite's environment-wide checks", () => {
     const suites = ["test/security.test.ts", "test/environments/schema.test.ts", "test/review/workflows.test.ts"];
-    const jest = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci", "--verbose", ...suites], { cwd: dir, encoding: "utf8" });
+    const jest = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci", "--verbose", ...suites], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(jest.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(jest.status).toBe(0);
     // The checks ran over qa too.

@@ -1,7 +1,14 @@
 import { ProcessingInstanceType, ProductionVariantInstanceType, TrainingInstanceType } from "@aws-sdk/client-sagemaker";
 import * as fs from "fs";
 import * as path from "path";
-import { ENVIRONMENT_NAMES, EnvironmentError, getEnvironment, loadEnvironments, parseEnvironmentList, promotionOrder } from "../../environments";
+import {
+  ENVIRONMENT_NAMES,
+  EnvironmentError,
+  getEnvironment,
+  loadEnvironments,
+  parseEnvironmentList,
+  promotionOrder,
+} from "../../environments";
 import { EnvironmentInput, parseEnvironment } from "../../environments/schema";
 import { LOG_RETENTION_DAYS, partitionOfRegion, sageMakerInstanceTypes } from "../../modules/aws-catalog";
 import prodFile from "../../environments/prod";
@@ -19,7 +26,14 @@ describe("the shipped environments", () => {
 
   it("keep prod at the reference values: 200 epochs, batch size 8, threshold 2.1, approval, protected, no run data in logs", () => {
     const prod = getEnvironment("prod");
-    expect(prod).toMatchObject({ epochs: 200, batchSize: 8, threshold: 2.1, requireApproval: true, allowDestroy: false, includeExecutionData: false });
+    expect(prod).toMatchObject({
+      epochs: 200,
+      batchSize: 8,
+      threshold: 2.1,
+      requireApproval: true,
+      allowDestroy: false,
+      includeExecutionData: false,
+    });
     const dev = getEnvironment("dev");
     expect(dev.epochs).toBeLessThan(prod.epochs);
     expect(dev.threshold).toBeGreaterThan(prod.threshold);
@@ -35,9 +49,22 @@ describe("the shipped environments", () => {
 
 describe("environment validation", () => {
   it("fills the defaults in the schema", () => {
-    const { config } = parseEnvironment(FILE, "prod", edited({ endpointInstanceCount: undefined, tags: undefined, lambda: undefined, includeExecutionData: undefined }));
-    expect(config).toMatchObject({ name: "prod", endpointInstanceCount: 1, tags: {}, lambda: { timeoutSeconds: 30, memoryMb: 256 }, includeExecutionData: false });
-    expect(parseEnvironment(FILE, "prod", edited({ lambda: { memoryMb: 512 } })).config?.lambda).toEqual({ timeoutSeconds: 30, memoryMb: 512 });
+    const { config } = parseEnvironment(
+      FILE,
+      "prod",
+      edited({ endpointInstanceCount: undefined, tags: undefined, lambda: undefined, includeExecutionData: undefined }),
+    );
+    expect(config).toMatchObject({
+      name: "prod",
+      endpointInstanceCount: 1,
+      tags: {},
+      lambda: { timeoutSeconds: 30, memoryMb: 256 },
+      includeExecutionData: false,
+    });
+    expect(parseEnvironment(FILE, "prod", edited({ lambda: { memoryMb: 512 } })).config?.lambda).toEqual({
+      timeoutSeconds: 30,
+      memoryMb: 512,
+    });
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -46,21 +73,69 @@ describe("environment validation", () => {
     ["epochs as a string", { epochs: "200" }, 'environments/prod.ts: epochs must be an integer >= 1 (got "200")'],
     ["a batch size below 1", { batchSize: 0 }, "environments/prod.ts: batchSize must be an integer >= 1 (got 0)"],
     ["a negative threshold", { threshold: -1 }, "environments/prod.ts: threshold must be a positive number (got -1)"],
-    ["an infinite threshold", { threshold: Infinity }, "environments/prod.ts: threshold must be a positive number (got Infinity)"],
+    [
+      "an infinite threshold",
+      { threshold: Infinity },
+      "environments/prod.ts: threshold must be a positive number (got Infinity)",
+    ],
     ["a NaN threshold", { threshold: NaN }, "environments/prod.ts: threshold must be a positive number (got NaN)"],
-    ["a missing threshold", { threshold: undefined }, "environments/prod.ts: threshold is required: it must be a positive number"],
-    ["a misspelled region", { region: "us-est-1" }, `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-est-1")`],
-    ["a region that does not exist", { region: "us-east-9" }, `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-east-9")`],
+    [
+      "a missing threshold",
+      { threshold: undefined },
+      "environments/prod.ts: threshold is required: it must be a positive number",
+    ],
+    [
+      "a misspelled region",
+      { region: "us-est-1" },
+      `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-est-1")`,
+    ],
+    [
+      "a region that does not exist",
+      { region: "us-east-9" },
+      `environments/prod.ts: region must be an AWS region in the AWS SDK's partition data, such as eu-west-1 (got "us-east-9")`,
+    ],
     ["a global endpoint name for a region", { region: "aws-global" }, "environments/prod.ts: region must be an AWS region"],
-    ["an 11-digit account id", { accountId: "12345678901" }, 'environments/prod.ts: accountId must be 12 digits (got "12345678901")'],
-    ["a log retention CloudWatch refuses", { logRetentionDays: 10 }, "environments/prod.ts: logRetentionDays must be one of 1, 3, 5"],
-    ["an assume-role value that is not a role ARN", { assumeRoleArn: "admin" }, 'environments/prod.ts: assumeRoleArn must be an IAM role ARN (got "admin")'],
-    ["a remote state bucket with an invalid name", { remoteState: { bucket: "Bad_Bucket" } }, 'environments/prod.ts: remoteState.bucket must be an S3 bucket name (got "Bad_Bucket")'],
-    ["an unknown source kind", { source: { kind: "gitlab", repository: "a/b", branch: "main" } }, 'environments/prod.ts: source.kind must be "codecommit" or "github" (got "gitlab")'],
-    ["an includeExecutionData that is not a boolean", { includeExecutionData: "no" }, 'environments/prod.ts: includeExecutionData must be true or false (got "no")'],
+    [
+      "an 11-digit account id",
+      { accountId: "12345678901" },
+      'environments/prod.ts: accountId must be 12 digits (got "12345678901")',
+    ],
+    [
+      "a log retention CloudWatch refuses",
+      { logRetentionDays: 10 },
+      "environments/prod.ts: logRetentionDays must be one of 1, 3, 5",
+    ],
+    [
+      "an assume-role value that is not a role ARN",
+      { assumeRoleArn: "admin" },
+      'environments/prod.ts: assumeRoleArn must be an IAM role ARN (got "admin")',
+    ],
+    [
+      "a remote state bucket with an invalid name",
+      { remoteState: { bucket: "Bad_Bucket" } },
+      'environments/prod.ts: remoteState.bucket must be an S3 bucket name (got "Bad_Bucket")',
+    ],
+    [
+      "an unknown source kind",
+      { source: { kind: "gitlab", repository: "a/b", branch: "main" } },
+      'environments/prod.ts: source.kind must be "codecommit" or "github" (got "gitlab")',
+    ],
+    [
+      "an includeExecutionData that is not a boolean",
+      { includeExecutionData: "no" },
+      'environments/prod.ts: includeExecutionData must be true or false (got "no")',
+    ],
     ["a promotionOrder of 0", { promotionOrder: 0 }, "environments/prod.ts: promotionOrder must be an integer >= 1 (got 0)"],
-    ["a Lambda timeout above 900 s", { lambda: { timeoutSeconds: 901 } }, "environments/prod.ts: lambda.timeoutSeconds must be an integer from 1 to 900 (got 901)"],
-    ["an aws: tag key", { tags: { "aws:owner": "me" } }, 'environments/prod.ts: tags.aws:owner key must be 1-128 characters and not start with aws: (got "aws:owner")'],
+    [
+      "a Lambda timeout above 900 s",
+      { lambda: { timeoutSeconds: 901 } },
+      "environments/prod.ts: lambda.timeoutSeconds must be an integer from 1 to 900 (got 901)",
+    ],
+    [
+      "an aws: tag key",
+      { tags: { "aws:owner": "me" } },
+      'environments/prod.ts: tags.aws:owner key must be 1-128 characters and not start with aws: (got "aws:owner")',
+    ],
   ])("rejects %s with one line naming the file, field, value and rule", (_case, patch, message) => {
     const problems = problemsOf(edited(patch));
     expect(problems).toHaveLength(1);
@@ -68,10 +143,34 @@ describe("environment validation", () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ["logRetentionDay", { logRetentionDay: 7 }, 'environments/prod.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?'],
-    ["alarmEmial", { alarmEmial: "ops@example.com" }, 'environments/prod.ts: unknown field "alarmEmial" — did you mean "alarmEmail"?'],
-    ["instanceTypes.trainng", { instanceTypes: { ...prodFile.instanceTypes, trainng: "ml.m5.xlarge" } }, 'environments/prod.ts: unknown field "instanceTypes.trainng" — did you mean "instanceTypes.training"?'],
-    ["source.branh (github)", { source: { kind: "github", connectionArn: "arn:aws:codeconnections:us-east-1:111122223333:connection/abc", repository: "o/r", branch: "main", branh: "x" } }, 'environments/prod.ts: unknown field "source.branh" — did you mean "source.branch"?'],
+    [
+      "logRetentionDay",
+      { logRetentionDay: 7 },
+      'environments/prod.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?',
+    ],
+    [
+      "alarmEmial",
+      { alarmEmial: "ops@example.com" },
+      'environments/prod.ts: unknown field "alarmEmial" — did you mean "alarmEmail"?',
+    ],
+    [
+      "instanceTypes.trainng",
+      { instanceTypes: { ...prodFile.instanceTypes, trainng: "ml.m5.xlarge" } },
+      'environments/prod.ts: unknown field "instanceTypes.trainng" — did you mean "instanceTypes.training"?',
+    ],
+    [
+      "source.branh (github)",
+      {
+        source: {
+          kind: "github",
+          connectionArn: "arn:aws:codeconnections:us-east-1:111122223333:connection/abc",
+          repository: "o/r",
+          branch: "main",
+          branh: "x",
+        },
+      },
+      'environments/prod.ts: unknown field "source.branh" — did you mean "source.branch"?',
+    ],
   ])("rejects the unknown field %s and suggests the known one", (_field, patch, message) => {
     expect(problemsOf(edited(patch))).toContain(message);
   });
@@ -107,7 +206,9 @@ describe("AWS's own lists", () => {
   });
 
   it("checks each instance type against its own kind's list: a training-only type is refused for the endpoint", () => {
-    const trainingOnly = Object.values(TrainingInstanceType).find((t) => !(Object.values(ProductionVariantInstanceType) as string[]).includes(t));
+    const trainingOnly = Object.values(TrainingInstanceType).find(
+      (t) => !(Object.values(ProductionVariantInstanceType) as string[]).includes(t),
+    );
     expect(trainingOnly).toBeDefined();
     const types = { ...prodFile.instanceTypes, training: trainingOnly, endpoint: trainingOnly };
     const problems = problemsOf(edited({ instanceTypes: types }));
@@ -122,16 +223,29 @@ describe("AWS's own lists", () => {
   });
 
   it("allows exactly the log retention periods CloudWatch Logs documents", () => {
-    const models = path.join(path.dirname(require.resolve("@aws-sdk/client-cloudwatch-logs/package.json")), "dist-types", "models", "models_0.d.ts");
+    const models = path.join(
+      path.dirname(require.resolve("@aws-sdk/client-cloudwatch-logs/package.json")),
+      "dist-types",
+      "models",
+      "models_0.d.ts",
+    );
     const documented = /are: (1, 3, 5,[\d,\s*]+and \d+)\./.exec(fs.readFileSync(models, "utf8").replace(/\n\s*\*\s*/g, " "));
     expect(documented).not.toBeNull();
-    expect(documented![1].replace(" and ", " ").split(/,\s*|\s+/).filter(Boolean).map(Number)).toEqual([...LOG_RETENTION_DAYS]);
+    expect(
+      documented![1]
+        .replace(" and ", " ")
+        .split(/,\s*|\s+/)
+        .filter(Boolean)
+        .map(Number),
+    ).toEqual([...LOG_RETENTION_DAYS]);
   });
 });
 
 describe("loading environments", () => {
   const files = (inputs: Record<string, EnvironmentInput | (() => never)>) =>
-    Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, typeof input === "function" ? input : () => ({ default: input })]));
+    Object.fromEntries(
+      Object.entries(inputs).map(([name, input]) => [name, typeof input === "function" ? input : () => ({ default: input })]),
+    );
 
   it("validates only the environments asked for: a broken dev does not block prod", () => {
     const broken = files({ dev: { ...prodFile, epochs: 0 }, prod: prodFile });
@@ -153,8 +267,14 @@ describe("loading environments", () => {
   });
 
   it("names an environment listed in index.ts whose file is missing", () => {
-    const missing = files({ retired: () => { throw new Error("Cannot find module './retired'"); } });
-    expect(() => loadEnvironments(["retired"], missing)).toThrow("environments/retired.ts: file not found (environments/index.ts lists it)");
+    const missing = files({
+      retired: () => {
+        throw new Error("Cannot find module './retired'");
+      },
+    });
+    expect(() => loadEnvironments(["retired"], missing)).toThrow(
+      "environments/retired.ts: file not found (environments/index.ts lists it)",
+    );
   });
 
   it("names an unknown environment and lists the defined ones", () => {

@@ -27,14 +27,25 @@ describe("the analyze-results Lambda", () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   it("runs the bundle's index.handler on the current Node.js runtime with the environment's timeout and memory", () => {
-    expect(fn).toMatchObject({ function_name: "abalone-staging-analyze-results", handler: "index.handler", runtime: LAMBDA_RUNTIME, timeout: 45, memory_size: 512 });
+    expect(fn).toMatchObject({
+      function_name: "abalone-staging-analyze-results",
+      handler: "index.handler",
+      runtime: LAMBDA_RUNTIME,
+      timeout: 45,
+      memory_size: 512,
+    });
     expect(LAMBDA_RUNTIME).toBe("nodejs24.x");
   });
 
   it("traces with X-Ray and logs to its own encrypted log group with the environment's retention", () => {
     expect(fn.tracing_config).toEqual({ mode: "Active" });
-    const [logGroupId, logGroup] = Object.entries(tf.resource.aws_cloudwatch_log_group).find(([, g]) => (g as { name: string }).name === "/aws/lambda/abalone-staging-analyze-results")! as [string, Record<string, unknown>];
-    expect(logGroup).toMatchObject({ retention_in_days: env.logRetentionDays, kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./) });
+    const [logGroupId, logGroup] = Object.entries(tf.resource.aws_cloudwatch_log_group).find(
+      ([, g]) => (g as { name: string }).name === "/aws/lambda/abalone-staging-analyze-results",
+    )! as [string, Record<string, unknown>];
+    expect(logGroup).toMatchObject({
+      retention_in_days: env.logRetentionDays,
+      kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
+    });
     expect(fn.logging_config.log_group).toBe(`\${aws_cloudwatch_log_group.${logGroupId}.name}`);
     expect(fn.depends_on).toContain(`aws_cloudwatch_log_group.${logGroupId}`);
   });
@@ -48,14 +59,30 @@ describe("the analyze-results Lambda", () => {
   it("lets its role read the runs' evaluation.json, decrypt, log and trace, and nothing more", () => {
     const policy = inlinePolicyOf(tf, "abalone-staging-lambda-role");
     const actions = JSON.parse(policy.policy).Statement.flatMap((s: { Action: string | string[] }) => s.Action);
-    expect(actions).toEqual(["s3:GetObject", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    expect(actions).toEqual([
+      "s3:GetObject",
+      "kms:Decrypt",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+    ]);
     expect(policy.policy).toContain("/*/abalone-staging-TrainingJob-*/evaluation/evaluation.json");
   });
 
   it("bundles a CommonJS index.js that loads in Node and rejects a missing Bucket with the handler's message", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
     try {
-      const unzip = spawnSync(PYTHON, ["-c", "import zipfile, sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", path.join(outdir, "stacks", env.name, fn.filename), dir], { encoding: "utf8" });
+      const unzip = spawnSync(
+        PYTHON,
+        [
+          "-c",
+          "import zipfile, sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+          path.join(outdir, "stacks", env.name, fn.filename),
+          dir,
+        ],
+        { encoding: "utf8" },
+      );
       expect(unzip.status).toBe(0);
       expect(fs.readdirSync(dir)).toEqual(["index.js"]);
       const code = fs.readFileSync(path.join(dir, "index.js"), "utf8");
@@ -64,8 +91,14 @@ describe("the analyze-results Lambda", () => {
       // The runtime provides @aws-sdk/*; here the project's node_modules stands in for it.
       fs.symlinkSync(path.resolve(__dirname, "../../node_modules"), path.join(dir, "node_modules"));
       const script = `require("./index.js").handler({ Key: "k" }).then(() => console.log("resolved"), (e) => console.log(e.name + ": " + e.message))`;
-      const run = spawnSync("node", ["-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, AWS_REGION: "us-east-1" } });
-      expect(run.stdout.trim()).toBe("EvaluationError: analyze-results: event.Bucket is required and must be a non-empty string (got undefined)");
+      const run = spawnSync("node", ["-e", script], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, AWS_REGION: "us-east-1" },
+      });
+      expect(run.stdout.trim()).toBe(
+        "EvaluationError: analyze-results: event.Bucket is required and must be a non-empty string (got undefined)",
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

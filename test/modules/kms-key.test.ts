@@ -22,7 +22,12 @@ describe("the project KMS key", () => {
   const dev = synthKey("dev", { allowDestroy: true, region: "eu-west-1" });
   const prod = synthKey("prod", { allowDestroy: false });
   const extended = synthKey("staging", { allowDestroy: false }, (key) =>
-    key.addToKeyPolicy({ sid: "CloudWatchAlarms", actions: ["kms:Decrypt"], resources: ["*"], principals: { Service: "cloudwatch.amazonaws.com" } }),
+    key.addToKeyPolicy({
+      sid: "CloudWatchAlarms",
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      principals: { Service: "cloudwatch.amazonaws.com" },
+    }),
   ).tf;
 
   it("rotates yearly and has the alias alias/abalone-<env>", () => {
@@ -33,7 +38,10 @@ describe("the project KMS key", () => {
   it("can be scheduled for deletion in dev (7 days) but is prevent_destroy with 30 days in prod", () => {
     expect(onlyResource(dev.tf, "aws_kms_key")[1]).toMatchObject({ deletion_window_in_days: 7 });
     expect(onlyResource(dev.tf, "aws_kms_key")[1].lifecycle).toBeUndefined();
-    expect(onlyResource(prod.tf, "aws_kms_key")[1]).toMatchObject({ deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(prod.tf, "aws_kms_key")[1]).toMatchObject({
+      deletion_window_in_days: 30,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it("delegates to the account's IAM policies with listed actions, never kms:*", () => {
@@ -44,7 +52,9 @@ describe("the project KMS key", () => {
   });
 
   it("lets CloudWatch Logs of this region use it only for the project's log groups", () => {
-    const logs = JSON.parse(onlyResource(dev.tf, "aws_kms_key")[1].policy).Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsProjectLogGroups");
+    const logs = JSON.parse(onlyResource(dev.tf, "aws_kms_key")[1].policy).Statement.find(
+      (s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsProjectLogGroups",
+    );
     expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     expect(logs.Condition).toEqual({
       ArnLike: {

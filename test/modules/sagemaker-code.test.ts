@@ -38,7 +38,11 @@ describe("the SageMaker code objects", () => {
 
   it("uploads preprocessing.py, evaluate.py and sourcedir.tar.gz to the code prefix, encrypted with the project key", () => {
     for (const key of [S3_LAYOUT.preprocessingScript, S3_LAYOUT.evaluationScript, S3_LAYOUT.trainingSourceDir]) {
-      expect(objects[key]).toMatchObject({ server_side_encryption: "aws:kms", kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./), bucket: expect.stringMatching(/^\$\{aws_s3_bucket\./) });
+      expect(objects[key]).toMatchObject({
+        server_side_encryption: "aws:kms",
+        kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
+        bucket: expect.stringMatching(/^\$\{aws_s3_bucket\./),
+      });
     }
   });
 
@@ -59,7 +63,10 @@ describe("the SageMaker code objects", () => {
   });
 
   it("uploads the raw dataset to abalone_data/raw/abalone.data only when the environment sets rawDataPath", () => {
-    expect(objects[S3_LAYOUT.rawData]).toMatchObject({ content_type: "text/csv", source_hash: sha256(fs.readFileSync(path.join(work, "abalone.data"))) });
+    expect(objects[S3_LAYOUT.rawData]).toMatchObject({
+      content_type: "text/csv",
+      source_hash: sha256(fs.readFileSync(path.join(work, "abalone.data"))),
+    });
     const keys = Object.values(withoutRawData.resource.aws_s3_object).map((o) => (o as { key: string }).key);
     expect(keys.filter((key) => key.startsWith(S3_LAYOUT.codePrefix) || key.startsWith(S3_LAYOUT.rawPrefix)).sort()).toEqual(
       [S3_LAYOUT.evaluationScript, S3_LAYOUT.preprocessingScript, S3_LAYOUT.trainingSourceDir].sort(),
@@ -67,7 +74,9 @@ describe("the SageMaker code objects", () => {
   });
 
   it("stops with a clear error when rawDataPath names no file", () => {
-    expect(() => new MlPipelineStack(Testing.app(), { env: { ...getEnvironment("dev"), rawDataPath: "data/missing.data" } })).toThrow(
+    expect(
+      () => new MlPipelineStack(Testing.app(), { env: { ...getEnvironment("dev"), rawDataPath: "data/missing.data" } }),
+    ).toThrow(
       `rawDataPath "data/missing.data" must name an existing abalone.data file (resolved to ${path.resolve("data/missing.data")})`,
     );
   });

@@ -6,7 +6,14 @@ import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../cli/simulate/local-run";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
-import { ENVIRONMENT_NAMES, inlinePolicyOf, onlyResource, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
+import {
+  ENVIRONMENT_NAMES,
+  inlinePolicyOf,
+  onlyResource,
+  resourcesOfType,
+  synthEnvironment,
+  SynthesizedStack,
+} from "../helpers/synth";
 import { allows } from "./workflow/iam-evaluator";
 import { resolveReferences, TEST_ACCOUNT, TEST_REGION } from "./workflow/terraform-references";
 import { validateAsl } from "./workflow/asl-validation";
@@ -14,17 +21,31 @@ import { validateAsl } from "./workflow/asl-validation";
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** What AWS's Step Functions policy templates require for one task call, on the resources of that call. */
-function requiredPermissions(resource: string, parameters: Record<string, any>): Array<[string, string, Record<string, string>?]> {
-  const sagemaker = (type: string, name: string) => `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:${type}/${name.toLowerCase()}`;
-  const rule = (kind: string) => `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`;
-  const passRole = (role: string): [string, string, Record<string, string>] => ["iam:PassRole", role, { "iam:PassedToService": "sagemaker.amazonaws.com" }];
+function requiredPermissions(
+  resource: string,
+  parameters: Record<string, any>,
+): Array<[string, string, Record<string, string>?]> {
+  const sagemaker = (type: string, name: string) =>
+    `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:${type}/${name.toLowerCase()}`;
+  const rule = (kind: string) =>
+    `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`;
+  const passRole = (role: string): [string, string, Record<string, string>] => [
+    "iam:PassRole",
+    role,
+    { "iam:PassedToService": "sagemaker.amazonaws.com" },
+  ];
   // The task creates and tags with its tags in the request; the job it follows then carries them.
-  const tags = (where: "RequestTag" | "ResourceTag") => Object.fromEntries((parameters.Tags ?? []).map((t: any) => [`aws:${where}/${t.Key}`, t.Value]));
-  const tagging = (arn: string) => (parameters.Tags ? [["sagemaker:AddTags", arn, tags("RequestTag")] as [string, string, Record<string, string>]] : []);
-  const events = (kind: string) => ["events:PutTargets", "events:PutRule", "events:DescribeRule"].map((a) => [a, rule(kind)] as [string, string]);
+  const tags = (where: "RequestTag" | "ResourceTag") =>
+    Object.fromEntries((parameters.Tags ?? []).map((t: any) => [`aws:${where}/${t.Key}`, t.Value]));
+  const tagging = (arn: string) =>
+    parameters.Tags ? [["sagemaker:AddTags", arn, tags("RequestTag")] as [string, string, Record<string, string>]] : [];
+  const events = (kind: string) =>
+    ["events:PutTargets", "events:PutRule", "events:DescribeRule"].map((a) => [a, rule(kind)] as [string, string]);
   const job = (kind: "Processing" | "Training", arn: string): Array<[string, string, Record<string, string>?]> => [
     [`sagemaker:Create${kind}Job`, arn, tags("RequestTag")],
-    ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map((a) => [`sagemaker:${a}`, arn, tags("ResourceTag")] as [string, string, Record<string, string>]),
+    ...[`Describe${kind}Job`, `Stop${kind}Job`, "ListTags"].map(
+      (a) => [`sagemaker:${a}`, arn, tags("ResourceTag")] as [string, string, Record<string, string>],
+    ),
     ...tagging(arn),
     ...events(kind),
   ];
@@ -59,7 +80,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     definition = JSON.parse(resolveReferences(machine.definition, defaults));
     const rolePolicy = inlinePolicyOf(synth.tf, `abalone-${name}-workflow-role`);
     policy = JSON.parse(resolveReferences(rolePolicy.policy, defaults));
-    run = await simulateWorkflow(definition, { environment: env.name, runId: "20250101000000", region: TEST_REGION, accountId: TEST_ACCOUNT, rmse: env.threshold / 2 });
+    run = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: "20250101000000",
+      region: TEST_REGION,
+      accountId: TEST_ACCOUNT,
+      rmse: env.threshold / 2,
+    });
   });
 
   it("is a STANDARD state machine named after the environment, run by its own role", () => {
@@ -75,12 +102,17 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       log_destination: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
     });
     expect(machine.tracing_configuration).toEqual({ enabled: true });
-    expect(logGroup).toMatchObject({ name: `/aws/vendedlogs/states/abalone-${name}-ml-workflow`, retention_in_days: env.logRetentionDays });
+    expect(logGroup).toMatchObject({
+      name: `/aws/vendedlogs/states/abalone-${name}-ml-workflow`,
+      retention_in_days: env.logRetentionDays,
+    });
     expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.\S+\.arn\}$/);
   });
 
   it("resolves the three images per region with aws_sagemaker_prebuilt_ecr_image, never a hard-coded registry", () => {
-    const images = Object.values(synth.tf.data.aws_sagemaker_prebuilt_ecr_image).map((d: any) => d.repository_name).sort();
+    const images = Object.values(synth.tf.data.aws_sagemaker_prebuilt_ecr_image)
+      .map((d: any) => d.repository_name)
+      .sort();
     expect(images).toEqual(["sagemaker-scikit-learn", "tensorflow-inference", "tensorflow-training"]);
     expect(machine.definition.match(/registry_path/g)).toHaveLength(4);
     expect(machine.definition).not.toMatch(/\d{12}\.dkr\.ecr/);
@@ -109,20 +141,29 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   });
 
   it("trusts only Step Functions acting for this account", () => {
-    const role = Object.values(resourcesOfType(synth.tf, "aws_iam_role")).find((r: any) => r.name === `abalone-${name}-workflow-role`);
+    const role = Object.values(resourcesOfType(synth.tf, "aws_iam_role")).find(
+      (r: any) => r.name === `abalone-${name}-workflow-role`,
+    );
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
       expect.objectContaining({
         Effect: "Allow",
         Principal: { Service: "states.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\S+\.account_id\}$/) } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\S+\.account_id\}$/) },
+        },
       }),
     ]);
     expect(resourcesOfType(synth.tf, "aws_iam_policy_attachment")).toEqual({});
   });
 
   it("allows every action each task of a run needs, on that run's resources", () => {
-    const needed = run.calls.flatMap((call) => requiredPermissions(definition.States[call.state].Type === "Task" ? (definition.States[call.state] as any).Resource : "", call.parameters));
+    const needed = run.calls.flatMap((call) =>
+      requiredPermissions(
+        definition.States[call.state].Type === "Task" ? (definition.States[call.state] as any).Resource : "",
+        call.parameters,
+      ),
+    );
     expect(needed.length).toBeGreaterThan(20);
     const denied = needed.filter(([action, resource, context]) => !allows(policy, action, resource, context));
     expect(denied).toEqual([]);
@@ -131,13 +172,25 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   it("allows the task actions on nothing beyond this project's names, roles and function", () => {
     const otherJob = `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:training-job/other-trainingjob-1`;
     expect(allows(policy, "sagemaker:CreateTrainingJob", otherJob)).toBe(false);
-    expect(allows(policy, "sagemaker:CreateProcessingJob", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:processing-job/abalone-trainingjob-1`)).toBe(false);
-    expect(allows(policy, "sagemaker:CreateModel", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:model/other-model`)).toBe(false);
+    expect(
+      allows(
+        policy,
+        "sagemaker:CreateProcessingJob",
+        `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:processing-job/abalone-trainingjob-1`,
+      ),
+    ).toBe(false);
+    expect(allows(policy, "sagemaker:CreateModel", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:model/other-model`)).toBe(
+      false,
+    );
     const sageMakerRole = (run.calls[0].parameters as any).RoleArn;
     expect(allows(policy, "iam:PassRole", sageMakerRole, { "iam:PassedToService": "sagemaker.amazonaws.com" })).toBe(true);
     expect(allows(policy, "iam:PassRole", sageMakerRole, { "iam:PassedToService": "lambda.amazonaws.com" })).toBe(false);
     expect(allows(policy, "iam:PassRole", sageMakerRole)).toBe(false);
-    expect(allows(policy, "iam:PassRole", `arn:aws:iam::${TEST_ACCOUNT}:role/admin`, { "iam:PassedToService": "sagemaker.amazonaws.com" })).toBe(false);
+    expect(
+      allows(policy, "iam:PassRole", `arn:aws:iam::${TEST_ACCOUNT}:role/admin`, {
+        "iam:PassedToService": "sagemaker.amazonaws.com",
+      }),
+    ).toBe(false);
     expect(allows(policy, "lambda:InvokeFunction", `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:other`)).toBe(false);
     expect(allows(policy, "s3:GetObject", `arn:aws:s3:::abalone-test-artifacts-${TEST_ACCOUNT}/x`)).toBe(false);
   });
@@ -154,7 +207,20 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   });
 
   it("allows log delivery and X-Ray tracing, which Step Functions needs for logging and tracing", () => {
-    for (const action of ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]) {
+    for (const action of [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+    ]) {
       expect([action, allows(policy, action, "*")]).toEqual([action, true]);
     }
   });
@@ -167,7 +233,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   });
 
   it("exposes the state machine, its role and log group as outputs", () => {
-    expect(Object.keys(synth.tf.output)).toEqual(expect.arrayContaining(["state_machine_arn", "state_machine_name", "workflow_role_arn", "workflow_log_group_name"]));
+    expect(Object.keys(synth.tf.output)).toEqual(
+      expect.arrayContaining(["state_machine_arn", "state_machine_name", "workflow_role_arn", "workflow_log_group_name"]),
+    );
     expect(synth.tf.output.state_machine_name.value).toBe(`abalone-${name}-ml-workflow`);
   });
 });

@@ -57,18 +57,32 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
     const by = (kind: string) => dev.resources.filter((r) => r.kind === kind).map((r) => r.address);
     expect(by("added")).toEqual(["aws_sns_topic.alarms"]);
     expect(by("removed")).toEqual(["aws_cloudwatch_log_group.legacy"]);
-    expect(by("changed")).toEqual(["aws_iam_role_policy.workflow_permissions", "aws_lambda_function.analyze", "aws_sfn_state_machine.workflow"]);
+    expect(by("changed")).toEqual([
+      "aws_iam_role_policy.workflow_permissions",
+      "aws_lambda_function.analyze",
+      "aws_sfn_state_machine.workflow",
+    ]);
   });
 
   it("names each changed attribute path, pointing to the detailed section for definitions and policies", () => {
-    const attributes = Object.fromEntries(dev.resources.filter((r) => r.kind === "changed").map((r) => [r.address, r.attributes]));
-    expect(attributes["aws_lambda_function.analyze"]).toEqual([{ path: "memory_size", kind: "changed", before: 128, after: 256 }]);
-    expect(attributes["aws_sfn_state_machine.workflow"]).toEqual([{ path: "definition", kind: "changed", detailedIn: "state machine" }]);
-    expect(attributes["aws_iam_role_policy.workflow_permissions"]).toEqual([{ path: "policy", kind: "changed", detailedIn: "IAM" }]);
+    const attributes = Object.fromEntries(
+      dev.resources.filter((r) => r.kind === "changed").map((r) => [r.address, r.attributes]),
+    );
+    expect(attributes["aws_lambda_function.analyze"]).toEqual([
+      { path: "memory_size", kind: "changed", before: 128, after: 256 },
+    ]);
+    expect(attributes["aws_sfn_state_machine.workflow"]).toEqual([
+      { path: "definition", kind: "changed", detailedIn: "state machine" },
+    ]);
+    expect(attributes["aws_iam_role_policy.workflow_permissions"]).toEqual([
+      { path: "policy", kind: "changed", detailedIn: "IAM" },
+    ]);
   });
 
   it("reports the threshold change in the variables section", () => {
-    expect(dev.variables).toEqual([{ name: "threshold", kind: "changed", attributes: [{ path: "default", kind: "changed", before: 2.1, after: 1.9 }] }]);
+    expect(dev.variables).toEqual([
+      { name: "threshold", kind: "changed", attributes: [{ path: "default", kind: "changed", before: 2.1, after: 1.9 }] },
+    ]);
   });
 
   it("compares the definition state by state: the added state, the rerouted transition and each changed field", () => {
@@ -76,7 +90,9 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
     const { diff } = dev.stateMachines[0];
     expect(diff.statesAdded).toEqual([{ name: "Notify Result", type: "Task", next: "Threshold Evaluation Check" }]);
     expect(diff.statesRemoved).toEqual([]);
-    expect(diff.transitions).toEqual([{ state: "Analyze Evaluation Results", label: "Next", before: "Threshold Evaluation Check", after: "Notify Result" }]);
+    expect(diff.transitions).toEqual([
+      { state: "Analyze Evaluation Results", label: "Next", before: "Threshold Evaluation Check", after: "Notify Result" },
+    ]);
     expect(diff.fields.map((f) => `${f.state}: ${f.field} ${f.before} → ${f.after}`)).toEqual([
       "Model Training: HyperParameters.epochs 200 → 100",
       "Model Training: InstanceType ml.m5.xlarge → ml.m5.2xlarge",
@@ -87,7 +103,12 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
 
   it("lists the IAM statement added to the workflow role, and none removed", () => {
     expect(dev.iam).toHaveLength(1);
-    expect(dev.iam[0]).toMatchObject({ role: "aws_iam_role.workflow", roleName: "abalone-dev-workflow-role", removed: [], unreadable: [] });
+    expect(dev.iam[0]).toMatchObject({
+      role: "aws_iam_role.workflow",
+      roleName: "abalone-dev-workflow-role",
+      removed: [],
+      unreadable: [],
+    });
     expect(dev.iam[0].added.map((s) => s.text)).toEqual(["Allow sns:Publish on ${aws_sns_topic.alarms.arn} (Sid PublishAlarms)"]);
   });
 
@@ -109,12 +130,18 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
     ]) {
       expect(markdown.split("\n")).toContain(line);
     }
-    expect(markdown).toMatch(/^### legacy: removed — synthesized in `origin\/main` only; its 5 resource\(s\) are no longer in this project$/m);
-    expect(markdown).toContain("  - ➕ `Allow sns:Publish on ${aws_sns_topic.alarms.arn} (Sid PublishAlarms)` — from `aws_iam_role_policy.workflow_permissions`");
+    expect(markdown).toMatch(
+      /^### legacy: removed — synthesized in `origin\/main` only; its 5 resource\(s\) are no longer in this project$/m,
+    );
+    expect(markdown).toContain(
+      "  - ➕ `Allow sns:Publish on ${aws_sns_topic.alarms.arn} (Sid PublishAlarms)` — from `aws_iam_role_policy.workflow_permissions`",
+    );
   });
 
   it("folds a Mermaid graph of each changed workflow, drawn from the head definition with placeholders for references", () => {
-    expect(markdown).toContain("<details><summary>Workflow graph (this change)</summary>\n\n```mermaid\nflowchart TD\n  a --> b\n```");
+    expect(markdown).toContain(
+      "<details><summary>Workflow graph (this change)</summary>\n\n```mermaid\nflowchart TD\n  a --> b\n```",
+    );
     // dev's workflow changed and qa's is new: two graphs; staging's did not change.
     expect(drawn).toHaveLength(2);
     const notify = (drawn[0].States as Record<string, Record<string, Record<string, string>>>)["Notify Result"];
@@ -133,7 +160,9 @@ describe("review of a threshold read from the Terraform variable", () => {
     expect(review.status).toBe("changed");
     expect(review.resources).toEqual([]);
     expect(review.stateMachines).toEqual([]);
-    expect(review.variables).toEqual([{ name: "threshold", kind: "changed", attributes: [{ path: "default", kind: "changed", before: 2.1, after: 2 }] }]);
+    expect(review.variables).toEqual([
+      { name: "threshold", kind: "changed", attributes: [{ path: "default", kind: "changed", before: 2.1, after: 2 }] },
+    ]);
   });
 
   it("reads a bare ${var.threshold} in the definition as an opaque value when other fields change", () => {
@@ -156,11 +185,14 @@ describe("review of settings and unreadable definitions", () => {
   it("ignores where the local state file sits (it depends on where the synth ran) but reports provider changes", () => {
     const base = fixtureStack("dev");
     const head = fixtureStack("dev");
-    (head.terraform as { backend: { local: { path: string } } }).backend.local.path = "../../../../elsewhere/terraform.dev.tfstate";
+    (head.terraform as { backend: { local: { path: string } } }).backend.local.path =
+      "../../../../elsewhere/terraform.dev.tfstate";
     expect(reviewEnvironment("dev", base, head).status).toBe("unchanged");
     (head.provider as { aws: Array<{ region: string }> }).aws[0].region = "eu-west-1";
     const review = reviewEnvironment("dev", base, head);
-    expect(review.settings).toEqual([{ path: "provider.aws[0].region", kind: "changed", before: "us-east-1", after: "eu-west-1" }]);
+    expect(review.settings).toEqual([
+      { path: "provider.aws[0].region", kind: "changed", before: "us-east-1", after: "eu-west-1" },
+    ]);
   });
 
   it("says why a definition that is one Terraform expression cannot be compared state by state", () => {
@@ -169,7 +201,9 @@ describe("review of settings and unreadable definitions", () => {
     machine.definition = "${jsonencode(local.workflow)}";
     const review = reviewEnvironment("dev", fixtureStack("dev"), head);
     expect(review.stateMachines[0].problem).toMatch(/no States object/);
-    expect(renderReview([review], { baseRef: "main", baseCommit: "abc1234" })).toContain("- definition changed; definition has no States object");
+    expect(renderReview([review], { baseRef: "main", baseCommit: "abc1234" })).toContain(
+      "- definition changed; definition has no States object",
+    );
   });
 });
 

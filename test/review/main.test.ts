@@ -24,7 +24,13 @@ for (const [env, tf] of Object.entries(stacks)) {
 `;
 const BROKEN_MAIN = `console.error("environments/dev.ts: threshold must be a positive number (got -1)");\nprocess.exit(1);\n`;
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+};
 
 describe("npm run review on two refs of a small git repository", () => {
   let repo: string;
@@ -48,7 +54,13 @@ describe("npm run review on two refs of a small git repository", () => {
     git("tag", "broken");
     // The working tree: the real main.ts again, dev with a lower threshold and one more state.
     write("main.ts", FAKE_MAIN);
-    write("stacks.json", stacksJson({ dev: fixtureStack("dev", { threshold: 1.9, notifyState: true, alarmTopic: true }), staging: fixtureStack("staging") }));
+    write(
+      "stacks.json",
+      stacksJson({
+        dev: fixtureStack("dev", { threshold: 1.9, notifyState: true, alarmTopic: true }),
+        staging: fixtureStack("staging"),
+      }),
+    );
   });
 
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
@@ -66,29 +78,43 @@ describe("npm run review on two refs of a small git repository", () => {
 
   it("removes its temporary worktree afterwards", async () => {
     await runReview({ base: "base", envs: ["staging"] }, repo);
-    const worktrees = git("worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree "));
+    const worktrees = git("worktree", "list", "--porcelain")
+      .split("\n")
+      .filter((line) => line.startsWith("worktree "));
     expect(worktrees).toEqual([`worktree ${fs.realpathSync(repo)}`]);
   });
 
   it("fails with exit code 2 naming a base ref that does not exist", async () => {
     const review = runReview({ base: "no-such-branch" }, repo);
     await expect(review).rejects.toBeInstanceOf(ReviewError);
-    await expect(review).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('base ref "no-such-branch" does not exist') });
+    await expect(review).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('base ref "no-such-branch" does not exist'),
+    });
   });
 
   it("fails with exit code 2 naming a base ref that does not synthesize, and shows the synth error", async () => {
     const review = runReview({ base: "broken" }, repo);
-    await expect(review).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^base ref "broken" \([0-9a-f]{7}\) does not synthesize/) });
-    await expect(review).rejects.toMatchObject({ message: expect.stringContaining("environments/dev.ts: threshold must be a positive number (got -1)") });
+    await expect(review).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^base ref "broken" \([0-9a-f]{7}\) does not synthesize/),
+    });
+    await expect(review).rejects.toMatchObject({
+      message: expect.stringContaining("environments/dev.ts: threshold must be a positive number (got -1)"),
+    });
   });
 
   it("as a command: --env limits the report and --output writes it to a file; a bad ref exits 2", () => {
     const command = (...args: string[]) =>
-      spawnSync(process.execPath, ["--require", require.resolve("../../tools/register-ts.js"), path.join(PROJECT_ROOT, "review/main.ts"), ...args], {
-        cwd: repo,
-        encoding: "utf8",
-        env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, "tsconfig.json") },
-      });
+      spawnSync(
+        process.execPath,
+        ["--require", require.resolve("../../tools/register-ts.js"), path.join(PROJECT_ROOT, "review/main.ts"), ...args],
+        {
+          cwd: repo,
+          encoding: "utf8",
+          env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, "tsconfig.json") },
+        },
+      );
     const output = path.join(repo, "review.md");
     const ok = command("--base", "base", "--env", "dev", "--output", output);
     expect(ok.stderr).toContain(`review written to ${output}`);
@@ -104,11 +130,15 @@ describe("npm run review on two refs of a small git repository", () => {
 
     const unwritable = command("--base", "base", "--output", path.join(repo, "no-such-dir", "review.md"));
     expect(unwritable.status).toBe(2);
-    expect(unwritable.stderr.trimEnd().split("\n")).toEqual([`review: --output: cannot write ${JSON.stringify(path.join(repo, "no-such-dir", "review.md"))}: it is in a directory that does not exist`]);
+    expect(unwritable.stderr.trimEnd().split("\n")).toEqual([
+      `review: --output: cannot write ${JSON.stringify(path.join(repo, "no-such-dir", "review.md"))}: it is in a directory that does not exist`,
+    ]);
 
     const help = command("--help");
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: npm run review -- --base <git-ref> \[--env <name>\]\.\.\. \[--output <file>\] \[--json\] \[--help\]/);
+    expect(help.stdout).toMatch(
+      /^Usage: npm run review -- --base <git-ref> \[--env <name>\]\.\.\. \[--output <file>\] \[--json\] \[--help\]/,
+    );
   });
 
   it("reviews several environments with --env, and writes JSON with --json", async () => {
@@ -122,7 +152,9 @@ describe("npm run review on two refs of a small git repository", () => {
 
 describe("parseReviewArgs", () => {
   it("reads --base, --env (repeated or a list), --output and --json in both spellings", () => {
-    expect(parseReviewArgs(["--base", "origin/main", "--env=prod", "--env", "dev,staging", "--output", "r.md", "--json"])).toEqual({
+    expect(
+      parseReviewArgs(["--base", "origin/main", "--env=prod", "--env", "dev,staging", "--output", "r.md", "--json"]),
+    ).toEqual({
       base: "origin/main",
       envs: ["prod", "dev", "staging"],
       output: "r.md",

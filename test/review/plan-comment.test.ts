@@ -11,25 +11,42 @@ const change = (...actions: string[]) => ({ change: { actions } });
 
 describe("renderPlanComment", () => {
   it("counts a replacement as one add and one destroy, as Terraform's summary does", () => {
-    const plan = { resource_changes: [change("create"), change("update"), change("delete", "create"), change("no-op"), change("read")] };
+    const plan = {
+      resource_changes: [change("create"), change("update"), change("delete", "create"), change("no-op"), change("read")],
+    };
     expect(countPlanActions(plan)).toEqual({ add: 2, change: 1, destroy: 1 });
   });
 
   it("starts with the environment's hidden marker, states the counts and folds the full plan", () => {
-    const body = renderPlanComment({ environment: "staging", plan: { resource_changes: [change("create")] }, planText: "Plan: 1 to add, 0 to change, 0 to destroy." });
+    const body = renderPlanComment({
+      environment: "staging",
+      plan: { resource_changes: [change("create")] },
+      planText: "Plan: 1 to add, 0 to change, 0 to destroy.",
+    });
     const lines = body.split("\n");
     expect(lines[0]).toBe("<!-- abalone-plan:staging -->");
     expect(lines).toContain("**Plan: 1 to add, 0 to change, 0 to destroy.**");
-    expect(body).toContain("<details><summary>Full plan (staging)</summary>\n\n```text\nPlan: 1 to add, 0 to change, 0 to destroy.\n```\n\n</details>");
+    expect(body).toContain(
+      "<details><summary>Full plan (staging)</summary>\n\n```text\nPlan: 1 to add, 0 to change, 0 to destroy.\n```\n\n</details>",
+    );
   });
 
   it("says 'No changes' for an empty plan and 'failed' when there is no plan", () => {
-    expect(renderPlanComment({ environment: "dev", plan: { resource_changes: [change("no-op")] }, planText: "No changes." })).toContain("**No changes.**");
-    expect(renderPlanComment({ environment: "dev", planText: "Error: No valid credential sources found" })).toContain("terraform plan failed");
+    expect(
+      renderPlanComment({ environment: "dev", plan: { resource_changes: [change("no-op")] }, planText: "No changes." }),
+    ).toContain("**No changes.**");
+    expect(renderPlanComment({ environment: "dev", planText: "Error: No valid credential sources found" })).toContain(
+      "terraform plan failed",
+    );
   });
 
   it("cuts a plan too long for one GitHub comment and says so", () => {
-    const body = renderPlanComment({ environment: "prod", plan: { resource_changes: [] }, planText: "x".repeat(100_000), maxLength: 5000 });
+    const body = renderPlanComment({
+      environment: "prod",
+      plan: { resource_changes: [] },
+      planText: "x".repeat(100_000),
+      maxLength: 5000,
+    });
     expect(body.length).toBeLessThanOrEqual(5000);
     expect(body).toMatch(/… cut: \d+ more characters/);
   });
@@ -44,8 +61,10 @@ function fakeGithub(pullHeadSha = "abc") {
     rest: {
       issues: {
         listComments: {},
-        createComment: async ({ body }: { body: string }) => void comments.push({ id: comments.length + 1, body, user: { type: "Bot" } }),
-        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => void (comments.find((c) => c.id === comment_id)!.body = body),
+        createComment: async ({ body }: { body: string }) =>
+          void comments.push({ id: comments.length + 1, body, user: { type: "Bot" } }),
+        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) =>
+          void (comments.find((c) => c.id === comment_id)!.body = body),
       },
       pulls: { get: async () => ({ data: { head: { sha: pullHeadSha } } }) },
     },
@@ -60,7 +79,11 @@ describe("github-comment.js", () => {
     expect(await post("<!-- abalone-plan:dev -->\nfirst")).toBe("created");
     expect(await post("<!-- abalone-plan:dev -->\nsecond")).toBe("updated");
     expect(await post("<!-- abalone-plan:prod -->\nprod")).toBe("created");
-    expect(github.comments.map((c) => c.body)).toEqual(["<!-- abalone-plan:dev -->\nquoted by a person", "<!-- abalone-plan:dev -->\nsecond", "<!-- abalone-plan:prod -->\nprod"]);
+    expect(github.comments.map((c) => c.body)).toEqual([
+      "<!-- abalone-plan:dev -->\nquoted by a person",
+      "<!-- abalone-plan:dev -->\nsecond",
+      "<!-- abalone-plan:prod -->\nprod",
+    ]);
     await expect(post("no marker")).rejects.toThrow(/must start with a hidden marker/);
   });
 
@@ -83,7 +106,9 @@ describe("github-comment.js", () => {
     it("skips a review of a commit the pull request has moved past, and refuses a forged number", async () => {
       expect(await postReviewFromArtifact({ github: fakeGithub("newer"), context: context("abc"), directory })).toBe("skipped");
       fs.writeFileSync(path.join(directory, "pr-number"), "42; rm -rf /");
-      await expect(postReviewFromArtifact({ github: fakeGithub("abc"), context: context("abc"), directory })).rejects.toThrow(/must be a pull request number/);
+      await expect(postReviewFromArtifact({ github: fakeGithub("abc"), context: context("abc"), directory })).rejects.toThrow(
+        /must be a pull request number/,
+      );
     });
   });
 });

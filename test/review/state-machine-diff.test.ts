@@ -4,11 +4,28 @@ const base = {
   StartAt: "Train",
   TimeoutSeconds: 3600,
   States: {
-    Train: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync", Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Failed" }], Next: "Check" },
+    Train: {
+      Type: "Task",
+      Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync",
+      Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Failed" }],
+      Next: "Check",
+    },
     Check: { Type: "Choice", Choices: [{ Variable: "$.Result", NumericLessThan: 2.1, Next: "Pass" }], Default: "Exceeds" },
     Fanout: {
       Type: "Parallel",
-      Branches: [{ StartAt: "Notify", States: { Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "${aws_sns_topic.a.arn}" }, End: true } } }],
+      Branches: [
+        {
+          StartAt: "Notify",
+          States: {
+            Notify: {
+              Type: "Task",
+              Resource: "arn:aws:states:::sns:publish",
+              Parameters: { TopicArn: "${aws_sns_topic.a.arn}" },
+              End: true,
+            },
+          },
+        },
+      ],
       End: true,
     },
     Pass: { Type: "Pass", End: true },
@@ -52,7 +69,12 @@ describe("diffDefinitions", () => {
   });
 
   it("finds nothing between a definition and itself", () => {
-    expect(diffDefinitions(base, JSON.parse(JSON.stringify(base)))).toEqual({ statesAdded: [], statesRemoved: [], transitions: [], fields: [] });
+    expect(diffDefinitions(base, JSON.parse(JSON.stringify(base)))).toEqual({
+      statesAdded: [],
+      statesRemoved: [],
+      transitions: [],
+      fields: [],
+    });
   });
 });
 
@@ -60,6 +82,8 @@ describe("parseDefinition", () => {
   it("explains a definition that is not a JSON string with States", () => {
     expect(parseDefinition(undefined).problem).toBe("definition is missing, not a JSON string");
     expect(parseDefinition('{"StartAt": "A"').problem).toMatch(/^definition is not JSON/);
-    expect(parseDefinition(JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } })).definition).toBeDefined();
+    expect(
+      parseDefinition(JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } })).definition,
+    ).toBeDefined();
   });
 });

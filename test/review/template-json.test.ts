@@ -8,7 +8,8 @@ describe("parseTemplateJson", () => {
   });
 
   it("keeps interpolations inside strings, even when they hold quotes and braces", () => {
-    const text = '{"Resource":"${aws_lambda_function.analyze.arn}:live","Tags":${jsonencode({"a" = "}"})},"Name":"${format("%s-x", var.env)}"}';
+    const text =
+      '{"Resource":"${aws_lambda_function.analyze.arn}:live","Tags":${jsonencode({"a" = "}"})},"Name":"${format("%s-x", var.env)}"}';
     expect(parseTemplateJson(text)).toEqual({
       Resource: "${aws_lambda_function.analyze.arn}:live",
       Tags: '${jsonencode({"a" = "}"})}',

@@ -1,17 +1,27 @@
 import { shortestUnambiguousPath } from "../../review/readable-path";
 import { diffValues, formatPath, formatValue } from "../../review/value-diff";
 
-const input = (name: string, uri: string) => ({ InputName: name, S3Input: { S3Uri: uri, LocalPath: `/opt/ml/processing/${name}` } });
+const input = (name: string, uri: string) => ({
+  InputName: name,
+  S3Input: { S3Uri: uri, LocalPath: `/opt/ml/processing/${name}` },
+});
 
 describe("diffValues", () => {
   it("reports a leaf change with its path and both values", () => {
-    const changes = diffValues({ ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 1 } }, { ResourceConfig: { InstanceType: "ml.m5.2xlarge", InstanceCount: 1 } });
-    expect(changes).toEqual([{ path: ["ResourceConfig", "InstanceType"], kind: "changed", before: "ml.m5.xlarge", after: "ml.m5.2xlarge" }]);
+    const changes = diffValues(
+      { ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 1 } },
+      { ResourceConfig: { InstanceType: "ml.m5.2xlarge", InstanceCount: 1 } },
+    );
+    expect(changes).toEqual([
+      { path: ["ResourceConfig", "InstanceType"], kind: "changed", before: "ml.m5.xlarge", after: "ml.m5.2xlarge" },
+    ]);
   });
 
   it("pairs list elements by their name, so an inserted element is one addition", () => {
     const before = { ProcessingInputs: [input("input", "s3://b/raw"), input("code", "s3://b/code")] };
-    const after = { ProcessingInputs: [input("input", "s3://b/raw"), input("model", "s3://b/model"), input("code", "s3://b/code")] };
+    const after = {
+      ProcessingInputs: [input("input", "s3://b/raw"), input("model", "s3://b/model"), input("code", "s3://b/code")],
+    };
     const changes = diffValues(before, after);
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ kind: "added", path: ["ProcessingInputs", { id: "model" }] });
@@ -19,12 +29,17 @@ describe("diffValues", () => {
   });
 
   it("compares lists of plain values as one value and ignores CDKTF's // metadata", () => {
-    const changes = diffValues({ "//": { path: "a" }, ErrorEquals: ["States.ALL"] }, { "//": { path: "b" }, ErrorEquals: ["States.TaskFailed"] });
+    const changes = diffValues(
+      { "//": { path: "a" }, ErrorEquals: ["States.ALL"] },
+      { "//": { path: "b" }, ErrorEquals: ["States.TaskFailed"] },
+    );
     expect(changes).toEqual([{ path: ["ErrorEquals"], kind: "changed", before: ["States.ALL"], after: ["States.TaskFailed"] }]);
   });
 
   it("reports a subtree present on one side as one change", () => {
-    expect(diffValues({ a: 1 }, { a: 1, Retry: [{ MaxAttempts: 2 }] })).toEqual([{ path: ["Retry"], kind: "added", after: [{ MaxAttempts: 2 }] }]);
+    expect(diffValues({ a: 1 }, { a: 1, Retry: [{ MaxAttempts: 2 }] })).toEqual([
+      { path: ["Retry"], kind: "added", after: [{ MaxAttempts: 2 }] },
+    ]);
     expect(diffValues({ a: 1, b: { c: 2 } }, { a: 1 })).toEqual([{ path: ["b"], kind: "removed", before: { c: 2 } }]);
   });
 });

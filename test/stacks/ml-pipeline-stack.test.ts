@@ -35,9 +35,20 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     for (const variable of [epochs, batch_size, threshold]) expect(variable.description).toMatch(/\w+/);
     // What an operator's -var would pass or be refused by `terraform plan`.
     for (const [id, variable] of Object.entries({ epochs, batch_size })) {
-      expect([1, 200, 0, -3, 1.5].map((value) => holds(variable.validation[0].condition, id, value))).toEqual([true, true, false, false, false]);
+      expect([1, 200, 0, -3, 1.5].map((value) => holds(variable.validation[0].condition, id, value))).toEqual([
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
     }
-    expect([2.1, 0.01, 0, -1].map((value) => holds(threshold.validation[0].condition, "threshold", value))).toEqual([true, true, false, false]);
+    expect([2.1, 0.01, 0, -1].map((value) => holds(threshold.validation[0].condition, "threshold", value))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("configures the AWS provider with the region and the project and environment tags", () => {
@@ -49,7 +60,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
   it("holds the whole platform: key, bucket, Lambda, state machine, builds, pipeline, alarm topic", () => {
     expect(synth.json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(synth.json).toHaveResourceWithProperties(S3Bucket, { force_destroy: env.allowDestroy });
-    expect(synth.json).toHaveResourceWithProperties(LambdaFunction, { function_name: `abalone-${name}-analyze-results`, tracing_config: { mode: "Active" } });
+    expect(synth.json).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: `abalone-${name}-analyze-results`,
+      tracing_config: { mode: "Active" },
+    });
     expect(synth.json).toHaveResourceWithProperties(SfnStateMachine, { name: `abalone-${name}-ml-workflow`, type: "STANDARD" });
     expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-build-model` });
     expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-deploy-endpoint` });
@@ -82,8 +96,15 @@ describe("multi-account and remote state settings", () => {
   it("pins the provider to the account and assumes the configured role", () => {
     const [provider] = synth.tf.provider.aws;
     expect(provider.allowed_account_ids).toEqual(["123456789012"]);
-    expect(provider.assume_role).toEqual([{ role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "cdktf-abalone-prod" }]);
-    expect(provider.default_tags[0].tags).toEqual({ CostCenter: "ml", Project: "abalone", Environment: "prod", ManagedBy: "cdktf" });
+    expect(provider.assume_role).toEqual([
+      { role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "cdktf-abalone-prod" },
+    ]);
+    expect(provider.default_tags[0].tags).toEqual({
+      CostCenter: "ml",
+      Project: "abalone",
+      Environment: "prod",
+      ManagedBy: "cdktf",
+    });
   });
 
   it("uses an encrypted S3 backend with S3 lock files and a per-environment key", () => {

@@ -11,7 +11,10 @@ function loadsInterpreter(...argv: string[]): boolean {
     runCli(${JSON.stringify(argv)}, { ...processDeps(), stdout: { write() {} }, stderr: { write() {} } }).then(() => {
       process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes("aws-local-stepfunctions"))));
     });`;
-  const run = spawnSync(process.execPath, ["--require", require.resolve("../../../tools/register-ts.js"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--require", require.resolve("../../../tools/register-ts.js"), "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   expect(run.stderr).toBe("");
   return run.stdout === "true";
 }

@@ -10,7 +10,8 @@ import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 const RUN_ID = "20250102030405";
 const bucket = PLACEHOLDERS.artifactBucket;
 const callsOf = (result: SimulationResult, state: TaskStateName): TaskCall[] => result.calls.filter((c) => c.state === state);
-const parametersOf = (result: SimulationResult, state: TaskStateName) => callsOf(result, state)[0].parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const parametersOf = (result: SimulationResult, state: TaskStateName) =>
+  callsOf(result, state)[0].parameters as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   const env = getEnvironment(name);
@@ -32,25 +33,35 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
     expect(result.error).toBe("ModelEvaluationExceedsThreshold");
   });
 
-  it.each(TASK_STATE_NAMES)("ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it", async (failing) => {
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, failState: failing });
-    expect(result.status).toBe("FAILED");
-    expect(result.endState).toBe(STATE_NAMES.failed);
-    // The execution reports the task's own error and cause, as the catcher kept them.
-    if (failing === STATE_NAMES.analyze) {
-      expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
-    } else {
-      expect(result.error).toBe("States.TaskFailed");
-      expect(result.cause).toMatch(new RegExp(`^${failing}: abalone-${name}-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`));
-    }
-    const ran = TASK_STATE_NAMES.slice(0, TASK_STATE_NAMES.indexOf(failing) + 1);
-    expect([...new Set(result.calls.map((c) => c.state))]).toEqual(ran);
-    expect(callsOf(result, failing)).toHaveLength(1);
-    expect(result.events.some((e) => e.type === "StateCaught" && e.state?.name === failing)).toBe(true);
-  });
+  it.each(TASK_STATE_NAMES)(
+    "ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it",
+    async (failing) => {
+      const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, failState: failing });
+      expect(result.status).toBe("FAILED");
+      expect(result.endState).toBe(STATE_NAMES.failed);
+      // The execution reports the task's own error and cause, as the catcher kept them.
+      if (failing === STATE_NAMES.analyze) {
+        expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
+      } else {
+        expect(result.error).toBe("States.TaskFailed");
+        expect(result.cause).toMatch(
+          new RegExp(`^${failing}: abalone-${name}-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`),
+        );
+      }
+      const ran = TASK_STATE_NAMES.slice(0, TASK_STATE_NAMES.indexOf(failing) + 1);
+      expect([...new Set(result.calls.map((c) => c.state))]).toEqual(ran);
+      expect(callsOf(result, failing)).toHaveLength(1);
+      expect(result.events.some((e) => e.type === "StateCaught" && e.state?.name === failing)).toBe(true);
+    },
+  );
 
   it.each(TASK_STATE_NAMES)("still succeeds when '%s' is throttled once: the retry sends the same request", async (throttled) => {
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, throttleState: throttled, rmse: env.threshold / 2 });
+    const result = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      throttleState: throttled,
+      rmse: env.threshold / 2,
+    });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.endState).toBe(STATE_NAMES.belowThreshold);
     const calls = callsOf(result, throttled);
@@ -71,16 +82,23 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   it("'Pre-process Data' runs the preprocessing job named in the input on the raw data and code of the S3 layout", () => {
     const p = parametersOf(result, STATE_NAMES.preprocess);
     expect(p.ProcessingJobName).toBe(input.PreprocessingJobName);
-    expect(p.ProcessingInputs.map((i: any) => [i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect(p.ProcessingInputs.map((i: any) => [i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([
       [`s3://${bucket}/${S3_LAYOUT.rawData}`, "/opt/ml/processing/input"],
       [`s3://${bucket}/${S3_LAYOUT.preprocessingScript}`, "/opt/ml/processing/input/code"],
     ]);
-    expect(p.ProcessingOutputConfig.Outputs.map((o: any) => [o.S3Output.LocalPath, o.S3Output.S3Uri])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect(p.ProcessingOutputConfig.Outputs.map((o: any) => [o.S3Output.LocalPath, o.S3Output.S3Uri])).toEqual([
       ["/opt/ml/processing/output/training", `s3://${bucket}/${runKeys.trainingData(RUN_ID, input.TrainingJobName)}`],
       ["/opt/ml/processing/output/testing", `s3://${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}`],
     ]);
     expect(p.ProcessingOutputConfig.KmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
-    expect(p.ProcessingResources.ClusterConfig).toEqual({ InstanceCount: 1, InstanceType: env.instanceTypes.processing, VolumeSizeInGB: 30, VolumeKmsKeyId: PLACEHOLDERS.kmsKeyArn });
+    expect(p.ProcessingResources.ClusterConfig).toEqual({
+      InstanceCount: 1,
+      InstanceType: env.instanceTypes.processing,
+      VolumeSizeInGB: 30,
+      VolumeKmsKeyId: PLACEHOLDERS.kmsKeyArn,
+    });
     expect(p.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1200 });
   });
 
@@ -96,7 +114,9 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       sagemaker_region: env.region,
     });
     expect(p.InputDataConfig[0]).toMatchObject({ ChannelName: "training", ContentType: "csv" });
-    expect(p.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(`s3://${bucket}/${runKeys.trainingData(RUN_ID, input.TrainingJobName)}`);
+    expect(p.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(
+      `s3://${bucket}/${runKeys.trainingData(RUN_ID, input.TrainingJobName)}`,
+    );
     expect(p.OutputDataConfig.KmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
     expect(p.ResourceConfig.VolumeKmsKeyId).toBe(PLACEHOLDERS.kmsKeyArn);
   });
@@ -132,7 +152,9 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   it("another run id gives other names and keys from the same definition", async () => {
     const other = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: "retry-2" });
     expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-prod-TrainingJob-retry-2");
-    expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(runKeys.evaluation("retry-2", "abalone-prod-TrainingJob-retry-2"));
+    expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(
+      runKeys.evaluation("retry-2", "abalone-prod-TrainingJob-retry-2"),
+    );
   });
 });
 
@@ -149,27 +171,47 @@ describe("the workflow with the real analyze-results code", () => {
   it("gates on the RMSE the function computes from the run's evaluation.json", async () => {
     // Errors 3 and -3: RMSE exactly 3, above staging's 2.5.
     const evaluation = JSON.stringify({ GroundTruth: [10, 10], Predictions: [13, 7] });
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }) });
+    const result = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }),
+    });
     expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
     const good = JSON.stringify({ GroundTruth: [10, 10], Predictions: [11, 9] });
-    const passed = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }) });
+    const passed = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }),
+    });
     expect(passed.endState).toBe(STATE_NAMES.belowThreshold);
     expect(passed.output).toMatchObject({ Analysis: { Result: 1 } });
   });
 
   it("fails the workflow when the function rejects the evaluation, instead of passing a NaN", async () => {
     const bad = JSON.stringify({ GroundTruth: [], Predictions: [] });
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: bad }) });
+    const result = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: bad }),
+    });
     expect(result.endState).toBe(STATE_NAMES.failed);
   });
 
   it("never passes the gate on a non-numeric or missing Result", async () => {
     for (const Result of ["1.0", null, true]) {
-      const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: async () => ({ statusCode: 200, Result }) });
+      const result = await simulateWorkflow(definition, {
+        environment: env.name,
+        runId: RUN_ID,
+        analyze: async () => ({ statusCode: 200, Result }),
+      });
       expect([Result, result.endState]).toEqual([Result, STATE_NAMES.exceedsThreshold]);
     }
     // Without Result the ResultSelector cannot select it: the execution fails there (States.Runtime).
-    const missing = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, analyze: async () => ({ statusCode: 200 }) });
+    const missing = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      analyze: async () => ({ statusCode: 200 }),
+    });
     expect([missing.status, missing.endState, missing.error]).toEqual(["FAILED", STATE_NAMES.analyze, "States.Runtime"]);
   });
 });
@@ -181,7 +223,11 @@ describe("two runs of one environment", () => {
     const run = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId });
     return run.calls.flatMap(({ parameters }) => {
       const p = parameters as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-      return [...(p.ProcessingOutputConfig?.Outputs ?? []).map((o: any) => o.S3Output.S3Uri), ...(p.OutputDataConfig ? [`${p.OutputDataConfig.S3OutputPath}/${p.TrainingJobName}`] : [])]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return [
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        ...(p.ProcessingOutputConfig?.Outputs ?? []).map((o: any) => o.S3Output.S3Uri),
+        ...(p.OutputDataConfig ? [`${p.OutputDataConfig.S3OutputPath}/${p.TrainingJobName}`] : []),
+      ];
     });
   };
 
@@ -189,10 +235,15 @@ describe("two runs of one environment", () => {
     ["20250101000000", "20250101000001"],
     ["run", "run-2"],
     ["7", "77"],
-  ])("share no written prefix (%s and %s), so one never overwrites the other's splits, model or evaluation", async (first, second) => {
-    const [ours, theirs] = [await writes(first), await writes(second)];
-    expect(ours).toHaveLength(4);
-    const overlapping = ours.flatMap((a) => theirs.filter((b) => `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`)).map((b) => [a, b]));
-    expect(overlapping).toEqual([]);
-  });
+  ])(
+    "share no written prefix (%s and %s), so one never overwrites the other's splits, model or evaluation",
+    async (first, second) => {
+      const [ours, theirs] = [await writes(first), await writes(second)];
+      expect(ours).toHaveLength(4);
+      const overlapping = ours.flatMap((a) =>
+        theirs.filter((b) => `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`)).map((b) => [a, b]),
+      );
+      expect(overlapping).toEqual([]);
+    },
+  );
 });

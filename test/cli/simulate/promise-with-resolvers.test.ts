@@ -22,7 +22,11 @@ describe("installPromiseWithResolvers", () => {
   });
 
   it("leaves a built-in Promise.withResolvers alone", () => {
-    const builtIn: WithResolvers = () => ({ promise: Promise.resolve(undefined as never), resolve: () => undefined, reject: () => undefined });
+    const builtIn: WithResolvers = () => ({
+      promise: Promise.resolve(undefined as never),
+      resolve: () => undefined,
+      reject: () => undefined,
+    });
     Object.defineProperty(Promise, "withResolvers", { value: builtIn, configurable: true, writable: true });
     installPromiseWithResolvers();
     expect(promise.withResolvers).toBe(builtIn);

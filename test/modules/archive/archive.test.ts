@@ -15,7 +15,10 @@ const files = [
 ];
 
 /** What Python's own zipfile/tarfile readers see in an archive: names, sizes, modes, mtimes, contents. */
-function readWithPython(kind: "zip" | "tar.gz", archive: Buffer): Array<{ name: string; mode: number; mtime: number[] | number; content: string }> {
+function readWithPython(
+  kind: "zip" | "tar.gz",
+  archive: Buffer,
+): Array<{ name: string; mode: number; mtime: number[] | number; content: string }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "archive-")), `a.${kind}`);
   fs.writeFileSync(file, archive);
   const script =
@@ -40,7 +43,9 @@ describe("deterministicZip", () => {
   });
 
   it("changes when a file's content changes", () => {
-    expect(deterministicZip(files).equals(deterministicZip([{ ...files[0], content: "print('other')\n" }, ...files.slice(1)]))).toBe(false);
+    expect(
+      deterministicZip(files).equals(deterministicZip([{ ...files[0], content: "print('other')\n" }, ...files.slice(1)])),
+    ).toBe(false);
   });
 
   it("is a valid zip: sorted entries, 1980-01-01 timestamps, Unix permissions, exact contents", () => {
@@ -53,7 +58,9 @@ describe("deterministicZip", () => {
 
   it("refuses duplicate and escaping names", () => {
     expect(() => deterministicZip([files[0], files[0]])).toThrow('zip entry name "train.py" is used twice; names must be unique');
-    expect(() => deterministicZip([{ name: "../x", content: "" }])).toThrow(`zip entry name "../x" must be a relative '/'-separated path without '..'`);
+    expect(() => deterministicZip([{ name: "../x", content: "" }])).toThrow(
+      `zip entry name "../x" must be a relative '/'-separated path without '..'`,
+    );
   });
 });
 

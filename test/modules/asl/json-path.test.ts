@@ -13,7 +13,12 @@ describe("JsonPath", () => {
   });
 
   it("builds States.Format with quoted literals and unquoted paths", () => {
-    const uri = JsonPath.format("s3://{}/{}/{}/evaluation", "my-bucket", JsonPath.executionName, JsonPath.at("$.TrainingJobName"));
+    const uri = JsonPath.format(
+      "s3://{}/{}/{}/evaluation",
+      "my-bucket",
+      JsonPath.executionName,
+      JsonPath.at("$.TrainingJobName"),
+    );
     expect(uri.expression).toBe("States.Format('s3://{}/{}/{}/evaluation', 'my-bucket', $$.Execution.Name, $.TrainingJobName)");
   });
 
@@ -47,6 +52,8 @@ describe("renderPayload", () => {
 
   it("refuses a hand-written .$ key and a run-time value as an array element", () => {
     expect(() => renderPayload({ "Name.$": "$.x" })).toThrow('payload.Name.$: write the field without ".$"');
-    expect(() => renderPayload({ List: [JsonPath.at("$.x")] })).toThrow("payload.List[0]: a JsonPath value must be an object field");
+    expect(() => renderPayload({ List: [JsonPath.at("$.x")] })).toThrow(
+      "payload.List[0]: a JsonPath value must be an object field",
+    );
   });
 });

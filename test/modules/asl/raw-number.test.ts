@@ -2,7 +2,10 @@ import { RawNumber, serializeDefinition } from "../../../modules/asl/raw-number"
 
 describe("serializeDefinition", () => {
   it("splices a RawNumber's expression in unquoted, so Terraform interpolates a JSON number", () => {
-    const json = serializeDefinition({ Choices: [{ Variable: "$.x", NumericLessThan: new RawNumber("${var.threshold}") }], Name: "n" });
+    const json = serializeDefinition({
+      Choices: [{ Variable: "$.x", NumericLessThan: new RawNumber("${var.threshold}") }],
+      Name: "n",
+    });
     expect(json).toBe('{"Choices":[{"Variable":"$.x","NumericLessThan":${var.threshold}}],"Name":"n"}');
     expect(JSON.parse(json.replace("${var.threshold}", "2.1")).Choices[0].NumericLessThan).toBe(2.1);
   });

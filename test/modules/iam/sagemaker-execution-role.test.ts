@@ -23,7 +23,13 @@ describe("the SageMaker execution role", () => {
 
   it("is assumable by SageMaker only, on behalf of this account", () => {
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Sid: "TrustedService", Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+      {
+        Sid: "TrustedService",
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+      },
     ]);
   });
 
@@ -51,12 +57,20 @@ describe("the SageMaker execution role", () => {
 
   it("uses the project key and pulls the AWS framework images of its region", () => {
     expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn });
-    expect(statements.EncryptJobVolumesWithTheKey).toMatchObject({ Action: "kms:CreateGrant", Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": true } } });
+    expect(statements.EncryptJobVolumesWithTheKey).toMatchObject({
+      Action: "kms:CreateGrant",
+      Resource: keyArn,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+    });
     expect(statements.LogInToEcr).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
     // Each repository in the account the provider resolves for the region's prebuilt image, never any account.
     expect(statements.PullFrameworkImages.Resource).toEqual(
       ["sagemaker-scikit-learn", "tensorflow-training", "tensorflow-inference"].map((repository) =>
-        expect.stringMatching(new RegExp(`^arn:aws:ecr:eu-central-1:\\$\\{data\\.aws_sagemaker_prebuilt_ecr_image\\.[\\w-]+\\.registry_id\\}:repository/${repository}$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^arn:aws:ecr:eu-central-1:\\$\\{data\\.aws_sagemaker_prebuilt_ecr_image\\.[\\w-]+\\.registry_id\\}:repository/${repository}$`,
+          ),
+        ),
       ),
     );
   });
@@ -64,7 +78,10 @@ describe("the SageMaker execution role", () => {
   it("reads only the endpoint's rollback alarms, as SageMaker's deployment guardrails require of it", () => {
     expect(statements.ReadTheEndpointsRollbackAlarms).toMatchObject({
       Action: "cloudwatch:DescribeAlarms",
-      Resource: [`arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-invocation-errors`, `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-model-latency`],
+      Resource: [
+        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-invocation-errors`,
+        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-model-latency`,
+      ],
     });
   });
 
@@ -73,7 +90,10 @@ describe("the SageMaker execution role", () => {
       `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*`,
       `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/sagemaker/*:log-stream:*`,
     ]);
-    expect(statements.PublishSageMakerMetrics).toMatchObject({ Resource: "*", Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } } });
+    expect(statements.PublishSageMakerMetrics).toMatchObject({
+      Resource: "*",
+      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
+    });
   });
 });
 
@@ -81,10 +101,21 @@ describe("the SageMaker execution role's statements", () => {
   const target = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
   const imageRegistries = { processing: "683313688378", training: "763104351884", inference: "763104351884" };
   const statementsFor = (jobs: JobAccess[]) =>
-    Object.fromEntries(sageMakerExecutionStatements({ target, bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", jobs, imageRegistries, rollbackAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"] }).map((s) => [s.sid, s]));
+    Object.fromEntries(
+      sageMakerExecutionStatements({
+        target,
+        bucketArn: "arn:aws:s3:::b",
+        kmsKeyArn: "k",
+        jobs,
+        imageRegistries,
+        rollbackAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"],
+      }).map((s) => [s.sid, s]),
+    );
 
   it("grant exactly what the jobs declare, plus the endpoint's data capture and image", () => {
-    const s = statementsFor([{ reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" }]);
+    const s = statementsFor([
+      { reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" },
+    ]);
     expect(s.ReadDataCodeAndRunObjects.resources).toEqual(["arn:aws:s3:::b/data/in/*", `arn:aws:s3:::b/${RUN_OBJECTS_PATTERN}`]);
     expect(s.ListOnlyTheWorkflowPrefixes.conditions).toEqual({ StringLike: { "s3:prefix": ["data/in*", RUN_OBJECTS_PATTERN] } });
     expect(s.WritePreprocessedRunAndCaptureObjects.resources).toEqual([

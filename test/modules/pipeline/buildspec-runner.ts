@@ -62,11 +62,18 @@ fi`),
 /** What the stub CLI writes for `run --report <file>`: the fields of cli/run-report.ts the buildspec reads. */
 export const STUB_RUN_REPORT = {
   rmse: 1.93,
-  execution: { consoleUrl: "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1" },
+  execution: {
+    consoleUrl:
+      "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1",
+  },
   report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md" },
 };
 
-export function runBuildspec(spec: Buildspec, env: Record<string, string>, { workflowExitCode = 0, fetchExitCode = 0, report = STUB_RUN_REPORT as unknown } = {}): BuildResult {
+export function runBuildspec(
+  spec: Buildspec,
+  env: Record<string, string>,
+  { workflowExitCode = 0, fetchExitCode = 0, report = STUB_RUN_REPORT as unknown } = {},
+): BuildResult {
   const dir = mkdtempSync(join(tmpdir(), "buildspec-"));
   try {
     const bin = join(dir, "bin");

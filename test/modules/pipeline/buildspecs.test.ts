@@ -39,7 +39,14 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
 });
 
 /** The variables of a DeployEndpoint build of prod. */
-const deployEnv = { ENVIRONMENT: "prod", ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012", KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k", WORKFLOW_CLI_URI, RUN_ID: "abc-7", MODEL_NAME: "abalone-abc-7" };
+const deployEnv = {
+  ENVIRONMENT: "prod",
+  ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012",
+  KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k",
+  WORKFLOW_CLI_URI,
+  RUN_ID: "abc-7",
+  MODEL_NAME: "abalone-abc-7",
+};
 const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.yml": deployEnv };
 
 /** Every `node <cli> <command> ...` line of a buildspec, as argv after the CLI file. */
@@ -51,7 +58,8 @@ function workflowInvocations(spec: Buildspec): string[][] {
 }
 
 /** Every command line of a buildspec (block commands split into lines). */
-const commandLines = (spec: Buildspec) => PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).flatMap((command) => command.split("\n"));
+const commandLines = (spec: Buildspec) =>
+  PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).flatMap((command) => command.split("\n"));
 
 describe.each(specs)("the %s buildspec", (file, spec) => {
   it("is buildspec 0.2 for bash on Node.js 22", () => {
@@ -88,7 +96,12 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
       const command = loadCommand(name);
       expect(command).toBeDefined();
       // Shell variables stand in for their values: any non-empty word parses the same.
-      expect(() => parseCommandArgs(command!, args.map((arg) => (arg.startsWith("$") ? "value" : arg)))).not.toThrow();
+      expect(() =>
+        parseCommandArgs(
+          command!,
+          args.map((arg) => (arg.startsWith("$") ? "value" : arg)),
+        ),
+      ).not.toThrow();
     }
   });
 
@@ -102,11 +115,26 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
 
 describe("the BuildModel buildspec", () => {
   it("runs one workflow execution, waits for it and reports it: 'workflow run --env <env> --run-id <run id> --wait --report <file>'", () => {
-    expect(workflowInvocations(buildModel)).toEqual([["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait", "--report", "run-report.json"]]);
+    expect(workflowInvocations(buildModel)).toEqual([
+      ["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait", "--report", "run-report.json"],
+    ]);
     const build = runBuildspec(buildModel, buildModelEnv("staging"));
     expect(build.status).toBe(0);
     const workflowRuns = build.calls.filter(([program, file]) => program === "node" && file === "workflow-cli.js");
-    expect(workflowRuns).toEqual([["node", "workflow-cli.js", "run", "--env", "staging", "--run-id", build.exported.RUN_ID, "--wait", "--report", "run-report.json"]]);
+    expect(workflowRuns).toEqual([
+      [
+        "node",
+        "workflow-cli.js",
+        "run",
+        "--env",
+        "staging",
+        "--run-id",
+        build.exported.RUN_ID,
+        "--wait",
+        "--report",
+        "run-report.json",
+      ],
+    ]);
   });
 
   it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
@@ -135,12 +163,17 @@ describe("the BuildModel buildspec", () => {
     expect(stderr).toContain("run-report.json is missing or unreadable");
   });
 
-  it.each([1, 2, 3])("fails the build with the CLI's exit code %i when the workflow run does not succeed, and says so", (code) => {
-    const build = runBuildspec(buildModel, buildModelEnv("dev"), { workflowExitCode: code });
-    expect(build.status).toBe(code);
-    expect(build.stderr).toContain(`BuildModel: workflow run ${"3f2c9e1a7b4d4c2e9a8f0123456789ab-7"} did not succeed (exit ${code}`);
-    expect(build.stdout).not.toContain("passed the evaluation gate");
-  });
+  it.each([1, 2, 3])(
+    "fails the build with the CLI's exit code %i when the workflow run does not succeed, and says so",
+    (code) => {
+      const build = runBuildspec(buildModel, buildModelEnv("dev"), { workflowExitCode: code });
+      expect(build.status).toBe(code);
+      expect(build.stderr).toContain(
+        `BuildModel: workflow run ${"3f2c9e1a7b4d4c2e9a8f0123456789ab-7"} did not succeed (exit ${code}`,
+      );
+      expect(build.stdout).not.toContain("passed the evaluation gate");
+    },
+  );
 
   it("prints the run, the model and the workflow settings in the build log", () => {
     const build = runBuildspec(buildModel, buildModelEnv("dev"));
@@ -149,27 +182,42 @@ describe("the BuildModel buildspec", () => {
     );
   });
 
-  it.each(ENVIRONMENT_NAMES)("keeps as much of the execution id without dashes as fits, then the build number, in %s", (environment) => {
-    const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
-    const room = maxRunIdLength(new ResourceNames(environment)) - 1 - LONGEST_BUILD_NUMBER.length;
-    expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "").slice(0, room)}-${LONGEST_BUILD_NUMBER}`);
-    expect(exported.RUN_ID.length).toBe(Math.min(maxRunIdLength(new ResourceNames(environment)), 32 + 1 + LONGEST_BUILD_NUMBER.length));
-  });
+  it.each(ENVIRONMENT_NAMES)(
+    "keeps as much of the execution id without dashes as fits, then the build number, in %s",
+    (environment) => {
+      const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
+      const room = maxRunIdLength(new ResourceNames(environment)) - 1 - LONGEST_BUILD_NUMBER.length;
+      expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "").slice(0, room)}-${LONGEST_BUILD_NUMBER}`);
+      expect(exported.RUN_ID.length).toBe(
+        Math.min(maxRunIdLength(new ResourceNames(environment)), 32 + 1 + LONGEST_BUILD_NUMBER.length),
+      );
+    },
+  );
 
-  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s", (environment) => {
-    const names = new ResourceNames(environment);
-    const { status, exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
-    expect(status).toBe(0);
-    expect(runIdProblems(environment, exported.RUN_ID)).toEqual([]);
-    expect(names.endpointConfig(exported.RUN_ID).length).toBeLessThanOrEqual(SAGEMAKER_NAME_MAX_LENGTH);
-    expect(exported.RUN_ID).toMatch(new RegExp(`^${EXECUTION_ID.replace(/-/g, "").slice(0, 16)}[0-9a-f]*-${LONGEST_BUILD_NUMBER}$`));
-  });
+  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])(
+    "makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s",
+    (environment) => {
+      const names = new ResourceNames(environment);
+      const { status, exported } = runBuildspec(
+        buildModel,
+        buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }),
+      );
+      expect(status).toBe(0);
+      expect(runIdProblems(environment, exported.RUN_ID)).toEqual([]);
+      expect(names.endpointConfig(exported.RUN_ID).length).toBeLessThanOrEqual(SAGEMAKER_NAME_MAX_LENGTH);
+      expect(exported.RUN_ID).toMatch(
+        new RegExp(`^${EXECUTION_ID.replace(/-/g, "").slice(0, 16)}[0-9a-f]*-${LONGEST_BUILD_NUMBER}$`),
+      );
+    },
+  );
 
   it("gives a retried build of the same pipeline execution another run id, so no SageMaker name is reused", () => {
     const first = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
     const retry = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
     expect(retry).not.toBe(first);
-    expect(Object.values(executionInput("prod", retry))).not.toEqual(expect.arrayContaining(Object.values(executionInput("prod", first))));
+    expect(Object.values(executionInput("prod", retry))).not.toEqual(
+      expect.arrayContaining(Object.values(executionInput("prod", first))),
+    );
   });
 
   it("falls back to the UTC time as the run id when started by hand, outside the pipeline", () => {
@@ -189,10 +237,22 @@ describe("the BuildModel buildspec", () => {
 
 describe("the DeployEndpoint buildspec", () => {
   it("deploys exactly the model BuildModel exported: 'workflow deploy --env <env> --model-name <model> --run-id <run id>'", () => {
-    expect(workflowInvocations(deployEndpoint)).toEqual([["deploy", "--env", "$ENVIRONMENT", "--model-name", "$MODEL_NAME", "--run-id", "$RUN_ID"]]);
+    expect(workflowInvocations(deployEndpoint)).toEqual([
+      ["deploy", "--env", "$ENVIRONMENT", "--model-name", "$MODEL_NAME", "--run-id", "$RUN_ID"],
+    ]);
     const build = runBuildspec(deployEndpoint, deployEnv);
     expect(build.status).toBe(0);
-    expect(build.calls[1]).toEqual(["node", "workflow-cli.js", "deploy", "--env", "prod", "--model-name", "abalone-abc-7", "--run-id", "abc-7"]);
+    expect(build.calls[1]).toEqual([
+      "node",
+      "workflow-cli.js",
+      "deploy",
+      "--env",
+      "prod",
+      "--model-name",
+      "abalone-abc-7",
+      "--run-id",
+      "abc-7",
+    ]);
   });
 
   it.each([1, 3])("fails the build with the CLI's exit code %i when the endpoint does not reach InService", (code) => {
@@ -210,16 +270,21 @@ describe("the DeployEndpoint buildspec", () => {
 });
 
 describe("run id length", () => {
-  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])("allows in %s exactly the longest run id whose every SageMaker name fits", (environment) => {
-    const names = new ResourceNames(environment);
-    const longest = maxRunIdLength(names);
-    const fits = (runId: string) => runIdProblems(environment, runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
-    expect(fits("a".repeat(longest))).toBe(true);
-    expect(fits("a".repeat(longest + 1))).toBe(false);
-  });
+  it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])(
+    "allows in %s exactly the longest run id whose every SageMaker name fits",
+    (environment) => {
+      const names = new ResourceNames(environment);
+      const longest = maxRunIdLength(names);
+      const fits = (runId: string) =>
+        runIdProblems(environment, runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
+      expect(fits("a".repeat(longest))).toBe(true);
+      expect(fits("a".repeat(longest + 1))).toBe(false);
+    },
+  );
 
   it("leaves room in every shipped environment for 24 characters of the execution id and a 7-digit build number", () => {
-    for (const environment of ENVIRONMENT_NAMES) expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(24 + 1 + 7);
+    for (const environment of ENVIRONMENT_NAMES)
+      expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(24 + 1 + 7);
   });
 
   it("leaves room for the longest environment name (16 characters): 16 characters of the execution id and a 7-digit build number", () => {

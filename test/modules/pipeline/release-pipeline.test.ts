@@ -20,7 +20,16 @@ import { maxRunIdLength } from "../../../modules/pipeline/run-id";
 import { sourceStatements } from "../../../modules/pipeline/source";
 import { workflowCliBundle } from "../../../modules/pipeline/workflow-cli";
 import { S3_LAYOUT } from "../../../modules/s3-layout";
-import { Block, ENVIRONMENT_NAMES, inlinePolicyOf, namedResource, onlyResource, resourcesOfType, synthEnvironment, terraformRef } from "../../helpers/synth";
+import {
+  Block,
+  ENVIRONMENT_NAMES,
+  inlinePolicyOf,
+  namedResource,
+  onlyResource,
+  resourcesOfType,
+  synthEnvironment,
+  terraformRef,
+} from "../../helpers/synth";
 import { allows } from "../workflow/iam-evaluator";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,8 +39,10 @@ type Terraform = any;
 const rolePolicy = (tf: Terraform, roleName: string) => JSON.parse(inlinePolicyOf(tf, roleName).policy);
 
 const actionsOf = (policy: { Statement: Block[] }) => policy.Statement.flatMap((s) => [s.Action].flat());
-const variables = (action: Block) => JSON.parse(action.configuration.EnvironmentVariables) as Array<{ name: string; value: string; type: string }>;
-const buildVariables = (project: Block) => Object.fromEntries((project.environment.environment_variable as Block[]).map((v) => [v.name, v.value]));
+const variables = (action: Block) =>
+  JSON.parse(action.configuration.EnvironmentVariables) as Array<{ name: string; value: string; type: string }>;
+const buildVariables = (project: Block) =>
+  Object.fromEntries((project.environment.environment_variable as Block[]).map((v) => [v.name, v.value]));
 
 const exportedByBuildModel = (parse(readBuildspec(BUILDSPECS.buildModel)) as Block).env["exported-variables"] as string[];
 
@@ -55,35 +66,56 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
 
   it(`is a CodePipeline V2 named abalone-${name}-pipeline, its artifacts in the artifact bucket encrypted with the environment's key`, () => {
     expect(pipeline).toMatchObject({ name: `abalone-${name}-pipeline`, pipeline_type: "V2" });
-    expect(pipeline.artifact_store).toEqual([{ type: "S3", location: terraformRef("aws_s3_bucket", bucket.id, "bucket"), encryption_key: { type: "KMS", id: keyArn } }]);
+    expect(pipeline.artifact_store).toEqual([
+      { type: "S3", location: terraformRef("aws_s3_bucket", bucket.id, "bucket"), encryption_key: { type: "KMS", id: keyArn } },
+    ]);
   });
 
   it(`runs Source, Build, ${env.requireApproval ? "Approval, " : ""}Deploy in that order, one action each`, () => {
     expect(stages.map((s) => s.name)).toEqual(["Source", "Build", ...(env.requireApproval ? ["Approval"] : []), "Deploy"]);
-    expect(stages.map((s) => s.action.map((a: Block) => a.name))).toEqual([["Source"], ["BuildModel"], ...(env.requireApproval ? [["EvaluationApproval"]] : []), ["DeployEndpoint"]]);
+    expect(stages.map((s) => s.action.map((a: Block) => a.name))).toEqual([
+      ["Source"],
+      ["BuildModel"],
+      ...(env.requireApproval ? [["EvaluationApproval"]] : []),
+      ["DeployEndpoint"],
+    ]);
   });
 
-  it(env.requireApproval ? `asks '${APPROVAL_MESSAGE}' in a manual approval before deploying, notifying the alarm topic` : "deploys without a manual approval, as the environment configures", () => {
-    const approvals = stages.flatMap((s) => s.action).filter((a: Block) => a.category === "Approval");
-    if (!env.requireApproval) return expect(approvals).toEqual([]);
-    expect(approvals).toHaveLength(1);
-    const [approval] = approvals;
-    expect(approval).toMatchObject({ name: "EvaluationApproval", category: "Approval", owner: "AWS", provider: "Manual", version: "1" });
-    const { CustomData, ExternalEntityLink, NotificationArn } = approval.configuration;
-    expect(CustomData.startsWith(APPROVAL_MESSAGE)).toBe(true);
-    // The approver is told, on the environment's topic.
-    expect(NotificationArn).toMatch(new RegExp(`^arn:aws:sns:${env.region}:.+:${onlyResource(tf, "aws_sns_topic")[1].name}$`));
-    expect(ExternalEntityLink).toBe("#{BuildVariables.EXECUTION_URL}");
-  });
+  it(
+    env.requireApproval
+      ? `asks '${APPROVAL_MESSAGE}' in a manual approval before deploying, notifying the alarm topic`
+      : "deploys without a manual approval, as the environment configures",
+    () => {
+      const approvals = stages.flatMap((s) => s.action).filter((a: Block) => a.category === "Approval");
+      if (!env.requireApproval) return expect(approvals).toEqual([]);
+      expect(approvals).toHaveLength(1);
+      const [approval] = approvals;
+      expect(approval).toMatchObject({
+        name: "EvaluationApproval",
+        category: "Approval",
+        owner: "AWS",
+        provider: "Manual",
+        version: "1",
+      });
+      const { CustomData, ExternalEntityLink, NotificationArn } = approval.configuration;
+      expect(CustomData.startsWith(APPROVAL_MESSAGE)).toBe(true);
+      // The approver is told, on the environment's topic.
+      expect(NotificationArn).toMatch(new RegExp(`^arn:aws:sns:${env.region}:.+:${onlyResource(tf, "aws_sns_topic")[1].name}$`));
+      expect(ExternalEntityLink).toBe("#{BuildVariables.EXECUTION_URL}");
+    },
+  );
 
   if (env.requireApproval) {
     it("gives the approver the run's evidence: run id, commit, RMSE against the threshold, epochs, batch size, model and report", () => {
       const approval = stages.flatMap((s) => s.action).find((a: Block) => a.category === "Approval");
       const { CustomData } = approval.configuration;
-      for (const variable of ["RUN_ID", "RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "REPORT_URI"]) expect(CustomData).toContain(`#{BuildVariables.${variable}}`);
+      for (const variable of ["RUN_ID", "RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "REPORT_URI"])
+        expect(CustomData).toContain(`#{BuildVariables.${variable}}`);
       expect(CustomData).toContain("#{SourceVariables.CommitId}");
       // Every variable it names exists: BuildModel exports it, or the Source action's namespace has it.
-      for (const [, namespace, variable] of `${CustomData} ${approval.configuration.ExternalEntityLink}`.matchAll(/#\{(\w+)\.(\w+)\}/g) as Iterable<string[]>) {
+      for (const [, namespace, variable] of `${CustomData} ${approval.configuration.ExternalEntityLink}`.matchAll(
+        /#\{(\w+)\.(\w+)\}/g,
+      ) as Iterable<string[]>) {
         if (namespace === "BuildVariables") expect(exportedByBuildModel).toContain(variable);
         else expect([namespace, variable]).toEqual(["SourceVariables", "CommitId"]);
       }
@@ -106,31 +138,57 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
 
   it(`takes its source from CodeCommit ${env.source.repository}@${env.source.branch}, started on each push by an EventBridge rule`, () => {
     const [action] = stage("Source").action;
-    expect(action).toMatchObject({ category: "Source", owner: "AWS", provider: "CodeCommit", version: "1", output_artifacts: ["SourceOutput"] });
-    expect(action.configuration).toEqual({ RepositoryName: env.source.repository, BranchName: env.source.branch, PollForSourceChanges: "false", OutputArtifactFormat: "CODE_ZIP" });
+    expect(action).toMatchObject({
+      category: "Source",
+      owner: "AWS",
+      provider: "CodeCommit",
+      version: "1",
+      output_artifacts: ["SourceOutput"],
+    });
+    expect(action.configuration).toEqual({
+      RepositoryName: env.source.repository,
+      BranchName: env.source.branch,
+      PollForSourceChanges: "false",
+      OutputArtifactFormat: "CODE_ZIP",
+    });
     const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-source-changed`);
     expect(JSON.parse(rule.event_pattern)).toMatchObject({
       source: ["aws.codecommit"],
       detail: { referenceType: ["branch"], referenceName: [env.source.branch] },
     });
-    const [, target] = Object.entries(resourcesOfType(tf, "aws_cloudwatch_event_target")).find(([, t]) => (t as Block).rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    const [, target] = Object.entries(resourcesOfType(tf, "aws_cloudwatch_event_target")).find(
+      ([, t]) => (t as Block).rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
+    )!;
     expect((target as Block).arn).toBe(terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn"));
     expect(rolePolicy(tf, `abalone-${name}-source-trigger-role`).Statement).toEqual([
-      { Sid: "StartThePipeline", Effect: "Allow", Action: "codepipeline:StartPipelineExecution", Resource: (target as Block).arn },
+      {
+        Sid: "StartThePipeline",
+        Effect: "Allow",
+        Action: "codepipeline:StartPipelineExecution",
+        Resource: (target as Block).arn,
+      },
     ]);
   });
 
   it("hands BuildModel the pipeline execution id, and DeployEndpoint the run id and model BuildModel exports", () => {
     const [buildModel] = stage("Build").action;
     expect(buildModel).toMatchObject({ provider: "CodeBuild", namespace: "BuildVariables", input_artifacts: ["SourceOutput"] });
-    expect(buildModel.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"));
-    expect(variables(buildModel)).toEqual([{ name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" }]);
+    expect(buildModel.configuration.ProjectName).toBe(
+      terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"),
+    );
+    expect(variables(buildModel)).toEqual([
+      { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
+    ]);
 
     const [deploy] = stage("Deploy").action;
     expect(deploy).toMatchObject({ provider: "CodeBuild", input_artifacts: ["SourceOutput"] });
-    expect(deploy.configuration.ProjectName).toBe(terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"));
+    expect(deploy.configuration.ProjectName).toBe(
+      terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"),
+    );
     expect(exportedByBuildModel).toEqual(expect.arrayContaining(["RUN_ID", "MODEL_NAME"]));
-    expect(variables(deploy)).toEqual(["RUN_ID", "MODEL_NAME"].map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })));
+    expect(variables(deploy)).toEqual(
+      ["RUN_ID", "MODEL_NAME"].map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })),
+    );
   });
 
   it("runs both builds unprivileged on the Amazon Linux standard image, encrypted with the key, logging to their own encrypted log groups", () => {
@@ -145,7 +203,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
         cloudwatch_logs: { status: "ENABLED", group_name: terraformRef("aws_cloudwatch_log_group", logGroupId, "name") },
         s3_logs: { status: "DISABLED" },
       });
-      expect(build.service_role).toBe(terraformRef("aws_iam_role", namedResource(tf, "aws_iam_role", `abalone-${name}-${step}-role`)[0], "arn"));
+      expect(build.service_role).toBe(
+        terraformRef("aws_iam_role", namedResource(tf, "aws_iam_role", `abalone-${name}-${step}-role`)[0], "arn"),
+      );
     }
   });
 
@@ -179,19 +239,36 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   it("ships the bundled CLI as an encrypted object named by its content; both builds get its URI and may read exactly it", () => {
     const sha = createHash("sha256").update(workflowCliBundle()).digest("hex");
     const cli = Object.values(resourcesOfType(tf, "aws_s3_object")).find((o) => o.key === S3_LAYOUT.workflowCli(sha));
-    expect(cli).toMatchObject({ bucket: terraformRef("aws_s3_bucket", bucket.id, "bucket"), source_hash: sha, server_side_encryption: "aws:kms", kms_key_id: keyArn });
+    expect(cli).toMatchObject({
+      bucket: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
+      source_hash: sha,
+      server_side_encryption: "aws:kms",
+      kms_key_id: keyArn,
+    });
     const objectArn = `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${cli!.key}`;
     for (const step of ["build-model", "deploy-endpoint"]) {
-      expect(buildVariables(project(`abalone-${name}-${step}`)[1])[WORKFLOW_CLI_URI_VARIABLE]).toBe(`s3://${cli!.bucket}/${cli!.key}`);
+      expect(buildVariables(project(`abalone-${name}-${step}`)[1])[WORKFLOW_CLI_URI_VARIABLE]).toBe(
+        `s3://${cli!.bucket}/${cli!.key}`,
+      );
       const policy = rolePolicy(tf, `abalone-${name}-${step}-role`);
       expect(allows(policy, "s3:GetObject", objectArn)).toBe(true);
-      expect(allows(policy, "s3:GetObject", `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${S3_LAYOUT.workflowCli("0".repeat(64))}`)).toBe(false);
+      expect(
+        allows(
+          policy,
+          "s3:GetObject",
+          `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${S3_LAYOUT.workflowCli("0".repeat(64))}`,
+        ),
+      ).toBe(false);
     }
   });
 
   it("inlines each buildspec exactly as written in assets/buildspecs, so a plan shows it", () => {
-    expect(fromTerraformLiteral(project(`abalone-${name}-build-model`)[1].source.buildspec)).toBe(readBuildspec(BUILDSPECS.buildModel));
-    expect(fromTerraformLiteral(project(`abalone-${name}-deploy-endpoint`)[1].source.buildspec)).toBe(readBuildspec(BUILDSPECS.deployEndpoint));
+    expect(fromTerraformLiteral(project(`abalone-${name}-build-model`)[1].source.buildspec)).toBe(
+      readBuildspec(BUILDSPECS.buildModel),
+    );
+    expect(fromTerraformLiteral(project(`abalone-${name}-deploy-endpoint`)[1].source.buildspec)).toBe(
+      readBuildspec(BUILDSPECS.deployEndpoint),
+    );
     expect(project(`abalone-${name}-build-model`)[1].source.type).toBe("CODEPIPELINE");
   });
 
@@ -199,7 +276,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [topicId, topic] = onlyResource(tf, "aws_sns_topic");
     expect(topic).toMatchObject({ name: `abalone-${name}-alarms`, kms_master_key_id: keyArn });
     const stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
-    const alarms = (Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[]).filter((a) => a.namespace === "AWS/States");
+    const alarms = (Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[]).filter(
+      (a) => a.namespace === "AWS/States",
+    );
     expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
@@ -225,9 +304,21 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       treat_missing_data: "notBreaching",
       alarm_actions: [terraformRef("aws_sns_topic", topicId, "arn")],
     };
-    expect(alarm("endpoint-invocation-errors")).toMatchObject({ ...shared, metric_name: "Invocation5XXErrors", statistic: "Sum", threshold: 1, evaluation_periods: 1 });
+    expect(alarm("endpoint-invocation-errors")).toMatchObject({
+      ...shared,
+      metric_name: "Invocation5XXErrors",
+      statistic: "Sum",
+      threshold: 1,
+      evaluation_periods: 1,
+    });
     // ModelLatency is reported in microseconds.
-    expect(alarm("endpoint-model-latency")).toMatchObject({ ...shared, metric_name: "ModelLatency", statistic: "Average", threshold: env.endpointMaxLatencyMs * 1000, evaluation_periods: 2 });
+    expect(alarm("endpoint-model-latency")).toMatchObject({
+      ...shared,
+      metric_name: "ModelLatency",
+      statistic: "Average",
+      threshold: env.endpointMaxLatencyMs * 1000,
+      evaluation_periods: 2,
+    });
   });
 
   it("reports every failed execution of this pipeline to the alarm topic (EventBridge: CodePipeline has no failure metric)", () => {
@@ -237,9 +328,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       "detail-type": ["CodePipeline Pipeline Execution State Change"],
       detail: { pipeline: [`abalone-${name}-pipeline`], state: ["FAILED"] },
     });
-    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find((t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find(
+      (t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
+    )!;
     expect(target.arn).toBe(terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn"));
-    expect(JSON.parse(target.input_transformer.input_template)).toContain("Release pipeline <pipeline> execution <execution> FAILED");
+    expect(JSON.parse(target.input_transformer.input_template)).toContain(
+      "Release pipeline <pipeline> execution <execution> FAILED",
+    );
   });
 
   it("lets only these alarms and this rule publish to the topic, and CloudWatch and EventBridge use the key for this topic only", () => {
@@ -255,10 +350,23 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-invocation-errors$`)),
       expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-model-latency$`)),
     ]);
-    expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(terraformRef("aws_cloudwatch_event_rule", namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0], "arn"));
-    const keyStatement = JSON.parse(onlyResource(tf, "aws_kms_key")[1].policy).Statement.find((s: Block) => s.Sid === "AlarmSourcesPublishToTheEncryptedAlarmTopic");
-    expect(keyStatement).toMatchObject({ Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
-    expect(keyStatement.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).toMatch(new RegExp(`:sns:${env.region}:.+:abalone-${name}-alarms$`));
+    expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(
+      terraformRef(
+        "aws_cloudwatch_event_rule",
+        namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0],
+        "arn",
+      ),
+    );
+    const keyStatement = JSON.parse(onlyResource(tf, "aws_kms_key")[1].policy).Statement.find(
+      (s: Block) => s.Sid === "AlarmSourcesPublishToTheEncryptedAlarmTopic",
+    );
+    expect(keyStatement).toMatchObject({
+      Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    });
+    expect(keyStatement.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).toMatch(
+      new RegExp(`:sns:${env.region}:.+:abalone-${name}-alarms$`),
+    );
     expect(resourcesOfType(tf, "aws_sns_topic_subscription")).toEqual({});
     expect(onlyResource(tf, "aws_sns_topic_policy")[1].arn).toBe(terraformRef("aws_sns_topic", topicId, "arn"));
   });
@@ -266,8 +374,12 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   it("outputs the pipeline name, the build project names, the endpoint name and the topic ARN", () => {
     expect(tf.output).toMatchObject({
       pipeline_name: { value: terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "name") },
-      build_model_project_name: { value: terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name") },
-      deploy_endpoint_project_name: { value: terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name") },
+      build_model_project_name: {
+        value: terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"),
+      },
+      deploy_endpoint_project_name: {
+        value: terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"),
+      },
       endpoint_name: { value: `abalone-${name}-endpoint` },
       alarm_topic_arn: { value: terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn") },
     });
@@ -290,14 +402,24 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
   beforeAll(() => {
     tf = synthEnvironment(env).tf;
     stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
-    projectArns = ["build-model", "deploy-endpoint"].map((step) => terraformRef("aws_codebuild_project", namedResource(tf, "aws_codebuild_project", `abalone-prod-${step}`)[0], "arn"));
+    projectArns = ["build-model", "deploy-endpoint"].map((step) =>
+      terraformRef("aws_codebuild_project", namedResource(tf, "aws_codebuild_project", `abalone-prod-${step}`)[0], "arn"),
+    );
   });
 
   it("takes the source through the CodeStar connection, and needs no CodeCommit trigger", () => {
     const [action] = onlyResource(tf, "aws_codepipeline")[1].stage[0].action;
     expect(action).toMatchObject({ provider: "CodeStarSourceConnection", output_artifacts: ["SourceOutput"] });
-    expect(action.configuration).toEqual({ ConnectionArn: CONNECTION, FullRepositoryId: "acme/abalone", BranchName: "release", DetectChanges: "true", OutputArtifactFormat: "CODE_ZIP" });
-    expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).toEqual(["abalone-prod-pipeline-failed"]);
+    expect(action.configuration).toEqual({
+      ConnectionArn: CONNECTION,
+      FullRepositoryId: "acme/abalone",
+      BranchName: "release",
+      DetectChanges: "true",
+      OutputArtifactFormat: "CODE_ZIP",
+    });
+    expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).toEqual([
+      "abalone-prod-pipeline-failed",
+    ]);
   });
 
   it("lets the pipeline use only that connection, start only its two builds, and pass no role", () => {
@@ -328,14 +450,20 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
   it("lets BuildModel start and follow this environment's workflow, and nothing in SageMaker", () => {
     const policy = rolePolicy(tf, "abalone-prod-build-model-role");
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(true);
-    expect(allows(policy, "states:GetExecutionHistory", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(true);
-    expect(allows(policy, "states:DescribeExecution", arn("states", "execution:abalone-staging-ml-workflow:3f2c9e1a-7"))).toBe(false);
+    expect(allows(policy, "states:GetExecutionHistory", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(
+      true,
+    );
+    expect(allows(policy, "states:DescribeExecution", arn("states", "execution:abalone-staging-ml-workflow:3f2c9e1a-7"))).toBe(
+      false,
+    );
     expect(allows(policy, "states:StopExecution", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(false);
     expect(actionsOf(policy).filter((a) => a.startsWith("sagemaker:") || a === "iam:PassRole")).toEqual([]);
     // The run's evaluation report, beside its evaluation, and nothing else in the bucket.
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
     expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md`)).toBe(true);
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(false);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(
+      false,
+    );
     expect(allows(policy, "s3:PutObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
   });
 
@@ -351,18 +479,27 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     const config = arn("sagemaker", "endpoint-config/abalone-prod-config-3f2c9e1a-7");
     const prod = (where: string) => ({ [`aws:${where}/Environment`]: "prod" });
     expect(allows(policy, "sagemaker:CreateEndpoint", endpoint, prod("RequestTag"))).toBe(true);
-    for (const action of ["sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"]) expect(allows(policy, action, endpoint, prod("ResourceTag"))).toBe(true);
+    for (const action of ["sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"])
+      expect(allows(policy, action, endpoint, prod("ResourceTag"))).toBe(true);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config, prod("RequestTag"))).toBe(true);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config, { "aws:RequestTag/Environment": "dev" })).toBe(false);
     const prodModel = { "aws:ResourceTag/Environment": "prod" };
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), prodModel)).toBe(true);
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), { "aws:ResourceTag/Environment": "dev" })).toBe(false);
+    expect(
+      allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), {
+        "aws:ResourceTag/Environment": "dev",
+      }),
+    ).toBe(false);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-dev-3f2c9e1a-7"), prodModel)).toBe(false);
     expect(allows(policy, "sagemaker:UpdateEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
-    expect(allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7"))).toBe(false);
+    expect(
+      allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7")),
+    ).toBe(false);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"), prodModel)).toBe(false);
     // ...which works because the workflow tags the model it registers with its environment.
-    const registerModel = onlyResource(tf, "aws_sfn_state_machine")[1].definition.match(/"Register Trained Model":\{.*?"Next"/)[0];
+    const registerModel = onlyResource(tf, "aws_sfn_state_machine")[1].definition.match(
+      /"Register Trained Model":\{.*?"Next"/,
+    )[0];
     expect(registerModel).toContain('{"Key":"Environment","Value":"prod"}');
     expect(allows(policy, "sagemaker:DeleteEndpoint", endpoint)).toBe(false);
     // The smoke test: invoke this endpoint only, read the testing split and the run's evaluation, nothing else.
@@ -375,8 +512,12 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(allows(policy, "s3:GetObject", `${run}/data/training/training.csv`)).toBe(false);
     expect(allows(policy, "s3:GetObject", `${run}/output/model.tar.gz`)).toBe(false);
     // Which rollback alarm fired: this endpoint's alarms only.
-    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-prod-endpoint-model-latency"))).toBe(true);
-    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-staging-endpoint-model-latency"))).toBe(false);
+    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-prod-endpoint-model-latency"))).toBe(
+      true,
+    );
+    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-staging-endpoint-model-latency"))).toBe(
+      false,
+    );
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(false);
     expect(actionsOf(policy)).not.toContain("iam:PassRole");
   });
@@ -388,7 +529,13 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
       ["abalone-prod-codepipeline-role", "codepipeline.amazonaws.com"],
     ]) {
       expect(JSON.parse(namedResource(tf, "aws_iam_role", role)[1].assume_role_policy).Statement).toEqual([
-        { Sid: "TrustedService", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+        {
+          Sid: "TrustedService",
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
       ]);
     }
   });
@@ -404,11 +551,17 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
 
 describe("the GitHub connection", () => {
   const target = { partition: "aws", region: "us-east-1", accountId: "111122223333" };
-  it.each(["codestar-connections", "codeconnections"])("is used through the action of the service its ARN names (%s)", (service) => {
-    const connectionArn = `arn:aws:${service}:us-east-1:111122223333:connection/0b9c`;
-    const [statement] = sourceStatements({ kind: "github", connectionArn, repository: "org/repo", branch: "main" } as EnvironmentConfig["source"], target);
-    expect(statement).toMatchObject({ actions: [`${service}:UseConnection`], resources: [connectionArn] });
-  });
+  it.each(["codestar-connections", "codeconnections"])(
+    "is used through the action of the service its ARN names (%s)",
+    (service) => {
+      const connectionArn = `arn:aws:${service}:us-east-1:111122223333:connection/0b9c`;
+      const [statement] = sourceStatements(
+        { kind: "github", connectionArn, repository: "org/repo", branch: "main" } as EnvironmentConfig["source"],
+        target,
+      );
+      expect(statement).toMatchObject({ actions: [`${service}:UseConnection`], resources: [connectionArn] });
+    },
+  );
 });
 
 describe("retraining on new data (retrainOnNewData)", () => {
@@ -416,7 +569,9 @@ describe("retraining on new data (retrainOnNewData)", () => {
     for (const name of ENVIRONMENT_NAMES.filter((n) => !getEnvironment(n).retrainOnNewData)) {
       const { tf } = synthEnvironment(name);
       expect(resourcesOfType(tf, "aws_s3_bucket_notification")).toEqual({});
-      expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).not.toContain(`abalone-${name}-raw-data-landed`);
+      expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).not.toContain(
+        `abalone-${name}-raw-data-landed`,
+      );
     }
   });
 
@@ -432,11 +587,18 @@ describe("retraining on new data (retrainOnNewData)", () => {
       detail: { bucket: { name: [bucketName] }, object: { key: ["abalone_data/raw/abalone.data"] } },
     });
     const pipelineArn = terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn");
-    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find((t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"))!;
+    const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find(
+      (t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
+    )!;
     expect(target.arn).toBe(pipelineArn);
     const policy = JSON.parse(inlinePolicyOf(tf, "abalone-staging-raw-data-trigger-role").policy);
     expect(allows(policy, "codepipeline:StartPipelineExecution", pipelineArn)).toBe(true);
-    expect(allows(policy, "codepipeline:StartPipelineExecution", "arn:aws:codepipeline:us-east-1:123456789012:abalone-prod-pipeline")).toBe(false);
-    expect(JSON.parse(namedResource(tf, "aws_iam_role", "abalone-staging-raw-data-trigger-role")[1].assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(
+      allows(policy, "codepipeline:StartPipelineExecution", "arn:aws:codepipeline:us-east-1:123456789012:abalone-prod-pipeline"),
+    ).toBe(false);
+    expect(
+      JSON.parse(namedResource(tf, "aws_iam_role", "abalone-staging-raw-data-trigger-role")[1].assume_role_policy).Statement[0]
+        .Principal,
+    ).toEqual({ Service: "events.amazonaws.com" });
   });
 });

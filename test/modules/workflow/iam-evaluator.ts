@@ -10,10 +10,21 @@ interface Statement {
 }
 
 const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
-const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+const glob = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
 
 /** Whether the policy document allows `action` on `resource` in the given request context. */
-export function allows(policy: { Statement: Statement[] }, action: string, resource: string, context: Record<string, string> = {}): boolean {
+export function allows(
+  policy: { Statement: Statement[] },
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+): boolean {
   const matching = policy.Statement.filter(
     (s) =>
       list(s.Action).some((a) => glob(a).test(action)) &&

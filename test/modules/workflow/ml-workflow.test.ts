@@ -4,7 +4,13 @@ import { TaskState } from "../../../modules/asl/types";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
 import { runNamePrefix } from "../../../modules/run-names";
 import { executionInput } from "../../../modules/workflow/execution-input";
-import { buildMlWorkflow, MlWorkflowParams, STATE_NAMES, TASK_STATE_NAMES, WORKFLOW_STEPS } from "../../../modules/workflow/ml-workflow";
+import {
+  buildMlWorkflow,
+  MlWorkflowParams,
+  STATE_NAMES,
+  TASK_STATE_NAMES,
+  WORKFLOW_STEPS,
+} from "../../../modules/workflow/ml-workflow";
 
 const params = environmentWorkflowParams(getEnvironment("prod"));
 const renderMlWorkflow = (p: MlWorkflowParams) => buildMlWorkflow(p).definition;
@@ -33,35 +39,51 @@ describe("the ML workflow template", () => {
     expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", End: true });
     expect(definition.States[STATE_NAMES.exceedsThreshold]).toMatchObject({ Type: "Fail" });
     // It reports the error and cause the tasks' catcher keeps at $.Failure.
-    expect(definition.States[STATE_NAMES.failed]).toEqual({ Type: "Fail", ErrorPath: "$.Failure.Error", CausePath: "$.Failure.Cause" });
+    expect(definition.States[STATE_NAMES.failed]).toEqual({
+      Type: "Fail",
+      ErrorPath: "$.Failure.Error",
+      CausePath: "$.Failure.Cause",
+    });
   });
 
   it.each(tasks)("'%s' catches States.TaskFailed into 'ML Workflow Failed', keeping the error", (_name, state) => {
     expect(state.Catch).toEqual([{ ErrorEquals: ["States.TaskFailed"], Next: "ML Workflow Failed", ResultPath: "$.Failure" }]);
   });
 
-  it.each(tasks)("'%s' retries only throttling and transient service errors, with backoff, a max delay and jitter", (name, state) => {
-    expect(state.Retry).toHaveLength(1);
-    const [retrier] = state.Retry!;
-    const service = name === STATE_NAMES.analyze ? "Lambda." : "SageMaker.";
-    for (const error of retrier.ErrorEquals) expect(error.startsWith(service)).toBe(true);
-    // A job that ran and failed (States.TaskFailed) or any catch-all is never retried: a job name cannot be reused.
-    expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.TaskFailed"]));
-    expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.ALL"]));
-    expect(retrier.BackoffRate).toBeGreaterThan(1);
-    expect(retrier.MaxDelaySeconds).toBeGreaterThanOrEqual(retrier.IntervalSeconds!);
-    expect(retrier.JitterStrategy).toBe("FULL");
-  });
+  it.each(tasks)(
+    "'%s' retries only throttling and transient service errors, with backoff, a max delay and jitter",
+    (name, state) => {
+      expect(state.Retry).toHaveLength(1);
+      const [retrier] = state.Retry!;
+      const service = name === STATE_NAMES.analyze ? "Lambda." : "SageMaker.";
+      for (const error of retrier.ErrorEquals) expect(error.startsWith(service)).toBe(true);
+      // A job that ran and failed (States.TaskFailed) or any catch-all is never retried: a job name cannot be reused.
+      expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.TaskFailed"]));
+      expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(["States.ALL"]));
+      expect(retrier.BackoffRate).toBeGreaterThan(1);
+      expect(retrier.MaxDelaySeconds).toBeGreaterThanOrEqual(retrier.IntervalSeconds!);
+      expect(retrier.JitterStrategy).toBe("FULL");
+    },
+  );
 
   it("reads per-run values only from the four input names, earlier results and $$.Execution.Name", () => {
     const json = JSON.stringify(tasks.map(([, state]) => state.Parameters));
     const inputFields = new Set([...json.matchAll(/[^$]\$\.(\w+)/g)].map((m) => m[1]));
-    expect([...inputFields].sort()).toEqual(["EvaluationProcessingJobName", "ModelName", "PreprocessingJobName", "Training", "TrainingJobName"]);
+    expect([...inputFields].sort()).toEqual([
+      "EvaluationProcessingJobName",
+      "ModelName",
+      "PreprocessingJobName",
+      "Training",
+      "TrainingJobName",
+    ]);
     expect(json.match(/\$\$\.[\w.]+/g)).toEqual(expect.arrayContaining(["$$.Execution.Name"]));
     expect(new Set(json.match(/\$\$\.[\w.]+/g))).toEqual(new Set(["$$.Execution.Name"]));
     expect(tasks[0][1].Parameters).toMatchObject({ "ProcessingJobName.$": "$.PreprocessingJobName" });
     expect(tasks[1][1].Parameters).toMatchObject({ "TrainingJobName.$": "$.TrainingJobName" });
-    expect(tasks[2][1].Parameters).toMatchObject({ "ModelName.$": "$.ModelName", PrimaryContainer: { "ModelDataUrl.$": "$.Training.S3ModelArtifacts" } });
+    expect(tasks[2][1].Parameters).toMatchObject({
+      "ModelName.$": "$.ModelName",
+      PrimaryContainer: { "ModelDataUrl.$": "$.Training.S3ModelArtifacts" },
+    });
     expect(tasks[3][1].Parameters).toMatchObject({ "ProcessingJobName.$": "$.EvaluationProcessingJobName" });
   });
 
@@ -71,7 +93,11 @@ describe("the ML workflow template", () => {
   });
 
   it("passes epochs and batch size to training as strings, and the threshold to the Choice as a number", () => {
-    expect(tasks[1][1].Parameters?.HyperParameters).toMatchObject({ epochs: "200", "batch-size": "8", sagemaker_program: "train.py" });
+    expect(tasks[1][1].Parameters?.HyperParameters).toMatchObject({
+      epochs: "200",
+      "batch-size": "8",
+      sagemaker_program: "train.py",
+    });
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
     expect(choice).toContain(`"Variable":"$.Analysis.Result","NumericLessThan":2.1`);
   });
@@ -94,15 +120,29 @@ describe("the ML workflow template", () => {
     const input = executionInput("dev", "r1");
     for (const step of WORKFLOW_STEPS) {
       if (!("runName" in step)) continue;
-      expect(input).toHaveProperty(step.runName.field, `${runNamePrefix("dev", "kind" in step.runName ? step.runName.kind : undefined)}r1`);
+      expect(input).toHaveProperty(
+        step.runName.field,
+        `${runNamePrefix("dev", "kind" in step.runName ? step.runName.kind : undefined)}r1`,
+      );
       expect(JSON.stringify(definition.States[step.name])).toContain(`":"$.${step.runName.field}"`);
     }
-    expect(Object.keys(input).sort()).toEqual(["EvaluationProcessingJobName", "ModelName", "PreprocessingJobName", "TrainingJobName"]);
+    expect(Object.keys(input).sort()).toEqual([
+      "EvaluationProcessingJobName",
+      "ModelName",
+      "PreprocessingJobName",
+      "TrainingJobName",
+    ]);
   });
 
   it("rejects parameters that would break the workflow, naming the value and the rule", () => {
-    expect(() => renderMlWorkflow({ ...params, threshold: -1 })).toThrow("buildMlWorkflow: threshold must be a positive number (got -1)");
-    expect(() => renderMlWorkflow({ ...params, epochs: 1.5 })).toThrow("buildMlWorkflow: epochs must be an integer >= 1 (got 1.5)");
-    expect(() => renderMlWorkflow({ ...params, artifactBucket: "Not_A_Bucket" })).toThrow('artifactBucket must be an S3 bucket name (got "Not_A_Bucket")');
+    expect(() => renderMlWorkflow({ ...params, threshold: -1 })).toThrow(
+      "buildMlWorkflow: threshold must be a positive number (got -1)",
+    );
+    expect(() => renderMlWorkflow({ ...params, epochs: 1.5 })).toThrow(
+      "buildMlWorkflow: epochs must be an integer >= 1 (got 1.5)",
+    );
+    expect(() => renderMlWorkflow({ ...params, artifactBucket: "Not_A_Bucket" })).toThrow(
+      'artifactBucket must be an S3 bucket name (got "Not_A_Bucket")',
+    );
   });
 });

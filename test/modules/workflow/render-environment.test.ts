@@ -26,17 +26,26 @@ describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform",
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
     expect(choice).toContain(`"NumericLessThan":${env.threshold}`);
     const training = definition.States[STATE_NAMES.training] as TaskState;
-    expect(training.Parameters?.HyperParameters).toMatchObject({ epochs: String(env.epochs), "batch-size": String(env.batchSize) });
+    expect(training.Parameters?.HyperParameters).toMatchObject({
+      epochs: String(env.epochs),
+      "batch-size": String(env.batchSize),
+    });
     expect(training.Parameters?.ResourceConfig).toMatchObject({ InstanceType: env.instanceTypes.training });
     const evaluation = definition.States[STATE_NAMES.evaluation] as TaskState;
     expect(JSON.stringify(evaluation.Parameters)).toContain(`"InstanceType":"${env.instanceTypes.evaluation}"`);
   });
 
   it("shows readable placeholders where the stack has Terraform references", () => {
-    for (const placeholder of [PLACEHOLDERS.artifactBucket, PLACEHOLDERS.sageMakerRoleArn, PLACEHOLDERS.analyzeFunctionArn, PLACEHOLDERS.kmsKeyArn]) {
+    for (const placeholder of [
+      PLACEHOLDERS.artifactBucket,
+      PLACEHOLDERS.sageMakerRoleArn,
+      PLACEHOLDERS.analyzeFunctionArn,
+      PLACEHOLDERS.kmsKeyArn,
+    ]) {
       expect(json).toContain(placeholder);
     }
-    for (const image of Object.values(WORKFLOW_IMAGES)) expect(json).toContain(`<image:${image.repositoryName}:${image.imageTag}>`);
+    for (const image of Object.values(WORKFLOW_IMAGES))
+      expect(json).toContain(`<image:${image.repositoryName}:${image.imageTag}>`);
     expect(json).not.toMatch(/\d{12}\.dkr\.ecr/);
   });
 });
@@ -44,5 +53,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform",
 it("follows the environment's region and keeps Terraform-made names as placeholders", () => {
   const definition = renderEnvironmentDefinition({ ...getEnvironment("dev"), accountId: "111122223333", region: "eu-west-1" });
   expect(JSON.stringify(definition)).toContain("'<artifact-bucket>'");
-  expect((definition.States[STATE_NAMES.training] as TaskState).Parameters?.HyperParameters).toMatchObject({ sagemaker_region: "eu-west-1" });
+  expect((definition.States[STATE_NAMES.training] as TaskState).Parameters?.HyperParameters).toMatchObject({
+    sagemaker_region: "eu-west-1",
+  });
 });

@@ -13,7 +13,9 @@ export function resolveReferences(text: string, variables: Record<string, number
       if (!(variable[1] in variables)) throw new Error(`resolveReferences: no value for ${reference}`);
       return String(variables[variable[1]]);
     }
-    const [kind, type, name, attribute] = reference.startsWith("data.") ? reference.split(".") : ["resource", ...reference.split(".")];
+    const [kind, type, name, attribute] = reference.startsWith("data.")
+      ? reference.split(".")
+      : ["resource", ...reference.split(".")];
     const id = name.toLowerCase().replace(/_[0-9a-f]{8}$/i, "");
     switch (`${kind === "data" ? "data." : ""}${type}.${attribute}`) {
       case "data.aws_caller_identity.account_id":
