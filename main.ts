@@ -22,7 +22,7 @@ function selectedEnvironments(argv: string[], variable: string | undefined): str
 // Validate every selected environment before any construct exists; an invalid one writes nothing.
 try {
   const environments = loadEnvironments(selectedEnvironments(process.argv.slice(2), process.env.ENVIRONMENTS));
-  synthesizeEnvironments(environments, process.env.CDKTF_OUTDIR ?? "cdktf.out", ENVIRONMENT_NAMES);
+  synthesizeEnvironments(environments, process.env.CDKTF_OUTDIR || "cdktf.out", ENVIRONMENT_NAMES);
 } catch (error) {
   if (!(error instanceof EnvironmentError)) throw error;
   for (const problem of error.problems) console.error(problem);

@@ -31,9 +31,11 @@ export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir
 function publish(staging: string, outdir: string, defined: readonly string[]): void {
   const stacksDir = path.join(staging, "stacks");
   fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
-  for (const stale of fs.readdirSync(path.join(outdir, "stacks")).filter((stack) => !defined.includes(stack))) {
-    fs.rmSync(path.join(outdir, "stacks", stale), { recursive: true, force: true });
-  }
+  // Only synthesized stack directories (they hold cdk.tf.json) of environments no longer defined.
+  const stale = fs
+    .readdirSync(path.join(outdir, "stacks"))
+    .filter((stack) => !defined.includes(stack) && fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json")));
+  for (const stack of stale) fs.rmSync(path.join(outdir, "stacks", stack), { recursive: true, force: true });
   for (const stack of fs.readdirSync(stacksDir)) {
     const staged = path.join(stacksDir, stack);
     const target = path.join(outdir, "stacks", stack);

@@ -127,6 +127,23 @@ describe("npm run synth", () => {
     expect(fs.existsSync(stale)).toBe(false);
   });
 
+  it("removes only synthesized stacks: an output directory with other files keeps them (CDKTF_OUTDIR=. keeps stacks/*.ts)", () => {
+    const sources = fs.readdirSync(path.join(dir, "stacks")).filter((f) => f.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(0);
+    const result = runSynth(dir, { CDKTF_OUTDIR: "." }, ["--env", "dev"]);
+    expect(result.status).toBe(0);
+    for (const file of sources) expect(fs.existsSync(path.join(dir, "stacks", file))).toBe(true);
+    fs.rmSync(path.join(dir, "stacks", "dev"), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, "manifest.json"), { force: true });
+  });
+
+  it("writes to cdktf.out when CDKTF_OUTDIR is set but empty", () => {
+    const result = runSynth(dir, { CDKTF_OUTDIR: "" }, ["--env", "dev"]);
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, "manifest.json"))).toBe(false);
+    expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "dev", "cdk.tf.json"))).toBe(true);
+  });
+
   it("keeps Terraform's working files in a stack directory across synths", () => {
     const workDir = path.join(dir, "cdktf.out", "stacks", "dev", ".terraform");
     fs.mkdirSync(workDir, { recursive: true });
