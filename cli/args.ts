@@ -82,12 +82,13 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
     }
     const [, long, inline] = /^--([^=]*)(?:=(.*))?$/s.exec(token) ?? [];
     const name = long ?? Object.keys(options).find((n) => `-${options[n].short}` === token);
-    const spec = name === undefined ? undefined : options[name];
+    // Own keys only: `--constructor` is an unknown flag, not Object.prototype's.
+    const spec = name === undefined || !Object.hasOwn(options, name) ? undefined : options[name];
     if (!spec || name === undefined) {
       const guess = closest(long ?? token.slice(1), Object.keys(options));
       throw new UsageError(`unknown flag ${token}${guess ? ` — did you mean --${guess}?` : ""}`, hint);
     }
-    if (name in values && !spec.multiple) throw new UsageError(`--${name} given more than once`, "give it once");
+    if (Object.hasOwn(values, name) && !spec.multiple) throw new UsageError(`--${name} given more than once`, "give it once");
     if (spec.type === "boolean") {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value (got ${JSON.stringify(inline)})`, hint);
       values[name] = true;
@@ -97,7 +98,7 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
     if (value === undefined || (inline === undefined && value.startsWith("--")))
       throw new UsageError(`--${name} needs a value ${spec.valueName ?? "<value>"}`, hint);
     if (value.trim() === "") throw new UsageError(`--${name} must not be empty`, hint);
-    values[name] = name in values ? `${values[name]},${value}` : value;
+    values[name] = Object.hasOwn(values, name) ? `${values[name]},${value}` : value;
   }
   if (values.help) return { values, positionals };
   const expected = command.positionals ?? [];

@@ -59,7 +59,7 @@ export function getEnvironment(name: string, files = ENVIRONMENT_FILES): Environ
  */
 export function loadEnvironments(selected?: readonly string[], files = ENVIRONMENT_FILES): EnvironmentConfig[] {
   const names = selected ?? Object.keys(files);
-  const unknown = names.filter((name) => !(name in files));
+  const unknown = names.filter((name) => !Object.hasOwn(files, name));
   if (unknown.length > 0) {
     throw new EnvironmentError(
       unknown.map((name) => `unknown environment ${JSON.stringify(name)} (defined: ${Object.keys(files).join(", ")})`),
@@ -110,7 +110,7 @@ export function parseEnvironmentList(list: string, source: string, files = ENVIR
     problems.push(
       `${source}: environment ${repeated.map((n) => JSON.stringify(n)).join(", ")} named more than once in ${JSON.stringify(list)}`,
     );
-  for (const name of names.filter((n, i) => n !== "" && names.indexOf(n) === i && !(n in files))) {
+  for (const name of names.filter((n, i) => n !== "" && names.indexOf(n) === i && !Object.hasOwn(files, n))) {
     problems.push(`${source}: unknown environment ${JSON.stringify(name)} (defined: ${Object.keys(files).join(", ")})`);
   }
   if (problems.length > 0) throw new EnvironmentError(problems);

@@ -81,16 +81,17 @@ const SourceSchema = v.variant(
 export const RolloutSchema = v.variant(
   "kind",
   [
+    // Bake times are capped so that the canary's wait and the old fleet's wait fit deploy's 60-minute default.
     v.strictObject({
       /** All traffic moves at once; the old fleet is kept `bakeMinutes` for a rollback. */
       kind: v.literal("all-at-once"),
-      bakeMinutes: v.optional(integerFrom(0, 60), 0),
+      bakeMinutes: v.optional(integerFrom(0, 20), 0),
     }),
     v.strictObject({
-      /** `canaryPercent` of the capacity takes traffic for `bakeMinutes`, then the rest. */
+      /** `canaryInstances` of the new fleet take traffic for `bakeMinutes`, then the rest; at most half the instances (SageMaker's rule). */
       kind: v.literal("canary"),
-      canaryPercent: v.optional(integerFrom(1, 50), 10),
-      bakeMinutes: v.optional(integerFrom(1, 60), 10),
+      canaryInstances: v.optional(positiveInteger, 1),
+      bakeMinutes: v.optional(integerFrom(1, 20), 10),
     }),
   ],
   'must be "all-at-once" or "canary"',
@@ -191,6 +192,12 @@ export type SourceConfig = EnvironmentConfig["source"];
 export type RemoteStateConfig = NonNullable<EnvironmentConfig["remoteState"]>;
 export type InstanceTypes = EnvironmentConfig["instanceTypes"];
 
+/** SageMaker takes a canary of at most half the variant's instances (one instance has no canary); the broken rule, if any. */
+export function canaryProblem(rollout: v.InferOutput<typeof RolloutSchema>, instanceCount: number): string | undefined {
+  if (rollout.kind !== "canary" || rollout.canaryInstances <= instanceCount / 2) return undefined;
+  return `canaryInstances must be at most half of endpointInstanceCount, SageMaker's canary rule (got ${rollout.canaryInstances} of ${instanceCount}; raise endpointInstanceCount or use kind "all-at-once")`;
+}
+
 /** Typed help for an environment file; the values are validated when the environment is loaded. */
 export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {
   return input;
@@ -214,7 +221,10 @@ export function parseEnvironment(
   input: unknown,
 ): { config: EnvironmentConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
   const result = v.safeParse(EnvironmentSchema, input, { abortPipeEarly: true });
-  if (result.success) return { config: { name, ...result.output } };
+  if (result.success) {
+    const canary = canaryProblem(result.output.rollout, result.output.endpointInstanceCount);
+    return canary ? { problems: [`${file}: rollout.${canary}`] } : { config: { name, ...result.output } };
+  }
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const issue of result.issues) {
@@ -232,15 +242,17 @@ export function parseEnvironment(
       problems.push(
         `${file}: unknown field "${field}" — ${guess ? `did you mean "${prefix}${guess}"?` : `known fields: ${known.map((k) => prefix + k).join(", ")}`}`,
       );
-    } else if (issue.input === undefined && issue.kind === "schema") {
-      const rule = v.safeParse(objectSchemaAt(keys.slice(0, -1), input).entries[keys[keys.length - 1]], undefined).issues?.[0]
-        .message;
+    } else if (issue.input === undefined && issue.kind === "schema" && keys.length > 0) {
+      const entry = objectSchemaAt(keys.slice(0, -1), input)?.entries?.[keys[keys.length - 1]];
+      const rule = ownRule(issue.message) ?? (entry && ownRule(v.safeParse(entry, undefined).issues?.[0].message));
       problems.push(`${file}: ${field} is required${rule ? `: it ${rule}` : ""}`);
     } else {
       const guess =
         keys[0] === "instanceTypes" && typeof issue.input === "string" ? closestInstanceType(keys[1], issue.input) : undefined;
       problems.push(
-        `${file}: ${field || "the default export"} ${issue.message} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`,
+        keys.length === 0
+          ? `${file}: the default export must be an environment, export default defineEnvironment({ ... }) (got ${show(issue.input)})`
+          : `${file}: ${field} ${ownRule(issue.message) ?? `must be ${issue.expected === "Object" ? "an object" : issue.expected}`} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`,
       );
     }
   }
@@ -252,10 +264,14 @@ function closestInstanceType(field: string, type: string): string | undefined {
   return kind && closest(type, sageMakerInstanceTypes(kind));
 }
 
-/** The field names an object of the schema has at `keys`. */
-const knownFields = (keys: string[], input: unknown): string[] => Object.keys(objectSchemaAt(keys, input).entries);
+/** A rule this schema states, or undefined for valibot's own wording ("Invalid type: …"). */
+const ownRule = (message: string | undefined): string | undefined =>
+  message && !message.startsWith("Invalid ") ? message : undefined;
 
-/** The object schema at `keys` (following `source`'s kind). */
+/** The field names an object of the schema has at `keys`. */
+const knownFields = (keys: string[], input: unknown): string[] => Object.keys(objectSchemaAt(keys, input)?.entries ?? {});
+
+/** The object schema at `keys` (following `source`'s kind), or undefined where there is none (a record's values). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
 function objectSchemaAt(keys: string[], input: unknown): any {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
@@ -264,6 +280,7 @@ function objectSchemaAt(keys: string[], input: unknown): any {
   let value: any = input;
   for (const key of keys) {
     value = value?.[key];
+    if (!schema?.entries?.[key]) return undefined;
     schema = unwrap(schema.entries[key]);
     if (schema.type === "variant")
       schema =

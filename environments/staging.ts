@@ -13,8 +13,10 @@ export default defineEnvironment({
     evaluation: "ml.m5.xlarge",
     endpoint: "ml.m5.large",
   },
-  // A new model takes 10 % of the traffic for 10 minutes before the rest; the endpoint's alarms roll it back.
-  rollout: { kind: "canary", canaryPercent: 10, bakeMinutes: 10 },
+  // Two instances, so a new model can take one of them (half the traffic) for 10 minutes before the rest;
+  // the endpoint's alarms roll it back. SageMaker's canary is at most half of the instances.
+  endpointInstanceCount: 2,
+  rollout: { kind: "canary", canaryInstances: 1, bakeMinutes: 10 },
   // Execution logs show each state's input and output: handy while iterating, kept out of prod.
   includeExecutionData: true,
   requireApproval: true,

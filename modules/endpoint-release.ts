@@ -37,7 +37,7 @@ export function deploymentConfig(rollout: Rollout, alarmNames: string[]): Deploy
     rollout.kind === "canary"
       ? {
           Type: "CANARY" as const,
-          CanarySize: { Type: "CAPACITY_PERCENT" as const, Value: rollout.canaryPercent },
+          CanarySize: { Type: "INSTANCE_COUNT" as const, Value: rollout.canaryInstances },
           WaitIntervalInSeconds: bakeSeconds,
         }
       : { Type: "ALL_AT_ONCE" as const, WaitIntervalInSeconds: 0 };
@@ -55,7 +55,7 @@ export function deploymentConfig(rollout: Rollout, alarmNames: string[]): Deploy
 export function describeRollout(rollout: Rollout, alarmNames: string[]): string {
   const shift =
     rollout.kind === "canary"
-      ? `canary ${rollout.canaryPercent} % for ${rollout.bakeMinutes} min, then all traffic`
+      ? `canary of ${rollout.canaryInstances} instance(s) for ${rollout.bakeMinutes} min, then all traffic`
       : "all traffic at once";
   const bake = rollout.kind === "all-at-once" && rollout.bakeMinutes > 0 ? `, old fleet kept ${rollout.bakeMinutes} min` : "";
   return `${shift}${bake}; rolls back on ${alarmNames.join(", ")}`;

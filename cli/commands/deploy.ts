@@ -19,6 +19,7 @@ import {
   isPositiveInteger,
   POSITIVE_INTEGER_RULE,
   RolloutSchema,
+  canaryProblem,
 } from "../../environments/schema";
 import { deploymentConfig, describeRollout, ENDPOINT_VARIANT, endpointAlarmNames, Rollout } from "../../modules/endpoint-release";
 import { sageMakerInstanceTypes } from "../../modules/aws-catalog";
@@ -79,6 +80,14 @@ export function endpointSettings(
   const rawAlarms = variables[ENDPOINT_ROLLBACK_ALARMS_VARIABLE];
   const rollbackAlarms =
     rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
+  // SageMaker's AutoRollbackConfiguration takes 1 to 10 alarms.
+  if (rollbackAlarms.length < 1 || rollbackAlarms.length > 10) {
+    throw new UsageError(
+      `$${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} must name 1 to 10 CloudWatch alarms, comma-separated (got ${JSON.stringify(rawAlarms)})`,
+    );
+  }
+  const canary = canaryProblem(rollout, count);
+  if (canary) throw new UsageError(`$${ENDPOINT_ROLLOUT_VARIABLE}: ${canary}`);
   return { instanceType: type, instanceCount: count, rollout, rollbackAlarms };
 }
 
@@ -350,10 +359,11 @@ Examples:
       }
       if (after.EndpointConfigName !== plan.endpointConfigName) {
         report.firedAlarms = await firedAlarms(deps, env.region, plan.rollbackAlarms);
+        // An alarm may be back to OK once traffic is on the old fleet again: SageMaker's reason comes too.
         const cause =
-          report.firedAlarms.length > 0
-            ? `alarm ${report.firedAlarms.join(", ")}`
-            : (after.FailureReason ?? "no FailureReason given");
+          [report.firedAlarms.length > 0 ? `alarm ${report.firedAlarms.join(", ")}` : undefined, after.FailureReason]
+            .filter(Boolean)
+            .join("; ") || "no FailureReason given";
         throw new WorkflowFailedError(
           `update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`,
           "the old model still serves; fix the cause and deploy again",

@@ -86,7 +86,7 @@ describe("workflow deploy", () => {
           VariantName: "AllTraffic",
           ModelName: MODEL,
           InstanceType: "ml.m5.large",
-          InitialInstanceCount: 1,
+          InitialInstanceCount: 2,
           InitialVariantWeight: 1,
         },
       ],
@@ -147,7 +147,7 @@ describe("workflow deploy", () => {
         BlueGreenUpdatePolicy: {
           TrafficRoutingConfiguration: {
             Type: "CANARY",
-            CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 },
+            CanarySize: { Type: "INSTANCE_COUNT", Value: 1 },
             WaitIntervalInSeconds: 600,
           },
           TerminationWaitInSeconds: 600,
@@ -166,7 +166,7 @@ describe("workflow deploy", () => {
       endpointConfigName: CONFIG,
       modelName: MODEL,
       action: "updated",
-      rollout: { kind: "canary", canaryPercent: 10, bakeMinutes: 10 },
+      rollout: { kind: "canary", canaryInstances: 1, bakeMinutes: 10 },
       status: "InService",
       firedAlarms: [],
       smokeTest: { rows: 20, testingUri: `s3://${BUCKET}/${TESTING_KEY}`, sampleRmse: 2, evaluationRmse: 1 },
@@ -207,7 +207,7 @@ describe("workflow deploy", () => {
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stderr).toBe(
-      `workflow deploy: update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: alarm abalone-prod-endpoint-invocation-errors (Threshold Crossed: 1 datapoint [3.0] was >= 1.0) — the old model still serves; fix the cause and deploy again\n`,
+      `workflow deploy: update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: alarm abalone-prod-endpoint-invocation-errors (Threshold Crossed: 1 datapoint [3.0] was >= 1.0); Rolled back: alarm fired — the old model still serves; fix the cause and deploy again\n`,
     );
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({
       AlarmNames: ["abalone-prod-endpoint-invocation-errors", "abalone-prod-endpoint-model-latency"],
@@ -379,6 +379,11 @@ describe("workflow deploy in the DeployEndpoint build", () => {
       { ENDPOINT_ROLLOUT: '{"kind":"linear"}' },
       `$ENDPOINT_ROLLOUT must be a rollout as environments/schema.ts defines it (got "{\\"kind\\":\\"linear\\"}": must be "all-at-once" or "canary")`,
     ],
+    [
+      { ENDPOINT_ROLLOUT: '{"kind":"canary","canaryInstances":1}', ENDPOINT_INSTANCE_COUNT: "1" },
+      `$ENDPOINT_ROLLOUT: canaryInstances must be at most half of endpointInstanceCount, SageMaker's canary rule (got 1 of 1; raise endpointInstanceCount or use kind "all-at-once")`,
+    ],
+    [{ ENDPOINT_ROLLBACK_ALARMS: "" }, '$ENDPOINT_ROLLBACK_ALARMS must name 1 to 10 CloudWatch alarms, comma-separated (got "")'],
   ])("refuses %j before calling AWS (exit 2, one line)", async (variables, message) => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(variables));
     expect(code).toBe(ExitCode.Usage);

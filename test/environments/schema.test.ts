@@ -52,11 +52,18 @@ describe("environment validation", () => {
     const { config } = parseEnvironment(
       FILE,
       "prod",
-      edited({ endpointInstanceCount: undefined, tags: undefined, lambda: undefined, includeExecutionData: undefined }),
+      edited({
+        endpointInstanceCount: undefined,
+        rollout: undefined,
+        tags: undefined,
+        lambda: undefined,
+        includeExecutionData: undefined,
+      }),
     );
     expect(config).toMatchObject({
       name: "prod",
       endpointInstanceCount: 1,
+      rollout: { kind: "all-at-once", bakeMinutes: 0 },
       tags: {},
       lambda: { timeoutSeconds: 30, memoryMb: 256 },
       includeExecutionData: false,
@@ -214,6 +221,31 @@ describe("AWS's own lists", () => {
     const problems = problemsOf(edited({ instanceTypes: types }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^environments\/prod\.ts: instanceTypes\.endpoint must be a SageMaker endpoint instance type/);
+  });
+
+  it("refuses a canary on one endpoint instance: SageMaker's canary is at most half of the instances", () => {
+    expect(problemsOf(edited({ endpointInstanceCount: 1, rollout: { kind: "canary" } }))).toEqual([
+      `environments/prod.ts: rollout.canaryInstances must be at most half of endpointInstanceCount, SageMaker's canary rule (got 1 of 1; raise endpointInstanceCount or use kind "all-at-once")`,
+    ]);
+    expect(problemsOf(edited({ endpointInstanceCount: 2, rollout: { kind: "canary" } }))).toEqual([]);
+    expect(problemsOf(edited({ rollout: { kind: "canary", bakeMinutes: 30 } }))).toEqual([
+      "environments/prod.ts: rollout.bakeMinutes must be an integer from 1 to 20 (got 30)",
+    ]);
+  });
+
+  it("names the default export and objects of the wrong type in one line each, never valibot's wording", () => {
+    expect(problemsOf(undefined)).toEqual([
+      "environments/prod.ts: the default export must be an environment, export default defineEnvironment({ ... }) (got undefined)",
+    ]);
+    expect(problemsOf(edited({ instanceTypes: null }))).toEqual([
+      "environments/prod.ts: instanceTypes must be an object (got null)",
+    ]);
+    expect(problemsOf(edited({ rollout: {} }))).toEqual([
+      'environments/prod.ts: rollout.kind is required: it must be "all-at-once" or "canary"',
+    ]);
+    expect(problemsOf(edited({ tags: { owner: undefined } }))).toEqual([
+      "environments/prod.ts: tags.owner is required: it value must be a string of at most 256 characters",
+    ]);
   });
 
   it("suggests the type a typo was meant to be", () => {

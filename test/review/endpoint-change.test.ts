@@ -26,7 +26,7 @@ describe("changing prod's endpoint to 4 × ml.p4d.24xlarge", () => {
     git("commit", "--quiet", "-m", "before");
     const prod = path.join(dir, "environments", "prod.ts");
     const source = fs.readFileSync(prod, "utf8").replace(/endpoint: "[^"]+"/, 'endpoint: "ml.p4d.24xlarge"');
-    fs.writeFileSync(prod, source.replace("allowDestroy: false,", "allowDestroy: false,\n  endpointInstanceCount: 4,"));
+    fs.writeFileSync(prod, source.replace(/endpointInstanceCount: \d+,/, "endpointInstanceCount: 4,"));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -59,6 +59,6 @@ describe("changing prod's endpoint to 4 × ml.p4d.24xlarge", () => {
     expect(lines).toContain(
       `  - \`environment.environment_variable[${ENDPOINT_INSTANCE_TYPE_VARIABLE}].value\` ml.m5.large → ml.p4d.24xlarge`,
     );
-    expect(lines).toContain(`  - \`environment.environment_variable[${ENDPOINT_INSTANCE_COUNT_VARIABLE}].value\` 1 → 4`);
+    expect(lines).toContain(`  - \`environment.environment_variable[${ENDPOINT_INSTANCE_COUNT_VARIABLE}].value\` 2 → 4`);
   });
 });

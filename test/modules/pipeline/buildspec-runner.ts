@@ -4,7 +4,7 @@
  * non-zero — with stubs of `aws`, `node` and `npm` on PATH that record their arguments.
  * `aws s3 cp <uri> <file>` writes a stand-in CLI to <file> (or exits with `fetchExitCode`);
  * `node <file> ...` of that file is the workflow CLI and exits with `workflowExitCode` (writing `report`
- * to the file `--report` names, when it succeeds); `node -p` runs the real Node; anything else fails.
+ * to the file `--report` names, when it succeeds); `node -e` runs the real Node; anything else fails.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,7 +46,7 @@ const STUBS = {
   if [ "$FETCH_EXIT_CODE" -ne 0 ]; then echo "download failed: $source" >&2; exit "$FETCH_EXIT_CODE"; fi
   echo "stand-in for $source" > "$target"; exit 0
 fi`),
-  node: stub(`if [ "$1" = "-p" ]; then exec "$REAL_NODE" "$@"; fi
+  node: stub(`if [ "$1" = "-e" ]; then exec "$REAL_NODE" "$@"; fi
 if [ -f "$1" ] && grep -q "^stand-in for " "$1"; then
   echo "workflow stub: \${*:2}"
   args=("$@")

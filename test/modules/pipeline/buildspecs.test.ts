@@ -74,8 +74,8 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
     const [fetch, ...rest] = calls;
     expect(fetch.slice(0, 3)).toEqual(["aws", "s3", "cp"]);
     expect(fetch.at(-2)).toBe(WORKFLOW_CLI_URI);
-    // Besides `node -p` reading the run's report: the one CLI run.
-    expect(rest.filter((call) => call[1] !== "-p").map((call) => call.slice(0, 2))).toEqual([["node", fetch.at(-1)]]);
+    // Besides `node -e` reading the run's report: the one CLI run.
+    expect(rest.filter((call) => call[1] !== "-e").map((call) => call.slice(0, 2))).toEqual([["node", fetch.at(-1)]]);
   });
 
   it("stops before running the CLI when the bundle cannot be fetched", () => {
@@ -158,9 +158,11 @@ describe("the BuildModel buildspec", () => {
   });
 
   it("fails the build when the run's report is missing, rather than offering a model without its evidence", () => {
-    const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report: null });
-    expect(status).toBe(1);
-    expect(stderr).toContain("run-report.json is missing or unreadable");
+    for (const report of [null, { ...STUB_RUN_REPORT, rmse: undefined }]) {
+      const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report });
+      expect(status).toBe(1);
+      expect(stderr).toContain("run-report.json or a field of it is missing");
+    }
   });
 
   it.each([1, 2, 3])(
