@@ -30,7 +30,7 @@ const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:ab
 const EXECUTION_ID = "3f2a9c1e-7b4d-4e8a-9c2f-0a1b2c3d4e5f";
 /** The run id BuildModel derives from the execution id (assets/buildspecs/build-model.yml), first build. */
 const RUN_ID = `${EXECUTION_ID.replace(/-/g, "").slice(0, maxRunIdLength(new ResourceNames("prod")) - 2)}-1`;
-const REPORT = `s3://abalone-prod-artifacts-111122223333/${RUN_ID}/abalone-TrainingJob-${RUN_ID}/evaluation/report.md`;
+const REPORT = `s3://abalone-prod-artifacts-111122223333/${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/report.md`;
 const TOKEN = "6f1d2a3b-0c4e-4f5a-8b9c-d0e1f2a3b4c5";
 const COMMIT = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -115,7 +115,7 @@ function servePipeline(
   codepipeline.on(ListActionExecutionsCommand).resolves({
     actionExecutionDetails: options.details ?? [
       detail("Approval", "EvaluationApproval", "InProgress", 17.2, 17.2),
-      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: `abalone-${RUN_ID}`, REPORT_URI: REPORT }),
+      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: `abalone-prod-${RUN_ID}`, REPORT_URI: REPORT }),
       detail("Source", "Source", "Succeeded", 0, 0.5),
     ],
   });
@@ -136,7 +136,7 @@ function serveEndpoint(status = "InService", extra: object = {}) {
     EndpointConfigArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/abalone-prod-config-20240420080000",
     CreationTime: at(-15000),
     ProductionVariants: [
-      { VariantName: "AllTraffic", ModelName: "abalone-20240420080000", InstanceType: "ml.m5.large", InitialInstanceCount: 2 },
+      { VariantName: "AllTraffic", ModelName: "abalone-prod-20240420080000", InstanceType: "ml.m5.large", InitialInstanceCount: 2 },
     ],
   });
 }
@@ -183,7 +183,7 @@ describe("workflow pipeline", () => {
       `--pipeline-name ${PIPELINE} --stage-name Approval --action-name EvaluationApproval --token ${TOKEN} --result 'status=Approved,summary=<why>'`,
     );
     expect(stdout).toContain(
-      "Endpoint abalone-prod-endpoint: InService, config abalone-prod-config-20240420080000, model abalone-20240420080000 (AllTraffic, ml.m5.large × 2)",
+      "Endpoint abalone-prod-endpoint: InService, config abalone-prod-config-20240420080000, model abalone-prod-20240420080000 (AllTraffic, ml.m5.large × 2)",
     );
     // The run is the one BuildModel exported, on the state machine of the environment.
     expect(sfn.commandCalls(DescribeStateMachineForExecutionCommand)[0].args[0].input.executionArn).toBe(
@@ -218,7 +218,7 @@ describe("workflow pipeline", () => {
         token: TOKEN,
         commands: { approve: 'workflow approve --env prod --summary "<why>"' },
       },
-      endpoint: { status: "InService", models: [{ model: "abalone-20240420080000", instanceCount: 2 }] },
+      endpoint: { status: "InService", models: [{ model: "abalone-prod-20240420080000", instanceCount: 2 }] },
     });
     expect(report.stages.map((s: { name: string }) => s.name)).toEqual(["Source", "Build", "Approval", "Deploy"]);
     expect(report.run.states).toHaveLength(7);
