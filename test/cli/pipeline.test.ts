@@ -136,7 +136,12 @@ function serveEndpoint(status = "InService", extra: object = {}) {
     EndpointConfigArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/abalone-prod-config-20240420080000",
     CreationTime: at(-15000),
     ProductionVariants: [
-      { VariantName: "AllTraffic", ModelName: "abalone-prod-20240420080000", InstanceType: "ml.m5.large", InitialInstanceCount: 2 },
+      {
+        VariantName: "AllTraffic",
+        ModelName: "abalone-prod-20240420080000",
+        InstanceType: "ml.m5.large",
+        InitialInstanceCount: 2,
+      },
     ],
   });
 }
