@@ -30,6 +30,7 @@ export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir
 /** Moves each staged stack directory into place (renames: cheap, same file system). */
 function publish(staging: string, outdir: string, defined: readonly string[]): void {
   const stacksDir = path.join(staging, "stacks");
+  const previousManifest = readManifest(outdir);
   fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
   // Only synthesized stack directories (they hold cdk.tf.json) of environments no longer defined.
   const stale = fs
@@ -51,4 +52,36 @@ function publish(staging: string, outdir: string, defined: readonly string[]): v
   for (const entry of fs.readdirSync(staging)) {
     if (entry !== "stacks") fs.cpSync(path.join(staging, entry), path.join(outdir, entry), { recursive: true });
   }
+  keepUnsynthesizedStacks(outdir, previousManifest, defined);
+}
+
+type Manifest = { stacks: Record<string, unknown> } & Record<string, unknown>;
+
+function readManifest(outdir: string): Manifest | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A subset synth (`--env dev`) writes a manifest of that subset; the other defined environments'
+ * stacks are still in place, so they stay listed and `cdktf deploy prod` keeps working.
+ */
+function keepUnsynthesizedStacks(outdir: string, previous: Manifest | undefined, defined: readonly string[]): void {
+  const current = readManifest(outdir);
+  if (!previous || !current) return;
+  const kept = Object.keys(previous.stacks ?? {}).filter(
+    (stack) =>
+      !(stack in current.stacks) && defined.includes(stack) && fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json")),
+  );
+  if (kept.length === 0) return;
+  const stacks = { ...current.stacks, ...Object.fromEntries(kept.map((stack) => [stack, previous.stacks[stack]])) };
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((stack) => [stack, stacks[stack]]),
+  );
+  fs.writeFileSync(path.join(outdir, "manifest.json"), `${JSON.stringify({ ...current, stacks: sorted }, null, 2)}\n`);
 }

@@ -119,6 +119,14 @@ describe("npm run synth", () => {
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["prod"]);
   });
 
+  it("keeps the other environments' stacks listed in the manifest after a subset synth, so cdktf deploy still finds them", () => {
+    expect(runSynth(dir).status).toBe(0);
+    expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toEqual([...ENVIRONMENT_NAMES].sort());
+    for (const env of ENVIRONMENT_NAMES) expect(manifest.stacks[env].synthesizedStackPath).toBe(`stacks/${env}/cdk.tf.json`);
+  });
+
   it("removes the stack directory of an environment that is no longer defined", () => {
     const stale = path.join(dir, "cdktf.out", "stacks", "retired");
     fs.mkdirSync(stale, { recursive: true });
