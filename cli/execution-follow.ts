@@ -1,5 +1,5 @@
 /** Follows (or replays) a live execution through the shared progress view and returns its outcome. */
-import { DescribeStateMachineForExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeStateMachineForExecutionCommand } from "@aws-sdk/client-sfn";
 import { StateMachineDefinition } from "../modules/asl/types";
 import { asDefinition, statesInOrder } from "./asl";
 import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
@@ -19,7 +19,8 @@ export function wantsLiveView(deps: CliDeps, json: boolean): boolean {
 }
 
 /** The definition the execution runs (for the live table's planned states and the threshold); undefined if unreadable. */
-async function definitionOf(sfn: SFNClient, executionArn: string, deps: CliDeps): Promise<StateMachineDefinition | undefined> {
+export async function definitionOf(executionArn: string, deps: CliDeps): Promise<StateMachineDefinition | undefined> {
+  const sfn = deps.aws.sfn(regionOfArn(executionArn));
   try {
     const described = await awsCall("DescribeStateMachineForExecution", () =>
       sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })),
@@ -54,15 +55,16 @@ export interface FollowResult {
 
 /**
  * Prints an execution's progress until it closes (`follow: true`, polling) or as recorded so far
- * (`follow: false`, one pass over the history), then its summary.
+ * (`follow: false`, one pass over the history), then its summary. `definition` is what
+ * `definitionOf` read, so a caller that needs it too reads it once.
  */
 export async function showExecution(
   executionArn: string,
   deps: CliDeps,
-  options: { json: boolean; follow: boolean; title: string },
+  options: { json: boolean; follow: boolean; title: string; definition: StateMachineDefinition | undefined },
 ): Promise<FollowResult> {
   const sfn = deps.aws.sfn(regionOfArn(executionArn));
-  const definition = await definitionOf(sfn, executionArn, deps);
+  const { definition } = options;
   const view = new ProgressView({
     out: options.json ? SILENT : deps.stdout,
     live: options.follow && wantsLiveView(deps, options.json),

@@ -21,7 +21,7 @@ import { RELEASE_STAGES } from "../modules/pipeline/stages";
 import { ParsedArgs } from "./args";
 import { CliDeps } from "./deps";
 import { awsCall, fromAwsError, isSageMakerNotFound } from "./errors";
-import { FollowResult, showExecution } from "./execution-follow";
+import { definitionOf, FollowResult, showExecution } from "./execution-follow";
 import { executionArnFor, regionOfArn, resolveStateMachineArn } from "./state-machine";
 
 export interface ActionReport {
@@ -220,7 +220,8 @@ async function buildRun(
   }
   if (!runId) return undefined;
   const executionArn = executionArnFor(stateMachineArn, runId);
-  const followed = await showExecution(executionArn, deps, { json: true, follow: false, title: runId });
+  const definition = await definitionOf(executionArn, deps);
+  const followed = await showExecution(executionArn, deps, { json: true, follow: false, title: runId, definition });
   return { runId, executionArn, reportUri: build.output?.outputVariables?.REPORT_URI, ...followed };
 }
 

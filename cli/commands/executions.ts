@@ -20,7 +20,7 @@ import {
 } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
-import { failureMessage, showExecution } from "../execution-follow";
+import { definitionOf, failureMessage, showExecution } from "../execution-follow";
 import { describeFailure, formatDuration } from "../progress-view";
 import { consoleUrl, regionOfArn, resolveExecutionArn, resolveStateMachineArn } from "../state-machine";
 import { parseJsonText } from "../workflow-events";
@@ -217,7 +217,8 @@ Examples:
     const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args), deps);
     const name = executionArn.split(":").pop() ?? executionArn;
     const json = Boolean(args.values.json);
-    const result = await showExecution(executionArn, deps, { json, follow: false, title: name });
+    const definition = await definitionOf(executionArn, deps);
+    const result = await showExecution(executionArn, deps, { json, follow: false, title: name, definition });
     if (json) writeJson(deps, { executionArn, ...result });
     if (CLOSED_BADLY.has(result.outcome.status))
       throw new WorkflowFailedError(failureMessage(name, result.outcome), `see ${consoleUrl(executionArn)}`);

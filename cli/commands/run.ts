@@ -1,12 +1,12 @@
 /** `workflow run`: start the environment's workflow for one run id, optionally following it to the end. */
-import { DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import * as fs from "fs";
 import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
 import { executionInput } from "../../modules/workflow/execution-input";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
-import { failureMessage, showExecution } from "../execution-follow";
+import { definitionOf, failureMessage, showExecution } from "../execution-follow";
 import { RUN_ID_OPTION, runIdFlag } from "../run-id";
 import { runReport, uploadReport } from "../run-report";
 import { consoleUrl, executionArnFor, regionOfArn, resolveStateMachineArn } from "../state-machine";
@@ -116,15 +116,18 @@ Examples:
       if (json) writeJson(deps, { ...base, startDate: started.startDate });
       return ExitCode.Succeeded;
     }
-    const result = await showExecution(started.executionArn, deps, { json, follow: true, title: `${env.name} · ${runId}` });
+    const definition = await definitionOf(started.executionArn, deps);
+    const result = await showExecution(started.executionArn, deps, {
+      json,
+      follow: true,
+      title: `${env.name} · ${runId}`,
+      definition,
+    });
     if (json) writeJson(deps, { ...base, ...result });
     if (result.outcome.status !== "SUCCEEDED")
       throw new WorkflowFailedError(failureMessage(runId, result.outcome), `see ${consoleUrl(started.executionArn)}`);
     if (reportFile && bucket) {
       const region = regionOfArn(started.executionArn);
-      const described = await awsCall("DescribeStateMachineForExecution", () =>
-        deps.aws.sfn(region).send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn })),
-      );
       const report = runReport({
         runId,
         environment: env.name,
@@ -133,7 +136,7 @@ Examples:
         executionArn: started.executionArn,
         consoleUrl: consoleUrl(started.executionArn),
         outcome: result.outcome,
-        definition: JSON.parse(described.definition ?? "{}"),
+        definition,
         commit: deps.env.CODEBUILD_RESOLVED_SOURCE_VERSION,
       });
       await uploadReport(deps, region, bucket, report, deps.env[KMS_KEY_ARN_VARIABLE] || undefined);
