@@ -12,17 +12,26 @@ export const ENDPOINT_VARIANT = "AllTraffic";
 
 export type Rollout = EnvironmentConfig["rollout"];
 
-/** The endpoint metrics SageMaker watches during a rollout (and that page the alarm topic at any time). */
+/**
+ * The endpoint metrics SageMaker watches during a rollout (and that page the alarm topic at any
+ * time), each at or above its threshold for `evaluationPeriods` minutes.
+ */
 export const ENDPOINT_ALARMS = {
   "endpoint-invocation-errors": {
     metricName: "Invocation5XXErrors",
     statistic: "Sum",
     meaning: "the endpoint's model answered invocations with 5xx errors",
+    // One 5xx answer in a minute: a model that fails requests is rolled back.
+    threshold: () => 1,
+    evaluationPeriods: 1,
   },
   "endpoint-model-latency": {
     metricName: "ModelLatency",
     statistic: "Average",
     meaning: "the endpoint's model took longer than endpointMaxLatencyMs on average",
+    // ModelLatency is in microseconds; two slow minutes in a row.
+    threshold: (maxLatencyMs: number) => maxLatencyMs * 1000,
+    evaluationPeriods: 2,
   },
 } as const;
 

@@ -103,14 +103,8 @@ export class ReleaseAlarms extends Construct {
         }),
     );
 
-    const endpointThresholds: Record<keyof typeof ENDPOINT_ALARMS, { threshold: number; evaluationPeriods: number }> = {
-      // One 5xx answer in a minute: a model that fails requests is rolled back.
-      "endpoint-invocation-errors": { threshold: 1, evaluationPeriods: 1 },
-      // ModelLatency is in microseconds; two slow minutes in a row.
-      "endpoint-model-latency": { threshold: props.endpointMaxLatencyMs * 1000, evaluationPeriods: 2 },
-    };
     this.endpointAlarms = Object.entries(ENDPOINT_ALARMS).map(
-      ([condition, { metricName, statistic, meaning }]) =>
+      ([condition, { metricName, statistic, meaning, threshold, evaluationPeriods }]) =>
         new CloudwatchMetricAlarm(this, condition, {
           alarmName: names.alarm(condition),
           alarmDescription: `${names.endpoint}: ${meaning}. During a deployment SageMaker rolls the update back when this alarm fires.`,
@@ -119,7 +113,8 @@ export class ReleaseAlarms extends Construct {
           dimensions: { EndpointName: names.endpoint, VariantName: ENDPOINT_VARIANT },
           statistic,
           period: 60,
-          ...endpointThresholds[condition as keyof typeof ENDPOINT_ALARMS],
+          threshold: threshold(props.endpointMaxLatencyMs),
+          evaluationPeriods,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           // No invocations (or no endpoint yet) means nothing went wrong.
           treatMissingData: "notBreaching",
