@@ -1,18 +1,10 @@
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { copyProject, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
+import { copyProjectAsRepository, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 
 // Two synths, a review (two more) and a jest run in a scratch copy: a busy 2-core machine needs headroom.
 jest.setTimeout(120_000);
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.com",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.com",
-};
 
 /**
  * README, "Adding an environment": its file, and one line in environments/index.ts. Done here
@@ -25,14 +17,9 @@ describe("adding the environment qa as the README says", () => {
       cwd: dir,
       encoding: "utf8",
     });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
 
   beforeAll(() => {
-    dir = copyProject(PROJECT_ROOT, "new-environment-");
-    git("init", "--quiet", "--initial-branch=main");
-    fs.writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "before qa");
+    dir = copyProjectAsRepository("new-environment-");
     const dev = fs.readFileSync(path.join(dir, "environments", "dev.ts"), "utf8");
     fs.writeFileSync(
       path.join(dir, "environments", "qa.ts"),

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -35,4 +35,27 @@ export function snapshotFiles(dir: string): Record<string, string> {
     if (fs.statSync(full).isFile()) files[file.split(path.sep).join("/")] = fs.readFileSync(full, "base64");
   }
   return files;
+}
+
+/** Runs git in `dir` with a committer identity of its own (a CI machine may have none). */
+export function gitIn(dir: string): (...args: string[]) => string {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.com",
+  };
+  return (...args) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" });
+}
+
+/** A project copy committed as a git repository, so a test can edit it and review the edit against HEAD. */
+export function copyProjectAsRepository(prefix: string): string {
+  const dir = copyProject(PROJECT_ROOT, prefix);
+  const git = gitIn(dir);
+  git("init", "--quiet", "--initial-branch=main");
+  fs.writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
+  git("add", ".");
+  git("commit", "--quiet", "-m", "the project as it is");
+  return dir;
 }

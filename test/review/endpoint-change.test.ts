@@ -1,29 +1,16 @@
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ENDPOINT_INSTANCE_COUNT_VARIABLE, ENDPOINT_INSTANCE_TYPE_VARIABLE } from "../../modules/build-variables";
-import { copyProject, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
+import { copyProjectAsRepository, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 
 jest.setTimeout(60_000);
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.com",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.com",
-};
 
 /** What deploy will put behind the endpoint is in the plan: a change to it shows in cdk.tf.json and in the review. */
 describe("changing prod's endpoint to 4 × ml.p4d.24xlarge", () => {
   let dir: string;
   beforeAll(() => {
-    dir = copyProject(PROJECT_ROOT, "endpoint-change-");
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
-    git("init", "--quiet", "--initial-branch=main");
-    fs.writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "before");
+    dir = copyProjectAsRepository("endpoint-change-");
     const prod = path.join(dir, "environments", "prod.ts");
     const source = fs.readFileSync(prod, "utf8").replace(/endpoint: "[^"]+"/, 'endpoint: "ml.p4d.24xlarge"');
     fs.writeFileSync(prod, source.replace(/endpointInstanceCount: \d+,/, "endpointInstanceCount: 4,"));

@@ -1,12 +1,11 @@
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseReviewArgs, runReview } from "../../review/main";
 import { ReviewError } from "../../review/synthesize-refs";
+import { gitIn, PROJECT_ROOT } from "../helpers/project-copy";
 import { fixtureStack } from "./fixtures/stacks";
-
-const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
 // Each review runs two real synths in child processes; a busy 2-core CI machine needs headroom.
 jest.setTimeout(60_000);
@@ -24,17 +23,9 @@ for (const [env, tf] of Object.entries(stacks)) {
 `;
 const BROKEN_MAIN = `console.error("environments/dev.ts: threshold must be a positive number (got -1)");\nprocess.exit(1);\n`;
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.com",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.com",
-};
-
 describe("npm run review on two refs of a small git repository", () => {
   let repo: string;
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: GIT_ENV, encoding: "utf8" });
+  const git = (...args: string[]) => gitIn(repo)(...args);
   const write = (file: string, content: string) => fs.writeFileSync(path.join(repo, file), content);
   const stacksJson = (stacks: Record<string, unknown>) => JSON.stringify(stacks, null, 2);
 
