@@ -115,8 +115,13 @@ export async function resolveCommit(projectDir: string, ref: string): Promise<st
     return (await git(projectDir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
   } catch (error) {
     const detail = (error as Error).message.trim();
+    // Relative to where the review runs: an absolute path says more about the machine than the project.
+    const where =
+      path.resolve(projectDir) === process.cwd()
+        ? "this repository"
+        : `the repository ${path.relative(process.cwd(), projectDir)}`;
     throw new ReviewError(
-      `base ref "${ref}" does not exist in ${projectDir}: git rev-parse found no commit by that name` +
+      `base ref "${ref}" does not exist in ${where}: git rev-parse found no commit by that name` +
         `${detail ? ` (${detail})` : ""}. Fetch it first (in CI: actions/checkout with fetch-depth: 0).`,
     );
   }
