@@ -27,18 +27,19 @@ const cache = new Map<string, EnvironmentConfig>();
 /** Loads and validates one environment file; problems as lines (file, field, value, rule). */
 function load(name: string, files: Record<string, () => unknown>): { config?: EnvironmentConfig; problems: string[] } {
   const file = environmentFile(name);
+  const source = path.resolve(__dirname, `${name}.ts`);
   if (!ENVIRONMENT_NAME_PATTERN.test(name))
     return { problems: [`environments/index.ts: environment name ${JSON.stringify(name)} ${ENVIRONMENT_NAME_RULE}`] };
   let exported: unknown;
   try {
     exported = (files[name]() as { default?: unknown }).default;
   } catch (error) {
-    return { problems: [loadFailure(path.resolve(__dirname, `${name}.ts`), file, error)] };
+    return { problems: [loadFailure(source, file, error)] };
   }
   const { config, problems } = parseEnvironment(file, name, exported);
   if (!config) return { problems };
   if (config.rawDataPath && !fs.existsSync(path.resolve(config.rawDataPath))) {
-    const at = locationOf(path.resolve(__dirname, `${name}.ts`), "rawDataPath");
+    const at = locationOf(source, "rawDataPath");
     return {
       problems: [
         `${file}${at}: rawDataPath must name an existing file, relative to the project root (got ${JSON.stringify(config.rawDataPath)}: not found)`,

@@ -48,6 +48,15 @@ const objectBody = (text: string) => ({ Body: { transformToString: async () => t
 /** TensorFlow Serving's answer for `n` rows, one `[prediction]` each. */
 const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(JSON.stringify({ predictions })) as never });
 
+/** The endpoint serves an older config, updates, rolls back to it and settles there with `failureReason`. */
+const rollsBack = (failureReason: string) =>
+  sagemaker
+    .on(DescribeEndpointCommand)
+    .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
+    .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
+    .resolvesOnce(endpoint("RollingBack", "abalone-prod-config-older"))
+    .resolves(endpoint("InService", "abalone-prod-config-older", failureReason));
+
 beforeEach(() => {
   s3.reset();
   for (const [testing, evaluation] of [
@@ -188,12 +197,7 @@ describe("workflow deploy", () => {
   });
 
   it("names the alarm that rolled an update back, and fails (exit 1)", async () => {
-    sagemaker
-      .on(DescribeEndpointCommand)
-      .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("RollingBack", "abalone-prod-config-older"))
-      .resolves(endpoint("InService", "abalone-prod-config-older", "Rolled back: alarm fired"));
+    rollsBack("Rolled back: alarm fired");
     cloudwatch.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [
         {
@@ -240,12 +244,7 @@ describe("workflow deploy", () => {
   });
 
   it("fails when an update rolls back to the previous config (exit 1)", async () => {
-    sagemaker
-      .on(DescribeEndpointCommand)
-      .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("RollingBack", "abalone-prod-config-older"))
-      .resolves(endpoint("InService", "abalone-prod-config-older", "Insufficient capacity for ml.m5.large"));
+    rollsBack("Insufficient capacity for ml.m5.large");
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stderr).toContain(
