@@ -2,7 +2,7 @@
  * Security rules over the synthesized Terraform of every environment, each named after the
  * scanner rule it mirrors (checkov ids). Every rule walks EVERY resource of its type, so it also
  * covers what the state machine and pipeline constructs add. Each rule is also run against a
- * small bad fixture, to prove it can fail. Deliberate exceptions are justified in the README
+ * small bad fixture, to prove it can fail. Deliberate exceptions are justified in docs/security.md
  * ("Platform resources", "Security properties").
  */
 import { ENVIRONMENT_NAMES, getEnvironment } from "../environments";
@@ -499,7 +499,7 @@ const RULES: Rule[] = [
           : [
               `aws_cloudwatch_log_group.${id}: retention ${r.retention_in_days}, expected the environment's ${env.logRetentionDays}`,
             ]),
-        // dev (7 days) and staging (30) deliberately keep less: see README, justified exceptions.
+        // dev (7 days) and staging (30) deliberately keep less: see docs/security.md, Justified exceptions.
         ...(env.name === "prod" && !(r.retention_in_days >= 365)
           ? [`aws_cloudwatch_log_group.${id}: prod retention ${r.retention_in_days} < 365 days`]
           : []),
