@@ -6,6 +6,7 @@ import { nodeBundle, PROJECT_ROOT } from "./archive/bundle";
 import { ContentAsset, contentAsset } from "./archive/content-asset";
 import { deterministicZip } from "./archive/zip";
 import { AwsTarget } from "./iam/aws-target";
+import { listKeysStatement } from "./iam/policy";
 import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
 import { runNamePrefix } from "./run-names";
@@ -64,6 +65,7 @@ export class AnalyzeResultsFunction extends Construct {
   constructor(scope: Construct, id: string, props: AnalyzeResultsFunctionProps) {
     super(scope, id);
     const { names } = props;
+    const evaluations = runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`);
     this.functionName = names.resource("analyze-results");
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: names.logGroup("lambda", "analyze-results"),
@@ -76,11 +78,8 @@ export class AnalyzeResultsFunction extends Construct {
       // Lambda sends no aws:SourceAccount when it assumes its execution role.
       servicePrincipal: "lambda.amazonaws.com",
       statements: [
-        {
-          sid: "ReadRunEvaluations",
-          actions: ["s3:GetObject"],
-          resources: [`${props.bucketArn}/${runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`)}`],
-        },
+        { sid: "ReadRunEvaluations", actions: ["s3:GetObject"], resources: [`${props.bucketArn}/${evaluations}`] },
+        listKeysStatement("TellAMissingEvaluationFromADeniedOne", props.bucketArn, [evaluations]),
         { sid: "DecryptRunEvaluations", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
         {
           sid: "WriteOwnLogs",

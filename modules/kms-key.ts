@@ -43,7 +43,12 @@ export const KEY_ACCOUNT_ACTIONS = [
   "kms:UpdateKeyDescription",
 ];
 
-/** What CloudWatch Logs needs to encrypt and read a log group with the key. */
+/**
+ * What CloudWatch Logs needs to encrypt and read a log group with the key (CloudWatch Logs User Guide, "Encrypt
+ * log data in CloudWatch Logs using AWS KMS"): the cryptographic operations, each carrying the log group's ARN
+ * as encryption context. Not the guide's kms:Describe*: it sits under the same encryption-context condition,
+ * which a DescribeKey request never carries, so it was never allowed and log groups work without it.
+ */
 const LOGS_SERVICE_ACTIONS = [
   "kms:Encrypt",
   "kms:Decrypt",
@@ -51,7 +56,6 @@ const LOGS_SERVICE_ACTIONS = [
   "kms:ReEncryptTo",
   "kms:GenerateDataKey",
   "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:DescribeKey",
 ];
 
 /** Every kind of log group `ResourceNames.logGroup` names: the key serves exactly these. */

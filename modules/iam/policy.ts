@@ -13,6 +13,15 @@ export interface PolicyStatement {
 }
 
 /**
+ * `s3:ListBucket` on a bucket for the keys matching `keyPatterns` only (`s3:prefix`, `*` a wildcard). A role that
+ * reads objects needs it so a missing object reads as 404 NoSuchKey, not 403 AccessDenied (Amazon S3 API
+ * Reference, GetObject, "Permissions"); SageMaker also lists an S3Prefix input before downloading it.
+ */
+export function listKeysStatement(sid: string, bucketArn: string, keyPatterns: string[]): PolicyStatement {
+  return { sid, actions: ["s3:ListBucket"], resources: [bucketArn], conditions: { StringLike: { "s3:prefix": keyPatterns } } };
+}
+
+/**
  * The actions this project grants on `"*"`, each with why: they support no resource-level
  * permission. A `"*"` resource for any other action is a bug (the security tests check it).
  */

@@ -3,7 +3,7 @@ import { PROJECT } from "../naming";
 import { RUN_OBJECTS_PATTERN, S3_LAYOUT } from "../s3-layout";
 import { WORKFLOW_IMAGES, WorkflowImageKind } from "../workflow/images";
 import { AwsTarget, logGroupArn } from "./aws-target";
-import { PolicyStatement } from "./policy";
+import { listKeysStatement, PolicyStatement } from "./policy";
 import { ServiceRole } from "./service-role";
 
 /** CloudWatch Logs groups SageMaker writes job and endpoint logs to. */
@@ -67,15 +67,11 @@ export function sageMakerExecutionStatements({
       actions: ["s3:GetObject"],
       resources: reads.map(objects),
     },
-    {
-      sid: "ListOnlyTheWorkflowPrefixes",
-      actions: ["s3:ListBucket"],
-      resources: [bucketArn],
-      // SageMaker lists an S3Prefix input before downloading it.
-      conditions: {
-        StringLike: { "s3:prefix": reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)) },
-      },
-    },
+    listKeysStatement(
+      "ListOnlyTheWorkflowPrefixes",
+      bucketArn,
+      reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)),
+    ),
     {
       sid: "WritePreprocessedRunAndCaptureObjects",
       actions: ["s3:PutObject"],
@@ -83,8 +79,9 @@ export function sageMakerExecutionStatements({
     },
     {
       sid: "UseTheBucketKey",
-      // Reading and writing SSE-KMS objects. No kms:Encrypt: the jobs name the key by its ARN, not an id or alias.
-      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      // SageMaker Developer Guide, "SageMaker Roles": kms:Decrypt for SSE-KMS inputs, kms:Encrypt for a job whose
+      // output configuration names a KMS key (every job here); GenerateDataKey writes SSE-KMS objects.
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
       resources: [kmsKeyArn],
     },
     {

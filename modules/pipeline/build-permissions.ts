@@ -1,6 +1,6 @@
 import { sageMakerNamePrefixArns, scopedArn } from "../asl/arn";
 import { AwsTarget } from "../iam/aws-target";
-import { PolicyStatement } from "../iam/policy";
+import { listKeysStatement, PolicyStatement } from "../iam/policy";
 import { ResourceNames } from "../naming";
 import { endpointAlarmNames } from "../endpoint-release";
 import { runNamePrefix } from "../run-names";
@@ -71,6 +71,7 @@ export function deployEndpointStatements({
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   // Every run of this environment, by its training job name (the per-run objects live under it).
   const runs = `${runNamePrefix(names.environment, "TrainingJob")}*`;
+  const smokeTestKeys = [`${runKeys.testingData("*", runs)}/testing.csv`, runKeys.evaluation("*", runs)];
   // Only what this environment's deploys and workflow created and tagged (aws:RequestTag on create, aws:ResourceTag after).
   const own = (where: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${where}/Environment`]: names.environment } });
   return [
@@ -134,11 +135,9 @@ export function deployEndpointStatements({
     {
       sid: "ReadTheTestingSplitAndTheRunsEvaluation",
       actions: ["s3:GetObject"],
-      resources: [
-        `${artifactBucketArn}/${runKeys.testingData("*", runs)}/testing.csv`,
-        `${artifactBucketArn}/${runKeys.evaluation("*", runs)}`,
-      ],
+      resources: smokeTestKeys.map((key) => `${artifactBucketArn}/${key}`),
     },
+    listKeysStatement("TellAMissingSplitOrEvaluationFromADeniedOne", artifactBucketArn, smokeTestKeys),
     // The bucket's objects are SSE-KMS with the environment's key.
     { sid: "DecryptTheTestingSplitAndTheEvaluation", actions: ["kms:Decrypt"], resources: [kmsKeyArn] },
   ];

@@ -169,16 +169,18 @@ export class ReleasePipeline extends Construct {
       }),
     });
 
+    // AWS CodePipeline User Guide, "Manage the CodePipeline service role": the minimum service-role policy's
+    // S3 part, on this pipeline's artifacts only. No s3:PutObjectAcl: the bucket enforces owner ACLs.
     const statements: PolicyStatement[] = [
       {
         sid: "ReadAndWritePipelineArtifacts",
-        // PutObject: the source action writes the source artifact; CodeBuild reads it with its own role.
-        actions: ["s3:GetObjectVersion", "s3:PutObject"],
+        // The source action writes the source artifact; CodeBuild reads it with its own role.
+        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
         resources: [`${props.artifactBucketArn}/${artifactPrefix}/*`],
       },
       {
         sid: "ReadTheArtifactBucketSettings",
-        actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"],
+        actions: ["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"],
         resources: [props.artifactBucketArn],
       },
       // Also the approval's notification: the topic is encrypted with the same key.

@@ -56,11 +56,12 @@ describe("the analyze-results Lambda", () => {
     expect(zip.equals(analyzeResultsBundle())).toBe(true);
   });
 
-  it("lets its role read the runs' evaluation.json, decrypt, log and trace, and nothing more", () => {
+  it("lets its role read (and list) the runs' evaluation.json, decrypt, log and trace, and nothing more", () => {
     const policy = inlinePolicyOf(tf, "abalone-staging-lambda-role");
     const actions = JSON.parse(policy.policy).Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual([
       "s3:GetObject",
+      "s3:ListBucket",
       "kms:Decrypt",
       "logs:CreateLogStream",
       "logs:PutLogEvents",

@@ -37,9 +37,9 @@ describe("the analyze-results Lambda handler", () => {
     await expect(handler(event)).rejects.toThrow(new EvaluationError(`${where} does not exist`));
   });
 
-  it("explains AccessDenied, which S3 returns for a missing key when the caller cannot list", async () => {
+  it("explains AccessDenied as a refused read (the role may list, so a missing key is NoSuchKey)", async () => {
     s3.on(GetObjectCommand).rejects(s3Error("AccessDenied", 403));
-    await expect(handler(event)).rejects.toThrow(`${where} could not be read (AccessDenied): it does not exist, or this function may not read it`);
+    await expect(handler(event)).rejects.toThrow(`${where} could not be read (AccessDenied): this function may not read it`);
   });
 
   it("lets other S3 failures through unchanged, so the state machine sees the real cause", async () => {

@@ -56,7 +56,10 @@ describe("the SageMaker execution role", () => {
   });
 
   it("uses the project key and pulls the AWS framework images of its region", () => {
-    expect(statements.UseTheBucketKey).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn });
+    expect(statements.UseTheBucketKey).toMatchObject({
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: keyArn,
+    });
     expect(statements.EncryptJobVolumesWithTheKey).toMatchObject({
       Action: "kms:CreateGrant",
       Resource: keyArn,
