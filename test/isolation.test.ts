@@ -379,6 +379,9 @@ function needs(deployed: Deployed): Record<string, Request[]> {
 const describeRequest = ({ action, resource, context }: Request) =>
   `${action} ${resource}${context ? ` ${JSON.stringify(context)}` : ""}`;
 
+// Thousands of simulated requests take minutes on a busy machine, where jest's 5 s default would cut them short.
+jest.setTimeout(300_000);
+
 let environments: Deployed[];
 beforeAll(async () => {
   environments = await Promise.all(ENVIRONMENT_NAMES.map(deploy));
