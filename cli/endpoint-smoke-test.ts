@@ -4,12 +4,12 @@
  * beside the evaluation's, so an approver sees the deployed model behave as evaluated.
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
+import { InvokeEndpointCommand, InvokeEndpointCommandOutput, ModelError } from "@aws-sdk/client-sagemaker-runtime";
 import { parseEvaluation, rootMeanSquaredError } from "../assets/analyze-results/analyze";
 import { executionInput } from "../modules/workflow/execution-input";
 import { runKeys } from "../modules/s3-layout";
 import { CliDeps } from "./deps";
-import { awsCall, WorkflowFailedError } from "./errors";
+import { awsCall, fromAwsError, oneLine, WorkflowFailedError } from "./errors";
 
 /** Rows sent to the endpoint: enough to see wrong shapes and wild values, few enough to cost nothing. */
 export const SMOKE_TEST_ROWS = 20;
@@ -87,16 +87,25 @@ export async function smokeTest(
       "check the run's Pre-process Data output",
     );
   }
-  const answer = await awsCall("InvokeEndpoint", () =>
-    deps.aws.sagemakerRuntime(region).send(
+  let answer: InvokeEndpointCommandOutput;
+  try {
+    answer = await deps.aws.sagemakerRuntime(region).send(
       new InvokeEndpointCommand({
         EndpointName: endpointName,
         ContentType: "application/json",
         Accept: "application/json",
         Body: JSON.stringify(servingRequest(rows)),
       }),
-    ),
-  );
+    );
+  } catch (err) {
+    // ModelError (HTTP 424): the model's container answered with an error, so the model failed, not AWS.
+    if (!(err instanceof ModelError)) throw fromAwsError(err, "InvokeEndpoint");
+    const status = err.OriginalStatusCode ?? "an error";
+    throw new WorkflowFailedError(
+      `smoke test: endpoint ${endpointName}'s model failed on ${rows.length} rows of ${testingUri}: it answered ${status} ${JSON.stringify(oneLine(err.OriginalMessage ?? err.message))}`,
+      `the endpoint now serves this model: deploy the previous model again${err.LogStreamArn ? `; see its log ${err.LogStreamArn}` : ""}`,
+    );
+  }
   const predictions = servingPredictions(new TextDecoder().decode(answer.Body), rows.length);
   if (typeof predictions === "string") {
     throw new WorkflowFailedError(

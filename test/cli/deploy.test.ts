@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
 import { awsError, cli, fakeDeps } from "./fake-deps";
@@ -434,6 +434,26 @@ describe("the smoke test after a deployment", () => {
     expect(stderr).toContain(
       `workflow deploy: smoke test: endpoint ${ENDPOINT} answered 20 rows of s3://${BUCKET}/${TESTING_KEY} wrongly: ${reason}`,
     );
+  });
+
+  it("fails the deployment (exit 1, not an AWS error) when the model's container answers with an error", async () => {
+    // SageMaker Runtime's ModelError (HTTP 424): the container answered 4xx/5xx, so the model failed, not the account.
+    const logStream = `arn:aws:logs:us-east-1:111122223333:log-group:/aws/sagemaker/Endpoints/${ENDPOINT}`;
+    runtime.on(InvokeEndpointCommand).rejects(
+      new ModelError({
+        $metadata: { httpStatusCode: 424 },
+        message: 'Received server error (500) from primary with message "Serving signature not found".',
+        OriginalStatusCode: 500,
+        OriginalMessage: "Serving signature not found",
+        LogStreamArn: logStream,
+      }),
+    );
+    const { code, stderr } = await deploy();
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stderr).toContain(
+      `workflow deploy: smoke test: endpoint ${ENDPOINT}'s model failed on 20 rows of s3://${BUCKET}/${TESTING_KEY}: it answered 500 "Serving signature not found"`,
+    );
+    expect(stderr).toContain(`see its log ${logStream}`);
   });
 
   it("reads only whole rows when the ranged read ends inside one", async () => {
