@@ -27,7 +27,14 @@ import { executionArnFor, regionOfArn, resolveStateMachineArn } from "./state-ma
 export interface ActionReport {
   stage: string;
   action: string;
-  /** CodePipeline's ActionExecutionStatus, or undefined when the action has not run yet. */
+  /**
+   * Whether the latest pipeline execution has reached the action. GetPipelineState reports each stage's
+   * own latest execution, so an action it has not reached shows what an earlier execution did.
+   */
+  reached: boolean;
+  /** The pipeline execution the status (and the times, summary and error) belong to. */
+  pipelineExecutionId?: string;
+  /** CodePipeline's ActionExecutionStatus in that execution, or undefined when the action never ran. */
   status?: string;
   /** When the action of the latest execution started and last changed (ListActionExecutions). */
   startedAt?: Date;
@@ -171,8 +178,15 @@ async function latestExecution(codepipeline: CodePipelineClient, pipelineName: s
   };
 }
 
-/** The stages as GetPipelineState has them, with the times of the latest execution's actions. */
-function stageReports(state: GetPipelineStateOutput, details: ActionExecutionDetail[]): StageReport[] {
+/**
+ * The stages as GetPipelineState has them, each with the execution it last ran, and the times of the
+ * latest execution's (`latestExecutionId`) actions.
+ */
+function stageReports(
+  state: GetPipelineStateOutput,
+  details: ActionExecutionDetail[],
+  latestExecutionId?: string,
+): StageReport[] {
   return (state.stageStates ?? []).map((stage) => ({
     name: stage.stageName ?? "?",
     status: stage.latestExecution?.status,
@@ -180,9 +194,12 @@ function stageReports(state: GetPipelineStateOutput, details: ActionExecutionDet
     actions: (stage.actionStates ?? []).map((action) => {
       const latest = action.latestExecution;
       const detail = details.find((d) => d.stageName === stage.stageName && d.actionName === action.actionName);
+      const pipelineExecutionId = latest ? stage.latestExecution?.pipelineExecutionId : undefined;
       return {
         stage: stage.stageName ?? "?",
         action: action.actionName ?? "?",
+        reached: pipelineExecutionId !== undefined && pipelineExecutionId === latestExecutionId,
+        pipelineExecutionId,
         status: latest?.status,
         startedAt: detail?.startTime,
         updatedAt: latest?.lastStatusChange ?? detail?.lastUpdateTime,
@@ -268,7 +285,7 @@ export async function readPipelineReport(env: EnvironmentConfig, args: ParsedArg
     pipeline,
     region: env.region,
     execution,
-    stages: stageReports(state, details),
+    stages: stageReports(state, details, execution?.pipelineExecutionId),
     run: execution ? await buildRun(env, args, deps, execution, details) : undefined,
     approval: waitingApproval(state),
     endpoint: await endpointReport(env, deps),

@@ -50,10 +50,18 @@ export function pipelineLines(report: PipelineReport, now: number): string[] {
   const actionWidth = Math.max(6, ...actions.map((a) => a.action.length));
   lines.push("Stages:");
   for (const a of actions) {
+    if (!a.reached) {
+      // Another execution's result: never shown as this one's.
+      const last = a.status ? `last ${a.status} ${time(a.updatedAt)} in execution ${a.pipelineExecutionId ?? "?"}` : "";
+      lines.push(
+        `  ${ICONS.pending} ${a.stage.padEnd(stageWidth)}  ${a.action.padEnd(actionWidth)}  not reached  ${last}`.trimEnd(),
+      );
+      continue;
+    }
     const ended = a.status !== "InProgress" && a.updatedAt ? a.updatedAt.getTime() : now;
     const took = a.startedAt ? formatDuration(ended - a.startedAt.getTime()) : "";
     const since = a.updatedAt ? `last change ${time(a.updatedAt)}` : "";
-    const row = `  ${ACTION_ICONS[a.status ?? ""] ?? ICONS.pending} ${a.stage.padEnd(stageWidth)}  ${a.action.padEnd(actionWidth)}  ${(a.status ?? "not run").padEnd(10)}  ${took.padEnd(8)}  ${since}`;
+    const row = `  ${ACTION_ICONS[a.status ?? ""] ?? ICONS.pending} ${a.stage.padEnd(stageWidth)}  ${a.action.padEnd(actionWidth)}  ${(a.status ?? "?").padEnd(10)}  ${took.padEnd(8)}  ${since}`;
     lines.push(row.trimEnd());
     if (a.error) lines.push(`      ${a.error}`);
   }
@@ -104,7 +112,7 @@ export function pipelineFacts(report: PipelineReport): Map<string, string> {
   for (const a of report.stages.flatMap((s) => s.actions))
     facts.set(
       `action ${a.stage}/${a.action}`,
-      `${a.stage}/${a.action}: ${a.status ?? "not run"}${a.error ? ` — ${a.error}` : ""}`,
+      a.reached ? `${a.stage}/${a.action}: ${a.status}${a.error ? ` — ${a.error}` : ""}` : `${a.stage}/${a.action}: not reached`,
     );
   if (report.run) {
     for (const s of report.run.states)

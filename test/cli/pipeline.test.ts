@@ -40,11 +40,19 @@ const action = (actionName: string, status?: Status, minutes = 0, extra: object 
   actionName,
   ...(status ? { latestExecution: { status, lastStatusChange: at(minutes), ...extra } } : {}),
 });
-const stage = (stageName: string, status: Status | undefined, actions: ReturnType<typeof action>[]) => ({
+/** A stage as GetPipelineState reports it: its own latest execution, by default the latest pipeline execution. */
+const stage = (
+  stageName: string,
+  status: Status | undefined,
+  actions: ReturnType<typeof action>[],
+  executionId = EXECUTION_ID,
+) => ({
   stageName,
-  ...(status ? { latestExecution: { pipelineExecutionId: EXECUTION_ID, status } } : {}),
+  ...(status ? { latestExecution: { pipelineExecutionId: executionId, status } } : {}),
   actionStates: actions,
 });
+/** An earlier pipeline execution, whose approval and deploy succeeded a day before. */
+const EARLIER_ID = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
 /** The prod pipeline with the model built (RMSE below the threshold) and the approval waiting. */
 const waitingForApproval = (): GetPipelineStateOutput => ({
@@ -176,7 +184,7 @@ describe("workflow pipeline", () => {
     expect(stdout).toContain(`source SourceOutput: ${COMMIT.slice(0, 12)} "Train prod with 200 epochs"`);
     expect(stdout).toMatch(/✓ Build +BuildModel +Succeeded +16m 30s +last change 2024-05-01T12:17:00Z/);
     expect(stdout).toMatch(/… Approval +EvaluationApproval +InProgress/);
-    expect(stdout).toMatch(/· Deploy +DeployEndpoint +not run/);
+    expect(stdout).toMatch(/· Deploy +DeployEndpoint +not reached$/m);
     expect(stdout).toContain(`Run ${RUN_ID}: SUCCEEDED`);
     expect(stdout).toMatch(/✓ Model Training +Task +8m 00s/);
     expect(stdout).toContain("RMSE 1.98 is below the threshold 2.1: Model Evaluation Below Threshold");
@@ -271,6 +279,47 @@ describe("workflow pipeline", () => {
     expect(stderr).toBe(
       `workflow pipeline: ${PIPELINE} execution ${EXECUTION_ID} Failed: Build terminated with state: FAILED — see https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/${PIPELINE}/executions/${EXECUTION_ID}/timeline?region=us-east-1\n`,
     );
+  });
+
+  it("never shows an earlier execution's stage result as current: marks the stages this execution has not reached", async () => {
+    // GetPipelineState reports each stage's own latest execution: Approval and Deploy last ran in an earlier one.
+    const state = waitingForApproval();
+    state.stageStates = [
+      stage("Source", "Succeeded", [action("Source", "Succeeded", 0.5)]),
+      stage("Build", "Failed", [
+        action("BuildModel", "Failed", 11, { errorDetails: { code: "JobFailed", message: "Build failed" } }),
+      ]),
+      stage("Approval", "Succeeded", [action("EvaluationApproval", "Succeeded", -1400)], EARLIER_ID),
+      stage("Deploy", "Succeeded", [action("DeployEndpoint", "Succeeded", -1380)], EARLIER_ID),
+    ];
+    servePipeline(state, { status: "Failed", details: [buildDetail("Failed", { RUN_ID })] });
+    serveEndpoint();
+    const d = deps();
+    serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+    const { stdout } = await cli(["pipeline", "--env", "prod"], d);
+    expect(stdout).toMatch(/✗ Build +BuildModel +Failed/);
+    expect(stdout).not.toMatch(/✓ (Approval|Deploy)/);
+    expect(stdout).toMatch(
+      new RegExp(`· Approval +EvaluationApproval +not reached +last Succeeded 2024-04-30T12:40:00Z in execution ${EARLIER_ID}`),
+    );
+    expect(stdout).toMatch(
+      new RegExp(`· Deploy +DeployEndpoint +not reached +last Succeeded 2024-04-30T13:00:00Z in execution ${EARLIER_ID}`),
+    );
+
+    const report = JSON.parse((await cli(["pipeline", "--env", "prod", "--json"], deps())).stdout);
+    expect(report.stages.map((s: { name: string; pipelineExecutionId: string }) => [s.name, s.pipelineExecutionId])).toEqual([
+      ["Source", EXECUTION_ID],
+      ["Build", EXECUTION_ID],
+      ["Approval", EARLIER_ID],
+      ["Deploy", EARLIER_ID],
+    ]);
+    expect(report.stages[3].actions[0]).toMatchObject({
+      action: "DeployEndpoint",
+      reached: false,
+      status: "Succeeded",
+      pipelineExecutionId: EARLIER_ID,
+    });
+    expect(report.stages[1].actions[0]).toMatchObject({ reached: true, status: "Failed", pipelineExecutionId: EXECUTION_ID });
   });
 
   it("finds the run of a build still in progress by its name, before BuildModel exports RUN_ID", async () => {
