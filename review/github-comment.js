@@ -1,4 +1,4 @@
-// Pull-request comments for the GitHub workflows, run by actions/github-script (plain JavaScript:
+// Pull-request comments and drift issues for the GitHub workflows, run by actions/github-script (plain JavaScript:
 // github-script loads it with require, before any npm install).
 const fs = require("fs");
 const path = require("path");
@@ -57,4 +57,44 @@ async function postReviewFromArtifact({ github, context, directory }) {
   return upsertComment({ github, owner, repo, issueNumber, body: `${REVIEW_MARKER}\n${review}` });
 }
 
-module.exports = { REVIEW_MARKER, upsertComment, postReviewFromArtifact };
+/** Hidden first line of an environment's drift issue, so every drift check finds the same issue. */
+const driftMarker = (environment) => `<!-- abalone-drift:${environment} -->`;
+
+/**
+ * For the drift check (drift.yml): keeps ONE open issue per environment in step with its latest plan.
+ * Changes (`drifted`) open the issue, or update its body with the new plan summary; a clean plan
+ * closes it with a comment linking the run. Only the bot's own issues count: a person's issue quoting
+ * the marker is left alone. Returns "opened", "updated", "closed" or "clean" (no issue, no drift).
+ */
+async function syncDriftIssue({ github, owner, repo, environment, drifted, summary, runUrl }) {
+  const marker = driftMarker(environment);
+  const open = await github.paginate(github.rest.issues.listForRepo, { owner, repo, state: "open", per_page: 100 });
+  // The issues list holds pull requests too.
+  const existing = open.find(
+    (i) => !i.pull_request && i.user && i.user.type === "Bot" && typeof i.body === "string" && i.body.startsWith(marker),
+  );
+  if (!drifted) {
+    if (!existing) return "clean";
+    const comment = `The drift check ${runUrl} planned no changes for ${environment}: it matches main again.`;
+    await github.rest.issues.createComment({ owner, repo, issue_number: existing.number, body: comment });
+    await github.rest.issues.update({ owner, repo, issue_number: existing.number, state: "closed", state_reason: "completed" });
+    return "closed";
+  }
+  const head = [
+    marker,
+    `The drift check ${runUrl} found that **${environment}** does not match main: something changed it outside`,
+    "Terraform, or a change merged to main is not applied yet. The plan below is what a deployment of main",
+    "would do. This issue closes itself when a drift check finds no changes.",
+    "",
+    "",
+  ].join("\n");
+  const body = `${head}${summary}`.slice(0, MAX_BODY);
+  if (existing) {
+    await github.rest.issues.update({ owner, repo, issue_number: existing.number, body });
+    return "updated";
+  }
+  await github.rest.issues.create({ owner, repo, title: `Infrastructure drift: ${environment}`, body });
+  return "opened";
+}
+
+module.exports = { REVIEW_MARKER, upsertComment, postReviewFromArtifact, driftMarker, syncDriftIssue };

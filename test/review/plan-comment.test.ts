@@ -5,7 +5,7 @@ import { countPlanActions, renderPlanComment } from "../../review/plan-comment";
 
 // github-comment.js is plain JavaScript for actions/github-script.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { upsertComment, postReviewFromArtifact, REVIEW_MARKER } = require("../../review/github-comment.js");
+const { upsertComment, postReviewFromArtifact, REVIEW_MARKER, syncDriftIssue } = require("../../review/github-comment.js");
 
 const change = (...actions: string[]) => ({ change: { actions } });
 
@@ -110,5 +110,86 @@ describe("github-comment.js", () => {
         /must be a pull request number/,
       );
     });
+  });
+});
+
+/** An in-memory stand-in for the issues part of Octokit: issues and pull requests in one list, as GitHub's API has them. */
+function fakeIssues() {
+  type Issue = { number: number; title: string; body: string; state: string; user: { type: string }; pull_request?: object };
+  const issues: Issue[] = [];
+  const comments: Array<{ issue_number: number; body: string }> = [];
+  const find = (number: number) => issues.find((i) => i.number === number)!;
+  return {
+    issues,
+    comments,
+    paginate: async (_list: unknown, params: { state: string }) => issues.filter((i) => i.state === params.state),
+    rest: {
+      issues: {
+        listForRepo: {},
+        create: async ({ title, body }: { title: string; body: string }) =>
+          void issues.push({ number: issues.length + 1, title, body, state: "open", user: { type: "Bot" } }),
+        update: async ({ issue_number, ...fields }: { issue_number: number; body?: string; state?: string }) =>
+          void Object.assign(find(issue_number), fields),
+        createComment: async (comment: { issue_number: number; body: string }) => void comments.push(comment),
+      },
+    },
+  };
+}
+
+describe("drift issues (github-comment.js syncDriftIssue)", () => {
+  const sync = (github: ReturnType<typeof fakeIssues>, environment: string, drifted: boolean, summary = "") =>
+    syncDriftIssue({ github, owner: "o", repo: "r", environment, drifted, summary, runUrl: "https://example.test/run/1" });
+
+  it("opens one issue per drifted environment, updates it while the drift lasts, and closes it when the plan is clean", async () => {
+    const github = fakeIssues();
+    expect(await sync(github, "dev", false)).toBe("clean");
+    expect(await sync(github, "dev", true, "**Plan: 0 to add, 1 to change, 0 to destroy.**")).toBe("opened");
+    expect(await sync(github, "prod", true, "prod plan")).toBe("opened");
+    expect(await sync(github, "dev", true, "**Plan: 0 to add, 2 to change, 0 to destroy.**")).toBe("updated");
+    expect(github.issues.map((i) => [i.title, i.state])).toEqual([
+      ["Infrastructure drift: dev", "open"],
+      ["Infrastructure drift: prod", "open"],
+    ]);
+    expect(github.issues[0].body.split("\n")[0]).toBe("<!-- abalone-drift:dev -->");
+    expect(github.issues[0].body).toContain("https://example.test/run/1");
+    expect(github.issues[0].body).toMatch(/2 to change[^]*$/);
+    expect(github.issues[0].body).not.toContain("1 to change");
+
+    expect(await sync(github, "dev", false)).toBe("closed");
+    expect(github.issues.map((i) => i.state)).toEqual(["closed", "open"]);
+    expect(github.comments).toEqual([
+      { owner: "o", repo: "r", issue_number: 1, body: expect.stringContaining("no changes for dev") },
+    ]);
+    // A new drift after the close opens a new issue rather than reopening the old one.
+    expect(await sync(github, "dev", true, "again")).toBe("opened");
+    expect(github.issues).toHaveLength(3);
+  });
+
+  it("leaves a person's issue and a pull request quoting the marker alone", async () => {
+    const github = fakeIssues();
+    github.issues.push(
+      { number: 1, title: "about drift", body: "<!-- abalone-drift:dev -->\nby a person", state: "open", user: { type: "User" } },
+      {
+        number: 2,
+        title: "a pull request",
+        body: "<!-- abalone-drift:dev -->",
+        state: "open",
+        user: { type: "Bot" },
+        pull_request: {},
+      },
+    );
+    expect(await sync(github, "dev", true, "plan")).toBe("opened");
+    expect(await sync(github, "dev", false)).toBe("closed");
+    expect(github.issues.map((i) => [i.number, i.state])).toEqual([
+      [1, "open"],
+      [2, "open"],
+      [3, "closed"],
+    ]);
+  });
+
+  it("cuts a summary too long for an issue body", async () => {
+    const github = fakeIssues();
+    await sync(github, "dev", true, "x".repeat(70_000));
+    expect(github.issues[0].body.length).toBeLessThanOrEqual(65_536);
   });
 });
