@@ -8,9 +8,7 @@ import { ReleasePipeline } from "../modules/pipeline/release-pipeline";
 import { Platform } from "../modules/platform";
 import { WorkflowStateMachine } from "../modules/workflow-state-machine";
 import { WorkflowVariables } from "../modules/workflow-variables";
-
-/** The Terraform every stack needs: 1.10 brought the S3 backend's native locking (`use_lockfile`). */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+import { REQUIRED_TERRAFORM_VERSION } from "./terraform-version";
 
 export interface MlPipelineStackProps {
   /** The validated environment this stack deploys. */
@@ -131,7 +129,7 @@ export class MlPipelineStack extends TerraformStack {
       kmsKeyId: state.kmsKeyId,
       assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
     });
-    // S3-native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
+    // S3-native locking (generally available from Terraform 1.11); cdktf 0.21 has no typed field for it yet.
     backend.addOverride("use_lockfile", true);
   }
 

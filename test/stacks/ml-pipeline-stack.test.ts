@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -75,8 +77,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     expect(synth.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
   });
 
-  it("requires Terraform >= 1.10 (S3-native state locking), so an older Terraform refuses it at init", () => {
-    expect(synth.tf.terraform.required_version).toBe(">= 1.10");
+  it("requires the minor of the Terraform release in .terraform-version, so an older Terraform refuses it at init", () => {
+    const [major, minor] = fs.readFileSync(path.resolve(__dirname, "../../.terraform-version"), "utf8").trim().split(".");
+    expect(synth.tf.terraform.required_version).toBe(`>= ${major}.${minor}`);
   });
 });
 
