@@ -6,7 +6,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand, InvokeEndpointCommandOutput, ModelError } from "@aws-sdk/client-sagemaker-runtime";
 import { parseEvaluation, rootMeanSquaredError } from "../assets/analyze-results/analyze";
-import { executionInput } from "../modules/workflow/execution-input";
+import { runNames } from "../modules/workflow/execution-input";
 import { runKeys } from "../modules/s3-layout";
 import { CliDeps } from "./deps";
 import { awsCall, fromAwsError, oneLine, WorkflowFailedError } from "./errors";
@@ -72,7 +72,7 @@ export async function smokeTest(
 ): Promise<SmokeTestResult> {
   const s3 = deps.aws.s3(region);
   // The run's own testing split, written by its Pre-process Data.
-  const { TrainingJobName } = executionInput(environment, runId);
+  const { TrainingJobName } = runNames(environment, runId);
   const testingKey = `${runKeys.testingData(runId, TrainingJobName)}/testing.csv`;
   const testingUri = `s3://${bucket}/${testingKey}`;
   const csv = await awsCall("GetObject", async () =>

@@ -3,8 +3,10 @@
  * parameters, where the model and data are), as JSON and Markdown next to the run's evaluation.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { executionInput } from "../modules/workflow/execution-input";
+import { runNames } from "../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
+import { MODEL_VERSION_ARN_PATH } from "../modules/workflow/ml-workflow";
+import { valueAtPath } from "./asl";
 import { CliDeps } from "./deps";
 import { awsCall } from "./errors";
 import { WorkflowOutcome } from "./workflow-outcome";
@@ -21,6 +23,8 @@ export interface RunReport {
   commit?: string;
   execution: { arn: string; consoleUrl: string };
   model: { name: string; artifact: string };
+  /** The version the run registered in the environment's Model Registry group, pending approval. */
+  modelVersion?: { arn: string };
   data: { raw: string; training: string; testing: string };
   evaluation: string;
   /** Where this report is: S3 URIs, and the console page of the Markdown. */
@@ -48,9 +52,12 @@ export function runReport(options: {
   outcome: WorkflowOutcome;
   definition: unknown;
   commit?: string;
+  /** The execution's output: it holds the registered version. */
+  output?: unknown;
 }): RunReport {
   const { runId, bucket, region } = options;
-  const names = executionInput(options.environment, runId);
+  const names = runNames(options.environment, runId);
+  const versionArn = valueAtPath(options.output, MODEL_VERSION_ARN_PATH);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
   const jsonKey = runKeys.report(runId, names.TrainingJobName, "json");
   const markdownKey = runKeys.report(runId, names.TrainingJobName, "md");
@@ -64,6 +71,7 @@ export function runReport(options: {
     commit: options.commit,
     execution: { arn: options.executionArn, consoleUrl: options.consoleUrl },
     model: { name: names.ModelName, artifact: s3(runKeys.modelArtifact(runId, names.TrainingJobName)) },
+    ...(typeof versionArn === "string" ? { modelVersion: { arn: versionArn } } : {}),
     data: {
       raw: s3(S3_LAYOUT.rawData),
       training: s3(`${runKeys.trainingData(runId, names.TrainingJobName)}/`),
@@ -98,6 +106,7 @@ export function reportMarkdown(report: RunReport): string {
     `| batch size | ${shown(report.batchSize)} |`,
     `| commit | ${shown(report.commit)} |`,
     `| model | \`${report.model.name}\`, ${report.model.artifact} |`,
+    `| model version | ${report.modelVersion ? `\`${report.modelVersion.arn}\` (pending approval)` : "not registered"} |`,
     `| evaluation | ${report.evaluation} |`,
     `| data | raw ${report.data.raw}; training ${report.data.training}; testing ${report.data.testing} |`,
     `| execution | [${report.execution.arn}](${report.execution.consoleUrl}) |`,

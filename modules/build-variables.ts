@@ -10,3 +10,5 @@ export const ENDPOINT_ROLLOUT_VARIABLE = "ENDPOINT_ROLLOUT";
 export const ENDPOINT_ROLLBACK_ALARMS_VARIABLE = "ENDPOINT_ROLLBACK_ALARMS";
 /** Set on both build projects, read by their buildspecs: `s3://` URI of the bundled CLI they run. */
 export const WORKFLOW_CLI_URI_VARIABLE = "WORKFLOW_CLI_URI";
+/** CodeBuild's resolved source version: the commit a run is built from (in its execution input and its report). */
+export const COMMIT_VARIABLE = "CODEBUILD_RESOLVED_SOURCE_VERSION";

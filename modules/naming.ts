@@ -62,6 +62,11 @@ export class ResourceNames {
     return this.resource("endpoint");
   }
 
+  /** SageMaker Model Registry group of one model: each passing run registers a version in it. */
+  modelPackageGroup(model: string): string {
+    return this.resource(model);
+  }
+
   /** Endpoint configuration of one run. */
   endpointConfig(runId: string): string {
     return this.resource(`config-${runId}`);

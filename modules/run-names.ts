@@ -2,6 +2,9 @@ import { PROJECT } from "./naming";
 
 /** The model every run trains (the project's); every per-run SageMaker name starts with it. */
 export const MODEL_NAME = PROJECT;
+/** The model's quality metric, as its registered versions record it, and the MIME type its endpoint serves. */
+export const MODEL_METRIC_NAME = "rmse";
+export const MODEL_CONTENT_TYPE = "application/json";
 
 /**
  * The prefix of one environment's per-run names of a kind of job, `<model>-<env>-<kind>-` (e.g.

@@ -11,6 +11,7 @@ import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
 import { imageUris, WorkflowImageKind } from "./workflow/images";
 import { buildMlWorkflow, MlWorkflow } from "./workflow/ml-workflow";
+import { modelRegistryParams } from "./workflow/model-version";
 import { workflowTags } from "./workflow/render-environment";
 
 /** What the workflow role needs to deliver execution logs (vended logs; none of it has resource-level permissions). */
@@ -99,6 +100,7 @@ export class WorkflowStateMachine extends Construct {
       // Spliced in unquoted, so the Choice compares with a JSON number.
       threshold: new RawNumber(variables.threshold.stringValue),
       tags: workflowTags(env.name, names.project),
+      modelRegistry: modelRegistryParams(env.name),
     });
     this.definition = serializeDefinition(this.workflow.definition);
 

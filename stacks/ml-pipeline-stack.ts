@@ -3,6 +3,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
 import { ResourceNames } from "../modules/naming";
+import { ModelRegistry } from "../modules/model-registry";
 import { ReleaseAlarms } from "../modules/pipeline/alarms";
 import { ReleasePipeline } from "../modules/pipeline/release-pipeline";
 import { Platform } from "../modules/platform";
@@ -24,6 +25,8 @@ export class MlPipelineStack extends TerraformStack {
   readonly variables: WorkflowVariables;
   /** Key, artifact bucket, SageMaker execution role, analyze-results Lambda, SageMaker code (modules/platform.ts). */
   readonly platform: Platform;
+  /** The Model Registry group passing runs register their versions in (modules/model-registry.ts). */
+  readonly registry: ModelRegistry;
   /** The ML workflow state machine, its role and log group (modules/workflow-state-machine.ts). */
   readonly workflow: WorkflowStateMachine;
   /** CodeBuild projects and the CodePipeline that release a model (modules/pipeline/release-pipeline.ts). */
@@ -51,7 +54,8 @@ export class MlPipelineStack extends TerraformStack {
     // Platform resources: key, artifact bucket, roles, analyze-results Lambda, SageMaker code.
     this.platform = new Platform(this, "platform", { env, names });
 
-    // ML workflow state machine.
+    // Model Registry group, then the ML workflow state machine that registers into it.
+    this.registry = new ModelRegistry(this, "model-registry", { names });
     this.workflow = new WorkflowStateMachine(this, "ml-workflow", {
       env,
       names,
@@ -110,6 +114,11 @@ export class MlPipelineStack extends TerraformStack {
       "deploy_endpoint_project_name",
       this.release.deployEndpoint.project.name,
       "CodeBuild project that deploys the approved model",
+    );
+    output(
+      "model_package_group_name",
+      this.registry.groupName,
+      "SageMaker Model Registry group of the model versions that passed the gate",
     );
     output("endpoint_name", names.endpoint, "SageMaker endpoint serving the approved model (created by the first deployment)");
     output("alarm_topic_arn", this.alarms.topicArn, "SNS topic of the workflow and pipeline alarms (subscribe to be told)");

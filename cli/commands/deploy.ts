@@ -9,6 +9,7 @@ import {
   ProductionVariantInstanceType,
   SageMakerClient,
   UpdateEndpointCommand,
+  UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import * as v from "valibot";
@@ -35,7 +36,9 @@ import { SMOKE_TEST_ROWS, smokeTest } from "../endpoint-smoke-test";
 import { ResourceNames } from "../../modules/naming";
 import { runNamePrefix, sageMakerNameProblem, timestampRunId } from "../../modules/run-names";
 import { S3_LAYOUT } from "../../modules/s3-layout";
-import { Command, ENV_OPTION, environmentFlag, numberFlag, stringFlag, writeJson } from "../args";
+import { Command, ENV_OPTION, environmentFlag, numberFlag, ParsedArgs, stringFlag, writeJson } from "../args";
+import { describeVersion, groupOf, ModelVersion, versionArnInGroup } from "../model-registry";
+import { MODEL_VERSION_METADATA } from "../../modules/workflow/model-version";
 import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
 import { AwsError, awsCall, ExitCode, fromAwsError, isSageMakerNotFound, UsageError, WorkflowFailedError } from "../errors";
 import { formatDuration } from "../progress-view";
@@ -201,6 +204,25 @@ async function settle(sagemaker: SageMakerClient, endpointName: string, deps: Cl
   }
 }
 
+/** The flags and variables every deployment (deploy, rollback) reads. */
+export const DEPLOY_TARGET_OPTIONS = {
+  bucket: {
+    type: "string",
+    valueName: "<name>",
+    description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}`,
+  },
+  "kms-key-arn": {
+    type: "string",
+    valueName: "<arn>",
+    description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption`,
+  },
+  "timeout-minutes": {
+    type: "string",
+    valueName: "<n>",
+    description: "give up waiting for InService after this long. Default: 60",
+  },
+} as const satisfies Command["options"];
+
 export const deployCommand: Command = {
   name: "deploy",
   description: `
@@ -226,161 +248,248 @@ Examples:
     "model-name": {
       type: "string",
       valueName: "<name>",
-      required: true,
-      description: `registered SageMaker model, the run's ModelName (${runNamePrefix("<env>")}<run id>)`,
+      description: `a run's SageMaker model (${runNamePrefix("<env>")}<run id>), by hand; the pipeline deploys --model-package`,
+    },
+    "model-package": {
+      type: "string",
+      valueName: "<arn>",
+      description:
+        "a version of the environment's Model Registry group (approved, or with --approve); its run's model is deployed",
+    },
+    approve: {
+      type: "boolean",
+      description:
+        "mark a pending --model-package version Approved first (the pipeline's deploy: its approval passed, or it has none)",
     },
     "run-id": {
       type: "string",
       valueName: "<id>",
       description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>")}'`,
     },
-    bucket: {
-      type: "string",
-      valueName: "<name>",
-      description: `artifact bucket for data capture. Default: $${ARTIFACT_BUCKET_VARIABLE}`,
-    },
-    "kms-key-arn": {
-      type: "string",
-      valueName: "<arn>",
-      description: `KMS key encrypting captured data. Default: $${KMS_KEY_ARN_VARIABLE}, else the bucket's default encryption`,
-    },
-    "timeout-minutes": {
-      type: "string",
-      valueName: "<n>",
-      description: "give up waiting for InService after this long. Default: 60",
-    },
+    ...DEPLOY_TARGET_OPTIONS,
   },
   async run(args, deps) {
     const env = environmentFlag(args);
-    const names = new ResourceNames(env.name);
-    const modelName = stringFlag(args, "model-name", true);
-    const modelPrefix = runNamePrefix(env.name);
-    const runId =
-      stringFlag(args, "run-id") ??
-      (modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : timestampRunId(new Date(deps.clock.now())));
-    const bucket = stringFlag(args, "bucket") ?? deps.env[ARTIFACT_BUCKET_VARIABLE];
-    const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;
-    const plan: DeployPlan = {
-      env,
-      ...endpointSettings(env, deps.env),
-      modelName,
-      endpointName: names.endpoint,
-      endpointConfigName: names.endpointConfig(runId),
-      bucket: bucket ?? "",
-      kmsKeyArn: stringFlag(args, "kms-key-arn") ?? (deps.env[KMS_KEY_ARN_VARIABLE] || undefined),
-    };
-    const problem =
-      sageMakerNameProblem("--model-name", modelName) ??
-      sageMakerNameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
-    if (problem) throw new UsageError(problem, "pass the ModelName of a run, and a shorter --run-id if needed");
-    if (!bucket) throw new UsageError(`no artifact bucket for data capture`, `pass --bucket or set ${ARTIFACT_BUCKET_VARIABLE}`);
-    if (!BUCKET_NAME_PATTERN.test(bucket))
-      throw new UsageError(`--bucket / $${ARTIFACT_BUCKET_VARIABLE} is not an S3 bucket name (got ${JSON.stringify(bucket)})`);
-
-    const json = Boolean(args.values.json);
-    const say = (line: string) => json || deps.stdout.write(`${line}\n`);
+    const modelFlag = stringFlag(args, "model-name");
+    const versionFlag = stringFlag(args, "model-package");
+    if (Boolean(modelFlag) === Boolean(versionFlag))
+      throw new UsageError("pass exactly one of --model-package (a registered version) and --model-name");
+    if (args.values.approve && !versionFlag) throw new UsageError("--approve needs --model-package");
+    if (versionFlag) versionArnInGroup(env, versionFlag, "--model-package");
+    const settings = deploySettings(args, deps, env);
     const sagemaker = deps.aws.sagemaker(env.region);
-    const timeoutMs = timeoutMinutes * 60_000;
-
-    try {
-      await sagemaker.send(new DescribeModelCommand({ ModelName: modelName }));
-    } catch (err) {
-      if (isSageMakerNotFound(err)) {
-        throw new AwsError(
-          `model ${modelName} not found in ${env.region}`,
-          "pass the ModelName of a run that succeeded ('workflow output <run id> --env <env>')",
-        );
-      }
-      throw fromAwsError(err, "DescribeModel");
-    }
-    const config = await ensureEndpointConfig(sagemaker, plan);
-    say(
-      `${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${ENDPOINT_VARIANT}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`,
-    );
-
-    // An endpoint still creating, updating or deleting from an earlier deploy cannot be changed yet.
-    const before = await settle(sagemaker, plan.endpointName, deps, timeoutMs, true);
-    let action: "created" | "updated" | "unchanged";
-    if (!before) {
-      await awsCall("CreateEndpoint", () =>
-        sagemaker.send(
-          new CreateEndpointCommand({
-            EndpointName: plan.endpointName,
-            EndpointConfigName: plan.endpointConfigName,
-            Tags: endpointConfigRequest(plan).Tags,
-          }),
-        ),
-      );
-      action = "created";
-    } else if (before.EndpointStatus === "Failed" || before.EndpointStatus === "UpdateRollbackFailed") {
-      throw new WorkflowFailedError(
-        `endpoint ${plan.endpointName} is ${before.EndpointStatus} (${before.FailureReason ?? "no reason given"}) and cannot be updated`,
-        `delete it (aws sagemaker delete-endpoint --endpoint-name ${plan.endpointName} --region ${env.region}) and deploy again`,
-      );
-    } else if (before.EndpointConfigName === plan.endpointConfigName) {
-      action = "unchanged";
+    let target: { modelName: string; runId?: string; version?: ModelVersion };
+    if (versionFlag) {
+      const version = await servableVersion(deps, env, versionFlag, Boolean(args.values.approve));
+      target = { modelName: version.modelName!, runId: version.runId, version };
+      if (!args.values.json) deps.stdout.write(`${describeServed(env, version)}\n`);
     } else {
-      // An existing endpoint changes through the guardrails; the first creation is a plain create.
-      const DeploymentConfig = deploymentConfig(plan.rollout, plan.rollbackAlarms);
-      await awsCall("UpdateEndpoint", () =>
-        sagemaker.send(
-          new UpdateEndpointCommand({
-            EndpointName: plan.endpointName,
-            EndpointConfigName: plan.endpointConfigName,
-            DeploymentConfig,
-          }),
-        ),
-      );
-      action = "updated";
+      const modelName = modelFlag!;
+      const modelPrefix = runNamePrefix(env.name);
+      target = { modelName, runId: modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : undefined };
     }
-    const rollout = action === "updated" ? `: ${describeRollout(plan.rollout, plan.rollbackAlarms)}` : "";
-    say(
-      `${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}${rollout}`,
-    );
-
-    const after = action === "unchanged" ? before : await settle(sagemaker, plan.endpointName, deps, timeoutMs, json);
-    const report = {
-      endpointName: plan.endpointName,
-      endpointConfigName: plan.endpointConfigName,
-      modelName,
-      action,
-      rollout: action === "updated" ? plan.rollout : undefined,
-      status: after?.EndpointStatus ?? "absent",
-      failureReason: after?.FailureReason,
-      firedAlarms: [] as string[],
-      smokeTest: undefined as Awaited<ReturnType<typeof smokeTest>> | undefined,
-    };
-    try {
-      if (after?.EndpointStatus !== "InService") {
-        throw new WorkflowFailedError(
-          `endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`,
-          "fix the cause (model, instance type, quotas) and deploy again",
-        );
-      }
-      if (after.EndpointConfigName !== plan.endpointConfigName) {
-        report.firedAlarms = await firedAlarms(deps, env.region, plan.rollbackAlarms);
-        // An alarm may be back to OK once traffic is on the old fleet again: SageMaker's reason comes too.
-        const cause =
-          [report.firedAlarms.length > 0 ? `alarm ${report.firedAlarms.join(", ")}` : undefined, after.FailureReason]
-            .filter(Boolean)
-            .join("; ") || "no FailureReason given";
-        throw new WorkflowFailedError(
-          `update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`,
-          "the old model still serves; fix the cause and deploy again",
-        );
-      }
-      say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
-      const smoke = (report.smokeTest = await smokeTest(deps, env.region, env.name, plan.endpointName, bucket, runId));
-      const evaluated =
-        smoke.evaluationRmse === undefined
-          ? "no evaluation found for this run"
-          : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
-      say(
-        `Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`,
-      );
-      return ExitCode.Succeeded;
-    } finally {
-      if (json) writeJson(deps, report);
-    }
+    const runId = stringFlag(args, "run-id") ?? target.runId ?? timestampRunId(new Date(deps.clock.now()));
+    return deployModel(deps, sagemaker, settings, target.modelName, runId, Boolean(args.values.json), {
+      modelVersion: target.version,
+    });
   },
 };
+
+/** Where and how a deployment goes: the endpoint's settings, the capture bucket and key, the timeout; checked before AWS is called. */
+export interface DeploySettings {
+  env: EnvironmentConfig;
+  endpoint: ReturnType<typeof endpointSettings>;
+  bucket: string;
+  kmsKeyArn?: string;
+  timeoutMs: number;
+}
+
+export function deploySettings(args: ParsedArgs, deps: CliDeps, env: EnvironmentConfig): DeploySettings {
+  const bucket = stringFlag(args, "bucket") ?? deps.env[ARTIFACT_BUCKET_VARIABLE];
+  const timeoutMinutes = numberFlag(args, "timeout-minutes", (n) => n > 0, "a positive number of minutes") ?? 60;
+  const endpoint = endpointSettings(env, deps.env);
+  if (!bucket) throw new UsageError(`no artifact bucket for data capture`, `pass --bucket or set ${ARTIFACT_BUCKET_VARIABLE}`);
+  if (!BUCKET_NAME_PATTERN.test(bucket))
+    throw new UsageError(`--bucket / $${ARTIFACT_BUCKET_VARIABLE} is not an S3 bucket name (got ${JSON.stringify(bucket)})`);
+  return {
+    env,
+    endpoint,
+    bucket,
+    kmsKeyArn: stringFlag(args, "kms-key-arn") ?? (deps.env[KMS_KEY_ARN_VARIABLE] || undefined),
+    timeoutMs: timeoutMinutes * 60_000,
+  };
+}
+
+/**
+ * The version deploy may serve: one of the environment's, approved. A pending one is approved first
+ * when the caller is the pipeline's deploy (`--approve`: its approval passed, or it has none).
+ */
+async function servableVersion(deps: CliDeps, env: EnvironmentConfig, arn: string, approve: boolean): Promise<ModelVersion> {
+  const sagemaker = deps.aws.sagemaker(env.region);
+  let version = await describeVersion(sagemaker, arn);
+  if (version.status === "PendingManualApproval" && approve) {
+    await awsCall("UpdateModelPackage", () =>
+      sagemaker.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: arn,
+          ModelApprovalStatus: "Approved",
+          ApprovalDescription: env.requireApproval
+            ? "Approved in the release pipeline's approval stage"
+            : `Approved automatically: ${env.name} has no approval stage`,
+        }),
+      ),
+    );
+    version = { ...version, status: "Approved" };
+  }
+  refuseUnservable(env, version);
+  return version;
+}
+
+/** One line naming the version being deployed and its evidence. */
+export function describeServed(env: EnvironmentConfig, version: ModelVersion): string {
+  const metric = version.metric ? `, ${version.metric.name} ${version.metric.value} (threshold ${version.metric.threshold})` : "";
+  return `Deploying version ${version.version} of ${groupOf(env)} (${version.status}; run ${version.runId ?? "?"}, commit ${version.commit ?? "?"}${metric}): model ${version.modelName}`;
+}
+
+/** Refuses, in one line, a version that is not approved or recorded no model. */
+export function refuseUnservable(env: EnvironmentConfig, version: ModelVersion): void {
+  if (version.status !== "Approved") {
+    throw new UsageError(
+      `version ${version.version} of ${groupOf(env)} is ${version.status}, not Approved: only approved versions are deployed`,
+      `run 'workflow models --env ${env.name}' for the approved ones`,
+    );
+  }
+  if (!version.modelName || sageMakerNameProblem("its model", version.modelName)) {
+    throw new UsageError(`version ${version.version} of ${groupOf(env)} records no valid ${MODEL_VERSION_METADATA.modelName}`);
+  }
+}
+
+/** Puts `modelName` behind the environment's endpoint through the guarded rollout, then smoke-tests it. */
+export async function deployModel(
+  deps: CliDeps,
+  sagemaker: SageMakerClient,
+  settings: DeploySettings,
+  modelName: string,
+  runId: string,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): Promise<ExitCode> {
+  const { env, bucket } = settings;
+  const names = new ResourceNames(env.name);
+  const plan: DeployPlan = {
+    env,
+    ...settings.endpoint,
+    modelName,
+    endpointName: names.endpoint,
+    endpointConfigName: names.endpointConfig(runId),
+    bucket,
+    kmsKeyArn: settings.kmsKeyArn,
+  };
+  const problem =
+    sageMakerNameProblem("--model-name", modelName) ??
+    sageMakerNameProblem("endpoint config name (from --run-id)", plan.endpointConfigName);
+  if (problem) throw new UsageError(problem, "pass the ModelName of a run, and a shorter --run-id if needed");
+  const say = (line: string) => json || deps.stdout.write(`${line}\n`);
+  const timeoutMs = settings.timeoutMs;
+  try {
+    await sagemaker.send(new DescribeModelCommand({ ModelName: modelName }));
+  } catch (err) {
+    if (isSageMakerNotFound(err)) {
+      throw new AwsError(
+        `model ${modelName} not found in ${env.region}`,
+        "pass the ModelName of a run that succeeded ('workflow output <run id> --env <env>')",
+      );
+    }
+    throw fromAwsError(err, "DescribeModel");
+  }
+  const config = await ensureEndpointConfig(sagemaker, plan);
+  say(
+    `${config === "created" ? "Created" : "Reusing"} endpoint config ${plan.endpointConfigName} (${ENDPOINT_VARIANT}: ${modelName} on ${plan.instanceCount} × ${plan.instanceType}, data capture to s3://${bucket}/${S3_LAYOUT.endpointDataCapture})`,
+  );
+
+  // An endpoint still creating, updating or deleting from an earlier deploy cannot be changed yet.
+  const before = await settle(sagemaker, plan.endpointName, deps, timeoutMs, true);
+  let action: "created" | "updated" | "unchanged";
+  if (!before) {
+    await awsCall("CreateEndpoint", () =>
+      sagemaker.send(
+        new CreateEndpointCommand({
+          EndpointName: plan.endpointName,
+          EndpointConfigName: plan.endpointConfigName,
+          Tags: endpointConfigRequest(plan).Tags,
+        }),
+      ),
+    );
+    action = "created";
+  } else if (before.EndpointStatus === "Failed" || before.EndpointStatus === "UpdateRollbackFailed") {
+    throw new WorkflowFailedError(
+      `endpoint ${plan.endpointName} is ${before.EndpointStatus} (${before.FailureReason ?? "no reason given"}) and cannot be updated`,
+      `delete it (aws sagemaker delete-endpoint --endpoint-name ${plan.endpointName} --region ${env.region}) and deploy again`,
+    );
+  } else if (before.EndpointConfigName === plan.endpointConfigName) {
+    action = "unchanged";
+  } else {
+    // An existing endpoint changes through the guardrails; the first creation is a plain create.
+    const DeploymentConfig = deploymentConfig(plan.rollout, plan.rollbackAlarms);
+    await awsCall("UpdateEndpoint", () =>
+      sagemaker.send(
+        new UpdateEndpointCommand({
+          EndpointName: plan.endpointName,
+          EndpointConfigName: plan.endpointConfigName,
+          DeploymentConfig,
+        }),
+      ),
+    );
+    action = "updated";
+  }
+  const rollout = action === "updated" ? `: ${describeRollout(plan.rollout, plan.rollbackAlarms)}` : "";
+  say(
+    `${{ created: "Creating", updated: "Updating", unchanged: "Already serving" }[action]} endpoint ${plan.endpointName}${action === "updated" ? ` (was ${before?.EndpointConfigName})` : ""}${rollout}`,
+  );
+
+  const after = action === "unchanged" ? before : await settle(sagemaker, plan.endpointName, deps, timeoutMs, json);
+  const report = {
+    ...extra,
+    endpointName: plan.endpointName,
+    endpointConfigName: plan.endpointConfigName,
+    modelName,
+    action,
+    rollout: action === "updated" ? plan.rollout : undefined,
+    status: after?.EndpointStatus ?? "absent",
+    failureReason: after?.FailureReason,
+    firedAlarms: [] as string[],
+    smokeTest: undefined as Awaited<ReturnType<typeof smokeTest>> | undefined,
+  };
+  try {
+    if (after?.EndpointStatus !== "InService") {
+      throw new WorkflowFailedError(
+        `endpoint ${plan.endpointName} is ${report.status}: ${after?.FailureReason ?? "no FailureReason given"}`,
+        "fix the cause (model, instance type, quotas) and deploy again",
+      );
+    }
+    if (after.EndpointConfigName !== plan.endpointConfigName) {
+      report.firedAlarms = await firedAlarms(deps, env.region, plan.rollbackAlarms);
+      // An alarm may be back to OK once traffic is on the old fleet again: SageMaker's reason comes too.
+      const cause =
+        [report.firedAlarms.length > 0 ? `alarm ${report.firedAlarms.join(", ")}` : undefined, after.FailureReason]
+          .filter(Boolean)
+          .join("; ") || "no FailureReason given";
+      throw new WorkflowFailedError(
+        `update of endpoint ${plan.endpointName} rolled back to ${after.EndpointConfigName}: ${cause}`,
+        "the old model still serves; fix the cause and deploy again",
+      );
+    }
+    say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
+    const smoke = (report.smokeTest = await smokeTest(deps, env.region, env.name, plan.endpointName, bucket, runId));
+    const evaluated =
+      smoke.evaluationRmse === undefined
+        ? "no evaluation found for this run"
+        : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
+    say(
+      `Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`,
+    );
+    return ExitCode.Succeeded;
+  } finally {
+    if (json) writeJson(deps, report);
+  }
+}

@@ -1,8 +1,9 @@
 /** `workflow run`: start the environment's workflow for one run id, optionally following it to the end. */
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import * as fs from "fs";
-import { ARTIFACT_BUCKET_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
+import { ARTIFACT_BUCKET_VARIABLE, COMMIT_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
 import { executionInput } from "../../modules/workflow/execution-input";
+import { UNKNOWN_COMMIT } from "../../modules/workflow/model-version";
 import { Command, ENV_OPTION, environmentFlag, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps } from "../deps";
 import { awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
@@ -51,8 +52,8 @@ export const runCommand: Command = {
   name: "run",
   description: `
 Starts an execution of the environment's state machine named after the run id, with the
-per-run names as input:
-${Object.entries(executionInput("<env>", "<id>"))
+per-run names and the commit (recorded with the registered model version) as input:
+${Object.entries(executionInput("<env>", "<id>", `$${COMMIT_VARIABLE}, else ${UNKNOWN_COMMIT}`))
   .map(([field, name]) => `  ${field} = ${name}`)
   .join("\n")}
 Every name is
@@ -65,7 +66,7 @@ status, the RMSE and the threshold decision, or the failing state with its error
 Exit 0 when it succeeded, 1 when it failed, was aborted or timed out.
 
 With --report <file> (and --wait), a run that succeeded gets its evaluation report: the RMSE
-against the threshold, epochs and batch size, the commit ($CODEBUILD_RESOLVED_SOURCE_VERSION), the
+against the threshold, epochs and batch size, the commit ($${COMMIT_VARIABLE}), the
 model, data and evaluation locations and the execution's console link, written as report.json and
 report.md next to the run's evaluation.json in $${ARTIFACT_BUCKET_VARIABLE} (encrypted with $${KMS_KEY_ARN_VARIABLE}),
 and as JSON to <file> (BuildModel exports its values for the approval).
@@ -92,7 +93,7 @@ Examples:
     const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];
     if (reportFile && !args.values.wait) throw new UsageError("--report needs --wait (the report is of a finished run)");
     if (reportFile && !bucket) throw new UsageError(`--report needs the artifact bucket`, `set ${ARTIFACT_BUCKET_VARIABLE}`);
-    const input = JSON.stringify(executionInput(env.name, runId));
+    const input = JSON.stringify(executionInput(env.name, runId, deps.env[COMMIT_VARIABLE] || undefined));
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const json = Boolean(args.values.json);
 
@@ -137,7 +138,8 @@ Examples:
         consoleUrl: consoleUrl(started.executionArn),
         outcome: result.outcome,
         definition,
-        commit: deps.env.CODEBUILD_RESOLVED_SOURCE_VERSION,
+        commit: deps.env[COMMIT_VARIABLE],
+        output: result.output,
       });
       await uploadReport(deps, region, bucket, report, deps.env[KMS_KEY_ARN_VARIABLE] || undefined);
       try {

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
 import { ResourceNames } from "../../modules/naming";
-import { executionInput } from "../../modules/workflow/execution-input";
+import { runNames } from "../../modules/workflow/execution-input";
 import { runKeys } from "../../modules/s3-layout";
 import type { AnalyzePayload } from "../simulate/local-run";
 import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../modules/workflow/ml-workflow";
@@ -86,7 +86,7 @@ Examples:
         `Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`,
       );
       if (evaluationPath !== undefined) {
-        const key = runKeys.evaluation(runId, executionInput(env.name, runId).TrainingJobName);
+        const key = runKeys.evaluation(runId, runNames(env.name, runId).TrainingJobName);
         deps.stdout.write(
           `  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`,
         );

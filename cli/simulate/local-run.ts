@@ -93,6 +93,11 @@ export const SIMULATED_ERRORS = {
     name: "SageMaker.AmazonSageMakerException",
     message: "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)",
   },
+  /** Through the AWS SDK integration, SageMaker's throttling is named after the SDK's generic exception. */
+  sageMakerSdkThrottled: {
+    name: "SageMaker.SageMakerException",
+    message: "Rate exceeded (Service: SageMaker, Status Code: 400, Error Code: ThrottlingException)",
+  },
   lambdaThrottled: { name: "Lambda.TooManyRequestsException", message: "Rate Exceeded. (Service: Lambda, Status Code: 429)" },
   jobFailed: { name: "States.TaskFailed" },
   functionFailed: { name: "Error" },
@@ -136,7 +141,13 @@ export async function simulateWorkflow(
       calls.push({ state, parameters, attempt });
       const lambda = integration.startsWith("lambda:");
       if (options.throttleState === state && attempt === 1)
-        throw namedError(lambda ? SIMULATED_ERRORS.lambdaThrottled : SIMULATED_ERRORS.sageMakerThrottled);
+        throw namedError(
+          lambda
+            ? SIMULATED_ERRORS.lambdaThrottled
+            : integration.startsWith("aws-sdk:")
+              ? SIMULATED_ERRORS.sageMakerSdkThrottled
+              : SIMULATED_ERRORS.sageMakerThrottled,
+        );
       if (options.failState === state) throw simulatedFailure(state, lambda, parameters);
       return (await standIn(parameters, attempt)) as never;
     };
@@ -248,6 +259,10 @@ export function standInHandlers(context: StandInContext): Record<string, TaskHan
       };
     },
     "sagemaker:createModel": (parameters) => ({ ModelArn: arn("model", parameters.ModelName) }),
+    // The first version of its group, as SageMaker numbers them.
+    "aws-sdk:sagemaker:createModelPackage": (parameters) => ({
+      ModelPackageArn: arn("model-package", `${String(parameters.ModelPackageGroupName)}/1`),
+    }),
     "lambda:invoke": async (parameters) => {
       const payload = parameters.Payload as AnalyzePayload;
       const result = context.analyze ? await context.analyze(payload) : { statusCode: 200, Result: context.rmse };
@@ -263,7 +278,8 @@ function simulatedFailure(state: string, lambda: boolean, parameters: Record<str
       message: "analyze-results: evaluation.json has no Predictions array",
     });
   }
-  const name = parameters.TrainingJobName ?? parameters.ProcessingJobName ?? parameters.ModelName;
+  const name =
+    parameters.TrainingJobName ?? parameters.ProcessingJobName ?? parameters.ModelName ?? parameters.ModelPackageGroupName;
   return namedError({
     name: SIMULATED_ERRORS.jobFailed.name,
     message: `${state}: ${String(name)} ended with status Failed (simulated)`,

@@ -54,11 +54,12 @@ export function choiceState(props: { comment?: string; choices: ChoiceRule[]; ot
   };
 }
 
-/** Tasks in the order they run, named by their builders: each goes on to the next one, the last to `then`. */
-export function sequence(tasks: readonly TaskBuilder[], then: string): Array<[string, State]> {
+/** Tasks in the order they run, named by their builders: each goes on to the next one, the last to `then` (or ends the execution). */
+export function sequence(tasks: readonly TaskBuilder[], then?: string): Array<[string, State]> {
   return tasks.map((task, i) => {
     const { End: _end, Next: _next, ...state } = task.state;
-    return [task.stateName, { ...state, Next: i + 1 < tasks.length ? tasks[i + 1].stateName : then }];
+    const next = i + 1 < tasks.length ? tasks[i + 1].stateName : then;
+    return [task.stateName, next ? { ...state, Next: next } : { ...state, End: true }];
   });
 }
 

@@ -5,6 +5,7 @@ import { ResourceNames } from "../naming";
 import { endpointAlarmNames } from "../endpoint-release";
 import { runNamePrefix } from "../run-names";
 import { runKeys } from "../s3-layout";
+import { modelRegistryParams } from "../workflow/model-version";
 
 export interface BuildModelPermissionsProps {
   names: ResourceNames;
@@ -57,7 +58,8 @@ export interface DeployEndpointPermissionsProps {
 }
 
 /**
- * What `workflow deploy` calls: read this project's models; create (and tag) this environment's
+ * What `workflow deploy --model-package <arn> --approve` calls: read and approve this environment's model
+ * versions; read this project's models; create (and tag) this environment's
  * endpoint configs; create, update and describe only this environment's endpoint; read its
  * rollback alarms; smoke-test it with the testing split and compare with the run's evaluation.
  */
@@ -72,6 +74,9 @@ export function deployEndpointStatements({
   // Every run of this environment, by its training job name (the per-run objects live under it).
   const runs = `${runNamePrefix(names.environment, "TrainingJob")}*`;
   const smokeTestKeys = [`${runKeys.testingData("*", runs)}/testing.csv`, runKeys.evaluation("*", runs)];
+  // The versions of this environment's Model Registry group (`model-package/<group>/<version>`). Versions
+  // take their group's tags, so they are told apart by the group's exact name, not by a tag.
+  const versions = sageMakerNamePrefixArns(target, "model-package", `${modelRegistryParams(names.environment).groupName}/`);
   // Only what this environment's deploys and workflow created and tagged (aws:RequestTag on create, aws:ResourceTag after).
   const own = (where: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${where}/Environment`]: names.environment } });
   return [
@@ -82,6 +87,16 @@ export function deployEndpointStatements({
       // Model names carry the environment and the workflow tags each model with it, so prod's deploy
       // cannot pick up a model that passed only dev's gate (nor dev-2's, whose names dev's prefix matches).
       conditions: own("ResourceTag"),
+    },
+    // Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker AI":
+    // DescribeModelPackage and UpdateModelPackage act on model-package; UpdateModelPackage takes sagemaker:ModelApprovalStatus.
+    { sid: "ReadThisEnvironmentsModelVersions", actions: ["sagemaker:DescribeModelPackage"], resources: versions },
+    {
+      sid: "ApproveThisEnvironmentsModelVersions",
+      // The deploy stage runs only once the pipeline's approval passed (or where there is none): it may approve, never reject.
+      actions: ["sagemaker:UpdateModelPackage"],
+      resources: versions,
+      conditions: { StringEquals: { "sagemaker:ModelApprovalStatus": "Approved" } },
     },
     {
       sid: "CreateThisEnvironmentsEndpointConfigs",

@@ -1,6 +1,6 @@
 import { ResourceNames } from "../naming";
 import { SAGEMAKER_NAME_MAX_LENGTH } from "../run-names";
-import { executionInput } from "../workflow/execution-input";
+import { runNames } from "../workflow/execution-input";
 
 /** Environment variable the Build action sets to `#{codepipeline.PipelineExecutionId}`. */
 export const PIPELINE_EXECUTION_ID_VARIABLE = "PIPELINE_EXECUTION_ID";
@@ -8,8 +8,8 @@ export const PIPELINE_EXECUTION_ID_VARIABLE = "PIPELINE_EXECUTION_ID";
 /** Namespace of the BuildModel action: later actions read `#{BuildVariables.<name>}`. */
 export const BUILD_VARIABLES_NAMESPACE = "BuildVariables";
 
-/** What BuildModel exports (buildspec `env.exported-variables`) and DeployEndpoint receives. */
-export const EXPORTED_BUILD_VARIABLES = ["RUN_ID", "MODEL_NAME"] as const;
+/** What BuildModel exports (buildspec `env.exported-variables`) and DeployEndpoint receives: the run and its registered version. */
+export const EXPORTED_BUILD_VARIABLES = ["RUN_ID", "MODEL_NAME", "MODEL_PACKAGE_ARN"] as const;
 
 /**
  * The evidence BuildModel also exports for the approval: the run's RMSE, the execution's console
@@ -26,6 +26,6 @@ export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";
  * the workflow and the endpoint config `<project>-<env>-config-<run id>` the deploy step creates.
  */
 export function maxRunIdLength(names: ResourceNames): number {
-  const prefixes = [...Object.values(executionInput(names.environment, "")), names.endpointConfig("")];
+  const prefixes = [...Object.values(runNames(names.environment, "")), names.endpointConfig("")];
   return SAGEMAKER_NAME_MAX_LENGTH - Math.max(...prefixes.map((prefix) => prefix.length));
 }

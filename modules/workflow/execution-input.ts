@@ -1,22 +1,31 @@
 import { runNamePrefix, sageMakerNameProblem } from "../run-names";
-import { WORKFLOW_STEPS, WorkflowStep } from "./ml-workflow";
+import { COMMIT_FIELD, WORKFLOW_STEPS, WorkflowStep } from "./ml-workflow";
+import { UNKNOWN_COMMIT } from "./model-version";
 
 type Step = (typeof WORKFLOW_STEPS)[number];
 
-/** The state machine's execution input: the per-run name of every step that has one. */
-export type ExecutionInput = { [S in Step as S extends { runName: { field: infer F extends string } } ? F : never]: string };
+/** The per-run SageMaker name of every step that has one. */
+export type RunNames = { [S in Step as S extends { runName: { field: infer F extends string } } ? F : never]: string };
+
+/** The state machine's execution input: the run's names and the commit it was built from. */
+export type ExecutionInput = RunNames & { [COMMIT_FIELD]: string };
 
 /** The per-run names of one run id in one environment (the execution is named after the run id). */
-export function executionInput(environment: string, runId: string): ExecutionInput {
+export function runNames(environment: string, runId: string): RunNames {
   const names = WORKFLOW_STEPS.flatMap(({ runName }: WorkflowStep) =>
     runName ? [[runName.field, `${runNamePrefix(environment, runName.kind)}${runId}`]] : [],
   );
-  return Object.fromEntries(names) as ExecutionInput;
+  return Object.fromEntries(names) as RunNames;
+}
+
+/** The execution input of one run: its names, and its commit (recorded with the registered version). */
+export function executionInput(environment: string, runId: string, commit: string = UNKNOWN_COMMIT): ExecutionInput {
+  return { ...runNames(environment, runId), [COMMIT_FIELD]: commit };
 }
 
 /** Problems with the names a run id makes, one line each; empty when SageMaker accepts them all. */
 export function runIdProblems(environment: string, runId: string): string[] {
-  return Object.entries(executionInput(environment, runId)).flatMap(
+  return Object.entries(runNames(environment, runId)).flatMap(
     ([field, name]) => sageMakerNameProblem(`run id ${JSON.stringify(runId)} makes ${field}`, name) ?? [],
   );
 }

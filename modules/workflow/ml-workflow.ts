@@ -12,6 +12,7 @@ import { JsonPath } from "../asl/json-path";
 import { LambdaInvoke } from "../asl/lambda-invoke";
 import { RawNumber } from "../asl/raw-number";
 import { SageMakerCreateModel } from "../asl/sagemaker-create-model";
+import { SageMakerCreateModelPackage } from "../asl/sagemaker-create-model-package";
 import { SageMakerCreateProcessingJob } from "../asl/sagemaker-create-processing-job";
 import { SageMakerCreateTrainingJob } from "../asl/sagemaker-create-training-job";
 import { choiceState, defineStateMachine, failState, passState, sequence } from "../asl/states";
@@ -22,6 +23,7 @@ import { MODEL_NAME, runNamePrefix } from "../run-names";
 import type { JobAccess } from "../iam/sagemaker-execution-role";
 import type { WorkflowImageKind } from "./images";
 import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT, TRAINING_PROGRAM } from "../s3-layout";
+import { HYPERPARAMETER_METADATA_PREFIX, MODEL_VERSION_METADATA } from "./model-version";
 
 /**
  * One Task state of the workflow, declared once: its name, where its result goes in the execution's
@@ -109,8 +111,7 @@ const training = {
       roleArn: params.sageMakerRoleArn,
       trainingImage: params.images[training.jobAccess.image],
       hyperParameters: {
-        epochs: String(params.epochs),
-        "batch-size": String(params.batchSize),
+        ...modelHyperParameters(params),
         // TensorFlow script mode: which script to run and where its packed source lives.
         sagemaker_program: TRAINING_PROGRAM,
         sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
@@ -133,6 +134,11 @@ const training = {
       resultPath: training.resultPath,
     }),
 } as const satisfies WorkflowStep;
+
+/** The hyperparameters the model is trained with (SageMaker takes them as strings); the registered version records them too. */
+function modelHyperParameters(params: MlWorkflowParams): Record<string, string> {
+  return { epochs: String(params.epochs), "batch-size": String(params.batchSize) };
+}
 
 /** The trained model's `model.tar.gz`, from Model Training's result. */
 const modelArtifacts = JsonPath.at(`${training.resultPath}.S3ModelArtifacts`);
@@ -206,8 +212,60 @@ const analyze = {
     }),
 } as const satisfies WorkflowStep;
 
-/** The workflow's tasks, in the order they run (docs/workflow.md). */
-export const WORKFLOW_STEPS = [preprocess, training, registerModel, evaluation, analyze] as const;
+/** Runs after the gate passed: the model becomes a version of the environment's Model Registry group, pending approval. */
+const registerVersion = {
+  name: "Register Model Version",
+  resultPath: "$.ModelVersion",
+  build: ({ params, runS3, sageMakerTask }): TaskBuilder => {
+    const { modelRegistry: registry } = params;
+    const keys = MODEL_VERSION_METADATA;
+    return new SageMakerCreateModelPackage(registerVersion.name, {
+      scope: params.scope,
+      retry: [SAGEMAKER_SDK_RETRY],
+      catch: sageMakerTask.catch,
+      modelPackageGroupName: registry.groupName,
+      description: JsonPath.format("Run {} (commit {})", JsonPath.executionName, JsonPath.at(`$.${COMMIT_FIELD}`)),
+      image: params.images[registerModel.jobAccess.image],
+      modelDataUrl: modelArtifacts,
+      contentTypes: [registry.contentType],
+      statisticsS3Uri: runS3(runKeys.evaluation),
+      customerMetadata: {
+        [keys.runId]: JsonPath.executionName,
+        [keys.commit]: JsonPath.at(`$.${COMMIT_FIELD}`),
+        [keys.modelName]: runNameOf(registerModel),
+        [keys.metric]: registry.metricName,
+        [keys.metricValue]: JsonPath.format("{}", JsonPath.at(RMSE_PATH)),
+        [keys.threshold]: thresholdText(params.threshold),
+        ...Object.fromEntries(
+          Object.entries(modelHyperParameters(params)).map(([name, value]) => [
+            `${HYPERPARAMETER_METADATA_PREFIX}${name}`,
+            value,
+          ]),
+        ),
+      },
+      resultSelector: { ModelPackageArn: JsonPath.at("$.ModelPackageArn") },
+      resultPath: registerVersion.resultPath,
+    });
+  },
+} as const satisfies WorkflowStep;
+
+/** Where a passing execution's output holds the version it registered. */
+export const MODEL_VERSION_ARN_PATH = `${registerVersion.resultPath}.ModelPackageArn`;
+
+/** The execution input's field holding the commit the run was built from. */
+export const COMMIT_FIELD = "Commit";
+
+/** The threshold as text (a Terraform reference is interpolated into the string). */
+function thresholdText(threshold: number | RawNumber): string {
+  return threshold instanceof RawNumber ? threshold.expression : String(threshold);
+}
+
+/** The tasks up to the gate, in the order they run (docs/workflow.md). */
+const GATED_STEPS = [preprocess, training, registerModel, evaluation, analyze] as const;
+/** The tasks once the gate passed. */
+const PASSED_STEPS = [registerVersion] as const;
+/** Every task of the workflow, in the order they run. */
+export const WORKFLOW_STEPS = [...GATED_STEPS, ...PASSED_STEPS] as const;
 
 export type TaskStateName = (typeof WORKFLOW_STEPS)[number]["name"];
 /** The Task states, in the order they run. */
@@ -223,11 +281,20 @@ export const STATE_NAMES = {
   registerModel: registerModel.name,
   evaluation: evaluation.name,
   analyze: analyze.name,
+  registerVersion: registerVersion.name,
   thresholdCheck: "Threshold Evaluation Check",
   belowThreshold: "Model Evaluation Below Threshold",
   exceedsThreshold: "Model Evaluation Exceeds Threshold",
   failed: "ML Workflow Failed",
 } as const;
+
+/** The states a run whose model passes the gate enters, in order: the tasks, the gate, its Pass, the registration. */
+export const SUCCESS_PATH: readonly string[] = [
+  ...GATED_STEPS.map((step) => step.name),
+  STATE_NAMES.thresholdCheck,
+  STATE_NAMES.belowThreshold,
+  ...PASSED_STEPS.map((step) => step.name),
+];
 
 /** Where the failure a catcher caught (`{Error, Cause}`) is kept in the execution's data. */
 export const FAILURE_PATH = "$.Failure";
@@ -267,6 +334,9 @@ export const SAGEMAKER_API_RETRY: Retrier = {
   MaxDelaySeconds: 60,
   JitterStrategy: "FULL",
 };
+
+/** The same for SageMaker calls through the AWS SDK integration, which names errors after the SDK's exceptions. */
+export const SAGEMAKER_SDK_RETRY: Retrier = { ...SAGEMAKER_API_RETRY, ErrorEquals: ["SageMaker.SageMakerException"] };
 
 /** Throttling and transient Lambda service errors (AWS's recommended set); the function only reads, so a retry is safe. */
 export const LAMBDA_SERVICE_RETRY: Retrier = {
@@ -317,6 +387,15 @@ export interface MlWorkflowParams {
   kmsKeyArn?: string;
   /** Tags of every job and model the workflow creates; the tasks may create and touch only what carries them. Default: none. */
   tags?: Record<string, string>;
+  /** Where a model that passed the gate is registered, and what its version records. */
+  modelRegistry: {
+    /** The environment's model package group. */
+    groupName: string;
+    /** Name of the quality metric the gate compares, as the version records it. */
+    metricName: string;
+    /** MIME type the model's endpoint accepts and answers with. */
+    contentType: string;
+  };
 }
 
 /** The rendered workflow: its definition, its tasks and the IAM statements they need. */
@@ -339,11 +418,14 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
     runNamePrefix: (step) => runNamePrefix(params.environment, step.runName.kind),
     sageMakerTask: { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] },
   };
-  const tasks = WORKFLOW_STEPS.map((step: WorkflowStep) => step.build(context));
+  const build = (steps: readonly WorkflowStep[]) => steps.map((step) => step.build(context));
+  const gated = build(GATED_STEPS);
+  const passed = build(PASSED_STEPS);
+  const tasks = [...gated, ...passed];
   const definition = defineStateMachine({
-    comment: `${MODEL_NAME} ML workflow: pre-process, train, register, evaluate, then pass only a model whose RMSE is below the threshold`,
+    comment: `${MODEL_NAME} ML workflow: pre-process, train, register, evaluate, then register as a version only a model whose RMSE is below the threshold`,
     states: [
-      ...sequence(tasks, STATE_NAMES.thresholdCheck),
+      ...sequence(gated, STATE_NAMES.thresholdCheck),
       [
         STATE_NAMES.thresholdCheck,
         choiceState({
@@ -357,7 +439,11 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
           otherwise: STATE_NAMES.exceedsThreshold,
         }),
       ],
-      [STATE_NAMES.belowThreshold, passState({ comment: "The model's RMSE is below the threshold: ready for approval" })],
+      [
+        STATE_NAMES.belowThreshold,
+        passState({ comment: "The model's RMSE is below the threshold: register it for approval", next: passed[0].stateName }),
+      ],
+      ...sequence(passed),
       [STATE_NAMES.exceedsThreshold, failState(THRESHOLD_EXCEEDED)],
       [STATE_NAMES.failed, failState(WORKFLOW_FAILED)],
     ],

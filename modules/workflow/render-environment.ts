@@ -10,6 +10,7 @@ import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
 import { imagePlaceholder, imageUris } from "./images";
 import { buildMlWorkflow, MlWorkflowParams } from "./ml-workflow";
+import { modelRegistryParams } from "./model-version";
 
 /** What stands in for each value only Terraform knows. */
 export const PLACEHOLDERS = {
@@ -40,6 +41,7 @@ export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowPar
     batchSize: env.batchSize,
     threshold: env.threshold,
     tags: workflowTags(env.name),
+    modelRegistry: modelRegistryParams(env.name),
   };
 }
 

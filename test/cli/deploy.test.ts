@@ -4,8 +4,10 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  DescribeModelPackageCommand,
   SageMakerClient,
   UpdateEndpointCommand,
+  UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
@@ -13,6 +15,7 @@ import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
 import { awsError, cli, fakeDeps } from "./fake-deps";
+import { described, sageMakerNotFound, versionArn } from "./registry-fixtures";
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -333,7 +336,7 @@ describe("workflow deploy", () => {
     ],
     [["--model-name", "abalone_1"], { ARTIFACT_BUCKET: BUCKET }, `--model-name "abalone_1" breaks SageMaker's name rule`],
     [["--model-name", MODEL, "--run-id", "r".repeat(50)], { ARTIFACT_BUCKET: BUCKET }, "endpoint config name (from --run-id)"],
-    [[], { ARTIFACT_BUCKET: BUCKET }, "--model-name is required"],
+    [[], { ARTIFACT_BUCKET: BUCKET }, "pass exactly one of --model-package (a registered version) and --model-name"],
   ])("refuses %j before calling AWS (exit 2)", async (flags, env, message) => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", ...flags], fakeDeps({ env }));
     expect(code).toBe(ExitCode.Usage);
@@ -469,5 +472,90 @@ describe("the smoke test after a deployment", () => {
     const { code, stdout } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain("sample RMSE 2.000 (no evaluation found for this run)");
+  });
+});
+
+describe("workflow deploy --model-package", () => {
+  const PROD_VERSION = versionArn("prod", 4);
+  const pending = described("prod", 4, "PendingManualApproval", {
+    CustomerMetadataProperties: {
+      ...described("prod", 4, "Approved").CustomerMetadataProperties,
+      RunId: RUN_ID,
+      ModelName: MODEL,
+    },
+  });
+  const deployVersion = (...flags: string[]) =>
+    cli(["deploy", "--env", "prod", "--model-package", PROD_VERSION, ...flags], deployDeps());
+  beforeEach(() => {
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
+      .resolves(endpoint("InService", CONFIG));
+    sagemaker.on(DescribeModelPackageCommand).resolves(pending);
+    sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: PROD_VERSION });
+  });
+
+  it("with --approve (the pipeline's deploy), marks the pending version Approved, then deploys its run's model", async () => {
+    const { code, stdout } = await deployVersion("--approve");
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(sagemaker.commandCalls(UpdateModelPackageCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        ModelPackageArn: PROD_VERSION,
+        ModelApprovalStatus: "Approved",
+        ApprovalDescription: "Approved in the release pipeline's approval stage",
+      },
+    ]);
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toMatchObject({
+      EndpointConfigName: CONFIG,
+      ProductionVariants: [expect.objectContaining({ ModelName: MODEL })],
+    });
+    expect(stdout).toContain(`Deploying version 4 of abalone-prod-abalone (Approved; run ${RUN_ID}, commit c0ffee4, rmse 1.54`);
+  });
+
+  it("says an environment without approval stage approved the version automatically", async () => {
+    const devVersion = versionArn("dev", 2);
+    sagemaker.on(DescribeModelPackageCommand).resolves(described("dev", 2, "PendingManualApproval"));
+    await cli(
+      ["deploy", "--env", "dev", "--model-package", devVersion, "--approve"],
+      fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET } }),
+    );
+    expect(sagemaker.commandCalls(UpdateModelPackageCommand)[0].args[0].input.ApprovalDescription).toBe(
+      "Approved automatically: dev has no approval stage",
+    );
+  });
+
+  it.each(["PendingManualApproval", "Rejected"] as const)(
+    "refuses a %s version without --approve, in one line (exit 2)",
+    async (status) => {
+      sagemaker.on(DescribeModelPackageCommand).resolves(described("prod", 4, status));
+      const { code, stderr } = await deployVersion();
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toBe(
+        `workflow deploy: version 4 of abalone-prod-abalone is ${status}, not Approved: only approved versions are deployed — run 'workflow models --env prod' for the approved ones\n`,
+      );
+      expect(sagemaker.commandCalls(UpdateModelPackageCommand)).toHaveLength(0);
+      expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
+    },
+  );
+
+  it("never approves a rejected version, even with --approve", async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves(described("prod", 4, "Rejected"));
+    const { code } = await deployVersion("--approve");
+    expect(code).toBe(ExitCode.Usage);
+    expect(sagemaker.commandCalls(UpdateModelPackageCommand)).toHaveLength(0);
+  });
+
+  it("refuses another environment's version before calling AWS (exit 2)", async () => {
+    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-package", versionArn("dev", 4)], deployDeps());
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain(`is a version of abalone-dev-abalone, not of prod's model group abalone-prod-abalone`);
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  it("reports a version that does not exist as SageMaker's not found (exit 3)", async () => {
+    sagemaker.on(DescribeModelPackageCommand).rejects(sageMakerNotFound(`model package ${PROD_VERSION}`));
+    const { code, stderr } = await deployVersion("--approve");
+    expect(code).toBe(ExitCode.Aws);
+    expect(stderr).toContain("not found calling DescribeModelPackage");
   });
 });

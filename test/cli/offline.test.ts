@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { toDot, toMermaid, workflowGraph } from "../../cli/graph";
-import { STATE_NAMES, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, SUCCESS_PATH, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { cli } from "./fake-deps";
 
@@ -71,7 +71,10 @@ describe("workflow graph", () => {
         .map((e) => `${nameOf.get(e.from)} -> ${nameOf.get(e.to)}`),
     );
     expect(drawn).toEqual(definitionEdges());
-    expect(definitionEdges().size).toBe(12); // 5 Next, 5 Catch, the Choice rule and its Default
+    // Among them: a passing run's path, and every task's catch.
+    const path = SUCCESS_PATH.slice(1).map((to, i) => `${SUCCESS_PATH[i]} -> ${to}`);
+    const catches = TASK_STATE_NAMES.map((task) => `${task} -> ${STATE_NAMES.failed}`);
+    expect([...drawn]).toEqual(expect.arrayContaining([...path, ...catches]));
   });
 
   it("prints a Mermaid flowchart with every state, the catch edges to the failure state and the threshold on the choice edges", async () => {
@@ -128,10 +131,10 @@ describe("workflow simulate", () => {
     return path;
   };
 
-  it("passes a model whose RMSE is below the threshold through 'Model Evaluation Below Threshold' (exit 0)", async () => {
+  it("passes a model whose RMSE is below the threshold through 'Model Evaluation Below Threshold' and registers it (exit 0)", async () => {
     const { code, json } = await report("--env", "prod", "--rmse", "2.05");
     expect(code).toBe(ExitCode.Succeeded);
-    expect(json.path).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck, STATE_NAMES.belowThreshold]);
+    expect(json.path).toEqual(SUCCESS_PATH);
     expect(json.outcome).toMatchObject({ status: "SUCCEEDED", rmse: 2.05, threshold: 2.1, decision: "below-threshold" });
   });
 
@@ -158,10 +161,12 @@ describe("workflow simulate", () => {
     async (task) => {
       const { code, json } = await report("--env", "staging", "--fail", task);
       expect(code).toBe(ExitCode.WorkflowFailed);
-      const index = TASK_STATE_NAMES.indexOf(task);
-      expect(json.path).toEqual([...TASK_STATE_NAMES.slice(0, index + 1), STATE_NAMES.failed]);
+      const index = SUCCESS_PATH.indexOf(task);
+      expect(json.path).toEqual([...SUCCESS_PATH.slice(0, index + 1), STATE_NAMES.failed]);
       expect(json.outcome.failedState).toBe(task);
-      expect(json.outcome.rmse).toBeUndefined();
+      // Only a task after the gate fails with the RMSE known.
+      const gated = index > SUCCESS_PATH.indexOf(STATE_NAMES.thresholdCheck);
+      expect(json.outcome.rmse === undefined).toBe(!gated);
     },
   );
 

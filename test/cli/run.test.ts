@@ -63,7 +63,7 @@ beforeEach(() => {
 });
 
 describe("workflow run", () => {
-  it("starts an execution named after the run id with exactly the spec's four per-run names as input", async () => {
+  it("starts an execution named after the run id with exactly the spec's four per-run names and the commit as input", async () => {
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
     expect(code).toBe(ExitCode.Succeeded);
     const calls = sfn.commandCalls(StartExecutionCommand);
@@ -77,8 +77,20 @@ describe("workflow run", () => {
       PreprocessingJobName: `abalone-dev-ProcessingJob-${RUN_ID}`,
       TrainingJobName: `abalone-dev-TrainingJob-${RUN_ID}`,
       EvaluationProcessingJobName: `abalone-dev-EvaluationJob-${RUN_ID}`,
+      // Not built from a commit: the registered version says so.
+      Commit: "unknown",
     });
     expect(stdout).toContain(`Started execution ${RUN_ID} of ${DEV_ARN}`);
+  });
+
+  it("puts the commit CodeBuild built ($CODEBUILD_RESOLVED_SOURCE_VERSION) in the input, for the registered version", async () => {
+    const commit = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
+    await cli(
+      ["run", "--env", "dev", "--run-id", RUN_ID],
+      fakeDeps({ env: { STATE_MACHINE_ARN: DEV_ARN, CODEBUILD_RESOLVED_SOURCE_VERSION: commit } }),
+    );
+    const request = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+    expect(JSON.parse(request.input!)).toStrictEqual(executionInput("dev", RUN_ID, commit));
   });
 
   it("finds the state machine by its derived name, paging ListStateMachines in the environment's region", async () => {

@@ -5,7 +5,8 @@ import { ResourceNames } from "../../modules/naming";
 import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../cli/simulate/local-run";
-import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, SUCCESS_PATH } from "../../modules/workflow/ml-workflow";
+import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import {
   ENVIRONMENT_NAMES,
   inlinePolicyOf,
@@ -58,6 +59,15 @@ function requiredPermissions(
       const model = sagemaker("model", parameters.ModelName);
       return [["sagemaker:CreateModel", model, tags("RequestTag")], ...tagging(model), passRole(parameters.ExecutionRoleArn)];
     }
+    case "arn:aws:states:::aws-sdk:sagemaker:createModelPackage":
+      // A version's ARN is model-package/<group>/<version>; the first version is 1.
+      return [
+        [
+          "sagemaker:CreateModelPackage",
+          sagemaker("model-package", `${parameters.ModelPackageGroupName}/1`),
+          { "sagemaker:ModelApprovalStatus": parameters.ModelApprovalStatus },
+        ],
+      ];
     case "arn:aws:states:::lambda:invoke":
       return [["lambda:InvokeFunction", parameters.FunctionName]];
     default:
@@ -114,7 +124,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       .map((d: any) => d.repository_name)
       .sort();
     expect(images).toEqual(["sagemaker-scikit-learn", "tensorflow-inference", "tensorflow-training"]);
-    expect(machine.definition.match(/registry_path/g)).toHaveLength(4);
+    // Every image the rendered workflow names, resolved by the provider.
+    const imageUses = JSON.stringify(renderEnvironmentDefinition(env)).match(/<image:/g)!.length;
+    expect(machine.definition.match(/registry_path/g)).toHaveLength(imageUses);
     expect(machine.definition).not.toMatch(/\d{12}\.dkr\.ecr/);
   });
 
@@ -129,14 +141,14 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     const { isValid, errors } = validateAsl(definition);
     expect(errors).toBe("");
     expect(isValid).toBe(true);
-    expect(run.endState).toBe(STATE_NAMES.belowThreshold);
+    expect(run.path).toEqual(SUCCESS_PATH);
   });
 
   it("takes a plan-time override of threshold in its Choice", async () => {
     const overridden = JSON.parse(resolveReferences(machine.definition, { ...defaults, threshold: 1 }));
     expect(JSON.stringify(overridden.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":1}');
     const rmse = (env.threshold + 1) / 2; // between the override and the default
-    expect((await simulateWorkflow(definition, { rmse })).endState).toBe(STATE_NAMES.belowThreshold);
+    expect((await simulateWorkflow(definition, { rmse })).path).toEqual(SUCCESS_PATH);
     expect((await simulateWorkflow(overridden, { rmse })).endState).toBe(STATE_NAMES.exceedsThreshold);
   });
 

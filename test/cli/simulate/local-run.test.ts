@@ -3,7 +3,8 @@ import { getEnvironment } from "../../../environments";
 import { executionInput } from "../../../modules/workflow/execution-input";
 import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
 import { simulateWorkflow, SimulationResult, TaskCall } from "../../../cli/simulate/local-run";
-import { STATE_NAMES, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { STATE_NAMES, SUCCESS_PATH, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { modelRegistryParams } from "../../../modules/workflow/model-version";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 
@@ -18,12 +19,16 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   const definition = renderEnvironmentDefinition(env);
   const input = executionInput(name, RUN_ID);
 
-  it(`ends in 'Model Evaluation Below Threshold' when the RMSE is below ${env.threshold}`, async () => {
+  it(`passes 'Model Evaluation Below Threshold' and registers the model version when the RMSE is below ${env.threshold}`, async () => {
     const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, rmse: env.threshold - 0.01 });
     expect(result.status).toBe("SUCCEEDED");
-    expect(result.endState).toBe(STATE_NAMES.belowThreshold);
-    expect(result.path).toEqual([...TASK_STATE_NAMES, STATE_NAMES.thresholdCheck, STATE_NAMES.belowThreshold]);
-    expect(result.output).toMatchObject({ ...input, Analysis: { Result: env.threshold - 0.01 } });
+    expect(result.path).toEqual(SUCCESS_PATH);
+    expect(result.path.slice(-2)).toEqual([STATE_NAMES.belowThreshold, STATE_NAMES.registerVersion]);
+    expect(result.output).toMatchObject({
+      ...input,
+      Analysis: { Result: env.threshold - 0.01 },
+      ModelVersion: { ModelPackageArn: expect.stringContaining(`:model-package/${modelRegistryParams(name).groupName}/1`) },
+    });
   });
 
   it.each([0.01, 0])(`ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${env.threshold}`, async (above) => {
@@ -42,6 +47,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       // The execution reports the task's own error and cause, as the catcher kept them.
       if (failing === STATE_NAMES.analyze) {
         expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
+      } else if (failing === STATE_NAMES.registerVersion) {
+        expect(result.cause).toBe(`${failing}: ${modelRegistryParams(name).groupName} ended with status Failed (simulated)`);
       } else {
         expect(result.error).toBe("States.TaskFailed");
         expect(result.cause).toMatch(
@@ -63,7 +70,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       rmse: env.threshold / 2,
     });
     expect(result.status).toBe("SUCCEEDED");
-    expect(result.endState).toBe(STATE_NAMES.belowThreshold);
+    expect(result.path).toEqual(SUCCESS_PATH);
     const calls = callsOf(result, throttled);
     expect(calls.map((c) => c.attempt)).toEqual([1, 2]);
     expect(calls[1].parameters).toEqual(calls[0].parameters);
@@ -149,6 +156,39 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(p.Payload).toEqual({ Bucket: bucket, Key: runKeys.evaluation(RUN_ID, input.TrainingJobName) });
   });
 
+  it("'Register Model Version' registers a pending version with the evaluation, run, commit, metric, threshold and hyperparameters", async () => {
+    const commit = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
+    const run = await simulateWorkflow(renderEnvironmentDefinition(env), {
+      environment: env.name,
+      runId: RUN_ID,
+      rmse: 1.2,
+      input: executionInput(env.name, RUN_ID, commit),
+    });
+    const p = parametersOf(run, STATE_NAMES.registerVersion);
+    const registry = modelRegistryParams(env.name);
+    expect(p.ModelPackageGroupName).toBe(registry.groupName);
+    expect(p.ModelApprovalStatus).toBe("PendingManualApproval");
+    expect(p.ModelMetrics.ModelQuality.Statistics).toEqual({
+      ContentType: "application/json",
+      S3Uri: `s3://${bucket}/${runKeys.evaluation(RUN_ID, input.TrainingJobName)}`,
+    });
+    expect(p.InferenceSpecification.Containers).toEqual([
+      expect.objectContaining({ ModelDataUrl: `s3://${bucket}/${runKeys.modelArtifact(RUN_ID, input.TrainingJobName)}` }),
+    ]);
+    expect(p.CustomerMetadataProperties).toEqual({
+      RunId: RUN_ID,
+      Commit: commit,
+      ModelName: input.ModelName,
+      Metric: registry.metricName,
+      MetricValue: "1.2",
+      Threshold: String(env.threshold),
+      "hyperparameter:epochs": String(env.epochs),
+      "hyperparameter:batch-size": String(env.batchSize),
+    });
+    // SageMaker takes only strings here.
+    expect(Object.values(p.CustomerMetadataProperties).every((value) => typeof value === "string")).toBe(true);
+  });
+
   it("another run id gives other names and keys from the same definition", async () => {
     const other = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: "retry-2" });
     expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-prod-TrainingJob-retry-2");
@@ -183,7 +223,7 @@ describe("the workflow with the real analyze-results code", () => {
       runId: RUN_ID,
       analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }),
     });
-    expect(passed.endState).toBe(STATE_NAMES.belowThreshold);
+    expect(passed.path).toEqual(SUCCESS_PATH);
     expect(passed.output).toMatchObject({ Analysis: { Result: 1 } });
   });
 

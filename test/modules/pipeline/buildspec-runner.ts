@@ -67,6 +67,7 @@ export const STUB_RUN_REPORT = {
       "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1",
   },
   report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md" },
+  modelVersion: { arn: "arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4" },
 };
 
 export function runBuildspec(

@@ -46,6 +46,7 @@ const deployEnv = {
   WORKFLOW_CLI_URI,
   RUN_ID: "abc-7",
   MODEL_NAME: "abalone-abc-7",
+  MODEL_PACKAGE_ARN: "arn:aws:sagemaker:us-east-1:123456789012:model-package/abalone-prod-abalone/4",
 };
 const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.yml": deployEnv };
 
@@ -137,10 +138,11 @@ describe("the BuildModel buildspec", () => {
     ]);
   });
 
-  it("exports RUN_ID and MODEL_NAME, the run's ModelName, for the next stages", () => {
+  it("exports RUN_ID, MODEL_NAME (the run's ModelName) and MODEL_PACKAGE_ARN (its registered version) for the next stages", () => {
     expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES, ...APPROVAL_EVIDENCE_VARIABLES]);
     const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
     expect(exported.MODEL_NAME).toBe(executionInput("prod", exported.RUN_ID).ModelName);
+    expect(exported.MODEL_PACKAGE_ARN).toBe(STUB_RUN_REPORT.modelVersion.arn);
   });
 
   it("exports the run's evidence for the approval: its RMSE, console link and report from the run's report, and the project's threshold and parameters", () => {
@@ -158,7 +160,7 @@ describe("the BuildModel buildspec", () => {
   });
 
   it("fails the build when the run's report is missing, rather than offering a model without its evidence", () => {
-    for (const report of [null, { ...STUB_RUN_REPORT, rmse: undefined }]) {
+    for (const report of [null, { ...STUB_RUN_REPORT, rmse: undefined }, { ...STUB_RUN_REPORT, modelVersion: undefined }]) {
       const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report });
       expect(status).toBe(1);
       expect(stderr).toContain("run-report.json or a field of it is missing");
@@ -238,9 +240,9 @@ describe("the BuildModel buildspec", () => {
 });
 
 describe("the DeployEndpoint buildspec", () => {
-  it("deploys exactly the model BuildModel exported: 'workflow deploy --env <env> --model-name <model> --run-id <run id>'", () => {
+  it("approves and deploys exactly the version BuildModel exported: 'workflow deploy --env <env> --model-package <arn> --approve'", () => {
     expect(workflowInvocations(deployEndpoint)).toEqual([
-      ["deploy", "--env", "$ENVIRONMENT", "--model-name", "$MODEL_NAME", "--run-id", "$RUN_ID"],
+      ["deploy", "--env", "$ENVIRONMENT", "--model-package", "$MODEL_PACKAGE_ARN", "--approve"],
     ]);
     const build = runBuildspec(deployEndpoint, deployEnv);
     expect(build.status).toBe(0);
@@ -250,10 +252,9 @@ describe("the DeployEndpoint buildspec", () => {
       "deploy",
       "--env",
       "prod",
-      "--model-name",
-      "abalone-abc-7",
-      "--run-id",
-      "abc-7",
+      "--model-package",
+      deployEnv.MODEL_PACKAGE_ARN,
+      "--approve",
     ]);
   });
 

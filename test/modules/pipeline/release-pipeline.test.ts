@@ -170,7 +170,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     ]);
   });
 
-  it("hands BuildModel the pipeline execution id, and DeployEndpoint the run id and model BuildModel exports", () => {
+  it("hands BuildModel the pipeline execution id, and DeployEndpoint the run id, model and model version BuildModel exports", () => {
     const [buildModel] = stage("Build").action;
     expect(buildModel).toMatchObject({ provider: "CodeBuild", namespace: "BuildVariables", input_artifacts: ["SourceOutput"] });
     expect(buildModel.configuration.ProjectName).toBe(
@@ -185,9 +185,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     expect(deploy.configuration.ProjectName).toBe(
       terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"),
     );
-    expect(exportedByBuildModel).toEqual(expect.arrayContaining(["RUN_ID", "MODEL_NAME"]));
+    const handedOver = ["RUN_ID", "MODEL_NAME", "MODEL_PACKAGE_ARN"];
+    expect(exportedByBuildModel).toEqual(expect.arrayContaining(handedOver));
     expect(variables(deploy)).toEqual(
-      ["RUN_ID", "MODEL_NAME"].map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })),
+      handedOver.map((variable) => ({ name: variable, value: `#{BuildVariables.${variable}}`, type: "PLAINTEXT" })),
     );
   });
 

@@ -8,6 +8,7 @@ import {
   buildMlWorkflow,
   MlWorkflowParams,
   STATE_NAMES,
+  SUCCESS_PATH,
   TASK_STATE_NAMES,
   WORKFLOW_STEPS,
 } from "../../../modules/workflow/ml-workflow";
@@ -27,16 +28,21 @@ describe("the ML workflow template", () => {
       "Analyze Evaluation Results",
       "Threshold Evaluation Check",
       "Model Evaluation Below Threshold",
+      "Register Model Version",
       "Model Evaluation Exceeds Threshold",
       "ML Workflow Failed",
     ]);
     expect(definition.StartAt).toBe("Pre-process Data");
   });
 
-  it("chains the tasks in order, then the Choice, which ends in a Pass or a Fail", () => {
-    const next = TASK_STATE_NAMES.map((name) => (definition.States[name] as TaskState).Next);
-    expect(next).toEqual([...TASK_STATE_NAMES.slice(1), STATE_NAMES.thresholdCheck]);
-    expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", End: true });
+  it("chains the tasks in order to the Choice, whose Pass goes on to register the version, which ends the run", () => {
+    const gate = SUCCESS_PATH.indexOf(STATE_NAMES.thresholdCheck);
+    const next = SUCCESS_PATH.filter((_, i) => i !== gate).map((name) => (definition.States[name] as TaskState).Next);
+    const expected = SUCCESS_PATH.slice(1).filter((_, i) => i !== gate);
+    expect(next).toEqual([...expected, undefined]);
+    expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", Next: STATE_NAMES.registerVersion });
+    expect(definition.States[SUCCESS_PATH[SUCCESS_PATH.length - 1]]).toMatchObject({ Type: "Task", End: true });
+    expect(TASK_STATE_NAMES.every((name) => SUCCESS_PATH.includes(name))).toBe(true);
     expect(definition.States[STATE_NAMES.exceedsThreshold]).toMatchObject({ Type: "Fail" });
     // It reports the error and cause the tasks' catcher keeps at $.Failure.
     expect(definition.States[STATE_NAMES.failed]).toEqual({
@@ -66,10 +72,12 @@ describe("the ML workflow template", () => {
     },
   );
 
-  it("reads per-run values only from the four input names, earlier results and $$.Execution.Name", () => {
+  it("reads per-run values only from the input's names and commit, earlier results and $$.Execution.Name", () => {
     const json = JSON.stringify(tasks.map(([, state]) => state.Parameters));
     const inputFields = new Set([...json.matchAll(/[^$]\$\.(\w+)/g)].map((m) => m[1]));
     expect([...inputFields].sort()).toEqual([
+      "Analysis",
+      "Commit",
       "EvaluationProcessingJobName",
       "ModelName",
       "PreprocessingJobName",
@@ -127,6 +135,7 @@ describe("the ML workflow template", () => {
       expect(JSON.stringify(definition.States[step.name])).toContain(`":"$.${step.runName.field}"`);
     }
     expect(Object.keys(input).sort()).toEqual([
+      "Commit",
       "EvaluationProcessingJobName",
       "ModelName",
       "PreprocessingJobName",
