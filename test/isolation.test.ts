@@ -15,6 +15,7 @@ import { ResourceNames } from "../modules/naming";
 import { pipelineArtifactPrefix } from "../modules/pipeline/release-pipeline";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
 import { executionInput } from "../modules/workflow/execution-input";
+import { modelRegistryParams } from "../modules/workflow/model-version";
 import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment } from "./helpers/synth";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -167,6 +168,16 @@ const repositoryOf = (imageUri: string) => {
   return `arn:aws:ecr:${REGION}:${account}:repository/${repository}`;
 };
 
+/**
+ * A call on version 1 of the environment's Model Registry group, with the approval status it sets
+ * (Service Authorization Reference for SageMaker: model-package resource, sagemaker:ModelApprovalStatus).
+ */
+const modelVersionRequest = (action: string, env: string, status?: string): Request => ({
+  action: `sagemaker:${action}`,
+  resource: sageMakerArn("model-package", `${modelRegistryParams(env).groupName}/1`),
+  ...(status ? { context: { "sagemaker:ModelApprovalStatus": status } } : {}),
+});
+
 /** What the state machine's role calls for one task (AWS's Step Functions policy templates for the integration). */
 function workflowRequests(call: TaskCall, resource: string, env: string): Request[] {
   const p = call.parameters as any;
@@ -207,6 +218,8 @@ function workflowRequests(call: TaskCall, resource: string, env: string): Reques
     }
     case "arn:aws:states:::lambda:invoke":
       return [{ action: "lambda:InvokeFunction", resource: p.FunctionName }];
+    case "arn:aws:states:::aws-sdk:sagemaker:createModelPackage":
+      return [modelVersionRequest("CreateModelPackage", env, p.ModelApprovalStatus)];
     default:
       throw new Error(`no requests known for ${resource}`);
   }
@@ -287,6 +300,8 @@ function deployRequests({ env, names, bucket }: Deployed, tagged: string = env):
   const requested = { "aws:RequestTag/Environment": tagged };
   const carried = { "aws:ResourceTag/Environment": tagged };
   return [
+    modelVersionRequest("DescribeModelPackage", env),
+    modelVersionRequest("UpdateModelPackage", env, "Approved"),
     { action: "sagemaker:DescribeModel", resource: model, context: carried },
     { action: "sagemaker:CreateEndpointConfig", resource: config, context: requested },
     { action: "sagemaker:AddTags", resource: config, context: requested },
@@ -349,6 +364,7 @@ function needs(deployed: Deployed): Record<string, Request[]> {
   const resourceOf = (call: TaskCall) => (call.state === "Analyze Evaluation Results" ? "arn:aws:states:::lambda:invoke" : "");
   const integration = (call: TaskCall) => {
     const p = call.parameters as any;
+    if (p.ModelPackageGroupName) return "arn:aws:states:::aws-sdk:sagemaker:createModelPackage";
     if (p.ProcessingJobName) return "arn:aws:states:::sagemaker:createProcessingJob.sync";
     if (p.TrainingJobName) return "arn:aws:states:::sagemaker:createTrainingJob.sync";
     if (p.ModelName) return "arn:aws:states:::sagemaker:createModel";
@@ -451,7 +467,7 @@ describe("dev, staging and prod in one account and region", () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it("let no role create or tag in its own names what is tagged for another environment, nor deploy another's model", async () => {
+  it("let no role create or tag in its own names what is tagged for another environment, nor deploy another's model, nor set another approval than its own", async () => {
     for (const deployed of environments) {
       const other = environments.find((e) => e !== deployed)!.env;
       const workflowRole = deployed.names.role("workflow");
@@ -471,8 +487,23 @@ describe("dev, staging and prod in one account and region", () => {
           describeRequest(request),
           false,
         ]);
-      // A model named like this environment's but tagged for another (dev-2's models match dev's prefix).
+      // The registry: the workflow registers only pending versions, the deploy only approves; neither in another group.
       const deployRole = deployed.names.role("deploy-endpoint");
+      const registryCalls: Array<[string, Request]> = [
+        [workflowRole, modelVersionRequest("CreateModelPackage", deployed.env, "Approved")],
+        [deployRole, modelVersionRequest("UpdateModelPackage", deployed.env, "Rejected")],
+        [deployRole, modelVersionRequest("UpdateModelPackage", deployed.env, "PendingManualApproval")],
+        [workflowRole, modelVersionRequest("CreateModelPackage", other, "PendingManualApproval")],
+        [deployRole, modelVersionRequest("UpdateModelPackage", other, "Approved")],
+        [deployRole, modelVersionRequest("DescribeModelPackage", other)],
+      ];
+      for (const [role, request] of registryCalls)
+        expect([role, describeRequest(request), await allowed(deployed.policies[role], request)]).toEqual([
+          role,
+          describeRequest(request),
+          false,
+        ]);
+      // A model named like this environment's but tagged for another (dev-2's models match dev's prefix).
       for (const request of deployRequests(deployed, other).filter((r) =>
         Object.keys(r.context ?? {}).some((k) => k.endsWith("/Environment")),
       )) {
