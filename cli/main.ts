@@ -39,6 +39,21 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
     load: () => (require("./commands/deploy") as typeof import("./commands/deploy")).deployCommand,
   },
   {
+    name: "models",
+    summary: "list the environment's registered model versions, newest first, and which one the endpoint serves",
+    load: () => (require("./commands/models") as typeof import("./commands/models")).modelsCommand,
+  },
+  {
+    name: "rollback",
+    summary: "put the previous approved model version (or --to <version>) back through the guarded rollout",
+    load: () => (require("./commands/rollback") as typeof import("./commands/rollback")).rollbackCommand,
+  },
+  {
+    name: "teardown",
+    summary: "delete what the pipeline created at run time for the environment (endpoint, configs, models), before destroy",
+    load: () => (require("./commands/teardown") as typeof import("./commands/teardown")).teardownCommand,
+  },
+  {
     name: "pipeline",
     summary: "show where the environment's release stands: stages, source commit, run, RMSE, approval, endpoint",
     load: () => pipeline().pipelineCommand,

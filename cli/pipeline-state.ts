@@ -242,7 +242,7 @@ async function buildRun(
   return { runId, executionArn, reportUri: build.output?.outputVariables?.REPORT_URI, ...followed };
 }
 
-async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Promise<EndpointReport> {
+export async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Promise<EndpointReport> {
   const name = new ResourceNames(env.name).endpoint;
   const sagemaker = deps.aws.sagemaker(env.region);
   let endpoint;

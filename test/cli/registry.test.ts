@@ -1,0 +1,352 @@
+/** `workflow models`, `rollback` and `teardown` against mocked SageMaker answers of the real shapes. */
+import {
+  CreateEndpointConfigCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DeleteModelPackageCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  DescribeModelPackageCommand,
+  DescribeModelPackageOutput,
+  ListEndpointConfigsCommand,
+  ListModelPackagesCommand,
+  ListModelsCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+} from "@aws-sdk/client-sagemaker";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { mockClient } from "aws-sdk-client-mock";
+import { ExitCode } from "../../cli/errors";
+import { cli, fakeDeps } from "./fake-deps";
+import { ACCOUNT, described, groupOf, sageMakerNotFound, summaryOf, versionArn } from "./registry-fixtures";
+
+const sagemaker = mockClient(SageMakerClient);
+const s3 = mockClient(S3Client);
+const runtime = mockClient(SageMakerRuntimeClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const BUCKET = `abalone-prod-artifacts-${ACCOUNT}`;
+const ENDPOINT = "abalone-prod-endpoint";
+const prodDeps = () => fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET } });
+
+/** Versions 1 to 4 of prod: 1 and 2 and 4 approved, 3 rejected; the endpoint serves `served`'s model. */
+function registry(versions: DescribeModelPackageOutput[], served?: number) {
+  sagemaker.on(ListModelPackagesCommand).callsFake((input) => ({
+    ModelPackageSummaryList: [...versions]
+      .reverse()
+      .filter((v) => !input.ModelApprovalStatus || v.ModelApprovalStatus === input.ModelApprovalStatus)
+      .map(summaryOf),
+  }));
+  for (const version of versions)
+    sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: version.ModelPackageArn }).resolves(version);
+  const servedModel = versions.find((v) => v.ModelPackageVersion === served)?.CustomerMetadataProperties?.ModelName;
+  if (servedModel) {
+    const config = `abalone-prod-config-run-${served}`;
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointName: ENDPOINT,
+      EndpointArn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/${ENDPOINT}`,
+      EndpointConfigName: config,
+      EndpointStatus: "InService",
+      CreationTime: new Date(),
+      LastModifiedTime: new Date(),
+    });
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: config,
+      EndpointConfigArn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint-config/${config}`,
+      CreationTime: new Date(),
+      ProductionVariants: [
+        { VariantName: "AllTraffic", ModelName: servedModel, InstanceType: "ml.m5.large", InitialInstanceCount: 2 },
+      ],
+    });
+  } else sagemaker.on(DescribeEndpointCommand).rejects(sageMakerNotFound(`endpoint "${ENDPOINT}"`));
+}
+
+const FOUR = [
+  described("prod", 1, "Approved"),
+  described("prod", 2, "Approved"),
+  described("prod", 3, "Rejected"),
+  described("prod", 4, "Approved"),
+];
+
+beforeEach(() => {
+  sagemaker.reset();
+  s3.reset();
+  runtime.reset();
+  cloudwatch.reset();
+});
+
+describe("workflow models", () => {
+  it("lists the versions newest first with status, metric against threshold, run, commit and time, and marks the served one", async () => {
+    registry(FOUR, 2);
+    const { code, stdout } = await cli(["models", "--env", "prod"], prodDeps());
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toBe(
+      [
+        "abalone-prod-abalone (us-east-1): 4 version(s), newest first",
+        "   version  status    metric                     run    commit   registered",
+        "   4        Approved  rmse 1.54 (threshold 2.1)  run-4  c0ffee4  2024-05-04T12:00:00Z",
+        "   3        Rejected  rmse 1.53 (threshold 2.1)  run-3  c0ffee3  2024-05-03T12:00:00Z",
+        "*  2        Approved  rmse 1.52 (threshold 2.1)  run-2  c0ffee2  2024-05-02T12:00:00Z",
+        "   1        Approved  rmse 1.51 (threshold 2.1)  run-1  c0ffee1  2024-05-01T12:00:00Z",
+        "Endpoint abalone-prod-endpoint: InService, serving version 2 (model abalone-prod-run-2)",
+        "",
+      ].join("\n"),
+    );
+    expect(sagemaker.commandCalls(ListModelPackagesCommand)[0].args[0].input).toMatchObject({
+      ModelPackageGroupName: groupOf("prod"),
+      SortBy: "CreationTime",
+      SortOrder: "Descending",
+    });
+  });
+
+  it("prints one JSON document with the versions, their hyperparameters and the endpoint", async () => {
+    registry(FOUR.slice(0, 1));
+    const { stdout } = await cli(["models", "--env", "prod", "--json"], prodDeps());
+    const report = JSON.parse(stdout);
+    expect(report.endpoint.status).toBe("NotDeployed");
+    expect(report.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        status: "Approved",
+        runId: "run-1",
+        metric: { name: "rmse", value: 1.51, threshold: 2.1 },
+        hyperParameters: { epochs: "200", "batch-size": "8" },
+        serving: false,
+      }),
+    ]);
+  });
+
+  it("says so when nothing is registered yet", async () => {
+    registry([]);
+    const { code, stdout } = await cli(["models", "--env", "dev"], fakeDeps());
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain("abalone-dev-abalone (us-east-1): no versions registered yet");
+  });
+});
+
+describe("workflow rollback", () => {
+  /** The run's testing split, its evaluation and the endpoint's answers: what the smoke test reads. */
+  function servable(runId: string) {
+    const rows = Array.from({ length: 30 }, (_, i) => [8 + (i % 5), 1, 0, 0, 0.45, 0.35, 0.12, 0.5, 0.2, 0.1, 0.15]);
+    const body = (text: string) => ({ Body: { transformToString: async () => text } }) as unknown as GetObjectCommandOutput;
+    s3.on(GetObjectCommand, { Key: `${runId}/abalone-prod-TrainingJob-${runId}/data/testing/testing.csv` }).resolves(
+      body(rows.map((row) => row.join(",")).join("\n") + "\n"),
+    );
+    s3.on(GetObjectCommand, { Key: `${runId}/abalone-prod-TrainingJob-${runId}/evaluation/evaluation.json` }).resolves(
+      body(JSON.stringify({ GroundTruth: [10], Predictions: [11] })),
+    );
+    runtime.on(InvokeEndpointCommand).resolves({
+      Body: new TextEncoder().encode(JSON.stringify({ predictions: rows.slice(0, 20).map(([r]) => [r]) })) as never,
+    });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    sagemaker.on(DescribeModelCommand).resolves({ ModelName: `abalone-prod-${runId}` });
+    sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: "arn" });
+    sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: "arn" });
+  }
+
+  it("puts the previous approved version back through the guarded rollout and the smoke test, skipping a rejected one", async () => {
+    registry(FOUR, 4);
+    servable("run-2");
+    // After the update the endpoint settles on version 2's config.
+    const settled = {
+      EndpointName: ENDPOINT,
+      EndpointConfigName: "abalone-prod-config-run-2",
+      EndpointStatus: "InService" as const,
+      CreationTime: new Date(),
+      LastModifiedTime: new Date(),
+    };
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce({ ...settled, EndpointConfigName: "abalone-prod-config-run-4" })
+      .resolvesOnce({ ...settled, EndpointConfigName: "abalone-prod-config-run-4" })
+      .resolves(settled);
+    const { code, stdout, stderr } = await cli(["rollback", "--env", "prod"], prodDeps());
+    expect(stderr).toBe("");
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain(
+      "Rolling abalone-prod-endpoint back from abalone-prod-run-4 to version 2 of abalone-prod-abalone (run run-2, commit c0ffee2, rmse 1.52 (threshold 2.1)): model abalone-prod-run-2",
+    );
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toMatchObject({
+      EndpointConfigName: "abalone-prod-config-run-2",
+      ProductionVariants: [expect.objectContaining({ ModelName: "abalone-prod-run-2" })],
+    });
+    // The same guardrails as a release: prod's canary with its rollback alarms.
+    const update = sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input;
+    expect(update.DeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration?.Type).toBe("CANARY");
+    expect(update.DeploymentConfig?.AutoRollbackConfiguration?.Alarms).toHaveLength(2);
+    expect(stdout).toContain("Smoke test passed");
+  });
+
+  it.each([
+    [["--to", "3"], "version 3 of abalone-prod-abalone is Rejected, not Approved: only approved versions are deployed"],
+    [
+      ["--to", versionArn("staging", 2)],
+      "is a version of abalone-staging-abalone, not of prod's model group abalone-prod-abalone",
+    ],
+    [["--to", "9"], "abalone-prod-abalone has no version 9"],
+    [["--to", "4"], "endpoint abalone-prod-endpoint already serves version 4 (abalone-prod-run-4)"],
+  ])("refuses %j in one line before changing anything (exit 2)", async (flags, message) => {
+    registry(FOUR, 4);
+    const { code, stderr } = await cli(["rollback", "--env", "prod", ...flags], prodDeps());
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain(message);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
+  it("refuses when no approved version is older than the served one", async () => {
+    registry(FOUR, 1);
+    const { code, stderr } = await cli(["rollback", "--env", "prod"], prodDeps());
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain("no approved version of abalone-prod-abalone is older than the served version 1");
+  });
+});
+
+describe("workflow teardown", () => {
+  const arn = (type: string, name: string) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:${type}/${name}`;
+  const tagsOf: Record<string, string> = {};
+  /** dev's endpoint, two configs and two models, and one model of dev-2 whose name dev's prefix matches. */
+  function devResources() {
+    const tagged = (name: string, env: string) => (tagsOf[name] = env);
+    tagged(arn("endpoint", "abalone-dev-endpoint"), "dev");
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce({
+        EndpointName: "abalone-dev-endpoint",
+        EndpointArn: arn("endpoint", "abalone-dev-endpoint"),
+        EndpointStatus: "InService",
+        EndpointConfigName: "c",
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      })
+      .resolvesOnce({
+        EndpointName: "abalone-dev-endpoint",
+        EndpointArn: arn("endpoint", "abalone-dev-endpoint"),
+        EndpointStatus: "Deleting",
+        EndpointConfigName: "c",
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      })
+      .rejects(sageMakerNotFound('endpoint "abalone-dev-endpoint"'));
+    const configs = ["abalone-dev-config-r1", "abalone-dev-config-r2"];
+    configs.forEach((c) => tagged(arn("endpoint-config", c), "dev"));
+    sagemaker
+      .on(ListEndpointConfigsCommand)
+      .resolvesOnce({
+        EndpointConfigs: configs.map((c) => ({
+          EndpointConfigName: c,
+          EndpointConfigArn: arn("endpoint-config", c),
+          CreationTime: new Date(),
+        })),
+      })
+      .resolves({ EndpointConfigs: [] });
+    const models = ["abalone-dev-r1", "abalone-dev-r2", "abalone-dev-2-r1"];
+    tagged(arn("model", models[0]), "dev");
+    tagged(arn("model", models[1]), "dev");
+    tagged(arn("model", models[2]), "dev-2");
+    sagemaker
+      .on(ListModelsCommand)
+      .resolvesOnce({
+        Models: models.map((m) => ({ ModelName: m, ModelArn: arn("model", m), CreationTime: new Date() })),
+      })
+      .resolves({ Models: [{ ModelName: models[2], ModelArn: arn("model", models[2]), CreationTime: new Date() }] });
+    sagemaker.on(ListTagsCommand).callsFake(({ ResourceArn }) => ({
+      Tags: [
+        { Key: "Project", Value: "abalone" },
+        { Key: "Environment", Value: tagsOf[ResourceArn] },
+      ],
+    }));
+    sagemaker.on(DeleteEndpointCommand).resolves({});
+    sagemaker.on(DeleteEndpointConfigCommand).resolves({});
+    sagemaker.on(DeleteModelCommand).resolves({});
+  }
+  const quickDeps = () => Object.assign(fakeDeps(), { endpointPollSeconds: 0.01 });
+
+  it("deletes the endpoint and waits until it is gone, then its configs and models, selected by tag; exits 0 when none is left", async () => {
+    devResources();
+    const { code, stdout, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
+    expect(stderr).toBe("");
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toBe(
+      [
+        "Deleted endpoint abalone-dev-endpoint",
+        "Deleted endpoint config abalone-dev-config-r1",
+        "Deleted endpoint config abalone-dev-config-r2",
+        "Deleted model abalone-dev-r1",
+        "Deleted model abalone-dev-r2",
+        "Nothing of dev that the pipeline created at run time is left in us-east-1 (model versions kept: --include-registry deletes them). Next: npx cdktf destroy dev",
+        "",
+      ].join("\n"),
+    );
+    // The waiter asked until SageMaker no longer knew the endpoint; dev-2's model was never touched.
+    expect(sagemaker.commandCalls(DescribeEndpointCommand).length).toBeGreaterThanOrEqual(3);
+    expect(sagemaker.commandCalls(DeleteModelCommand).map((c) => c.args[0].input.ModelName)).toEqual([
+      "abalone-dev-r1",
+      "abalone-dev-r2",
+    ]);
+    expect(sagemaker.commandCalls(ListModelsCommand)[0].args[0].input.NameContains).toBe("abalone-dev-");
+  });
+
+  it("--dry-run lists what it would delete and deletes nothing", async () => {
+    devResources();
+    const { code, stdout } = await cli(["teardown", "--env", "dev", "--dry-run"], quickDeps());
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain(
+      "Would delete in us-east-1, for dev:\n  endpoint abalone-dev-endpoint\n  endpoint config abalone-dev-config-r1",
+    );
+    expect(stdout).not.toContain("abalone-dev-2-r1");
+    expect(sagemaker.commandCalls(DeleteEndpointCommand)).toHaveLength(0);
+    expect(sagemaker.commandCalls(DeleteEndpointConfigCommand)).toHaveLength(0);
+    expect(sagemaker.commandCalls(DeleteModelCommand)).toHaveLength(0);
+  });
+
+  it("--include-registry also deletes the group's versions, waiting until each is gone", async () => {
+    sagemaker.on(DescribeEndpointCommand).rejects(sageMakerNotFound('endpoint "abalone-dev-endpoint"'));
+    sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+    sagemaker.on(ListModelsCommand).resolves({ Models: [] });
+    const version = described("dev", 1, "Approved");
+    sagemaker
+      .on(ListModelPackagesCommand)
+      .resolvesOnce({ ModelPackageSummaryList: [summaryOf(version)] })
+      .resolves({ ModelPackageSummaryList: [] });
+    sagemaker.on(DeleteModelPackageCommand).resolves({});
+    sagemaker
+      .on(DescribeModelPackageCommand)
+      .resolvesOnce({ ...version, ModelPackageStatus: "Deleting" })
+      .rejects(sageMakerNotFound(`model package ${version.ModelPackageArn}`));
+    const { code, stdout } = await cli(["teardown", "--env", "dev", "--include-registry"], quickDeps());
+    expect(code).toBe(ExitCode.Succeeded);
+    expect(stdout).toContain("Deleted model version abalone-dev-abalone/1\n");
+    expect(sagemaker.commandCalls(DeleteModelPackageCommand)[0].args[0].input.ModelPackageName).toBe(versionArn("dev", 1));
+  });
+
+  it("exits 1 naming what is still there after it deleted everything it found", async () => {
+    devResources();
+    sagemaker.on(ListModelsCommand).resolves({
+      Models: [{ ModelName: "abalone-dev-r3", ModelArn: arn("model", "abalone-dev-r3"), CreationTime: new Date() }],
+    });
+    tagsOf[arn("model", "abalone-dev-r3")] = "dev";
+    const { code, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
+    expect(code).toBe(ExitCode.WorkflowFailed);
+    expect(stderr).toContain("1 resource(s) of dev remain after teardown: model abalone-dev-r3");
+  });
+
+  it("reports access denied on a delete as an AWS error (exit 3)", async () => {
+    devResources();
+    sagemaker.on(DeleteEndpointCommand).rejects(
+      Object.assign(new Error("User is not authorized to perform: sagemaker:DeleteEndpoint"), {
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const { code, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
+    expect(code).toBe(ExitCode.Aws);
+    expect(stderr).toContain("access denied calling DeleteEndpoint");
+  });
+});
