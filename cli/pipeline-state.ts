@@ -134,7 +134,7 @@ export function isRunOfPipelineExecution(runId: string, pipelineExecutionId: str
 }
 
 /** Every action execution of one pipeline execution, paging with unchanged arguments. */
-async function actionExecutions(
+export async function actionExecutions(
   codepipeline: CodePipelineClient,
   pipelineName: string,
   pipelineExecutionId: string,

@@ -1,12 +1,15 @@
 /** `workflow pipeline | approve | reject`: where an environment's release stands, and the answer to its approval. */
 import { PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
+import { UpdateModelPackageCommand } from "@aws-sdk/client-sagemaker";
+import { RELEASE_STAGES } from "../../modules/pipeline/stages";
 import { EnvironmentConfig } from "../../environments/schema";
 import { ResourceNames } from "../../modules/naming";
 import { Command, ENV_OPTION, environmentFlag, ParsedArgs, STATE_MACHINE_OPTION, stringFlag, writeJson } from "../args";
 import { CliDeps, DEFAULT_PIPELINE_POLL_SECONDS } from "../deps";
-import { AwsError, awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
+import { AwsError, awsCall, ExitCode, fromAwsError, UsageError, WorkflowFailedError } from "../errors";
 import { wantsLiveView } from "../execution-follow";
 import {
+  actionExecutions,
   ENDED_EXECUTION,
   FAILED_EXECUTION,
   getPipelineState,
@@ -155,6 +158,9 @@ async function answerApproval(
       }),
     ),
   );
+  const modelVersion = approval.pipelineExecutionId
+    ? await recordOnModelVersion(deps, env, pipelineName, approval.pipelineExecutionId, status, summary)
+    : undefined;
   const result = {
     pipeline: pipelineName,
     stage: approval.stage,
@@ -163,6 +169,7 @@ async function answerApproval(
     status,
     summary,
     approvedAt: answered.approvedAt,
+    modelVersion,
   };
   if (args.values.json) writeJson(deps, result);
   else {
@@ -170,8 +177,45 @@ async function answerApproval(
     deps.stdout.write(
       `${status} ${approval.stage}/${approval.action} of ${pipelineName}${of} at ${answered.approvedAt?.toISOString() ?? "?"}: ${summary}\n`,
     );
+    deps.stdout.write(
+      modelVersion
+        ? `Model version ${modelVersion}: ${status}\n`
+        : "No model version recorded for this execution: the registry is unchanged\n",
+    );
   }
   return ExitCode.Succeeded;
+}
+
+/**
+ * Sets the answer on the model version the execution's BuildModel registered (its MODEL_PACKAGE_ARN):
+ * the registry says which versions were approved or rejected, and why. Returns the version's ARN.
+ */
+async function recordOnModelVersion(
+  deps: CliDeps,
+  env: EnvironmentConfig,
+  pipelineName: string,
+  pipelineExecutionId: string,
+  status: "Approved" | "Rejected",
+  summary: string,
+): Promise<string | undefined> {
+  const details = await actionExecutions(deps.aws.codepipeline(env.region), pipelineName, pipelineExecutionId);
+  const build = details.find((d) => d.actionName === RELEASE_STAGES.build.action);
+  const arn = build?.output?.outputVariables?.MODEL_PACKAGE_ARN;
+  if (!arn) return undefined;
+  await awsCall("UpdateModelPackage", async () => {
+    try {
+      return await deps.aws
+        .sagemaker(env.region)
+        .send(new UpdateModelPackageCommand({ ModelPackageArn: arn, ModelApprovalStatus: status, ApprovalDescription: summary }));
+    } catch (err) {
+      // The pipeline has the answer already; say what is left to do.
+      throw new AwsError(
+        `${status} in ${pipelineName}, but setting ${arn} to ${status} failed: ${(fromAwsError(err, "UpdateModelPackage") as Error).message}`,
+        `set it with 'aws sagemaker update-model-package --model-package-arn ${arn} --model-approval-status ${status}'`,
+      );
+    }
+  });
+  return arn;
 }
 
 const summaryOption = (description: string, required: boolean) => ({
@@ -186,7 +230,8 @@ export const approveCommand: Command = {
   description: `
 Approves the approval action waiting in the environment's pipeline: reads its token from the
 pipeline state (GetPipelineState) and answers with PutApprovalResult, so the Deploy stage
-deploys the model. Exit 3 when no approval is waiting, 2 for an environment without one.
+deploys the model; the model version that execution registered is marked Approved in the Model
+Registry, with the summary. Exit 3 when no approval is waiting, 2 for an environment without one.
 
 Examples:
   workflow approve --env prod --summary "RMSE 1.98 below 2.1; reviewed the evaluation report"`,
@@ -204,8 +249,10 @@ export const rejectCommand: Command = {
   name: "reject",
   description: `
 Rejects the approval action waiting in the environment's pipeline (token from GetPipelineState,
-answer with PutApprovalResult): the execution fails and the endpoint keeps its model. Exit 3 when
-no approval is waiting, 2 for an environment without one.
+answer with PutApprovalResult): the execution fails and the endpoint keeps its model; the model
+version that execution registered is marked Rejected in the Model Registry, with the summary, so
+neither deploy nor rollback will serve it. Exit 3 when no approval is waiting, 2 for an environment
+without one.
 
 Examples:
   workflow reject --env staging --summary "evaluation used last month's data"`,

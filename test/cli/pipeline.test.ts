@@ -8,7 +8,12 @@ import {
   ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
 } from "@aws-sdk/client-codepipeline";
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+} from "@aws-sdk/client-sagemaker";
 import { DescribeStateMachineForExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { getEnvironment } from "../../environments";
@@ -427,7 +432,16 @@ describe("workflow pipeline", () => {
 });
 
 describe("workflow approve / reject", () => {
-  it("approves with the token from the pipeline state", async () => {
+  const VERSION_ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4";
+  beforeEach(() => {
+    // BuildModel of the waiting execution registered version 4.
+    codepipeline.on(ListActionExecutionsCommand).resolves({
+      actionExecutionDetails: [buildDetail("Succeeded", { RUN_ID, MODEL_PACKAGE_ARN: VERSION_ARN })],
+    });
+    sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: VERSION_ARN });
+  });
+
+  it("approves with the token from the pipeline state, and marks the execution's model version Approved", async () => {
     codepipeline.on(GetPipelineStateCommand).resolves(waitingForApproval());
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: at(20) });
     const { code, stdout } = await cli(["approve", "--env", "prod", "--summary", "RMSE 1.98 below 2.1"], deps());
@@ -440,7 +454,30 @@ describe("workflow approve / reject", () => {
       result: { status: "Approved", summary: "RMSE 1.98 below 2.1" },
     });
     expect(stdout).toBe(
-      `Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: RMSE 1.98 below 2.1\n`,
+      `Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: RMSE 1.98 below 2.1\n` +
+        `Model version ${VERSION_ARN}: Approved\n`,
+    );
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)[0].args[0].input.filter).toEqual({
+      pipelineExecutionId: EXECUTION_ID,
+    });
+    expect(sagemaker.commandCalls(UpdateModelPackageCommand).map((c) => c.args[0].input)).toEqual([
+      { ModelPackageArn: VERSION_ARN, ModelApprovalStatus: "Approved", ApprovalDescription: "RMSE 1.98 below 2.1" },
+    ]);
+  });
+
+  it("says what is left to do when the pipeline took the answer but the registry refused it (exit 3)", async () => {
+    codepipeline.on(GetPipelineStateCommand).resolves(waitingForApproval());
+    codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: at(20) });
+    sagemaker
+      .on(UpdateModelPackageCommand)
+      .rejects(awsError("AccessDeniedException", "not authorized to perform sagemaker:UpdateModelPackage"));
+    const { code, stderr } = await cli(["reject", "--env", "prod", "--summary", "wrong data"], deps());
+    expect(code).toBe(ExitCode.Aws);
+    expect(stderr).toContain(
+      `Rejected in ${PIPELINE}, but setting ${VERSION_ARN} to Rejected failed: access denied calling UpdateModelPackage`,
+    );
+    expect(stderr).toContain(
+      `aws sagemaker update-model-package --model-package-arn ${VERSION_ARN} --model-approval-status Rejected`,
     );
   });
 
@@ -457,7 +494,9 @@ describe("workflow approve / reject", () => {
       pipeline: "abalone-staging-pipeline",
       status: "Rejected",
       pipelineExecutionId: EXECUTION_ID,
+      modelVersion: VERSION_ARN,
     });
+    expect(sagemaker.commandCalls(UpdateModelPackageCommand)[0].args[0].input).toMatchObject({ ModelApprovalStatus: "Rejected" });
   });
 
   it("says no approval is waiting (exit 3) and answers nothing", async () => {
