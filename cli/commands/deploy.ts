@@ -226,6 +226,10 @@ export const DEPLOY_TARGET_OPTIONS = {
 export const deployCommand: Command = {
   name: "deploy",
   description: `
+Serves a model version of the environment's Model Registry group (--model-package <arn>): it must be
+one of this environment's and Approved; with --approve (the pipeline's DeployEndpoint, which runs only
+once the approval passed or where there is none) a pending version is approved first, a rejected one
+never. The version's run gives the model and run id. --model-name deploys a run's model by hand.
 Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic on the
 endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},
 which the DeployEndpoint build sets from the stack, else the environment file; data capture of input and output at 100 % to
@@ -241,6 +245,7 @@ Repeating a deploy is safe: an existing config for the same model is reused, an 
 on it is left alone (and smoke-tested again).
 
 Examples:
+  workflow deploy --env prod --model-package arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4
   workflow deploy --env staging --model-name abalone-staging-20240501120000
   ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-prod-7f3c9e`,
   options: {
