@@ -1,24 +1,38 @@
-import { Testing } from "cdktf";
-import { getEnvironment } from "../../environments";
+import { isDeepStrictEqual } from "node:util";
+import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { EnvironmentConfig } from "../../environments/schema";
-import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
+import { sharedStackJson, sharedStacksDir } from "../global/shared-stacks";
 
 export { ENVIRONMENT_NAMES } from "../../environments";
 
 /** A synthesized stack: the JSON string (for cdktf's matchers) and the parsed Terraform. */
 export interface SynthesizedStack {
-  stack: MlPipelineStack;
   json: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   tf: any;
 }
 
-/** Synthesizes one environment's stack (call it in beforeAll: once per test file). */
+/**
+ * One environment's synthesized stack (call it in beforeAll). A shipped environment, by name or
+ * unchanged, is read from the run's shared synth (test/global/shared-stacks.ts); any other
+ * configuration is synthesized here, loading cdktf and the provider only then.
+ */
 export function synthEnvironment(env: EnvironmentConfig | string): SynthesizedStack {
   const config = typeof env === "string" ? getEnvironment(env) : env;
-  const stack = new MlPipelineStack(Testing.app(), { env: config });
-  const json = Testing.synth(stack);
-  return { stack, json, tf: JSON.parse(json) };
+  const shipped =
+    sharedStacksDir() !== undefined &&
+    ENVIRONMENT_NAMES.includes(config.name) &&
+    isDeepStrictEqual(config, getEnvironment(config.name));
+  const json = shipped ? sharedStackJson(config.name) : synthHere(config);
+  return { json, tf: JSON.parse(json) };
+}
+
+function synthHere(config: EnvironmentConfig): string {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only by the files that synthesize a variant */
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  const { MlPipelineStack } = require("../../stacks/ml-pipeline-stack") as typeof import("../../stacks/ml-pipeline-stack");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return Testing.synth(new MlPipelineStack(Testing.app(), { env: config }));
 }
 
 /** Every resource of one Terraform type in a synthesized stack, by logical name. */
