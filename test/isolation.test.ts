@@ -405,13 +405,14 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("dev, staging and prod in one account and region", () => {
-  it("share no role, bucket, key, state machine or endpoint name", () => {
+  it("share no role, bucket, key, state machine, endpoint or Model Registry group name", () => {
     const own = environments.map(({ names, bucket, env }) => [
       ...Object.keys(needs(environments.find((e) => e.env === env)!)),
       bucket,
       keyArn(env),
       names.stateMachine,
       names.endpoint,
+      modelRegistryParams(env).groupName,
     ]);
     expect(new Set(own.flat()).size).toBe(own.flat().length);
   });

@@ -73,6 +73,18 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     expect(synth.json).toHaveResource(SnsTopic);
   });
 
+  it("holds the environment's Model Registry group, the one its workflow registers versions in, as an output", () => {
+    const groups = Object.values(synth.tf.resource.aws_sagemaker_model_package_group) as Array<{
+      model_package_group_name: string;
+    }>;
+    expect(groups).toHaveLength(1);
+    const [{ model_package_group_name: group }] = groups;
+    expect(group.startsWith(`abalone-${name}-`)).toBe(true);
+    expect(synth.tf.output.model_package_group_name.value).toBe(group);
+    const [machine] = Object.values(synth.tf.resource.aws_sfn_state_machine) as Array<{ definition: string }>;
+    expect(machine.definition).toContain(`"ModelPackageGroupName":"${group}"`);
+  });
+
   it("keeps state in a local file in the project root, so a newcomer can plan with no set-up", () => {
     expect(synth.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
   });
