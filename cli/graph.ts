@@ -149,8 +149,9 @@ export function toMermaid(definition: StateMachineDefinition | Record<string, un
     lines.push(`  ${edge.from} ${arrow}${edge.label ? `|"${mermaidText(edge.label)}"|` : ""} ${edge.to}`);
   }
   const failIds = nodes.filter((n) => n.type === "Fail").map((n) => n.id);
+  // Where a successful execution ends: a Succeed state, or any other state but a Fail that ends it.
   const passIds = nodes
-    .filter((n) => n.type === "Succeed" || (n.type === "Pass" && edges.some((e) => e.from === n.id && e.kind === "end")))
+    .filter((n) => n.type === "Succeed" || (n.type !== "Fail" && edges.some((e) => e.from === n.id && e.kind === "end")))
     .map((n) => n.id);
   lines.push("  classDef failed fill:#fde2e1,stroke:#c0392b,color:#7b241c");
   lines.push("  classDef succeeded fill:#e3f4e1,stroke:#2e7d32,color:#1b5e20");
