@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { LOG_RETENTION_DAYS, partitionOfRegion, SageMakerInstanceKind, sageMakerInstanceTypes } from "../modules/aws-catalog";
+import { ROLLBACK_ALARM_MINUTES } from "../modules/endpoint-release";
 
 /** Lowercase, starts with a letter, at most 16 characters: fits S3 bucket, IAM and SageMaker names. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
@@ -77,21 +78,30 @@ const SourceSchema = v.variant(
   'must be "codecommit" or "github"',
 );
 
+/** A bake long enough for the rollback alarms to fire, capped so that the canary's and the old fleet's waits fit deploy's 60-minute default. */
+const BAKE_RULE = `an integer from ${ROLLBACK_ALARM_MINUTES} to 20, time for the rollback alarms to fire`;
+const bake = (allowNone: boolean) => {
+  const rule = allowNone ? `must be 0 (no automatic rollback) or ${BAKE_RULE}` : `must be ${BAKE_RULE}`;
+  return v.pipe(
+    v.number(rule),
+    v.check((n) => Number.isInteger(n) && ((allowNone && n === 0) || (n >= ROLLBACK_ALARM_MINUTES && n <= 20)), rule),
+  );
+};
+
 /** How deploy moves traffic to a new model on an existing endpoint (SageMaker's blue/green guardrails). */
 export const RolloutSchema = v.variant(
   "kind",
   [
-    // Bake times are capped so that the canary's wait and the old fleet's wait fit deploy's 60-minute default.
     v.strictObject({
-      /** All traffic moves at once; the old fleet is kept `bakeMinutes` for a rollback. */
+      /** All traffic moves at once; the old fleet is kept `bakeMinutes` for a rollback, none at 0 (and then nothing rolls back). */
       kind: v.literal("all-at-once"),
-      bakeMinutes: v.optional(integerFrom(0, 20), 0),
+      bakeMinutes: v.optional(bake(true), 0),
     }),
     v.strictObject({
       /** `canaryInstances` of the new fleet take traffic for `bakeMinutes`, then the rest; at most half the instances (SageMaker's rule). */
       kind: v.literal("canary"),
       canaryInstances: v.optional(positiveInteger, 1),
-      bakeMinutes: v.optional(integerFrom(1, 20), 10),
+      bakeMinutes: v.optional(bake(false), 10),
     }),
   ],
   'must be "all-at-once" or "canary"',

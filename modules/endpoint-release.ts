@@ -35,11 +35,27 @@ export const ENDPOINT_ALARMS = {
   },
 } as const;
 
+/** The period of the endpoint alarms' metrics. */
+export const ENDPOINT_ALARM_PERIOD_SECONDS = 60;
+
+/**
+ * How long the rollback alarms need to fire: their longest evaluation window. SageMaker watches them only
+ * while a blue/green update bakes, so a rollout that rolls back must bake at least this long.
+ */
+export const ROLLBACK_ALARM_MINUTES =
+  (Math.max(...Object.values(ENDPOINT_ALARMS).map((alarm) => alarm.evaluationPeriods)) * ENDPOINT_ALARM_PERIOD_SECONDS) / 60;
+
 /** Names of the endpoint's rollback alarms, `<project>-<env>-endpoint-…`. */
 export const endpointAlarmNames = (names: ResourceNames): string[] =>
   Object.keys(ENDPOINT_ALARMS).map((condition) => names.alarm(condition));
 
-/** UpdateEndpoint's DeploymentConfig for a rollout: blue/green, rolled back automatically on `alarmNames`. */
+/** Whether SageMaker can roll the rollout back: only while it bakes (a 0-minute all-at-once bake does not). */
+export const rollsBack = (rollout: Rollout): boolean => rollout.bakeMinutes > 0;
+
+/**
+ * UpdateEndpoint's DeploymentConfig for a rollout: blue/green, rolled back automatically on `alarmNames`
+ * when it bakes (the schema makes any bake at least ROLLBACK_ALARM_MINUTES).
+ */
 export function deploymentConfig(rollout: Rollout, alarmNames: string[]): DeploymentConfig {
   const bakeSeconds = rollout.bakeMinutes * 60;
   const routing =
@@ -56,16 +72,19 @@ export function deploymentConfig(rollout: Rollout, alarmNames: string[]): Deploy
       // The old fleet stays ready for a rollback while the alarms watch the new one.
       TerminationWaitInSeconds: bakeSeconds,
     },
-    AutoRollbackConfiguration: { Alarms: alarmNames.map((AlarmName) => ({ AlarmName })) },
+    ...(rollsBack(rollout) ? { AutoRollbackConfiguration: { Alarms: alarmNames.map((AlarmName) => ({ AlarmName })) } } : {}),
   };
 }
 
-/** One line for logs: `canary 10 % for 10 min, then all traffic; rolls back on <alarms>`. */
+/** One line for logs: `canary of 1 instance(s) for 10 min, then all traffic; rolls back on <alarms>`, or that nothing rolls it back. */
 export function describeRollout(rollout: Rollout, alarmNames: string[]): string {
   const shift =
     rollout.kind === "canary"
       ? `canary of ${rollout.canaryInstances} instance(s) for ${rollout.bakeMinutes} min, then all traffic`
       : "all traffic at once";
-  const bake = rollout.kind === "all-at-once" && rollout.bakeMinutes > 0 ? `, old fleet kept ${rollout.bakeMinutes} min` : "";
+  if (!rollsBack(rollout)) {
+    return `${shift}; no automatic rollback (rollout.bakeMinutes is 0: the alarms ${alarmNames.join(", ")} only notify)`;
+  }
+  const bake = rollout.kind === "all-at-once" ? `, old fleet kept ${rollout.bakeMinutes} min` : "";
   return `${shift}${bake}; rolls back on ${alarmNames.join(", ")}`;
 }

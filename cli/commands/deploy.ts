@@ -236,7 +236,8 @@ which the DeployEndpoint build sets from the stack, else the environment file; d
 s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key, as is the instances' storage volume), then creates the
 endpoint <project>-<env>-endpoint, or updates it through SageMaker's blue/green guardrails: the
 environment's rollout ($${ENDPOINT_ROLLOUT_VARIABLE}: all at once, or a canary with a bake time),
-rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires. It waits until
+rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires while it bakes;
+a rollout that does not bake (all at once, bakeMinutes 0, as in dev) has no automatic rollback. It waits until
 the endpoint is InService, then smoke-tests it: the first ${SMOKE_TEST_ROWS} rows of the testing split,
 sent in TensorFlow Serving's JSON shape, must come back as one finite prediction each; their RMSE
 is printed beside the run's evaluation RMSE.

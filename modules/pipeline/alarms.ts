@@ -9,7 +9,7 @@ import { scopedArn } from "../asl/arn";
 import { AwsTarget } from "../iam/aws-target";
 import { policyDocument } from "../iam/policy";
 import { ProjectKey } from "../kms-key";
-import { ENDPOINT_ALARMS, ENDPOINT_VARIANT } from "../endpoint-release";
+import { ENDPOINT_ALARM_PERIOD_SECONDS, ENDPOINT_ALARMS, ENDPOINT_VARIANT } from "../endpoint-release";
 import { ResourceNames } from "../naming";
 
 /** The state machine metrics that page someone, with what each means. */
@@ -112,7 +112,7 @@ export class ReleaseAlarms extends Construct {
           metricName,
           dimensions: { EndpointName: names.endpoint, VariantName: ENDPOINT_VARIANT },
           statistic,
-          period: 60,
+          period: ENDPOINT_ALARM_PERIOD_SECONDS,
           threshold: threshold(props.endpointMaxLatencyMs),
           evaluationPeriods,
           comparisonOperator: "GreaterThanOrEqualToThreshold",

@@ -222,7 +222,7 @@ describe("workflow deploy", () => {
     expect(runtime.calls()).toHaveLength(0);
   });
 
-  it("shifts all traffic at once in dev, still rolled back on dev's alarms", async () => {
+  it("shifts all traffic at once in dev and says plainly that nothing rolls it back (a 0-minute bake)", async () => {
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce(endpoint("InService", "abalone-dev-config-older"))
@@ -232,17 +232,15 @@ describe("workflow deploy", () => {
       deployDeps(),
     );
     expect(code).toBe(ExitCode.Succeeded);
+    // No AutoRollbackConfiguration: with no bake, the alarms (one and two minutes) could never fire in time.
     expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toEqual({
       BlueGreenUpdatePolicy: {
         TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 },
         TerminationWaitInSeconds: 0,
       },
-      AutoRollbackConfiguration: {
-        Alarms: [{ AlarmName: "abalone-dev-endpoint-invocation-errors" }, { AlarmName: "abalone-dev-endpoint-model-latency" }],
-      },
     });
     expect(stdout).toContain(
-      "all traffic at once; rolls back on abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency",
+      "all traffic at once; no automatic rollback (rollout.bakeMinutes is 0: the alarms abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency only notify)",
     );
   });
 

@@ -11,6 +11,7 @@ import {
 } from "../../environments";
 import { EnvironmentInput, parseEnvironment } from "../../environments/schema";
 import { LOG_RETENTION_DAYS, partitionOfRegion, sageMakerInstanceTypes } from "../../modules/aws-catalog";
+import { deploymentConfig, describeRollout, ENDPOINT_ALARMS } from "../../modules/endpoint-release";
 import prodFile from "../../environments/prod";
 
 const FILE = "environments/prod.ts";
@@ -229,7 +230,37 @@ describe("AWS's own lists", () => {
     ]);
     expect(problemsOf(edited({ endpointInstanceCount: 2, rollout: { kind: "canary" } }))).toEqual([]);
     expect(problemsOf(edited({ rollout: { kind: "canary", bakeMinutes: 30 } }))).toEqual([
-      "environments/prod.ts: rollout.bakeMinutes must be an integer from 1 to 20 (got 30)",
+      "environments/prod.ts: rollout.bakeMinutes must be an integer from 2 to 20, time for the rollback alarms to fire (got 30)",
+    ]);
+  });
+
+  it("gives the rollback alarms their evaluation window wherever a rollout sets them, or says there is no rollback", () => {
+    const window = Math.max(...Object.values(ENDPOINT_ALARMS).map((alarm) => alarm.evaluationPeriods)) * 60;
+    const alarms = ["abalone-prod-endpoint-invocation-errors"];
+    let accepted = 0;
+    for (const kind of ["all-at-once", "canary"] as const)
+      for (let bakeMinutes = 0; bakeMinutes <= 20; bakeMinutes++) {
+        const result = parseEnvironment(FILE, "prod", edited({ rollout: { kind, bakeMinutes } }));
+        if (!result.config) continue;
+        accepted++;
+        const { BlueGreenUpdatePolicy, AutoRollbackConfiguration } = deploymentConfig(result.config.rollout, alarms);
+        // The old fleet's wait, and a canary's: SageMaker watches the alarms only while it waits.
+        const { TerminationWaitInSeconds, TrafficRoutingConfiguration } = BlueGreenUpdatePolicy!;
+        const waits = [
+          TerminationWaitInSeconds!,
+          ...(kind === "canary" ? [TrafficRoutingConfiguration!.WaitIntervalInSeconds!] : []),
+        ];
+        if (AutoRollbackConfiguration)
+          expect({ kind, bakeMinutes, waits: waits.map((w) => w >= window) }).toEqual({
+            kind,
+            bakeMinutes,
+            waits: waits.map(() => true),
+          });
+        if (!AutoRollbackConfiguration) expect(describeRollout(result.config.rollout, alarms)).toMatch(/no automatic rollback/);
+      }
+    expect(accepted).toBe(20 + 19);
+    expect(problemsOf(edited({ rollout: { kind: "all-at-once", bakeMinutes: 1 } }))).toEqual([
+      "environments/prod.ts: rollout.bakeMinutes must be 0 (no automatic rollback) or an integer from 2 to 20, time for the rollback alarms to fire (got 1)",
     ]);
   });
 
