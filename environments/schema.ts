@@ -3,7 +3,13 @@
  * valibot schema. The TypeScript types are inferred from it, so a field exists in one place.
  */
 import * as v from "valibot";
-import { LOG_RETENTION_DAYS, partitionOfRegion, SageMakerInstanceKind, sageMakerInstanceTypes } from "../modules/aws-catalog";
+import {
+  instanceStorageProblem,
+  LOG_RETENTION_DAYS,
+  partitionOfRegion,
+  SageMakerInstanceKind,
+  sageMakerInstanceTypes,
+} from "../modules/aws-catalog";
 import { ROLLBACK_ALARM_MINUTES } from "../modules/endpoint-release";
 
 /** Lowercase, starts with a letter, at most 16 characters: fits S3 bucket, IAM and SageMaker names. */
@@ -50,6 +56,10 @@ const instanceType = (kind: SageMakerInstanceKind) =>
   v.pipe(
     v.string(instanceTypeRule(kind)),
     v.check((type) => sageMakerInstanceTypes(kind).has(type), instanceTypeRule(kind)),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? instanceStorageProblem(dataset.value) : undefined;
+      if (problem) addIssue({ message: problem });
+    }),
   );
 
 const branch = v.pipe(v.string("must be a branch name"), v.minLength(1, "must be a branch name"));
@@ -271,7 +281,7 @@ export function parseEnvironment(
 
 function closestInstanceType(field: string, type: string): string | undefined {
   const kind = INSTANCE_KIND[field as keyof typeof INSTANCE_KIND];
-  return kind && closest(type, sageMakerInstanceTypes(kind));
+  return kind && !sageMakerInstanceTypes(kind).has(type) ? closest(type, sageMakerInstanceTypes(kind)) : undefined;
 }
 
 /** A rule this schema states, or undefined for valibot's own wording ("Invalid type: …"). */

@@ -60,6 +60,47 @@ function readInstanceTypeEnums(): Record<SageMakerInstanceKind, ReadonlySet<stri
 }
 
 /**
+ * Which SageMaker instance families have local instance storage (instance store, NVMe or SSD), by family
+ * (`ml.<family>.<size>`). SageMaker refuses a volume KMS key for them: "You can't request a VolumeKmsKeyId
+ * when using an instance type with local storage" (SageMaker API Reference: ResourceConfig and
+ * ProcessingClusterConfig VolumeKmsKeyId, CreateEndpointConfig KmsKeyId); their storage is encrypted by
+ * the hardware. Source: the list those pages link, the "Instance store volumes" table of the Amazon EC2
+ * User Guide (awsdocs/amazon-ec2-user-guide, doc_source/InstanceStorage.md, last revision June 2023),
+ * whose every size of these families has instance store. The EBS-only families are those SageMaker
+ * offered by then that the table leaves out. A family released since is in neither list: environment
+ * validation refuses it until it is added here from AWS's EC2 instance-type documentation.
+ */
+export const INSTANCE_STORAGE_BY_FAMILY: Readonly<Record<string, "instance store" | "EBS only">> = {
+  ...Object.fromEntries(
+    ["c5d", "c6gd", "dl1", "g4dn", "g5", "m5d", "m6gd", "p3dn", "p4d", "p4de", "r5d", "r6gd", "trn1", "trn1n"].map((family) => [
+      family,
+      "instance store" as const,
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      ...["c4", "c5", "c5n", "c6g", "c6gn", "c6i", "c6in", "c7g", "inf1", "inf2", "m4", "m5", "m6g", "m6i"],
+      ...["p2", "p3", "r5", "r6g", "r6i", "t2", "t3"],
+    ].map((family) => [family, "EBS only" as const]),
+  ),
+};
+
+/** The family of a SageMaker instance type: `g4dn` of `ml.g4dn.xlarge`. */
+export const instanceFamily = (instanceType: string): string => instanceType.split(".")[1] ?? instanceType;
+
+/** Why an instance type cannot be used with the environment's volume key, or undefined when it can. */
+export function instanceStorageProblem(instanceType: string): string | undefined {
+  if (INSTANCE_STORAGE_BY_FAMILY[instanceFamily(instanceType)]) return undefined;
+  const family = `ml.${instanceFamily(instanceType)}`;
+  return `is of a family, ${family}, whose local storage this project does not know (SageMaker refuses the volume key on instance store): add it to INSTANCE_STORAGE_BY_FAMILY in modules/aws-catalog.ts from AWS's EC2 instance-type documentation, or pick a listed family`;
+}
+
+/** The volume KMS key for an instance type: none with local instance storage, which SageMaker refuses a key for. */
+export function volumeKmsKeyFor(instanceType: string, keyId: string | undefined): string | undefined {
+  return INSTANCE_STORAGE_BY_FAMILY[instanceFamily(instanceType)] === "instance store" ? undefined : keyId;
+}
+
+/**
  * Retention periods CloudWatch Logs accepts (PutRetentionPolicy's `retentionInDays`). The SDK
  * has no enum for them; a test checks this list against the API documentation the
  * CloudWatch Logs client ships.

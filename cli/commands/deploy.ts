@@ -23,7 +23,7 @@ import {
   canaryProblem,
 } from "../../environments/schema";
 import { deploymentConfig, describeRollout, ENDPOINT_VARIANT, endpointAlarmNames, Rollout } from "../../modules/endpoint-release";
-import { sageMakerInstanceTypes } from "../../modules/aws-catalog";
+import { instanceStorageProblem, sageMakerInstanceTypes, volumeKmsKeyFor } from "../../modules/aws-catalog";
 import {
   ARTIFACT_BUCKET_VARIABLE,
   ENDPOINT_INSTANCE_COUNT_VARIABLE,
@@ -60,6 +60,8 @@ export function endpointSettings(
   const type = variables[ENDPOINT_INSTANCE_TYPE_VARIABLE] ?? env.instanceTypes.endpoint;
   if (!sageMakerInstanceTypes("endpoint").has(type))
     throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
+  const storage = instanceStorageProblem(type);
+  if (storage) throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${JSON.stringify(type)} ${storage}`);
   const rawCount = variables[ENDPOINT_INSTANCE_COUNT_VARIABLE];
   const count = rawCount === undefined ? env.endpointInstanceCount : Number(rawCount);
   if (!isPositiveInteger(count) || rawCount?.trim() === "")
@@ -130,8 +132,8 @@ export function endpointConfigRequest(plan: DeployPlan) {
       KmsKeyId: plan.kmsKeyArn,
       CaptureOptions: [{ CaptureMode: "Input" as const }, { CaptureMode: "Output" as const }],
     },
-    // The instances' storage volume, with the same key.
-    KmsKeyId: plan.kmsKeyArn,
+    // The instances' storage volume, with the same key (none for local instance storage, which SageMaker refuses a key for).
+    KmsKeyId: volumeKmsKeyFor(plan.instanceType, plan.kmsKeyArn),
     Tags: [
       { Key: "Project", Value: names.project },
       { Key: "Environment", Value: plan.env.name },

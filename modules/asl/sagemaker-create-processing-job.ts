@@ -1,3 +1,4 @@
+import { volumeKmsKeyFor } from "../aws-catalog";
 import { PolicyStatement } from "../iam/policy";
 import { AwsScope, IntegrationPattern, integrationArn } from "./arn";
 import { JsonPath, Payload } from "./json-path";
@@ -59,7 +60,7 @@ export interface SageMakerCreateProcessingJobProps extends TaskStateProps {
   outputs: ProcessingOutput[];
   /** KMS key for the outputs. Default: the bucket's default encryption. */
   outputKmsKeyId?: string;
-  /** KMS key of the instances' storage volumes. Default: SageMaker's own key. */
+  /** KMS key of the instances' storage volumes; left out for local instance storage, which the hardware encrypts. Default: SageMaker's own key. */
   volumeKmsKeyId?: string;
   /** Environment variables of the container. Default: none. */
   environment?: Record<string, string>;
@@ -123,7 +124,7 @@ export class SageMakerCreateProcessingJob implements TaskBuilder {
           InstanceCount: instanceCount,
           InstanceType: props.instanceType,
           VolumeSizeInGB: volumeSizeInGb,
-          VolumeKmsKeyId: props.volumeKmsKeyId,
+          VolumeKmsKeyId: volumeKmsKeyFor(props.instanceType, props.volumeKmsKeyId),
         },
       },
       ProcessingInputs: props.inputs.map((input) => ({

@@ -1,3 +1,4 @@
+import { volumeKmsKeyFor } from "../aws-catalog";
 import { PolicyStatement } from "../iam/policy";
 import { AwsScope, IntegrationPattern, integrationArn } from "./arn";
 import { JsonPath, Payload } from "./json-path";
@@ -41,7 +42,7 @@ export interface SageMakerCreateTrainingJobProps extends TaskStateProps {
   outputS3Path: string | JsonPath;
   /** KMS key for the model artifacts. Default: the bucket's default encryption. */
   outputKmsKeyId?: string;
-  /** KMS key of the instances' storage volumes. Default: SageMaker's own key. */
+  /** KMS key of the instances' storage volumes; left out for local instance storage, which the hardware encrypts. Default: SageMaker's own key. */
   volumeKmsKeyId?: string;
   /** Instance type, e.g. `ml.m5.xlarge`. */
   instanceType: string;
@@ -123,7 +124,7 @@ export class SageMakerCreateTrainingJob implements TaskBuilder {
         InstanceCount: instanceCount,
         InstanceType: props.instanceType,
         VolumeSizeInGB: volumeSizeInGb,
-        VolumeKmsKeyId: props.volumeKmsKeyId,
+        VolumeKmsKeyId: volumeKmsKeyFor(props.instanceType, props.volumeKmsKeyId),
       },
       StoppingCondition: { MaxRuntimeInSeconds: maxRuntimeSeconds },
       ProfilerConfig: (props.disableProfiler ?? true) ? { DisableProfiler: true } : undefined,

@@ -368,7 +368,27 @@ describe("workflow deploy in the DeployEndpoint build", () => {
     ]);
   });
 
+  it("asks no storage-volume key of an instance type with local storage, but still encrypts the captured data", async () => {
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
+      .resolves(endpoint("InService", CONFIG));
+    const { code } = await cli(
+      ["deploy", "--env", "prod", "--model-name", MODEL],
+      buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.g4dn.xlarge" }),
+    );
+    expect(code).toBe(ExitCode.Succeeded);
+    // SageMaker API Reference, CreateEndpointConfig KmsKeyId: refused with instance store, which the hardware encrypts.
+    const request = sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input;
+    expect(request.KmsKeyId).toBeUndefined();
+    expect(request.DataCaptureConfig?.KmsKeyId).toBe(KMS);
+  });
+
   it.each([
+    [
+      { ENDPOINT_INSTANCE_TYPE: "ml.g6.xlarge" },
+      '$ENDPOINT_INSTANCE_TYPE "ml.g6.xlarge" is of a family, ml.g6, whose local storage this project does not know (SageMaker refuses the volume key on instance store): add it to INSTANCE_STORAGE_BY_FAMILY in modules/aws-catalog.ts from AWS\'s EC2 instance-type documentation, or pick a listed family',
+    ],
     [
       { ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" },
       '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")',

@@ -10,7 +10,13 @@ import {
   promotionOrder,
 } from "../../environments";
 import { EnvironmentInput, parseEnvironment } from "../../environments/schema";
-import { LOG_RETENTION_DAYS, partitionOfRegion, sageMakerInstanceTypes } from "../../modules/aws-catalog";
+import {
+  INSTANCE_STORAGE_BY_FAMILY,
+  instanceFamily,
+  LOG_RETENTION_DAYS,
+  partitionOfRegion,
+  sageMakerInstanceTypes,
+} from "../../modules/aws-catalog";
 import { deploymentConfig, describeRollout, ENDPOINT_ALARMS } from "../../modules/endpoint-release";
 import prodFile from "../../environments/prod";
 
@@ -222,6 +228,17 @@ describe("AWS's own lists", () => {
     const problems = problemsOf(edited({ instanceTypes: types }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^environments\/prod\.ts: instanceTypes\.endpoint must be a SageMaker endpoint instance type/);
+  });
+
+  it("knows the local storage of every instance family it classifies from the SDK's own lists, and refuses a family it cannot classify", () => {
+    const families = new Set(
+      (["processing", "training", "endpoint"] as const).flatMap((kind) => [...sageMakerInstanceTypes(kind)].map(instanceFamily)),
+    );
+    expect(Object.keys(INSTANCE_STORAGE_BY_FAMILY).filter((family) => !families.has(family))).toEqual([]);
+    expect(problemsOf(edited({ instanceTypes: { ...prodFile.instanceTypes, training: "ml.g4dn.xlarge" } }))).toEqual([]);
+    expect(problemsOf(edited({ instanceTypes: { ...prodFile.instanceTypes, training: "ml.g6.xlarge" } }))).toEqual([
+      `environments/prod.ts: instanceTypes.training is of a family, ml.g6, whose local storage this project does not know (SageMaker refuses the volume key on instance store): add it to INSTANCE_STORAGE_BY_FAMILY in modules/aws-catalog.ts from AWS's EC2 instance-type documentation, or pick a listed family (got "ml.g6.xlarge")`,
+    ]);
   });
 
   it("refuses a canary on one endpoint instance: SageMaker's canary is at most half of the instances", () => {

@@ -60,6 +60,19 @@ describe("SageMakerCreateProcessingJob", () => {
     });
   });
 
+  it("asks no volume key of an instance type with local storage, which SageMaker refuses (the hardware encrypts it)", () => {
+    const task = new SageMakerCreateProcessingJob("Process", {
+      ...processingProps,
+      instanceType: "ml.g4dn.xlarge",
+      outputKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out",
+      volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol",
+    });
+    expect(task.state.Parameters).toMatchObject({
+      ProcessingOutputConfig: { KmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out" },
+    });
+    expect(JSON.stringify(task.state.Parameters)).not.toContain("VolumeKmsKeyId");
+  });
+
   it("needs Create/Describe/Stop and ListTags on the prefix's jobs (both spellings), the .sync rule, and PassRole to SageMaker only", () => {
     const task = new SageMakerCreateProcessingJob("Process", processingProps);
     expect(task.policyStatements).toEqual([
@@ -181,6 +194,22 @@ describe("SageMakerCreateTrainingJob", () => {
       ResourceConfig: { VolumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol" },
     });
   });
+
+  it.each(["ml.g4dn.xlarge", "ml.p3dn.24xlarge"])(
+    "asks no volume key of %s, whose local storage SageMaker refuses a key for",
+    (type) => {
+      const task = new SageMakerCreateTrainingJob("Train", {
+        ...trainingProps,
+        instanceType: type,
+        outputKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out",
+        volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/vol",
+      });
+      expect(task.state.Parameters).toMatchObject({
+        OutputDataConfig: { KmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/out" },
+      });
+      expect(JSON.stringify(task.state.Parameters)).not.toContain("VolumeKmsKeyId");
+    },
+  );
 
   it("needs the training-job actions on the prefix, for jobs with its tags only, the training .sync rule and conditioned PassRole", () => {
     const task = new SageMakerCreateTrainingJob("Train", { ...trainingProps, tags: { Environment: "dev" } });
