@@ -15,6 +15,7 @@ import {
   ListModelsCommand,
   ListTagsCommand,
   SageMakerClient,
+  SageMakerServiceException,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
@@ -339,10 +340,11 @@ describe("workflow teardown", () => {
   it("reports access denied on a delete as an AWS error (exit 3)", async () => {
     devResources();
     sagemaker.on(DeleteEndpointCommand).rejects(
-      Object.assign(new Error("User is not authorized to perform: sagemaker:DeleteEndpoint"), {
+      new SageMakerServiceException({
         name: "AccessDeniedException",
         $fault: "client",
         $metadata: { httpStatusCode: 400 },
+        message: "User is not authorized to perform: sagemaker:DeleteEndpoint",
       }),
     );
     const { code, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
