@@ -358,6 +358,20 @@ function pipelineRequests({ env, names, bucket }: Deployed): Request[] {
   ];
 }
 
+/**
+ * What CodeBuild does as either build's role before the build runs: AWS CodeBuild User Guide, "Create a
+ * CodeBuild service role" (the minimum policy: get and get-version of the input artifact, the bucket's ACL
+ * and location), on this pipeline's artifacts, decrypted with the key.
+ */
+function buildRequests({ env, names, bucket }: Deployed): Request[] {
+  const artifact = `arn:aws:s3:::${bucket}/${pipelineArtifactPrefix(names.pipeline)}/SourceArti/abcdefg`;
+  return [
+    ...["s3:GetObject", "s3:GetObjectVersion"].map((action) => ({ action, resource: artifact })),
+    ...["s3:GetBucketAcl", "s3:GetBucketLocation"].map((action) => ({ action, resource: `arn:aws:s3:::${bucket}` })),
+    { action: "kms:Decrypt", resource: keyArn(env) },
+  ];
+}
+
 /** Every role's documented needs in one environment, by role name. */
 function needs(deployed: Deployed): Record<string, Request[]> {
   const { env, names, bucket, calls } = deployed;
@@ -386,8 +400,8 @@ function needs(deployed: Deployed): Record<string, Request[]> {
       listKey(bucket, evaluationKey),
       { action: "kms:Decrypt", resource: keyArn(env) },
     ],
-    [names.role("build-model")]: buildModelRequests(deployed),
-    [names.role("deploy-endpoint")]: deployRequests(deployed),
+    [names.role("build-model")]: [...buildRequests(deployed), ...buildModelRequests(deployed)],
+    [names.role("deploy-endpoint")]: [...buildRequests(deployed), ...deployRequests(deployed)],
     [names.role("codepipeline")]: pipelineRequests(deployed),
   };
 }

@@ -89,6 +89,12 @@ export class ReleaseBuildProject extends Construct {
           actions: ["s3:GetObject", "s3:GetObjectVersion"],
           resources: [`${props.artifactBucketArn}/${props.pipelineArtifactPrefix}/*`],
         },
+        {
+          sid: "IdentifyTheArtifactBucket",
+          // AWS CodeBuild User Guide, "Create a CodeBuild service role": the minimum policy's S3BucketIdentity.
+          actions: ["s3:GetBucketAcl", "s3:GetBucketLocation"],
+          resources: [props.artifactBucketArn],
+        },
         { sid: "FetchTheWorkflowCli", actions: ["s3:GetObject"], resources: [props.workflowCli.objectArn] },
         {
           sid: "UseTheEnvironmentKey",
