@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import { ENVIRONMENT_NAMES, promotionOrder } from "../../environments";
 import { REQUIRED_TERRAFORM_VERSION, TERRAFORM_VERSION } from "../../stacks/terraform-version";
 import { NODE24_ACTIONS } from "../helpers/node24-actions";
+import { PYTHON_MODULES } from "../../tools/prerequisites";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ROOT = path.resolve(__dirname, "../..");
@@ -267,7 +268,7 @@ describe("GitHub workflows", () => {
   });
 
   it.each(["pull-request.yml:test", "deploy.yml:synth"])(
-    "%s installs python3 with the pinned pandas and numpy before npm test",
+    "%s installs python3 with pins of the modules npm test's prerequisite check asks for, before npm test",
     (where) => {
       const [file, job] = where.split(":");
       const jobSteps = steps(byFile[file].doc.jobs[job]);
@@ -280,7 +281,7 @@ describe("GitHub workflows", () => {
         .readFileSync(path.resolve(__dirname, "../..", REQUIREMENTS), "utf8")
         .split("\n")
         .filter((line) => line && !line.startsWith("#"));
-      expect(pins.map((line) => line.replace(/==\d+(\.\d+)+$/, "=="))).toEqual(["pandas==", "numpy=="]);
+      expect(pins.map((line) => line.replace(/==\d+(\.\d+)+$/, "=="))).toEqual(PYTHON_MODULES.map((m) => `${m.pip}==`));
     },
   );
 
