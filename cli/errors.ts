@@ -143,6 +143,15 @@ export function fromAwsError(err: unknown, call: string): unknown {
   return err;
 }
 
+/** The pages of one of the SDK's paginators; a failed page is mapped with fromAwsError, as awsCall does. */
+export async function* awsPages<T>(call: string, pages: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* pages;
+  } catch (err) {
+    throw fromAwsError(err, call);
+  }
+}
+
 /** Runs one AWS call and maps its failure with fromAwsError. */
 export async function awsCall<T>(call: string, send: () => Promise<T>): Promise<T> {
   try {

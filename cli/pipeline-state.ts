@@ -9,8 +9,8 @@ import {
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   GetPipelineStateOutput,
-  ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
+  paginateListActionExecutions,
 } from "@aws-sdk/client-codepipeline";
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand } from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
@@ -20,7 +20,7 @@ import { BUILD_VARIABLES_NAMESPACE } from "../modules/pipeline/run-id";
 import { RELEASE_STAGES } from "../modules/pipeline/stages";
 import { ParsedArgs } from "./args";
 import { CliDeps } from "./deps";
-import { awsCall, fromAwsError, isSageMakerNotFound } from "./errors";
+import { awsCall, awsPages, fromAwsError, isSageMakerNotFound } from "./errors";
 import { definitionOf, FollowResult, showExecution } from "./execution-follow";
 import { executionArnFor, regionOfArn, resolveStateMachineArn } from "./state-machine";
 
@@ -133,22 +133,15 @@ export function isRunOfPipelineExecution(runId: string, pipelineExecutionId: str
   return match !== null && pipelineExecutionId.replace(/-/g, "").startsWith(match[1]);
 }
 
-/** Every action execution of one pipeline execution, paging with unchanged arguments. */
+/** Every action execution of one pipeline execution. */
 export async function actionExecutions(
   codepipeline: CodePipelineClient,
   pipelineName: string,
   pipelineExecutionId: string,
 ): Promise<ActionExecutionDetail[]> {
-  const request = { pipelineName, filter: { pipelineExecutionId } };
   const details: ActionExecutionDetail[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall("ListActionExecutions", () =>
-      codepipeline.send(new ListActionExecutionsCommand({ ...request, nextToken })),
-    );
-    details.push(...(page.actionExecutionDetails ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const pages = paginateListActionExecutions({ client: codepipeline }, { pipelineName, filter: { pipelineExecutionId } });
+  for await (const page of awsPages("ListActionExecutions", pages)) details.push(...(page.actionExecutionDetails ?? []));
   return details;
 }
 

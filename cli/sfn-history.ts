@@ -1,7 +1,7 @@
 /** Step Functions execution history: paging it, following it as it grows, and translating it into WorkflowEvents. */
-import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { HistoryEvent, paginateGetExecutionHistory, SFNClient } from "@aws-sdk/client-sfn";
 import { Clock } from "./deps";
-import { awsCall } from "./errors";
+import { awsPages } from "./errors";
 import { parseJsonText, WorkflowEvent } from "./workflow-events";
 
 const TERMINAL_TYPES = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]);
@@ -81,17 +81,11 @@ export class SfnHistoryTranslator {
   }
 }
 
-/** Every event of an execution, oldest first, paging forward with nextToken. */
+/** Every event of an execution, oldest first. */
 export async function readHistory(sfn: SFNClient, executionArn: string, pageSize = 1000): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall("GetExecutionHistory", () =>
-      sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: pageSize, nextToken })),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const pages = paginateGetExecutionHistory({ client: sfn, pageSize }, { executionArn });
+  for await (const page of awsPages("GetExecutionHistory", pages)) events.push(...(page.events ?? []));
   return events;
 }
 
@@ -106,16 +100,12 @@ export async function readNewEvents(
   pageSize = 1000,
 ): Promise<HistoryEvent[]> {
   const fresh: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall("GetExecutionHistory", () =>
-      sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: pageSize, reverseOrder: true, nextToken })),
-    );
+  const pages = paginateGetExecutionHistory({ client: sfn, pageSize }, { executionArn, reverseOrder: true });
+  for await (const page of awsPages("GetExecutionHistory", pages)) {
     const events = page.events ?? [];
     fresh.push(...events.filter((e) => (e.id ?? 0) > lastSeenId));
     if (events.some((e) => (e.id ?? 0) <= lastSeenId)) break;
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return fresh.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 }
 

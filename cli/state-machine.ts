@@ -1,11 +1,11 @@
 /** Where the workflow's state machine is: a flag, STATE_MACHINE_ARN, or found by its derived name. */
-import { ListStateMachinesCommand } from "@aws-sdk/client-sfn";
+import { paginateListStateMachines } from "@aws-sdk/client-sfn";
 import { EnvironmentConfig } from "../environments/schema";
 import { STATE_MACHINE_ARN_VARIABLE } from "../modules/build-variables";
 import { ResourceNames } from "../modules/naming";
 import { ParsedArgs, stringFlag } from "./args";
 import { CliDeps } from "./deps";
-import { AwsError, awsCall, UsageError } from "./errors";
+import { AwsError, awsPages, UsageError } from "./errors";
 
 const STATE_MACHINE_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:]+)$/;
 const EXECUTION_ARN_PATTERN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;
@@ -56,15 +56,10 @@ export async function resolveStateMachineArn(
 async function findStateMachineByName(env: EnvironmentConfig, deps: CliDeps): Promise<string> {
   const name = new ResourceNames(env.name).stateMachine;
   const sfn = deps.aws.sfn(env.region);
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall("ListStateMachines", () =>
-      sfn.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken })),
-    );
+  for await (const page of awsPages("ListStateMachines", paginateListStateMachines({ client: sfn, pageSize: 1000 }, {}))) {
     const found = page.stateMachines?.find((m) => m.name === name);
     if (found?.stateMachineArn) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   throw new AwsError(
     `state machine ${name} not found in ${env.region} for the current AWS credentials`,
     `deploy the ${env.name} stack (npx cdktf deploy ${env.name}), use credentials for its account, or pass --state-machine-arn`,

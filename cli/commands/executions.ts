@@ -4,7 +4,7 @@ import {
   DescribeExecutionOutput,
   ExecutionListItem,
   ExecutionStatus,
-  ListExecutionsCommand,
+  paginateListExecutions,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { EnvironmentConfig } from "../../environments/schema";
@@ -19,7 +19,7 @@ import {
   writeJson,
 } from "../args";
 import { CliDeps } from "../deps";
-import { awsCall, ExitCode, UsageError, WorkflowFailedError } from "../errors";
+import { awsCall, awsPages, ExitCode, UsageError, WorkflowFailedError } from "../errors";
 import { definitionOf, failureMessage, showExecution } from "../execution-follow";
 import { describeFailure, formatDuration } from "../progress-view";
 import { consoleUrl, regionOfArn, resolveExecutionArn, resolveStateMachineArn } from "../state-machine";
@@ -141,14 +141,11 @@ Examples:
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const sfn = deps.aws.sfn(regionOfArn(stateMachineArn));
     const executions: ExecutionListItem[] = [];
-    // The same arguments on every page (the API refuses a changed request with its nextToken); stop at the limit.
-    const request = { stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: limit };
-    let nextToken: string | undefined;
-    do {
-      const page = await awsCall("ListExecutions", () => sfn.send(new ListExecutionsCommand({ ...request, nextToken })));
+    const request = { stateMachineArn, statusFilter: status as ExecutionStatus | undefined };
+    for await (const page of awsPages("ListExecutions", paginateListExecutions({ client: sfn, pageSize: limit }, request))) {
       executions.push(...(page.executions ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && executions.length < limit);
+      if (executions.length >= limit) break;
+    }
 
     if (args.values.json) {
       writeJson(

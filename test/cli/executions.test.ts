@@ -3,6 +3,8 @@ import {
   DescribeStateMachineForExecutionCommand,
   ExecutionDoesNotExist,
   ListExecutionsCommand,
+  ListExecutionsCommandInput,
+  ListExecutionsOutput,
   ListStateMachinesCommand,
   SFNClient,
   StopExecutionCommand,
@@ -129,16 +131,21 @@ describe("workflow list", () => {
       startDate: new Date(T0 + i * 1000),
       stopDate: new Date(T0 + i * 1000 + 61_000),
     });
-    sfn
-      .on(ListExecutionsCommand, { nextToken: undefined })
-      .resolves({ executions: [item(1), item(2)], nextToken: "t2" })
-      .on(ListExecutionsCommand, { nextToken: "t2" })
-      .resolves({ executions: [item(3)], nextToken: "t3" });
+    const pages: Record<string, ListExecutionsOutput> = {
+      first: { executions: [item(1), item(2)], nextToken: "t2" },
+      t2: { executions: [item(3)], nextToken: "t3" },
+      t3: { executions: [item(4)] },
+    };
+    // Each request as sent: the SDK's paginator reuses one input object and sets its nextToken page after page.
+    const requests: ListExecutionsCommandInput[] = [];
+    sfn.on(ListExecutionsCommand).callsFake((input: ListExecutionsCommandInput) => {
+      requests.push({ ...input });
+      return pages[input.nextToken ?? "first"];
+    });
     const { code, stdout } = await cli(["list", "--env", "prod", "--status", "failed", "--limit", "3"], withArn());
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout.trim().split("\n")).toHaveLength(3);
     expect(stdout).toContain("run-3  FAILED           2024-05-01T12:00:03.000Z  1m 01s");
-    const requests = sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input);
     expect(requests).toEqual([
       { stateMachineArn: STATE_MACHINE_ARN, statusFilter: "FAILED", maxResults: 3, nextToken: undefined },
       { stateMachineArn: STATE_MACHINE_ARN, statusFilter: "FAILED", maxResults: 3, nextToken: "t2" },

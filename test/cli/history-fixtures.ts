@@ -192,7 +192,8 @@ export function serveHistory(
 ): GetExecutionHistoryCommandInput[] {
   const requests: GetExecutionHistoryCommandInput[] = [];
   sfn.on(GetExecutionHistoryCommand).callsFake((input: GetExecutionHistoryCommandInput) => {
-    requests.push(input);
+    // A copy: the SDK's paginator reuses one input object and sets its nextToken page after page.
+    requests.push({ ...input });
     const visible = events.filter((e) => (e.timestamp as Date).getTime() <= clock.now());
     const ordered = input.reverseOrder ? [...visible].reverse() : visible;
     const start = input.nextToken ? Number(input.nextToken) : 0;
