@@ -8,7 +8,8 @@ import tseslint from "typescript-eslint";
  * own lists in modules/aws-catalog.ts), a stack composes modules for one environment, a module is
  * one concern. The CLI and the review are tools on top: they use modules and environments, and the
  * review shares the CLI's argument parsing, errors and workflow diagram (SHARED_WITH_REVIEW), nothing
- * else of it. Nothing imports upward; modules never import stacks, cli or review.
+ * else of it. One import points upward, modules → environments (see ALLOWED); modules never import
+ * stacks, cli or review.
  */
 const LAYERS = [
   { type: "environments", pattern: "environments", partialMatch: false },
@@ -20,8 +21,8 @@ const LAYERS = [
 ];
 
 /**
- * What each layer may import (besides packages). Modules still take the environment's typed config
- * from environments/schema.ts: the one upward import left, until those types live in modules/.
+ * What each layer may import (besides packages). Modules take the environment's typed config from
+ * environments/schema.ts, the only environments file they import, though the rule allows the layer.
  */
 const ALLOWED = {
   environments: ["environments", "modules"],
