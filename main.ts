@@ -22,7 +22,12 @@ function selectedEnvironments(argv: string[], variable: string | undefined): str
 // Validate every selected environment before any construct exists; an invalid one writes nothing.
 try {
   const environments = loadEnvironments(selectedEnvironments(process.argv.slice(2), process.env.ENVIRONMENTS));
-  synthesizeEnvironments(environments, process.env.CDKTF_OUTDIR || "cdktf.out", ENVIRONMENT_NAMES);
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  synthesizeEnvironments(environments, outdir, ENVIRONMENT_NAMES);
+  const stacks = `${environments.length} stack${environments.length === 1 ? "" : "s"}`;
+  // performance.now(): since the process started, so the time includes loading the project.
+  const seconds = (performance.now() / 1000).toFixed(1);
+  console.log(`synth: wrote ${outdir}: ${environments.map((env) => env.name).join(", ")} (${stacks}) in ${seconds} s`);
 } catch (error) {
   if (!(error instanceof EnvironmentError)) throw error;
   for (const problem of error.problems) console.error(problem);

@@ -4,6 +4,9 @@ import * as path from "path";
 import { ENVIRONMENT_NAMES } from "../environments";
 import { copyProject, PROJECT_ROOT, runSynth, snapshotFiles } from "./helpers/project-copy";
 
+/** Synth's one line on stdout, its time (tenths of a second) replaced by `<t>`. */
+const synthLine = (stdout: string) => stdout.replace(/ in \d+\.\d s\n$/, " in <t> s");
+
 describe("npm run synth", () => {
   let dir: string;
   beforeAll(() => {
@@ -14,6 +17,9 @@ describe("npm run synth", () => {
   it("writes one stack per environment", () => {
     const result = runSynth(dir);
     expect(result.stderr).toBe("");
+    expect(synthLine(result.stdout)).toBe(
+      `synth: wrote cdktf.out: ${ENVIRONMENT_NAMES.join(", ")} (${ENVIRONMENT_NAMES.length} stacks) in <t> s`,
+    );
     expect(result.status).toBe(0);
     for (const env of ENVIRONMENT_NAMES) {
       expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", env, "cdk.tf.json"))).toBe(true);
@@ -116,6 +122,7 @@ describe("npm run synth", () => {
     const out = path.join(dir, "flag.out");
     const result = runSynth(dir, { CDKTF_OUTDIR: out }, ["--env", "prod"]);
     expect(result.stderr).toBe("");
+    expect(synthLine(result.stdout)).toBe(`synth: wrote ${out}: prod (1 stack) in <t> s`);
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["prod"]);
   });
 
