@@ -2,14 +2,14 @@
 import {
   DescribeModelPackageCommand,
   DescribeModelPackageOutput,
-  ListModelPackagesCommand,
   ModelApprovalStatus,
   ModelPackageSummary,
+  paginateListModelPackages,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { EnvironmentConfig } from "../environments/schema";
 import { HYPERPARAMETER_METADATA_PREFIX, MODEL_VERSION_METADATA, modelRegistryParams } from "../modules/workflow/model-version";
-import { awsCall, UsageError } from "./errors";
+import { awsCall, awsPages, UsageError } from "./errors";
 
 /** A registered version: its number, approval and what the run recorded. */
 export interface ModelVersion {
@@ -94,23 +94,19 @@ export async function listVersions(
   options: { approval?: ModelApprovalStatus; limit?: number } = {},
 ): Promise<ModelPackageSummary[]> {
   const summaries: ModelPackageSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await awsCall("ListModelPackages", () =>
-      sagemaker.send(
-        new ListModelPackagesCommand({
-          ModelPackageGroupName: group,
-          ModelPackageType: "Versioned",
-          ModelApprovalStatus: options.approval,
-          SortBy: "CreationTime",
-          SortOrder: "Descending",
-          MaxResults: 100,
-          NextToken,
-        }),
-      ),
-    );
+  const pages = paginateListModelPackages(
+    { client: sagemaker, pageSize: 100 },
+    {
+      ModelPackageGroupName: group,
+      ModelPackageType: "Versioned",
+      ModelApprovalStatus: options.approval,
+      SortBy: "CreationTime",
+      SortOrder: "Descending",
+    },
+  );
+  for await (const page of awsPages("ListModelPackages", pages)) {
     summaries.push(...(page.ModelPackageSummaryList ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken && (options.limit === undefined || summaries.length < options.limit));
+    if (options.limit !== undefined && summaries.length >= options.limit) break;
+  }
   return options.limit === undefined ? summaries : summaries.slice(0, options.limit);
 }

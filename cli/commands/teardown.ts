@@ -10,9 +10,11 @@ import {
   DeleteModelPackageCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
-  ListEndpointConfigsCommand,
-  ListModelsCommand,
+  EndpointConfigSummary,
   ListTagsCommand,
+  ModelSummary,
+  paginateListEndpointConfigs,
+  paginateListModels,
   SageMakerClient,
   waitUntilEndpointDeleted,
 } from "@aws-sdk/client-sagemaker";
@@ -22,7 +24,7 @@ import { runNamePrefix } from "../../modules/run-names";
 import { workflowTags } from "../../modules/workflow/render-environment";
 import { Command, ENV_OPTION, environmentFlag, writeJson } from "../args";
 import { CliDeps, DEFAULT_ENDPOINT_POLL_SECONDS } from "../deps";
-import { awsCall, ExitCode, fromAwsError, isSageMakerNotFound, WorkflowFailedError } from "../errors";
+import { awsCall, awsPages, ExitCode, fromAwsError, isSageMakerNotFound, WorkflowFailedError } from "../errors";
 import { groupOf, listVersions } from "../model-registry";
 
 /** One thing teardown deletes, in the order it deletes them. */
@@ -39,18 +41,6 @@ const ENDPOINT_DELETION_MINUTES = 30;
 async function taggedFor(sagemaker: SageMakerClient, arn: string, tags: Record<string, string>): Promise<boolean> {
   const { Tags = [] } = await awsCall("ListTags", () => sagemaker.send(new ListTagsCommand({ ResourceArn: arn })));
   return Object.entries(tags).every(([key, value]) => Tags.some((tag) => tag.Key === key && tag.Value === value));
-}
-
-/** Every page of a SageMaker list call. */
-async function allPages<T>(call: string, page: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const answer = await awsCall(call, () => page(token));
-    items.push(...(answer.items ?? []));
-    token = answer.next;
-  } while (token);
-  return items;
 }
 
 /**
@@ -72,17 +62,15 @@ export async function runTimeResources(
   } catch (err) {
     if (!isSageMakerNotFound(err)) throw fromAwsError(err, "DescribeEndpoint");
   }
-  const configs = await allPages("ListEndpointConfigs", async (NextToken) => {
-    const page = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: names.endpointConfig(""), NextToken }));
-    return { items: page.EndpointConfigs, next: page.NextToken };
-  });
+  const configs: EndpointConfigSummary[] = [];
+  const configPages = paginateListEndpointConfigs({ client: sagemaker }, { NameContains: names.endpointConfig("") });
+  for await (const page of awsPages("ListEndpointConfigs", configPages)) configs.push(...(page.EndpointConfigs ?? []));
   for (const config of configs)
     if (await taggedFor(sagemaker, config.EndpointConfigArn!, tags))
       found.push({ kind: "endpoint config", name: config.EndpointConfigName!, arn: config.EndpointConfigArn! });
-  const models = await allPages("ListModels", async (NextToken) => {
-    const page = await sagemaker.send(new ListModelsCommand({ NameContains: runNamePrefix(env.name), NextToken }));
-    return { items: page.Models, next: page.NextToken };
-  });
+  const models: ModelSummary[] = [];
+  const modelPages = paginateListModels({ client: sagemaker }, { NameContains: runNamePrefix(env.name) });
+  for await (const page of awsPages("ListModels", modelPages)) models.push(...(page.Models ?? []));
   for (const model of models)
     if (await taggedFor(sagemaker, model.ModelArn!, tags))
       found.push({ kind: "model", name: model.ModelName!, arn: model.ModelArn! });

@@ -12,6 +12,8 @@ import {
   DescribeModelPackageOutput,
   ListEndpointConfigsCommand,
   ListModelPackagesCommand,
+  ListModelPackagesCommandInput,
+  ListModelPackagesOutput,
   ListModelsCommand,
   ListTagsCommand,
   SageMakerClient,
@@ -23,6 +25,7 @@ import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/cli
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
+import { listVersions } from "../../cli/model-registry";
 import { cli, fakeDeps } from "./fake-deps";
 import { ACCOUNT, described, groupOf, sageMakerNotFound, summaryOf, versionArn } from "./registry-fixtures";
 
@@ -350,5 +353,37 @@ describe("workflow teardown", () => {
     const { code, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
     expect(code).toBe(ExitCode.Aws);
     expect(stderr).toContain("access denied calling DeleteEndpoint");
+  });
+});
+
+describe("listVersions", () => {
+  const summary = (version: number) => summaryOf(described("prod", version, "Approved"));
+  const pages: Record<string, ListModelPackagesOutput> = {
+    first: { ModelPackageSummaryList: [summary(5), summary(4)], NextToken: "p2" },
+    p2: { ModelPackageSummaryList: [summary(3), summary(2)], NextToken: "p3" },
+    p3: { ModelPackageSummaryList: [summary(1)] },
+  };
+  /** Each request as sent: the SDK's paginator reuses one input object and sets its NextToken page after page. */
+  const serve = () => {
+    const tokens: (string | undefined)[] = [];
+    sagemaker.on(ListModelPackagesCommand).callsFake((input: ListModelPackagesCommandInput) => {
+      tokens.push(input.NextToken);
+      return pages[input.NextToken ?? "first"];
+    });
+    return tokens;
+  };
+
+  it("reads every page, newest first", async () => {
+    const tokens = serve();
+    const versions = await listVersions(new SageMakerClient({ region: "us-east-1" }), groupOf("prod"));
+    expect(versions.map((v) => v.ModelPackageVersion)).toEqual([5, 4, 3, 2, 1]);
+    expect(tokens).toEqual([undefined, "p2", "p3"]);
+  });
+
+  it("stops at the page that reaches the limit", async () => {
+    const tokens = serve();
+    const versions = await listVersions(new SageMakerClient({ region: "us-east-1" }), groupOf("prod"), { limit: 3 });
+    expect(versions.map((v) => v.ModelPackageVersion)).toEqual([5, 4, 3]);
+    expect(tokens).toEqual([undefined, "p2"]);
   });
 });
