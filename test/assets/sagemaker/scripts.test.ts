@@ -168,22 +168,20 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     expect(result.path.slice(0, gate)).toEqual(SUCCESS_PATH.slice(0, gate));
   });
 
-  it("leaves exactly the spec's objects in the bucket: the run's own split data, model.tar.gz, evaluation.json", () => {
-    expect(sagemaker.objects()).toEqual(
-      [
-        S3_LAYOUT.rawData,
-        S3_LAYOUT.preprocessingScript,
-        S3_LAYOUT.evaluationScript,
-        S3_LAYOUT.trainingSourceDir,
-        `${runKeys.trainingData(runId, trainingJob)}/training.csv`,
-        `${runKeys.trainingData(runId, trainingJob)}/validation.csv`,
-        `${runKeys.testingData(runId, trainingJob)}/testing.csv`,
-        runKeys.modelArtifact(runId, trainingJob),
-        runKeys.evaluation(runId, trainingJob),
-      ]
-        .map((key) => `${bucket}/${key}`)
-        .sort(),
-    );
+  it("leaves the spec's objects in the bucket, and writes only under the run's own prefix: split data, model.tar.gz, evaluation.json", () => {
+    const inputs = [S3_LAYOUT.rawData, S3_LAYOUT.preprocessingScript, S3_LAYOUT.evaluationScript, S3_LAYOUT.trainingSourceDir];
+    const written = [
+      `${runKeys.trainingData(runId, trainingJob)}/training.csv`,
+      `${runKeys.trainingData(runId, trainingJob)}/validation.csv`,
+      `${runKeys.testingData(runId, trainingJob)}/testing.csv`,
+      runKeys.modelArtifact(runId, trainingJob),
+      runKeys.evaluation(runId, trainingJob),
+    ];
+    const objects = sagemaker.objects();
+    expect(objects).toEqual(expect.arrayContaining([...inputs, ...written].map((key) => `${bucket}/${key}`)));
+    // A step the template adds may write more, but only into the run's own prefix.
+    const runPrefix = `${bucket}/${runId}/${trainingJob}/`;
+    expect(objects.filter((object) => !object.startsWith(runPrefix))).toEqual(inputs.map((key) => `${bucket}/${key}`).sort());
   });
 
   it("packs model.h5 and a SavedModel under 1/ (what TensorFlow Serving loads) at the model's root", () => {

@@ -279,7 +279,16 @@ describe("two runs of one environment", () => {
     "share no written prefix (%s and %s), so one never overwrites the other's splits, model or evaluation",
     async (first, second) => {
       const [ours, theirs] = [await writes(first), await writes(second)];
-      expect(ours).toHaveLength(4);
+      const trainingJob = executionInput(env.name, first).TrainingJobName;
+      const s3 = (key: string) => `s3://${PLACEHOLDERS.artifactBucket}/${key}`;
+      expect(ours).toEqual(
+        expect.arrayContaining([
+          s3(runKeys.trainingData(first, trainingJob)),
+          s3(runKeys.testingData(first, trainingJob)),
+          s3(`${runKeys.outputPrefix(first)}/${trainingJob}`),
+          s3(runKeys.evaluationPrefix(first, trainingJob)),
+        ]),
+      );
       const overlapping = ours.flatMap((a) =>
         theirs.filter((b) => `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`)).map((b) => [a, b]),
       );
