@@ -4,6 +4,7 @@
  * (every scenario once per round, so a busy machine slows them all alike), wall and CPU time
  * (user + system: what other processes on the machine do not inflate) and peak memory:
  *  - synth: (f) a floor app (cdktf creating three empty stacks), (a) this app's three environments,
+ *    (e) the same right after an edit of one environment file (prod's epochs, a new value each run),
  *    (b) 30 generated environments, (c) a baseline written the way the CDKTF TypeScript template
  *    does it (provider classes from the package root, ts-node type-checking), made from this
  *    project's own source by rewriting its imports, so it creates exactly the same resources;
@@ -56,6 +57,23 @@ function makeBaseline() {
   return dir;
 }
 
+/** A copy of the project whose prod file `editProd` changes before each run, as a user editing it would. */
+function makeEditedCopy() {
+  const dir = path.join(work, "edited");
+  fs.cpSync(ROOT, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|cdktf\.out|\.git|test)$/.test(src) });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+let edits = 0;
+function editProd(dir) {
+  const file = path.join(dir, "environments", "prod.ts");
+  const source = fs.readFileSync(file, "utf8");
+  const edited = source.replace(/epochs: \d+/, `epochs: ${1000 + ++edits}`);
+  if (edited === source) throw new Error(`${file}: no "epochs: <n>" to edit`);
+  fs.writeFileSync(file, edited);
+}
+
 /** The CLI bundle the stack ships, alone in an empty directory. */
 function makeBundleDir() {
   const dir = path.join(work, "empty");
@@ -63,13 +81,19 @@ function makeBundleDir() {
   const file = path.join(dir, "workflow-cli.js");
   const write = 'require("fs").writeFileSync(process.argv[1], require("./modules/pipeline/workflow-cli.ts").workflowCliBundle())';
   execFileSync(process.execPath, [...REGISTER_TS, "-e", write, file], { cwd: ROOT });
-  return { dir, bytes: fs.statSync(file).size };
+  // What the dev stack's build projects set: the environment the bundle runs for.
+  const config = 'process.stdout.write(JSON.stringify(require("./environments").getEnvironment("dev")))';
+  const variables = {
+    ENVIRONMENT_CONFIG: execFileSync(process.execPath, [...REGISTER_TS, "-e", config], { cwd: ROOT, encoding: "utf8" }),
+  };
+  return { dir, bytes: fs.statSync(file).size, variables };
 }
 
 function runOnce(scenario) {
   const rssFile = path.join(work, "rss");
   const outdir = path.join(work, "out");
   fs.rmSync(outdir, { recursive: true, force: true });
+  scenario.before?.();
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ["--require", PEAK_RSS, ...scenario.args], {
     cwd: scenario.cwd,
@@ -88,9 +112,16 @@ const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 try {
   const bundle = makeBundleDir();
+  const edited = makeEditedCopy();
   const scenarios = {
     floor: { label: "(f) floor: cdktf, three empty stacks", cwd: ROOT, args: ["bench/floor.js"] },
     app: { label: "(a) this app, 3 environments", cwd: ROOT, args: [...REGISTER_TS, "main.ts"] },
+    edited: {
+      label: "(e) the same, after editing prod.ts",
+      cwd: edited,
+      args: [...REGISTER_TS, "main.ts"],
+      before: () => editProd(edited),
+    },
     many: {
       label: "(b) this app, 30 generated environments",
       cwd: ROOT,
@@ -104,7 +135,12 @@ try {
       env: { TS_NODE_TRANSPILE_ONLY: "false" },
     },
     help: { label: "bundle --help (cold, empty directory)", cwd: bundle.dir, args: ["workflow-cli.js", "--help"] },
-    bundleRender: { label: "bundle render --env dev", cwd: bundle.dir, args: ["workflow-cli.js", "render", "--env", "dev"] },
+    bundleRender: {
+      label: "bundle render --env dev",
+      cwd: bundle.dir,
+      args: ["workflow-cli.js", "render", "--env", "dev"],
+      env: bundle.variables,
+    },
     render: { label: "workflow render --env dev (project CLI)", cwd: ROOT, args: ["cli/bin.js", "render", "--env", "dev"] },
   };
   const samples = Object.fromEntries(Object.keys(scenarios).map((key) => [key, []]));
@@ -130,8 +166,9 @@ try {
     `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs after a warm-up\n`,
   );
   console.log(`${"synth".padEnd(44)} ${"wall".padStart(10)} ${"CPU".padStart(10)} ${"peak".padStart(9)}`);
-  ["floor", "app", "many", "base"].forEach(row);
+  ["floor", "app", "edited", "many", "base"].forEach(row);
   console.log(`  3 environments / floor:           ${ratios("app", "floor")}   (target <= 2x)`);
+  console.log(`  after an edit / floor:            ${ratios("edited", "floor")}   (target <= 2x)`);
   console.log(`  30 environments / 3 environments: ${ratios("many", "app")}   (target <= 2x)`);
   console.log(`  baseline / 3 environments:        ${ratios("base", "app")}, ${ratio(r.base.mb, r.app.mb)} memory`);
 

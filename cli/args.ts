@@ -1,7 +1,6 @@
 /** Command definitions, flag parsing, generated usage and help, and the flag checks commands share. */
-import { ENVIRONMENT_NAMES, EnvironmentError, getEnvironment } from "../environments";
 import { closest, EnvironmentConfig } from "../environments/schema";
-import { CliDeps } from "./deps";
+import { CliDeps, Environments } from "./deps";
 import { ExitCode, UsageError } from "./errors";
 
 /** One flag of a command. */
@@ -48,11 +47,12 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
+/** `--env`: the help of a command that takes it lists the environments (`environmentsLine`). */
 export const ENV_OPTION: OptionSpec = {
   type: "string",
   valueName: "<env>",
   required: true,
-  description: `environment: ${ENVIRONMENT_NAMES.join(", ")} (environments/<env>.ts)`,
+  description: "environment (listed below)",
 };
 export const STATE_MACHINE_OPTION: OptionSpec = {
   type: "string",
@@ -122,13 +122,19 @@ export function usageLine(command: CommandSpec): string {
   return [invocationOf(command), ...(command.positionals ?? []).map((p) => `<${p}>`), ...flags].join(" ");
 }
 
-/** `workflow <command> --help`. */
-export function commandHelp(command: CommandSpec): string {
+/** `Environments: dev, staging, prod (environments/<env>.ts)`: what --env may name, in promotion order. */
+export function environmentsLine(environments: Environments): string {
+  return `Environments: ${environments.names().join(", ") || "none"} (${environments.source})`;
+}
+
+/** `workflow <command> --help`; with `environments`, a command that takes --env lists them. */
+export function commandHelp(command: CommandSpec, environments?: Environments): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
   const flag = (name: string, o: OptionSpec) =>
     `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.valueName ?? "<value>"}` : ""}`;
   const width = Math.max(...Object.entries(options).map(([n, o]) => flag(n, o).length));
   const lines = Object.entries(options).map(([name, o]) => `  ${flag(name, o).padEnd(width)}  ${o.description}`);
+  if (environments && command.options.env) lines.push("", environmentsLine(environments));
   return `Usage: ${usageLine(command)}\n\n${command.description.trim()}\n\nOptions:\n${lines.join("\n")}\n`;
 }
 
@@ -143,21 +149,8 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
 }
 
 /** The environment named by --env, validated; unknown names list the known ones. */
-export function environmentFlag(args: ParsedArgs): EnvironmentConfig {
-  const name = stringFlag(args, "env", true);
-  if (!ENVIRONMENT_NAMES.includes(name)) {
-    throw new UsageError(
-      `--env: unknown environment ${JSON.stringify(name)} (defined: ${ENVIRONMENT_NAMES.join(", ")})`,
-      "pick a defined environment, or add one in environments/ (README: Adding an environment)",
-    );
-  }
-  try {
-    return getEnvironment(name);
-  } catch (err) {
-    if (err instanceof EnvironmentError)
-      throw new UsageError(`--env ${name}: invalid environment: ${err.problems.join("; ")}`, "fix the environment file");
-    throw err;
-  }
+export function environmentFlag(args: ParsedArgs, deps: CliDeps): EnvironmentConfig {
+  return deps.environments.load(stringFlag(args, "env", true));
 }
 
 /** A number flag (e.g. --rmse 2.4); anything that is not a finite number is a usage error. */

@@ -5,6 +5,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { EnvironmentConfig } from "../environments/schema";
 
 /** Where a command writes; `isTTY` switches the live view on. */
 export interface Output {
@@ -35,8 +36,24 @@ export interface AwsClients {
   codepipeline(region: string): CodePipelineClient;
 }
 
+/**
+ * The environments `--env` may name: the project's files for the project's CLI, the stack's own
+ * environment for the bundled CLI a build runs (which carries no environment file).
+ */
+export interface Environments {
+  /** Their names in promotion order (help and messages). */
+  names(): string[];
+  /** Where they are defined, for help: `environments/<env>.ts`, or the build variable. */
+  source: string;
+  /** The named environment, validated; a UsageError naming the problem otherwise. */
+  load(name: string): EnvironmentConfig;
+}
+
 export interface CliDeps {
   aws: AwsClients;
+  environments: Environments;
+  /** What `--version` prints after "workflow ". */
+  version(): string;
   stdout: Output;
   stderr: Output;
   clock: Clock;
@@ -68,9 +85,11 @@ function perRegion<T>(create: (region: string) => T): (region: string) => T {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const clients = () => require("./aws-clients") as typeof import("./aws-clients");
 
-/** The real process: SDK clients, process streams, the wall clock. */
-export function processDeps(): CliDeps {
+/** The real process: SDK clients, process streams, the wall clock, and the entry point's environments and version. */
+export function processDeps(environments: Environments, version: () => string): CliDeps {
   return {
+    environments,
+    version,
     aws: {
       sfn: perRegion((region) => clients().createSfnClient(region)),
       sagemaker: perRegion((region) => clients().createSageMakerClient(region)),

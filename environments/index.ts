@@ -123,4 +123,14 @@ export function promotionOrder(files = ENVIRONMENT_FILES): EnvironmentConfig[] {
   return loadEnvironments(undefined, files).sort((a, b) => a.promotionOrder - b.promotionOrder);
 }
 
+/** The environments' names in promotion order, for help and messages; in index.ts order while one of them is invalid. */
+export function namesInPromotionOrder(files = ENVIRONMENT_FILES): string[] {
+  try {
+    return promotionOrder(files).map((env) => env.name);
+  } catch (error) {
+    if (error instanceof EnvironmentError) return Object.keys(files);
+    throw error;
+  }
+}
+
 export * from "./schema";

@@ -2,11 +2,13 @@
 export const STATE_MACHINE_ARN_VARIABLE = "STATE_MACHINE_ARN";
 export const ARTIFACT_BUCKET_VARIABLE = "ARTIFACT_BUCKET";
 export const KMS_KEY_ARN_VARIABLE = "KMS_KEY_ARN";
-/** The endpoint's instance type and count: set by the stack from the environment, so the plan shows what deploy will run. */
-export const ENDPOINT_INSTANCE_TYPE_VARIABLE = "ENDPOINT_INSTANCE_TYPE";
-export const ENDPOINT_INSTANCE_COUNT_VARIABLE = "ENDPOINT_INSTANCE_COUNT";
-/** The rollout (the environment's `rollout`, as JSON) and the alarms SageMaker rolls it back on (comma-separated). */
-export const ENDPOINT_ROLLOUT_VARIABLE = "ENDPOINT_ROLLOUT";
+/**
+ * The build's own environment, validated, as JSON: what the bundled CLI's `--env` reads, since it
+ * carries no environment file (so one environment's edit never changes another's stack). The plan
+ * shows every value a build runs with.
+ */
+export const ENVIRONMENT_CONFIG_VARIABLE = "ENVIRONMENT_CONFIG";
+/** The alarms SageMaker rolls a deployment back on (comma-separated). */
 export const ENDPOINT_ROLLBACK_ALARMS_VARIABLE = "ENDPOINT_ROLLBACK_ALARMS";
 /** Set on both build projects, read by their buildspecs: `s3://` URI of the bundled CLI they run. */
 export const WORKFLOW_CLI_URI_VARIABLE = "WORKFLOW_CLI_URI";

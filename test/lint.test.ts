@@ -24,8 +24,8 @@ describe("the layer rules (npm run lint)", () => {
     ["modules/probe.ts", importing("../stacks/ml-pipeline-stack", "MlPipelineStack")],
     ["modules/probe.ts", importing("../cli/args", "parseCommandArgs")],
     ["modules/probe.ts", importing("../review/markdown", "renderReview")],
-    ["stacks/probe.ts", importing("../cli/main", "COMMANDS")],
-    ["review/probe.ts", importing("../cli/main", "COMMANDS")],
+    ["stacks/probe.ts", importing("../cli/program", "COMMANDS")],
+    ["review/probe.ts", importing("../cli/program", "COMMANDS")],
     // What the layers allow.
     ["stacks/probe.ts", importing("../modules/naming", "ResourceNames")],
     ["cli/probe.ts", importing("../environments", "getEnvironment")],

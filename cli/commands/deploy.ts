@@ -12,24 +12,13 @@ import {
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import * as v from "valibot";
-import {
-  BUCKET_NAME_PATTERN,
-  EnvironmentConfig,
-  instanceTypeRule,
-  isPositiveInteger,
-  POSITIVE_INTEGER_RULE,
-  RolloutSchema,
-  canaryProblem,
-} from "../../environments/schema";
+import { BUCKET_NAME_PATTERN, EnvironmentConfig } from "../../environments/schema";
 import { deploymentConfig, describeRollout, ENDPOINT_VARIANT, endpointAlarmNames, Rollout } from "../../modules/endpoint-release";
-import { instanceStorageProblem, sageMakerInstanceTypes, volumeKmsKeyFor } from "../../modules/aws-catalog";
+import { volumeKmsKeyFor } from "../../modules/aws-catalog";
 import {
   ARTIFACT_BUCKET_VARIABLE,
-  ENDPOINT_INSTANCE_COUNT_VARIABLE,
-  ENDPOINT_INSTANCE_TYPE_VARIABLE,
   ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
-  ENDPOINT_ROLLOUT_VARIABLE,
+  ENVIRONMENT_CONFIG_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
 } from "../../modules/build-variables";
 import { SMOKE_TEST_ROWS, smokeTest } from "../endpoint-smoke-test";
@@ -49,39 +38,14 @@ const TRANSITIONAL = new Set(["Creating", "Updating", "SystemUpdating", "Rolling
 /** A SageMaker resource name problem, or undefined when SageMaker accepts it. */
 
 /**
- * The endpoint's instance type and count, the rollout and its rollback alarms. In the DeployEndpoint
- * build the stack sets them as variables (what the plan showed); by hand they come from the
- * environment file and the naming rules.
+ * The endpoint's instance type and count and the rollout (the environment's: in the DeployEndpoint
+ * build, its stack's ENVIRONMENT_CONFIG), and the alarms SageMaker rolls an update back on (in that
+ * build, the stack sets them, as the plan showed them; by hand they follow the naming rules).
  */
 export function endpointSettings(
   env: EnvironmentConfig,
   variables: Record<string, string | undefined>,
 ): { instanceType: string; instanceCount: number; rollout: Rollout; rollbackAlarms: string[] } {
-  const type = variables[ENDPOINT_INSTANCE_TYPE_VARIABLE] ?? env.instanceTypes.endpoint;
-  if (!sageMakerInstanceTypes("endpoint").has(type))
-    throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${instanceTypeRule("endpoint")} (got ${JSON.stringify(type)})`);
-  const storage = instanceStorageProblem(type);
-  if (storage) throw new UsageError(`$${ENDPOINT_INSTANCE_TYPE_VARIABLE} ${JSON.stringify(type)} ${storage}`);
-  const rawCount = variables[ENDPOINT_INSTANCE_COUNT_VARIABLE];
-  const count = rawCount === undefined ? env.endpointInstanceCount : Number(rawCount);
-  if (!isPositiveInteger(count) || rawCount?.trim() === "")
-    throw new UsageError(`$${ENDPOINT_INSTANCE_COUNT_VARIABLE} ${POSITIVE_INTEGER_RULE} (got ${JSON.stringify(rawCount)})`);
-  const rawRollout = variables[ENDPOINT_ROLLOUT_VARIABLE];
-  let rollout = env.rollout;
-  if (rawRollout !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawRollout);
-    } catch {
-      parsed = rawRollout;
-    }
-    const result = v.safeParse(RolloutSchema, parsed);
-    if (!result.success)
-      throw new UsageError(
-        `$${ENDPOINT_ROLLOUT_VARIABLE} must be a rollout as environments/schema.ts defines it (got ${JSON.stringify(rawRollout)}: ${result.issues[0].message})`,
-      );
-    rollout = result.output;
-  }
   const rawAlarms = variables[ENDPOINT_ROLLBACK_ALARMS_VARIABLE];
   const rollbackAlarms =
     rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
@@ -91,15 +55,18 @@ export function endpointSettings(
       `$${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} must name 1 to 10 CloudWatch alarms, comma-separated (got ${JSON.stringify(rawAlarms)})`,
     );
   }
-  const canary = canaryProblem(rollout, count);
-  if (canary) throw new UsageError(`$${ENDPOINT_ROLLOUT_VARIABLE}: ${canary}`);
-  return { instanceType: type, instanceCount: count, rollout, rollbackAlarms };
+  return {
+    instanceType: env.instanceTypes.endpoint,
+    instanceCount: env.endpointInstanceCount,
+    rollout: env.rollout,
+    rollbackAlarms,
+  };
 }
 
 /** Everything one deployment needs, checked before AWS is called. */
 export interface DeployPlan {
   env: EnvironmentConfig;
-  /** The endpoint's instance type and count, rollout and rollback alarms: the build project's variables, else the environment file. */
+  /** The endpoint's instance type and count and rollout (the environment's), and its rollback alarms. */
   instanceType: string;
   instanceCount: number;
   rollout: Rollout;
@@ -233,11 +200,11 @@ one of this environment's and Approved; with --approve (the pipeline's DeployEnd
 once the approval passed or where there is none) a pending version is approved first, a rejected one
 never. The version's run gives the model and run id. --model-name deploys a run's model by hand.
 Creates the endpoint config <project>-<env>-config-<run id> (variant AllTraffic on the
-endpoint instance type and count: $${ENDPOINT_INSTANCE_TYPE_VARIABLE} and $${ENDPOINT_INSTANCE_COUNT_VARIABLE},
-which the DeployEndpoint build sets from the stack, else the environment file; data capture of input and output at 100 % to
+environment's endpoint instance type and count (in the DeployEndpoint build, from the stack's
+$${ENVIRONMENT_CONFIG_VARIABLE}); data capture of input and output at 100 % to
 s3://<bucket>/${S3_LAYOUT.endpointDataCapture}, encrypted with the KMS key, as is the instances' storage volume), then creates the
 endpoint <project>-<env>-endpoint, or updates it through SageMaker's blue/green guardrails: the
-environment's rollout ($${ENDPOINT_ROLLOUT_VARIABLE}: all at once, or a canary with a bake time),
+environment's rollout (all at once, or a canary with a bake time),
 rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires while it bakes;
 a rollout that does not bake (all at once, bakeMinutes 0, as in dev) has no automatic rollback. It waits until
 the endpoint is InService, then smoke-tests it: the first ${SMOKE_TEST_ROWS} rows of the testing split,
@@ -277,7 +244,7 @@ Examples:
     ...DEPLOY_TARGET_OPTIONS,
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const modelFlag = stringFlag(args, "model-name");
     const versionFlag = stringFlag(args, "model-package");
     if (Boolean(modelFlag) === Boolean(versionFlag))

@@ -30,12 +30,12 @@ const EXECUTION_DESCRIPTION =
   "<execution> is an execution ARN, or an execution name (the run id) with --env or --state-machine-arn.";
 
 /** --env when given (needed only to resolve an execution name). */
-function optionalEnvironment(args: ParsedArgs): EnvironmentConfig | undefined {
-  return args.values.env === undefined ? undefined : environmentFlag(args);
+function optionalEnvironment(args: ParsedArgs, deps: CliDeps): EnvironmentConfig | undefined {
+  return args.values.env === undefined ? undefined : environmentFlag(args, deps);
 }
 
 async function describe(args: ParsedArgs, deps: CliDeps): Promise<DescribeExecutionOutput & { executionArn: string }> {
-  const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args), deps);
+  const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args, deps), deps);
   const sfn = deps.aws.sfn(regionOfArn(executionArn));
   const described = await awsCall("DescribeExecution", () => sfn.send(new DescribeExecutionCommand({ executionArn })));
   return { ...described, executionArn };
@@ -130,7 +130,7 @@ Examples:
     limit: { type: "string", valueName: "<n>", description: "at most this many executions. Default: 20" },
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const status = stringFlag(args, "status")?.toUpperCase();
     if (status !== undefined && !(Object.values(ExecutionStatus) as string[]).includes(status)) {
       throw new UsageError(
@@ -189,7 +189,7 @@ Examples:
   },
   positionals: ["execution"],
   async run(args, deps) {
-    const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args), deps);
+    const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args, deps), deps);
     const sfn = deps.aws.sfn(regionOfArn(executionArn));
     const cause = stringFlag(args, "cause") ?? "stopped with the workflow CLI";
     const stopped = await awsCall("StopExecution", () => sfn.send(new StopExecutionCommand({ executionArn, cause })));
@@ -211,7 +211,7 @@ Examples:
   options: executionFlags,
   positionals: ["execution"],
   async run(args, deps) {
-    const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args), deps);
+    const executionArn = await resolveExecutionArn(args.positionals[0], args, optionalEnvironment(args, deps), deps);
     const name = executionArn.split(":").pop() ?? executionArn;
     const json = Boolean(args.values.json);
     const definition = await definitionOf(executionArn, deps);

@@ -21,7 +21,7 @@ Examples:
     format: { type: "string", valueName: "<format>", description: "mermaid or dot. Default: mermaid" },
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const format = stringFlag(args, "format") ?? "mermaid";
     if (!(format in FORMATS)) throw new UsageError(`--format must be mermaid or dot (got ${JSON.stringify(format)})`);
     const diagram = FORMATS[format as keyof typeof FORMATS](renderEnvironmentDefinition(env));

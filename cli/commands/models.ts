@@ -52,7 +52,7 @@ Examples:
     limit: { type: "string", valueName: "<n>", description: "show the newest <n> versions. Default: 20" },
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const limit = numberFlag(args, "limit", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ?? 20;
     const sagemaker = deps.aws.sagemaker(env.region);
     const group = groupOf(env);

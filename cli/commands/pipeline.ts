@@ -92,7 +92,7 @@ Examples:
     "state-machine-arn": STATE_MACHINE_OPTION,
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const json = Boolean(args.values.json);
     let report = await readPipelineReport(env, args, deps);
     if (!args.values.watch) {
@@ -129,7 +129,7 @@ async function answerApproval(
   status: "Approved" | "Rejected",
   summary: string,
 ): Promise<ExitCode> {
-  const env: EnvironmentConfig = environmentFlag(args);
+  const env: EnvironmentConfig = environmentFlag(args, deps);
   if (summary.length > MAX_SUMMARY_LENGTH)
     throw new UsageError(`--summary is ${summary.length} characters long; CodePipeline allows at most ${MAX_SUMMARY_LENGTH}`);
   if (!env.requireApproval) {

@@ -16,7 +16,7 @@ Examples:
   workflow render --env dev | jq '.States["Threshold Evaluation Check"]'`,
   options: { env: ENV_OPTION },
   async run(args, deps) {
-    writeJson(deps, renderEnvironmentDefinition(environmentFlag(args)));
+    writeJson(deps, renderEnvironmentDefinition(environmentFlag(args, deps)));
     return ExitCode.Succeeded;
   },
 };

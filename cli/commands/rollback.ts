@@ -30,7 +30,7 @@ Examples:
     ...DEPLOY_TARGET_OPTIONS,
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const to = stringFlag(args, "to");
     let wanted: number | undefined;
     if (to !== undefined) {

@@ -87,7 +87,7 @@ Examples:
     },
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const runId = runIdFlag(args, deps, env.name);
     const reportFile = stringFlag(args, "report");
     const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];

@@ -66,7 +66,7 @@ Examples:
     "run-id": RUN_ID_OPTION,
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const rmse = numberFlag(args, "rmse", (n) => Number.isFinite(n) && n >= 0, "a non-negative number");
     const evaluationPath = stringFlag(args, "evaluation");
     if (rmse !== undefined && evaluationPath !== undefined)

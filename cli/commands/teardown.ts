@@ -151,7 +151,7 @@ Examples:
     "include-registry": { type: "boolean", description: "also delete the versions of the environment's Model Registry group" },
   },
   async run(args, deps) {
-    const env = environmentFlag(args);
+    const env = environmentFlag(args, deps);
     const includeRegistry = Boolean(args.values["include-registry"]);
     const json = Boolean(args.values.json);
     const say = (line: string) => json || deps.stdout.write(`${line}\n`);

@@ -1,7 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Construct } from "constructs";
-import { WORKFLOW_CLI_URI_VARIABLE } from "../build-variables";
+import { EnvironmentConfig } from "../../environments/schema";
+import { ENVIRONMENT_CONFIG_VARIABLE, WORKFLOW_CLI_URI_VARIABLE } from "../build-variables";
 import { AwsTarget, logGroupArn } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
@@ -26,6 +27,8 @@ export interface ReleaseBuildProjectProps {
   buildspecFile: string;
   /** The bundled CLI the buildspec fetches and runs. */
   workflowCli: WorkflowCliObject;
+  /** The environment the CLI runs for: its ENVIRONMENT_CONFIG, since the bundle carries no environment file. */
+  env: EnvironmentConfig;
   /** Plain-text environment variables of every build (values may be Terraform references). */
   environmentVariables: Record<string, string>;
   /** Key the project encrypts its artifacts with, and its log group's key. */
@@ -34,8 +37,6 @@ export interface ReleaseBuildProjectProps {
   artifactBucketArn: string;
   /** Key prefix of the pipeline's artifacts in the bucket (`pipelineArtifactPrefix`). */
   pipelineArtifactPrefix: string;
-  /** Log retention in days (the environment's `logRetentionDays`). */
-  logRetentionDays: number;
   /** What this step's builds do in AWS, besides logs and reading their input artifact. */
   statements: PolicyStatement[];
   /** Minutes before CodeBuild stops a build. Default: 60. */
@@ -67,7 +68,7 @@ export class ReleaseBuildProject extends Construct {
     const logGroupName = names.logGroup("codebuild", props.step);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: logGroupName,
-      retentionInDays: props.logRetentionDays,
+      retentionInDays: props.env.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
     const logGroup = logGroupArn(target, logGroupName);
@@ -122,8 +123,10 @@ export class ReleaseBuildProject extends Construct {
         imagePullCredentialsType: "CODEBUILD",
         privilegedMode: false,
         environmentVariable: Object.entries({
+          ENVIRONMENT: props.env.name,
           ...props.environmentVariables,
           [WORKFLOW_CLI_URI_VARIABLE]: props.workflowCli.uri,
+          [ENVIRONMENT_CONFIG_VARIABLE]: terraformLiteral(JSON.stringify(props.env)),
         }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
       },
       logsConfig: {

@@ -4,10 +4,7 @@ import { EnvironmentConfig } from "../../environments/schema";
 import type { WorkflowVariables } from "../workflow-variables";
 import {
   ARTIFACT_BUCKET_VARIABLE,
-  ENDPOINT_INSTANCE_COUNT_VARIABLE,
-  ENDPOINT_INSTANCE_TYPE_VARIABLE,
   ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
-  ENDPOINT_ROLLOUT_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
   STATE_MACHINE_ARN_VARIABLE,
 } from "../build-variables";
@@ -110,12 +107,12 @@ export class ReleasePipeline extends Construct {
     });
     const shared = {
       workflowCli: this.workflowCli,
+      env,
       names,
       target,
       kmsKeyArn: props.kmsKeyArn,
       artifactBucketArn: props.artifactBucketArn,
       pipelineArtifactPrefix: artifactPrefix,
-      logRetentionDays: env.logRetentionDays,
     };
 
     this.buildModel = new ReleaseBuildProject(this, "build-model", {
@@ -125,7 +122,6 @@ export class ReleasePipeline extends Construct {
       buildspecFile: BUILDSPECS.buildModel,
       timeoutMinutes: props.buildModelTimeoutMinutes ?? 240,
       environmentVariables: {
-        ENVIRONMENT: env.name,
         [STATE_MACHINE_ARN_VARIABLE]: props.stateMachineArn,
         [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
         DATA_PREFIX,
@@ -153,12 +149,8 @@ export class ReleasePipeline extends Construct {
       buildspecFile: BUILDSPECS.deployEndpoint,
       timeoutMinutes: props.deployEndpointTimeoutMinutes ?? 90,
       environmentVariables: {
-        ENVIRONMENT: env.name,
         [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
-        [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
-        [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
-        [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
         [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: endpointAlarmNames(names).join(","),
       },
       statements: deployEndpointStatements({

@@ -5,23 +5,20 @@ import { nodeBundle, PROJECT_ROOT } from "../archive/bundle";
 import { contentAsset } from "../archive/content-asset";
 import { S3_LAYOUT } from "../s3-layout";
 
-/** The workflow CLI's entry point; the builds run it bundled, so they need no `npm ci`. */
-export const WORKFLOW_CLI_ENTRY = path.join(PROJECT_ROOT, "cli", "main.ts");
+/** The entry point of the workflow CLI the builds run bundled (so they need no `npm ci`). */
+export const WORKFLOW_CLI_ENTRY = path.join(PROJECT_ROOT, "cli", "build-main.ts");
 
 /** The oldest Node.js the project supports (package.json `engines`); the builds select a newer one. */
 const WORKFLOW_CLI_TARGET = "node20";
 
 /**
- * The workflow CLI and everything it imports (AWS SDK clients, environments, workflow template) in
- * one CommonJS file that Node runs from an empty directory. Minified: it is what every build downloads.
+ * The workflow CLI and everything it imports (AWS SDK clients, workflow template) in one CommonJS
+ * file that Node runs from an empty directory. No environment file and no package.json: the same
+ * bytes for every environment, changed only by the code the builds run. Minified: it is what every
+ * build downloads.
  */
 export function workflowCliBundle(): Buffer {
-  return nodeBundle(WORKFLOW_CLI_ENTRY, {
-    target: WORKFLOW_CLI_TARGET,
-    minify: true,
-    // Only locates syntax errors in environment files, and goes without it; the bundle has them compiled in.
-    external: ["typescript"],
-  });
+  return nodeBundle(WORKFLOW_CLI_ENTRY, { target: WORKFLOW_CLI_TARGET, minify: true });
 }
 
 export interface WorkflowCliObjectProps {

@@ -14,6 +14,9 @@ import { GetObjectCommand, GetObjectCommandOutput, S3Client } from "@aws-sdk/cli
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
+import { stackEnvironment } from "../../cli/stack-environment";
+import { getEnvironment } from "../../environments";
+import { ENVIRONMENT_CONFIG_VARIABLE } from "../../modules/build-variables";
 import { awsError, cli, fakeDeps } from "./fake-deps";
 import { described, sageMakerNotFound, versionArn } from "./registry-fixtures";
 
@@ -344,17 +347,26 @@ describe("workflow deploy", () => {
 });
 
 describe("workflow deploy in the DeployEndpoint build", () => {
-  const buildDeps = (variables: Record<string, string>) =>
-    fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS, ...variables } });
+  /** The bundled CLI's deps: prod's environment (with `changes`) only as the stack passes it, ENVIRONMENT_CONFIG. */
+  const buildDeps = (changes: Record<string, unknown>, variables: Record<string, string> = {}) => {
+    const env = {
+      ARTIFACT_BUCKET: BUCKET,
+      KMS_KEY_ARN: KMS,
+      [ENVIRONMENT_CONFIG_VARIABLE]: JSON.stringify({ ...getEnvironment("prod"), ...changes }),
+      ...variables,
+    };
+    return { ...fakeDeps({ env }), environments: stackEnvironment(env) };
+  };
 
-  it("puts the model on the instance type and count the stack set as build variables (what the plan showed)", async () => {
+  it("puts the model on the instance type and count of the environment the stack set (what the plan showed)", async () => {
     sagemaker
       .on(DescribeEndpointCommand)
       .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
       .resolves(endpoint("InService", CONFIG));
+    const prod = getEnvironment("prod");
     const { code } = await cli(
       ["deploy", "--env", "prod", "--model-name", MODEL],
-      buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.c5.xlarge", ENDPOINT_INSTANCE_COUNT: "3" }),
+      buildDeps({ instanceTypes: { ...prod.instanceTypes, endpoint: "ml.c5.xlarge" }, endpointInstanceCount: 3 }),
     );
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input.ProductionVariants).toEqual([
@@ -375,7 +387,7 @@ describe("workflow deploy in the DeployEndpoint build", () => {
       .resolves(endpoint("InService", CONFIG));
     const { code } = await cli(
       ["deploy", "--env", "prod", "--model-name", MODEL],
-      buildDeps({ ENDPOINT_INSTANCE_TYPE: "ml.g4dn.xlarge" }),
+      buildDeps({ instanceTypes: { ...getEnvironment("prod").instanceTypes, endpoint: "ml.g4dn.xlarge" } }),
     );
     expect(code).toBe(ExitCode.Succeeded);
     // SageMaker API Reference, CreateEndpointConfig KmsKeyId: refused with instance store, which the hardware encrypts.
@@ -384,28 +396,29 @@ describe("workflow deploy in the DeployEndpoint build", () => {
     expect(request.DataCaptureConfig?.KmsKeyId).toBe(KMS);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, Record<string, string>, string]>([
     [
-      { ENDPOINT_INSTANCE_TYPE: "ml.g6.xlarge" },
-      '$ENDPOINT_INSTANCE_TYPE "ml.g6.xlarge" is of a family, ml.g6, whose local storage this project does not know (SageMaker refuses the volume key on instance store): add it to INSTANCE_STORAGE_BY_FAMILY in modules/aws-catalog.ts from AWS\'s EC2 instance-type documentation, or pick a listed family',
+      { instanceTypes: { ...getEnvironment("prod").instanceTypes, endpoint: "ml.g6.xlarge" } },
+      {},
+      '--env prod: invalid environment: $ENVIRONMENT_CONFIG: instanceTypes.endpoint is of a family, ml.g6, whose local storage this project does not know (SageMaker refuses the volume key on instance store): add it to INSTANCE_STORAGE_BY_FAMILY in modules/aws-catalog.ts from AWS\'s EC2 instance-type documentation, or pick a listed family (got "ml.g6.xlarge")',
     ],
     [
-      { ENDPOINT_INSTANCE_TYPE: "ml.t2.medum" },
-      '$ENDPOINT_INSTANCE_TYPE must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum")',
-    ],
-    [{ ENDPOINT_INSTANCE_COUNT: "0" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "0")'],
-    [{ ENDPOINT_INSTANCE_COUNT: "" }, '$ENDPOINT_INSTANCE_COUNT must be an integer >= 1 (got "")'],
-    [
-      { ENDPOINT_ROLLOUT: '{"kind":"linear"}' },
-      `$ENDPOINT_ROLLOUT must be a rollout as environments/schema.ts defines it (got "{\\"kind\\":\\"linear\\"}": must be "all-at-once" or "canary")`,
+      { instanceTypes: { ...getEnvironment("prod").instanceTypes, endpoint: "ml.t2.medum" } },
+      {},
+      '--env prod: invalid environment: $ENVIRONMENT_CONFIG: instanceTypes.endpoint must be a SageMaker endpoint instance type (the SageMaker API\'s list), such as ml.m5.large (got "ml.t2.medum") — did you mean "ml.t2.medium"?',
     ],
     [
-      { ENDPOINT_ROLLOUT: '{"kind":"canary","canaryInstances":1}', ENDPOINT_INSTANCE_COUNT: "1" },
-      `$ENDPOINT_ROLLOUT: canaryInstances must be at most half of endpointInstanceCount, SageMaker's canary rule (got 1 of 1; raise endpointInstanceCount or use kind "all-at-once")`,
+      { rollout: { kind: "canary", canaryInstances: 1, bakeMinutes: 10 }, endpointInstanceCount: 1 },
+      {},
+      `--env prod: invalid environment: $ENVIRONMENT_CONFIG: rollout.canaryInstances must be at most half of endpointInstanceCount, SageMaker's canary rule (got 1 of 1; raise endpointInstanceCount or use kind "all-at-once")`,
     ],
-    [{ ENDPOINT_ROLLBACK_ALARMS: "" }, '$ENDPOINT_ROLLBACK_ALARMS must name 1 to 10 CloudWatch alarms, comma-separated (got "")'],
-  ])("refuses %j before calling AWS (exit 2, one line)", async (variables, message) => {
-    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(variables));
+    [
+      {},
+      { ENDPOINT_ROLLBACK_ALARMS: "" },
+      '$ENDPOINT_ROLLBACK_ALARMS must name 1 to 10 CloudWatch alarms, comma-separated (got "")',
+    ],
+  ])("refuses %j with %j before calling AWS (exit 2, one line)", async (changes, variables, message) => {
+    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(changes, variables));
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toBe(`workflow deploy: ${message} — run with --help for usage\n`);
     expect(sagemaker.calls()).toHaveLength(0);

@@ -7,7 +7,8 @@ import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { CliDeps } from "../../cli/deps";
 import { ExitCode } from "../../cli/errors";
-import { runCli } from "../../cli/main";
+import { PROJECT_ENVIRONMENTS, projectVersion } from "../../cli/main";
+import { runCli } from "../../cli/program";
 
 export const T0 = Date.parse("2024-05-01T12:00:00Z");
 
@@ -41,6 +42,8 @@ export function fakeDeps(options: { env?: Record<string, string>; tty?: boolean;
   let slept = 0;
   const regions: string[] = [];
   return {
+    environments: PROJECT_ENVIRONMENTS,
+    version: projectVersion,
     aws: {
       sfn: (region) => {
         regions.push(region);

@@ -5,9 +5,9 @@ import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSageMakerClient, createSfnClient, MAX_ATTEMPTS } from "../../cli/aws-clients";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES, promotionOrder } from "../../environments";
 import { ExitCode } from "../../cli/errors";
-import { COMMANDS } from "../../cli/main";
+import { COMMANDS } from "../../cli/program";
 import { copyProject, PROJECT_ROOT } from "../helpers/project-copy";
 import { cli } from "./fake-deps";
 
@@ -165,10 +165,12 @@ describe("flags as a person types them", () => {
     },
   );
 
-  it("names the defined environments in the main help and in --env's help", async () => {
-    const main = (await cli(["--help"])).stdout;
-    expect(main).toContain(`Environments: ${ENVIRONMENT_NAMES.join(", ")}`);
-    expect((await cli(["render", "--help"])).stdout).toContain(`environment: ${ENVIRONMENT_NAMES.join(", ")}`);
+  it("names the defined environments, in promotion order, in the main help and in the help of a command with --env", async () => {
+    const line = `Environments: ${promotionOrder()
+      .map((env) => env.name)
+      .join(", ")} (environments/<env>.ts)`;
+    expect((await cli(["--help"])).stdout).toContain(line);
+    expect((await cli(["render", "--help"])).stdout).toContain(line);
   });
 });
 

@@ -1,16 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { COMMANDS } from "../../cli/main";
+import { COMMANDS } from "../../cli/program";
 
 const ROOT = join(__dirname, "..", "..");
 
 /** The packages a fresh process has loaded after running one command line through the CLI. */
 function packagesLoadedBy(argv: string[]): string[] {
   const script = `
-    const { runCli } = require("./cli/main.ts");
+    const { runCli } = require("./cli/program.ts");
+    const { PROJECT_ENVIRONMENTS, projectVersion } = require("./cli/main.ts");
     const { processDeps } = require("./cli/deps.ts");
     const quiet = { write() {} };
-    runCli(${JSON.stringify(argv)}, { ...processDeps(), stdout: quiet, stderr: quiet }).then((code) => {
+    runCli(${JSON.stringify(argv)}, { ...processDeps(PROJECT_ENVIRONMENTS, projectVersion), stdout: quiet, stderr: quiet }).then((code) => {
       const names = Object.keys(require.cache).map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean);
       console.log(JSON.stringify({ code, packages: [...new Set(names)] }));
     });`;

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ENDPOINT_INSTANCE_COUNT_VARIABLE, ENDPOINT_INSTANCE_TYPE_VARIABLE } from "../../modules/build-variables";
+import { ENVIRONMENT_CONFIG_VARIABLE } from "../../modules/build-variables";
 import { copyProjectAsRepository, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 
 jest.setTimeout(60_000);
@@ -17,16 +17,16 @@ describe("changing prod's endpoint to 4 × ml.p4d.24xlarge", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("sets them on the DeployEndpoint build project in cdk.tf.json", () => {
+  it("sets them in the DeployEndpoint build project's environment in cdk.tf.json", () => {
     expect(runSynth(dir, { ENVIRONMENTS: "prod" }).status).toBe(0);
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "prod", "cdk.tf.json"), "utf8"));
     const deploy = Object.values<{ name: string; environment: { environment_variable: { name: string; value: string }[] } }>(
       tf.resource.aws_codebuild_project,
     ).find((p) => p.name.endsWith("-deploy-endpoint"))!;
     const variables = Object.fromEntries(deploy.environment.environment_variable.map((v) => [v.name, v.value]));
-    expect(variables).toMatchObject({
-      [ENDPOINT_INSTANCE_TYPE_VARIABLE]: "ml.p4d.24xlarge",
-      [ENDPOINT_INSTANCE_COUNT_VARIABLE]: "4",
+    expect(JSON.parse(variables[ENVIRONMENT_CONFIG_VARIABLE])).toMatchObject({
+      instanceTypes: { endpoint: "ml.p4d.24xlarge" },
+      endpointInstanceCount: 4,
     });
   });
 
@@ -43,9 +43,8 @@ describe("changing prod's endpoint to 4 × ml.p4d.24xlarge", () => {
     expect(review.stdout).not.toContain("prod: no changes");
     const lines = review.stdout.split("\n");
     expect(lines).toContainEqual(expect.stringMatching(/^- ✏️ `aws_codebuild_project\.release_deploy-endpoint_project_\w+`$/));
-    expect(lines).toContain(
-      `  - \`environment.environment_variable[${ENDPOINT_INSTANCE_TYPE_VARIABLE}].value\` ml.m5.large → ml.p4d.24xlarge`,
-    );
-    expect(lines).toContain(`  - \`environment.environment_variable[${ENDPOINT_INSTANCE_COUNT_VARIABLE}].value\` 2 → 4`);
+    const variable = `environment.environment_variable[${ENVIRONMENT_CONFIG_VARIABLE}].value`;
+    expect(lines).toContain(`  - \`${variable}: instanceTypes.endpoint\` ml.m5.large → ml.p4d.24xlarge`);
+    expect(lines).toContain(`  - \`${variable}: endpointInstanceCount\` 2 → 4`);
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { parseCommandArgs } from "../../../cli/args";
-import { loadCommand } from "../../../cli/main";
+import { loadCommand } from "../../../cli/program";
 import { getEnvironment } from "../../../environments";
 import { ResourceNames } from "../../../modules/naming";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } from "../../../modules/pipeline/buildspec";

@@ -2,14 +2,13 @@ import { parse } from "yaml";
 import { createHash } from "crypto";
 import {
   ARTIFACT_BUCKET_VARIABLE,
-  ENDPOINT_INSTANCE_COUNT_VARIABLE,
-  ENDPOINT_INSTANCE_TYPE_VARIABLE,
   ENDPOINT_ROLLBACK_ALARMS_VARIABLE,
-  ENDPOINT_ROLLOUT_VARIABLE,
+  ENVIRONMENT_CONFIG_VARIABLE,
   KMS_KEY_ARN_VARIABLE,
   STATE_MACHINE_ARN_VARIABLE,
   WORKFLOW_CLI_URI_VARIABLE,
 } from "../../../modules/build-variables";
+import { stackEnvironment } from "../../../cli/stack-environment";
 import { getEnvironment } from "../../../environments";
 import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
@@ -227,14 +226,19 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       ENVIRONMENT: name,
       [ARTIFACT_BUCKET_VARIABLE]: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
       [KMS_KEY_ARN_VARIABLE]: keyArn,
-      // What deploy puts behind the endpoint is in the plan, not read from the repository at run time.
-      [ENDPOINT_INSTANCE_TYPE_VARIABLE]: env.instanceTypes.endpoint,
-      [ENDPOINT_INSTANCE_COUNT_VARIABLE]: String(env.endpointInstanceCount),
-      // The rollout and the alarms SageMaker rolls it back on, as the plan shows them.
-      [ENDPOINT_ROLLOUT_VARIABLE]: JSON.stringify(env.rollout),
+      // The alarms SageMaker rolls an update back on, as the plan shows them.
       [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: `abalone-${name}-endpoint-invocation-errors,abalone-${name}-endpoint-model-latency`,
+      [ENVIRONMENT_CONFIG_VARIABLE]: expect.any(String),
       [WORKFLOW_CLI_URI_VARIABLE]: expect.any(String),
     });
+  });
+
+  it("gives both builds their own environment, which the bundled CLI reads back as the environment file defines it", () => {
+    for (const step of ["build-model", "deploy-endpoint"]) {
+      // What deploy puts behind the endpoint is in the plan, not read from the repository at run time.
+      const value = fromTerraformLiteral(buildVariables(project(`abalone-${name}-${step}`)[1])[ENVIRONMENT_CONFIG_VARIABLE]);
+      expect(stackEnvironment({ [ENVIRONMENT_CONFIG_VARIABLE]: value }).load(name)).toEqual(env);
+    }
   });
 
   it("ships the bundled CLI as an encrypted object named by its content; both builds get its URI and may read exactly it", () => {
