@@ -80,7 +80,12 @@ export async function reviewRefs(
 /** Synthesizes both sides and returns the review as Markdown (or JSON with `json`). */
 export async function runReview(args: ReviewArgs, projectDir = process.cwd()): Promise<string> {
   const { reviews, baseCommit } = await reviewRefs(args, projectDir);
-  if (args.json) return `${JSON.stringify({ base: args.base, baseCommit, environments: reviews }, null, 2)}\n`;
+  if (args.json) {
+    // As the Markdown: the environments whose stacks changed, and how many did not.
+    const environments = reviews.filter((review) => review.status !== "unchanged");
+    const unchanged = reviews.length - environments.length;
+    return `${JSON.stringify({ base: args.base, baseCommit, environments, unchanged }, null, 2)}\n`;
+  }
   return renderReview(reviews, { baseRef: args.base, baseCommit: baseCommit.slice(0, 7), drawWorkflow: toMermaid });
 }
 

@@ -17,16 +17,28 @@ export interface RenderOptions {
 
 const MARK = { added: "➕", removed: "➖", changed: "✏️" } as const;
 
-/** The whole review as GitHub-flavoured Markdown. */
+/**
+ * The whole review as GitHub-flavoured Markdown. Only the environments whose stacks changed are
+ * named, so a change to one environment reads as that environment alone.
+ */
 export function renderReview(reviews: EnvironmentReview[], options: RenderOptions): string {
+  const changed = reviews.filter((review) => review.status !== "unchanged");
+  const unchanged = reviews.length - changed.length;
+  const others = unchanged === 1 ? "the other environment did not change" : `the other ${unchanged} environments did not change`;
+  const summary =
+    reviews.length === 0
+      ? "no environment synthesized"
+      : changed.length === 0
+        ? `no environment changed (${unchanged} reviewed)`
+        : `${changed.map((r) => `${r.name} ${statusWord(r)}`).join(" · ")}${unchanged ? `; ${others}` : ""}`;
   const lines = [
     `## Infrastructure review: \`${options.baseRef}\` → this change`,
     "",
     `Synthesized offline (no AWS): base \`${options.baseRef}\` (${options.baseCommit}) against the working tree.`,
-    `Summary: ${reviews.map((r) => `${r.name} ${statusWord(r)}`).join(" · ") || "no environment synthesized"}.`,
+    `Summary: ${summary}.`,
     "",
   ];
-  for (const review of reviews) lines.push(...renderEnvironment(review, options), "");
+  for (const review of changed) lines.push(...renderEnvironment(review, options), "");
   return (
     lines
       .join("\n")
@@ -35,13 +47,11 @@ export function renderReview(reviews: EnvironmentReview[], options: RenderOption
   );
 }
 
-function statusWord(review: EnvironmentReview): string {
-  return { unchanged: "no changes", changed: "changed", added: "new", removed: "removed" }[review.status];
-}
+const STATUS_WORDS = { changed: "changed", added: "new", removed: "removed" } as const;
+const statusWord = (review: EnvironmentReview) => STATUS_WORDS[review.status as keyof typeof STATUS_WORDS];
 
-/** One environment's section; an unchanged or removed environment is one line. */
-export function renderEnvironment(review: EnvironmentReview, options: RenderOptions): string[] {
-  if (review.status === "unchanged") return [`### ${review.name}: no changes`];
+/** One environment's section; a removed environment is one line. */
+function renderEnvironment(review: EnvironmentReview, options: RenderOptions): string[] {
   if (review.status === "removed") {
     return [
       `### ${review.name}: removed — synthesized in \`${options.baseRef}\` only; its ${review.baseResources} resource(s) are no longer in this project`,

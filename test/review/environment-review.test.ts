@@ -112,6 +112,11 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
     expect(dev.iam[0].added.map((s) => s.text)).toEqual(["Allow sns:Publish on ${aws_sns_topic.alarms.arn} (Sid PublishAlarms)"]);
   });
 
+  it("names only the environments whose stacks changed, in the summary and as sections", () => {
+    expect(markdown).toContain("Summary: dev changed · legacy removed · preview new; the other environment did not change.");
+    expect(markdown).not.toMatch(/staging/);
+  });
+
   it("renders readable Markdown lines for each kind of change", () => {
     for (const line of [
       "### dev",
@@ -126,7 +131,6 @@ describe("review of a fixture pair: dev changed, staging unchanged, preview new,
       "- Model Training: InstanceType ml.m5.xlarge → ml.m5.2xlarge",
       "- `abalone-dev-workflow-role` (`aws_iam_role.workflow`)",
       "### preview: new environment (not in `origin/main`)",
-      "### staging: no changes",
     ]) {
       expect(markdown.split("\n")).toContain(line);
     }

@@ -56,14 +56,15 @@ describe("npm run review on two refs of a small git repository", () => {
 
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
-  it("reports the threshold change, the added state and an unchanged environment", async () => {
+  it("reports the threshold change and the added state, and names no unchanged environment", async () => {
     const markdown = await runReview({ base: "base" }, repo);
     const lines = markdown.split("\n");
     expect(lines).toContain("- ✏️ `threshold`: `default` 2.1 → 1.9");
     expect(lines).toContain("- Threshold Evaluation Check: NumericLessThan 2.1 → 1.9");
     expect(lines).toContain("- State added: Notify Result (Task) → Threshold Evaluation Check");
     expect(lines).toContain("- ➕ `aws_sns_topic.alarms` added");
-    expect(lines).toContain("### staging: no changes");
+    expect(lines).toContain("Summary: dev changed; the other environment did not change.");
+    expect(markdown).not.toContain("staging");
     expect(markdown).toContain("```mermaid\nflowchart TD");
   });
 
@@ -132,9 +133,11 @@ describe("npm run review on two refs of a small git repository", () => {
     );
   });
 
-  it("reviews several environments with --env, and writes JSON with --json", async () => {
+  it("reviews several environments with --env, and writes JSON of the changed ones with --json", async () => {
     const report = JSON.parse(await runReview({ base: "base", envs: ["staging", "dev"], json: true }, repo));
-    expect(report.environments.map((e: { name: string }) => e.name)).toEqual(["dev", "staging"]);
+    // staging is reviewed but unchanged: counted, not listed.
+    expect(report.environments.map((e: { name: string }) => e.name)).toEqual(["dev"]);
+    expect(report.unchanged).toBe(1);
     const dev = report.environments[0];
     expect(dev.status).toBe("changed");
     expect(dev.variables).toEqual(expect.arrayContaining([expect.objectContaining({ name: "threshold" })]));
