@@ -3,15 +3,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { EnvironmentConfig } from "../environments/schema";
 import { MlPipelineStack } from "./ml-pipeline-stack";
+import { checkStaleStacks, staleStacks } from "./stale-stacks";
 import { skipTokenTraces } from "./token-traces";
 
 /**
  * Synthesizes one stack per environment into a staging directory and only then publishes it to
  * `outdir`, so a synth that fails half-way leaves the previous output exactly as it was.
  * Terraform's working files (`.terraform*`) in an existing stack directory are kept; the directory
- * of an environment no longer among `defined` is removed.
+ * of an environment no longer among `defined` is removed, once its state holds no resources (or
+ * `dropStacks` names it): see stale-stacks.ts.
  */
-export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir: string, defined: readonly string[]): void {
+export function synthesizeEnvironments(
+  environments: EnvironmentConfig[],
+  outdir: string,
+  defined: readonly string[],
+  dropStacks: readonly string[] = [],
+): void {
+  const stale = staleStacks(outdir, defined);
+  checkStaleStacks(outdir, stale, dropStacks);
   skipTokenTraces();
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), ".cdktf-synth-"));
   try {
@@ -21,21 +30,17 @@ export function synthesizeEnvironments(environments: EnvironmentConfig[], outdir
       new MlPipelineStack(app, { env, localStateDir: localStateDir.split(path.sep).join("/") });
     }
     app.synth();
-    publish(staging, outdir, defined);
+    publish(staging, outdir, defined, stale);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /** Moves each staged stack directory into place (renames: cheap, same file system). */
-function publish(staging: string, outdir: string, defined: readonly string[]): void {
+function publish(staging: string, outdir: string, defined: readonly string[], stale: readonly string[]): void {
   const stacksDir = path.join(staging, "stacks");
   const previousManifest = readManifest(outdir);
   fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
-  // Only synthesized stack directories (they hold cdk.tf.json) of environments no longer defined.
-  const stale = fs
-    .readdirSync(path.join(outdir, "stacks"))
-    .filter((stack) => !defined.includes(stack) && fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json")));
   for (const stack of stale) fs.rmSync(path.join(outdir, "stacks", stack), { recursive: true, force: true });
   for (const stack of fs.readdirSync(stacksDir)) {
     const staged = path.join(stacksDir, stack);

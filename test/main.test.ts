@@ -99,7 +99,7 @@ describe("npm run synth", () => {
       {},
       ["--stack", "dev"],
       () => [
-        'synth: unknown argument "--stack"; usage: npm run synth [-- --env <name>[,<name>...]]  or  ENVIRONMENTS=<name>[,<name>...] npm run synth',
+        'synth: unknown argument "--stack"; usage: npm run synth [-- --env <name>[,<name>...]] [-- --drop-stack <name>[,<name>...]]  or  ENVIRONMENTS=<name>[,<name>...] DROP_STACKS=<name>[,<name>...] npm run synth',
       ],
     ],
   ])("stops on %s with one line, exit 1 and cdktf.out untouched", (_case, edit, env, args, lines) => {

@@ -1,14 +1,16 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { copyProjectAsRepository, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
+import { copyProjectAsRepository, keepBaseEnvironments, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 
 // Two synths, a review (two more) and a jest run in a scratch copy: a busy 2-core machine needs headroom.
 jest.setTimeout(120_000);
 
 /**
  * README, "Adding an environment": its file, and one line in environments/index.ts. Done here
- * in a scratch copy exactly that way; everything else must follow without another edit.
+ * in a scratch copy exactly that way, from a known base (dev, staging and prod only, whatever the
+ * working tree adds, committed or not); everything else must follow without another edit. The
+ * line goes last, after prod: the order of the lines is not the order of promotion.
  */
 describe("adding the environment qa as the README says", () => {
   let dir: string;
@@ -19,7 +21,7 @@ describe("adding the environment qa as the README says", () => {
     });
 
   beforeAll(() => {
-    dir = copyProjectAsRepository("new-environment-");
+    dir = copyProjectAsRepository("new-environment-", keepBaseEnvironments);
     const dev = fs.readFileSync(path.join(dir, "environments", "dev.ts"), "utf8");
     fs.writeFileSync(
       path.join(dir, "environments", "qa.ts"),
@@ -30,7 +32,7 @@ describe("adding the environment qa as the README says", () => {
       index,
       fs
         .readFileSync(index, "utf8")
-        .replace('  dev: () => require("./dev"),\n', '  dev: () => require("./dev"),\n  qa: () => require("./qa"),\n'),
+        .replace('  prod: () => require("./prod"),\n', '  prod: () => require("./prod"),\n  qa: () => require("./qa"),\n'),
     );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

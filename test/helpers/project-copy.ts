@@ -49,13 +49,40 @@ export function gitIn(dir: string): (...args: string[]) => string {
   return (...args) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" });
 }
 
-/** A project copy committed as a git repository, so a test can edit it and review the edit against HEAD. */
-export function copyProjectAsRepository(prefix: string): string {
+/**
+ * A project copy committed as a git repository, so a test can edit it and review the edit against
+ * HEAD; `prepare` edits the copy before that commit.
+ */
+export function copyProjectAsRepository(prefix: string, prepare: (dir: string) => void = () => {}): string {
   const dir = copyProject(PROJECT_ROOT, prefix);
+  prepare(dir);
   const git = gitIn(dir);
   git("init", "--quiet", "--initial-branch=main");
   fs.writeFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
   git("add", ".");
   git("commit", "--quiet", "-m", "the project as it is");
   return dir;
+}
+
+/** The environments a test that adds one starts from, whatever the working tree defines besides them. */
+export const BASE_ENVIRONMENTS = ["dev", "staging", "prod"];
+
+/**
+ * Makes the project in `dir` define exactly BASE_ENVIRONMENTS (their files as the working tree has
+ * them): a known starting point, so adding an environment works even where the working tree already has it.
+ */
+export function keepBaseEnvironments(dir: string): void {
+  const index = path.join(dir, "environments", "index.ts");
+  const source = fs.readFileSync(index, "utf8");
+  const block = /(export const ENVIRONMENT_FILES: Record<string, \(\) => unknown> = \{\n)([^}]*)(\};)/;
+  const match = block.exec(source);
+  if (!match) throw new Error(`${index}: no ENVIRONMENT_FILES object to rewrite`);
+  for (const [, name] of match[2].matchAll(/^\s*"?([\w-]+)"?:/gm)) {
+    if (!BASE_ENVIRONMENTS.includes(name)) fs.rmSync(path.join(dir, "environments", `${name}.ts`), { force: true });
+  }
+  const lines = BASE_ENVIRONMENTS.map((name) => `  ${name}: () => require("./${name}"),\n`).join("");
+  fs.writeFileSync(
+    index,
+    source.replace(block, (_m, open: string, _body, close: string) => `${open}${lines}${close}`),
+  );
 }
