@@ -29,10 +29,10 @@ export function checkStaleStacks(outdir: string, stale: readonly string[], dropp
     if (!problem) continue;
     const where = path.join(outdir, "stacks", stack).split(path.sep).join("/");
     problems.push(
-      `${where}: environment "${stack}" is no longer defined, but ${problem}. Removing an environment (README: Removing an ` +
-        `environment): tear down what its pipeline created, restore environments/${stack}.ts and its line in ` +
-        `environments/index.ts, run npm run cdktf -- destroy ${stack}, then delete them again; or, if it is already ` +
-        `destroyed, pass --drop-stack ${stack} (or DROP_STACKS=${stack}) to drop its stack`,
+      `${where}: environment "${stack}" is no longer defined, but ${problem}. Remove it in order (docs/environments.md): ` +
+        `restore environments/${stack}.ts and its line in environments/index.ts, run npm run workflow -- teardown --env ${stack} ` +
+        `--include-registry and npm run cdktf -- destroy ${stack}, then delete them again; or, if it is already destroyed, ` +
+        `pass --drop-stack ${stack} (or DROP_STACKS=${stack}) to drop its stack`,
     );
   }
   if (problems.length > 0) throw new EnvironmentError(problems);

@@ -59,9 +59,9 @@ describe("removing the environment qa", () => {
     fs.writeFileSync(index(), fs.readFileSync(index(), "utf8").replace('  qa: () => require("./qa"),\n', ""));
   };
   const advice =
-    'environment "qa" is no longer defined, but %s. Removing an environment (README: Removing an environment): tear down what its ' +
-    "pipeline created, restore environments/qa.ts and its line in environments/index.ts, run npm run cdktf -- destroy qa, then " +
-    "delete them again; or, if it is already destroyed, pass --drop-stack qa (or DROP_STACKS=qa) to drop its stack";
+    'environment "qa" is no longer defined, but %s. Remove it in order (docs/environments.md): restore environments/qa.ts and ' +
+    "its line in environments/index.ts, run npm run workflow -- teardown --env qa --include-registry and npm run cdktf -- " +
+    "destroy qa, then delete them again; or, if it is already destroyed, pass --drop-stack qa (or DROP_STACKS=qa) to drop its stack";
 
   beforeEach(() => {
     dir = copyProject(undefined, "remove-environment-");
