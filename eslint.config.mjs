@@ -4,7 +4,8 @@ import boundaries from "eslint-plugin-boundaries";
 import tseslint from "typescript-eslint";
 
 /**
- * The layers. environments → stacks → modules: an environment file is data (checked against AWS's
+ * The layers. models and environments → stacks → modules: a model folder declares its model with
+ * modules/model's API (models/index.ts chooses the one the project builds); an environment file is data (checked against AWS's
  * own lists in modules/aws-catalog.ts), a stack composes modules for one environment, a module is
  * one concern. The CLI and the review are tools on top: they use modules and environments, and the
  * review shares the CLI's argument parsing, errors and workflow diagram (SHARED_WITH_REVIEW), nothing
@@ -12,6 +13,7 @@ import tseslint from "typescript-eslint";
  * stacks, cli or review.
  */
 const LAYERS = [
+  { type: "models", pattern: "models", partialMatch: false },
   { type: "environments", pattern: "environments", partialMatch: false },
   { type: "stacks", pattern: "stacks", partialMatch: false },
   { type: "modules", pattern: "modules", partialMatch: false },
@@ -25,12 +27,13 @@ const LAYERS = [
  * environments/schema.ts, the only environments file they import, though the rule allows the layer.
  */
 const ALLOWED = {
-  environments: ["environments", "modules"],
-  stacks: ["stacks", "modules", "environments"],
+  models: ["models", "modules"],
+  environments: ["environments", "modules", "models"],
+  stacks: ["stacks", "modules", "environments", "models"],
   modules: ["modules", "environments", "assets"],
   assets: ["assets"],
-  cli: ["cli", "modules", "environments", "assets"],
-  review: ["review", "modules", "environments", "stacks"],
+  cli: ["cli", "modules", "environments", "assets", "models"],
+  review: ["review", "modules", "environments", "stacks", "models"],
 };
 
 /** Files a layer may import from another one it otherwise may not. */
@@ -38,7 +41,18 @@ const SHARED = { review: ["shared-with-review"] };
 const SHARED_WITH_REVIEW = ["cli/args.ts", "cli/errors.ts", "cli/graph.ts"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "cdktf.out/**", "cdktf.hcl.out/**", ".gen/**", "coverage/**", "test/assets/**", "**/*.d.ts"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "cdktf.out/**",
+      "cdktf.hcl.out/**",
+      ".gen/**",
+      "coverage/**",
+      "test/assets/**",
+      "models/*/test/**",
+      "**/*.d.ts",
+    ],
+  },
   // A disable comment must name a rule this config runs and still silence something.
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
   js.configs.recommended,
@@ -61,7 +75,7 @@ export default tseslint.config(
     settings: {
       "boundaries/elements": LAYERS,
       "boundaries/files": SHARED_WITH_REVIEW.map((pattern) => ({ category: "shared-with-review", pattern })),
-      "boundaries/include": ["environments/**", "stacks/**", "modules/**", "assets/**", "cli/**", "review/**"],
+      "boundaries/include": ["models/**", "environments/**", "stacks/**", "modules/**", "assets/**", "cli/**", "review/**"],
       "import/resolver": { node: { extensions: [".ts", ".js"] } },
     },
     rules: {

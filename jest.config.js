@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
+  roots: ["<rootDir>/test", "<rootDir>/models"],
   testMatch: ["**/*.test.ts"],
   // Every core: jest's default leaves one idle, which on a 2-core machine runs the files one by one.
   maxWorkers: "100%",

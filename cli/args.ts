@@ -63,7 +63,7 @@ export const STATE_MACHINE_OPTION: OptionSpec = {
 /**
  * Parses argv for one command: `--flag value`, `--flag=value`, `-h`. Unknown flags (with the
  * nearest of the command's own), a flag given twice, a missing or empty value and a wrong
- * number of positionals are usage errors. A value may start with `-` (`--rmse -1`).
+ * number of positionals are usage errors. A value may start with `-` (`--metric -1`).
  */
 export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedArgs {
   const options = { ...command.options, ...COMMON_OPTIONS };
@@ -153,7 +153,7 @@ export function environmentFlag(args: ParsedArgs, deps: CliDeps): EnvironmentCon
   return deps.environments.load(stringFlag(args, "env", true));
 }
 
-/** A number flag (e.g. --rmse 2.4); anything that is not a finite number is a usage error. */
+/** A number flag (e.g. --metric 2.4); anything that is not a finite number is a usage error. */
 export function numberFlag(
   args: ParsedArgs,
   name: string,

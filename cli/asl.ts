@@ -1,5 +1,6 @@
 /** Reading a deployed Amazon States Language definition: its states in order, its threshold gate, simple JSONPaths. */
 import { ChoiceState, Condition, StateMachineDefinition } from "../modules/asl/types";
+import { GATE_COMPARISON, MetricDirection } from "../modules/workflow/gate";
 
 /**
  * A definition read back from AWS (or rendered here), as the typed ASL model; undefined when the
@@ -18,42 +19,50 @@ export function statesInOrder(definition: StateMachineDefinition | undefined): {
 }
 
 /**
- * The Choice state that gates the model on its RMSE, read from the definition so the CLI reports
- * the threshold actually deployed (a Terraform variable may override the environment's).
+ * The Choice state that gates the model on its metric, read from the definition so the CLI reports
+ * the threshold and direction actually deployed (a Terraform variable may override the environment's).
  */
 export interface ThresholdGate {
   /** Name of the Choice state. */
   choiceState: string;
   /** JSONPath of the compared value in the Choice state's input, e.g. `$.Result`. */
   variable: string;
-  /** The RMSE must be below this. */
+  /** The metric must be strictly beyond this, on the side `direction` says. */
   threshold: number;
-  /** Where an RMSE below the threshold goes. */
-  belowState: string;
-  /** Where any other RMSE goes (the Choice's Default). */
+  /** `lower` (NumericLessThan) or `higher` (NumericGreaterThan) is better. */
+  direction: MetricDirection;
+  /** Where a passing metric goes. */
+  passState: string;
+  /** Where any other metric goes (the Choice's Default). */
   otherwiseState?: string;
 }
 
-/** A `NumericLessThan` comparison in a condition, directly or inside an `And` (the gate also checks IsNumeric). */
-function lessThanComparison(condition: Condition): { variable: string; threshold: number } | undefined {
-  if ("NumericLessThan" in condition && typeof condition.NumericLessThan === "number" && typeof condition.Variable === "string") {
-    return { variable: condition.Variable, threshold: condition.NumericLessThan };
+type Comparison = { variable: string; threshold: number; direction: MetricDirection };
+
+/** A `NumericLessThan` or `NumericGreaterThan` comparison in a condition, directly or inside an `And` (the gate also checks IsNumeric). */
+function gateComparison(condition: Condition): Comparison | undefined {
+  for (const direction of ["lower", "higher"] as const) {
+    const operator = GATE_COMPARISON[direction];
+    const value = (condition as Record<string, unknown>)[operator];
+    if (typeof value === "number" && typeof (condition as { Variable?: unknown }).Variable === "string") {
+      return { variable: (condition as { Variable: string }).Variable, threshold: value, direction };
+    }
   }
   for (const inner of "And" in condition && Array.isArray(condition.And) ? condition.And : []) {
-    const found = lessThanComparison(inner);
+    const found = gateComparison(inner);
     if (found) return found;
   }
   return undefined;
 }
 
-/** The first Choice state with a `NumericLessThan` rule, or undefined when the definition has none. */
+/** The first Choice state with a `NumericLessThan` or `NumericGreaterThan` rule, or undefined when the definition has none. */
 export function findThresholdGate(definition: StateMachineDefinition | undefined): ThresholdGate | undefined {
   for (const [name, state] of Object.entries(definition?.States ?? {})) {
     if (state.Type !== "Choice") continue;
     for (const rule of Array.isArray((state as ChoiceState).Choices) ? (state as ChoiceState).Choices : []) {
-      const comparison = lessThanComparison(rule);
+      const comparison = gateComparison(rule);
       if (comparison && typeof rule.Next === "string") {
-        return { choiceState: name, ...comparison, belowState: rule.Next, otherwiseState: (state as ChoiceState).Default };
+        return { choiceState: name, ...comparison, passState: rule.Next, otherwiseState: (state as ChoiceState).Default };
       }
     }
   }

@@ -1,10 +1,12 @@
 /** Follows (or replays) a live execution through the shared progress view and returns its outcome. */
+import { MODEL } from "../models";
+import { passingSide } from "../modules/workflow/gate";
 import { DescribeStateMachineForExecutionCommand } from "@aws-sdk/client-sfn";
 import { StateMachineDefinition } from "../modules/asl/types";
 import { asDefinition, statesInOrder } from "./asl";
 import { CliDeps, DEFAULT_EXECUTION_POLL_SECONDS, Output } from "./deps";
 import { awsCall, CliError } from "./errors";
-import { describeFailure, formatRmse, ProgressView } from "./progress-view";
+import { describeFailure, formatMetric, ProgressView } from "./progress-view";
 import { followHistory, readHistory, SfnHistoryTranslator } from "./sfn-history";
 import { regionOfArn } from "./state-machine";
 import { parseJsonText, StateProgress, WorkflowEvent } from "./workflow-events";
@@ -92,8 +94,8 @@ export function failureMessage(name: string, outcome: WorkflowOutcome): string {
   const where = outcome.failedState ? ` at '${outcome.failedState}'` : "";
   const why = describeFailure(outcome.error, outcome.cause);
   const gate =
-    outcome.decision === "not-below-threshold" && outcome.rmse !== undefined
-      ? ` (RMSE ${formatRmse(outcome.rmse, outcome.threshold)} is not below the threshold ${outcome.threshold ?? "?"})`
+    outcome.decision === "failed" && outcome.metric !== undefined
+      ? ` (${MODEL.metric.name} ${formatMetric(outcome.metric, outcome.threshold)} is not ${passingSide(outcome.direction ?? MODEL.metric.direction)} the threshold ${outcome.threshold ?? "?"})`
       : "";
   return `execution ${name} ${outcome.status}${where}${gate}${why ? `: ${why}` : ""}`;
 }

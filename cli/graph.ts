@@ -3,6 +3,7 @@
  * (Graphviz). Pure functions of an ASL definition: state names, task types, transitions, the
  * catch edges to the failure state and the threshold on the choice edges.
  */
+import { failingOperator, gateOperator } from "../modules/workflow/gate";
 import { transitionsOf } from "../modules/asl/states";
 import { Condition, FailState, StateMachineDefinition } from "../modules/asl/types";
 import { asDefinition, findThresholdGate } from "./asl";
@@ -114,10 +115,14 @@ export function workflowGraph(deployed: StateMachineDefinition | Record<string, 
       const to = id(edge.to);
       if (edge.kind === "choice") {
         const label =
-          isGate && edge.to === gate.belowState ? `${shortPath(gate.variable)} < ${gate.threshold}` : describeRule(edge.rule);
+          isGate && edge.to === gate.passState
+            ? `${shortPath(gate.variable)} ${gateOperator(gate.direction)} ${gate.threshold}`
+            : describeRule(edge.rule);
         edges.push({ from, to, kind: "choice", label });
       } else if (edge.kind === "default") {
-        const label = isGate ? `otherwise: ${shortPath(gate.variable)} ≥ ${gate.threshold} or not a number` : "otherwise";
+        const label = isGate
+          ? `otherwise: ${shortPath(gate.variable)} ${failingOperator(gate.direction)} ${gate.threshold} or not a number`
+          : "otherwise";
         edges.push({ from, to, kind: "default", label });
       } else if (edge.kind === "next") edges.push({ from, to, kind: "next" });
       else edges.push({ from, to, kind: "catch", label: `catch ${edge.errors.join(", ")}` });

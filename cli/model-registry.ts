@@ -1,4 +1,5 @@
 /** The environment's SageMaker Model Registry group as the CLI reads it: its versions and what each recorded. */
+import { MODEL } from "../models";
 import {
   DescribeModelPackageCommand,
   DescribeModelPackageOutput,
@@ -28,7 +29,7 @@ export interface ModelVersion {
 
 /** The environment's group name. */
 export function groupOf(env: EnvironmentConfig): string {
-  return modelRegistryParams(env.name).groupName;
+  return modelRegistryParams(env.name, MODEL).groupName;
 }
 
 /**

@@ -3,6 +3,7 @@
  * latest execution and source revision, the BuildModel run's workflow, a waiting approval and the
  * endpoint. `readPipelineReport` gathers it; the view and --json print it.
  */
+import { MODEL } from "../models";
 import {
   ActionExecutionDetail,
   CodePipelineClient,
@@ -236,7 +237,7 @@ async function buildRun(
 }
 
 export async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Promise<EndpointReport> {
-  const name = new ResourceNames(env.name).endpoint;
+  const name = new ResourceNames(env.name, MODEL.name).endpoint;
   const sagemaker = deps.aws.sagemaker(env.region);
   let endpoint;
   try {
@@ -268,7 +269,7 @@ export async function endpointReport(env: EnvironmentConfig, deps: CliDeps): Pro
 
 /** Reads everything the pipeline view shows, for one environment. */
 export async function readPipelineReport(env: EnvironmentConfig, args: ParsedArgs, deps: CliDeps): Promise<PipelineReport> {
-  const pipeline = new ResourceNames(env.name).pipeline;
+  const pipeline = new ResourceNames(env.name, MODEL.name).pipeline;
   const codepipeline = deps.aws.codepipeline(env.region);
   const state = await getPipelineState(codepipeline, pipeline);
   const execution = await latestExecution(codepipeline, pipeline);

@@ -1,5 +1,6 @@
 /** The pipeline view as text: one drawing of a PipelineReport, and the facts whose changes `--watch` prints as lines. */
-import { describeFailure, formatDuration, formatRmse, ICONS, summaryLines } from "./progress-view";
+import { MODEL } from "../models";
+import { describeFailure, formatDuration, formatMetric, ICONS, summaryLines } from "./progress-view";
 import { ApprovalReport, PipelineReport } from "./pipeline-state";
 import { consoleUrl } from "./state-machine";
 
@@ -120,9 +121,12 @@ export function pipelineFacts(report: PipelineReport): Map<string, string> {
         `state ${s.name}`,
         `run ${report.run.runId}: ${s.name} ${s.status}${s.error || s.cause ? `: ${describeFailure(s.error, s.cause)}` : ""}`,
       );
-    const { rmse, threshold } = report.run.outcome;
-    if (rmse !== undefined)
-      facts.set("rmse", `run ${report.run.runId}: RMSE ${formatRmse(rmse, threshold)} (threshold ${threshold ?? "?"})`);
+    const { metric, threshold } = report.run.outcome;
+    if (metric !== undefined)
+      facts.set(
+        "metric",
+        `run ${report.run.runId}: ${MODEL.metric.name} ${formatMetric(metric, threshold)} (threshold ${threshold ?? "?"})`,
+      );
   }
   if (report.approval) {
     const commands = approvalCommands(report.environment, report.pipeline, report.region, report.approval);

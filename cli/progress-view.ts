@@ -2,6 +2,8 @@
  * The progress view shared by `run --wait`, `history` and `simulate`: plain lines (CI, pipes)
  * or, in a terminal, a table of states redrawn in place.
  */
+import { MODEL } from "../models";
+import { passingSide } from "../modules/workflow/gate";
 import { Clock, Output } from "./deps";
 import { parseJsonText, StateProgress, WorkflowEvent, WorkflowProgress } from "./workflow-events";
 import { WorkflowOutcome } from "./workflow-outcome";
@@ -101,7 +103,7 @@ export class ProgressView {
     if (this.options.live) this.redraw();
   }
 
-  /** Prints the final status, the RMSE and threshold decision, or the failing state. */
+  /** Prints the final status, the metric and threshold decision, or the failing state. */
   finish(outcome: WorkflowOutcome): void {
     if (this.options.live) this.redraw();
     for (const line of summaryLines(outcome)) this.options.out.write(`${line}\n`);
@@ -183,26 +185,29 @@ export function redrawnText(drawnLines: number, lines: string[]): string {
   return lines.length < drawnLines ? `${text}\x1b[J` : text;
 }
 
-/** An RMSE to six significant digits, unless that would hide which side of the threshold it is on. */
-export function formatRmse(rmse: number, threshold?: number): string {
-  const short = Number(rmse.toPrecision(6));
-  return threshold !== undefined && short < threshold !== rmse < threshold ? String(rmse) : String(short);
+/** A metric to six significant digits, unless that would hide which side of the threshold (or whether on it) it is. */
+export function formatMetric(value: number, threshold?: number): string {
+  const short = Number(value.toPrecision(6));
+  return threshold !== undefined && Math.sign(short - threshold) !== Math.sign(value - threshold) ? String(value) : String(short);
 }
 
 /** The closing lines: status and duration, the gate's decision, the failing state with error and cause. */
 export function summaryLines(outcome: WorkflowOutcome): string[] {
   const took = outcome.durationMs === undefined ? "" : ` in ${formatDuration(outcome.durationMs)}`;
   const lines = [`Execution ${outcome.status}${took}`];
-  if (outcome.rmse !== undefined || outcome.decision) {
-    const rmse = outcome.rmse === undefined ? "RMSE unknown" : `RMSE ${formatRmse(outcome.rmse, outcome.threshold)}`;
+  if (outcome.metric !== undefined || outcome.decision) {
+    const name = MODEL.metric.name;
+    const metric =
+      outcome.metric === undefined ? `${name} unknown` : `${name} ${formatMetric(outcome.metric, outcome.threshold)}`;
     const threshold = outcome.threshold === undefined ? "the threshold" : `the threshold ${outcome.threshold}`;
+    const side = passingSide(outcome.direction ?? MODEL.metric.direction);
     const verdict =
-      outcome.decision === "below-threshold"
-        ? `is below ${threshold}`
+      outcome.decision === "passed"
+        ? `is ${side} ${threshold}`
         : outcome.decision
-          ? `is not below ${threshold}`
+          ? `is not ${side} ${threshold}`
           : `(${threshold}, no decision yet)`;
-    lines.push(`${rmse} ${verdict}${outcome.decisionState ? `: ${outcome.decisionState}` : ""}`);
+    lines.push(`${metric} ${verdict}${outcome.decisionState ? `: ${outcome.decisionState}` : ""}`);
   }
   if (outcome.failedState)
     lines.push(`Failed state: ${outcome.failedState} — ${describeFailure(outcome.error, outcome.cause) || "no error recorded"}`);

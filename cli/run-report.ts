@@ -2,9 +2,12 @@
  * The evaluation report of a run that passed its gate: the evidence an approver reads (metrics,
  * parameters, where the model and data are), as JSON and Markdown next to the run's evaluation.
  */
+import { MetricDirection, passesGate, passingSide } from "../modules/workflow/gate";
+import { STATE_NAMES } from "../modules/workflow/ml-workflow";
+import { MODEL } from "../models";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { runNames } from "../modules/workflow/execution-input";
-import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
+import { modelLayout, runKeys } from "../modules/s3-layout";
 import { MODEL_VERSION_ARN_PATH } from "../modules/workflow/ml-workflow";
 import { valueAtPath } from "./asl";
 import { CliDeps } from "./deps";
@@ -15,10 +18,13 @@ export interface RunReport {
   runId: string;
   environment: string;
   status: string;
-  rmse?: number;
+  /** The model's metric: its name, which way is better, and the run's value. */
+  metricName: string;
+  direction: MetricDirection;
+  metric?: number;
   threshold?: number;
-  epochs?: number;
-  batchSize?: number;
+  /** The training job's hyperparameters, by the names the script receives. */
+  hyperparameters: Record<string, string>;
   /** The commit the run was built from (CodeBuild's resolved source version), when known. */
   commit?: string;
   execution: { arn: string; consoleUrl: string };
@@ -31,14 +37,14 @@ export interface RunReport {
   report: { json: string; markdown: string; consoleUrl: string };
 }
 
-/** The training hyperparameters of a definition: the task whose `HyperParameters` name `epochs`. */
-export function trainingParameters(definition: unknown): { epochs?: number; batchSize?: number } {
-  const states = Object.values(
-    (definition as { States?: Record<string, { Parameters?: { HyperParameters?: Record<string, unknown> } }> })?.States ?? {},
+/** The training hyperparameters of a definition: the Model Training task's, without script mode's own (`sagemaker_*`). */
+export function trainingParameters(definition: unknown): Record<string, string> {
+  const states = (definition as { States?: Record<string, { Parameters?: { HyperParameters?: Record<string, unknown> } }> })
+    ?.States;
+  const hyper = states?.[STATE_NAMES.training]?.Parameters?.HyperParameters ?? {};
+  return Object.fromEntries(
+    Object.entries(hyper).flatMap(([name, value]) => (name.startsWith("sagemaker_") ? [] : [[name, String(value)]])),
   );
-  const hyper = states.map((state) => state.Parameters?.HyperParameters).find((h) => h && "epochs" in h);
-  const number = (value: unknown) => (value === undefined || Number.isNaN(Number(value)) ? undefined : Number(value));
-  return { epochs: number(hyper?.epochs), batchSize: number(hyper?.["batch-size"]) };
 }
 
 /** The report of a run, given where it ran and how it ended. */
@@ -56,7 +62,7 @@ export function runReport(options: {
   output?: unknown;
 }): RunReport {
   const { runId, bucket, region } = options;
-  const names = runNames(options.environment, runId);
+  const names = runNames(MODEL.name, options.environment, runId);
   const versionArn = valueAtPath(options.output, MODEL_VERSION_ARN_PATH);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
   const jsonKey = runKeys.report(runId, names.TrainingJobName, "json");
@@ -65,15 +71,17 @@ export function runReport(options: {
     runId,
     environment: options.environment,
     status: options.outcome.status,
-    rmse: options.outcome.rmse,
+    metricName: MODEL.metric.name,
+    direction: options.outcome.direction ?? MODEL.metric.direction,
+    metric: options.outcome.metric,
     threshold: options.outcome.threshold,
-    ...trainingParameters(options.definition),
+    hyperparameters: trainingParameters(options.definition),
     commit: options.commit,
     execution: { arn: options.executionArn, consoleUrl: options.consoleUrl },
     model: { name: names.ModelName, artifact: s3(runKeys.modelArtifact(runId, names.TrainingJobName)) },
     ...(typeof versionArn === "string" ? { modelVersion: { arn: versionArn } } : {}),
     data: {
-      raw: s3(S3_LAYOUT.rawData),
+      raw: s3(modelLayout(MODEL).rawData),
       training: s3(`${runKeys.trainingData(runId, names.TrainingJobName)}/`),
       testing: s3(`${runKeys.testingData(runId, names.TrainingJobName)}/`),
     },
@@ -89,11 +97,12 @@ export function runReport(options: {
 /** The report as Markdown, for a person. */
 export function reportMarkdown(report: RunReport): string {
   const shown = (value: unknown) => (value === undefined ? "unknown" : String(value));
+  const side = passingSide(report.direction);
   const verdict =
-    report.rmse !== undefined && report.threshold !== undefined
-      ? report.rmse < report.threshold
-        ? "below the threshold: passed"
-        : "not below the threshold"
+    report.metric !== undefined && report.threshold !== undefined
+      ? passesGate(report.direction, report.metric, report.threshold)
+        ? `${side} the threshold: passed`
+        : `not ${side} the threshold`
       : "";
   return [
     `# Run ${report.runId} (${report.environment})`,
@@ -101,9 +110,8 @@ export function reportMarkdown(report: RunReport): string {
     `| | |`,
     `|---|---|`,
     `| status | ${report.status} |`,
-    `| RMSE | ${shown(report.rmse)} (threshold ${shown(report.threshold)}${verdict ? `; ${verdict}` : ""}) |`,
-    `| epochs | ${shown(report.epochs)} |`,
-    `| batch size | ${shown(report.batchSize)} |`,
+    `| ${report.metricName} | ${shown(report.metric)} (threshold ${shown(report.threshold)}${verdict ? `; ${verdict}` : ""}) |`,
+    ...Object.entries(report.hyperparameters).map(([name, value]) => `| ${name} | ${value} |`),
     `| commit | ${shown(report.commit)} |`,
     `| model | \`${report.model.name}\`, ${report.model.artifact} |`,
     `| model version | ${report.modelVersion ? `\`${report.modelVersion.arn}\` (pending approval)` : "not registered"} |`,

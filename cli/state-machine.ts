@@ -1,4 +1,5 @@
 /** Where the workflow's state machine is: a flag, STATE_MACHINE_ARN, or found by its derived name. */
+import { MODEL } from "../models";
 import { paginateListStateMachines } from "@aws-sdk/client-sfn";
 import { EnvironmentConfig } from "../environments/schema";
 import { STATE_MACHINE_ARN_VARIABLE } from "../modules/build-variables";
@@ -27,7 +28,7 @@ function checkedArn(arn: string, source: string, env?: EnvironmentConfig): strin
     throw new UsageError(
       `${source} is not a state machine ARN (got ${JSON.stringify(arn)}; expected arn:aws:states:<region>:<account>:stateMachine:<name>)`,
     );
-  const expected = env && new ResourceNames(env.name).stateMachine;
+  const expected = env && new ResourceNames(env.name, MODEL.name).stateMachine;
   if (expected && match[3] !== expected) {
     throw new UsageError(
       `${source} names state machine ${JSON.stringify(match[3])}, but --env ${env.name} uses ${JSON.stringify(expected)}`,
@@ -54,7 +55,7 @@ export async function resolveStateMachineArn(
 
 /** Pages through ListStateMachines in the environment's region for ResourceNames(env).stateMachine. */
 async function findStateMachineByName(env: EnvironmentConfig, deps: CliDeps): Promise<string> {
-  const name = new ResourceNames(env.name).stateMachine;
+  const name = new ResourceNames(env.name, MODEL.name).stateMachine;
   const sfn = deps.aws.sfn(env.region);
   for await (const page of awsPages("ListStateMachines", paginateListStateMachines({ client: sfn, pageSize: 1000 }, {}))) {
     const found = page.stateMachines?.find((m) => m.name === name);

@@ -1,18 +1,21 @@
-/** What a finished (or still running) execution amounts to: status, RMSE, threshold decision, failing state. */
+/** What a finished (or still running) execution amounts to: status, metric, threshold decision, failing state. */
 import { asDefinition, findThresholdGate, ThresholdGate, valueAtPath } from "./asl";
-import { RMSE_PATH } from "../modules/workflow/ml-workflow";
+import { MetricDirection } from "../modules/workflow/gate";
+import { METRIC_PATH } from "../modules/workflow/ml-workflow";
 import { FinalStatus, WorkflowProgress } from "./workflow-events";
 
 export interface WorkflowOutcome {
   status: FinalStatus | "RUNNING";
   /** From the first event to the last, in milliseconds; undefined while unknown. */
   durationMs?: number;
-  /** The RMSE the threshold gate compared. */
-  rmse?: number;
+  /** The model's metric the threshold gate compared. */
+  metric?: number;
   /** The threshold of the deployed (or simulated) definition. */
   threshold?: number;
+  /** Which side of the threshold passes, as the definition's gate compares. */
+  direction?: MetricDirection;
   /** Which branch the gate took. */
-  decision?: "below-threshold" | "not-below-threshold";
+  decision?: "passed" | "failed";
   /** The state the gate sent the execution to. */
   decisionState?: string;
   /** The first state that failed (the task whose error was caught, or the Fail state reached). */
@@ -27,7 +30,7 @@ export function summarizeOutcome(progress: WorkflowProgress, definition?: unknow
   const outcome: WorkflowOutcome = { status: progress.status };
   if (progress.startedAt !== undefined && progress.endedAt !== undefined)
     outcome.durationMs = progress.endedAt - progress.startedAt;
-  Object.assign(outcome, gate ? gateDecision(progress, gate) : guessedRmse(progress));
+  Object.assign(outcome, gate ? gateDecision(progress, gate) : guessedMetric(progress));
   const failed = progress.firstFailure;
   if (failed) {
     outcome.failedState = failed.name;
@@ -41,26 +44,26 @@ export function summarizeOutcome(progress: WorkflowProgress, definition?: unknow
 }
 
 function gateDecision(progress: WorkflowProgress, gate: ThresholdGate): Partial<WorkflowOutcome> {
-  const decided: Partial<WorkflowOutcome> = { threshold: gate.threshold };
+  const decided: Partial<WorkflowOutcome> = { threshold: gate.threshold, direction: gate.direction };
   const choice = progress.latest(gate.choiceState);
   const value = choice ? valueAtPath(choice.input, gate.variable) : undefined;
-  if (typeof value === "number") decided.rmse = value;
-  if (progress.latest(gate.belowState)) Object.assign(decided, { decision: "below-threshold", decisionState: gate.belowState });
+  if (typeof value === "number") decided.metric = value;
+  if (progress.latest(gate.passState)) Object.assign(decided, { decision: "passed", decisionState: gate.passState });
   else if (gate.otherwiseState && progress.latest(gate.otherwiseState)) {
-    Object.assign(decided, { decision: "not-below-threshold", decisionState: gate.otherwiseState });
+    Object.assign(decided, { decision: "failed", decisionState: gate.otherwiseState });
   }
   return decided;
 }
 
-/** Where a Choice state's input may hold the RMSE: the template's path, then the Lambda's bare `Result`. */
-const RMSE_PATHS = [RMSE_PATH, "$.Result"];
+/** Where a Choice state's input may hold the metric: the template's path, then the Lambda's bare `Result`. */
+const METRIC_PATHS = [METRIC_PATH, "$.Result"];
 
-/** Without a definition: the numeric RMSE a Choice state received. */
-function guessedRmse(progress: WorkflowProgress): Partial<WorkflowOutcome> {
+/** Without a definition: the numeric metric a Choice state received. */
+function guessedMetric(progress: WorkflowProgress): Partial<WorkflowOutcome> {
   for (const state of progress.states.filter((s) => s.type === "Choice")) {
-    for (const path of RMSE_PATHS) {
+    for (const path of METRIC_PATHS) {
       const value = valueAtPath(state.input, path);
-      if (typeof value === "number") return { rmse: value };
+      if (typeof value === "number") return { metric: value };
     }
   }
   return {};

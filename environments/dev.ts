@@ -4,9 +4,8 @@ import { defineEnvironment } from "./schema";
 export default defineEnvironment({
   promotionOrder: 10,
   region: "us-east-1",
-  epochs: 20,
-  batchSize: 16,
-  threshold: 3.0,
+  // Each model's values here (models/<name>/model.ts lists them); a model not named runs with its defaults.
+  models: { abalone: { epochs: 20, batchSize: 16, threshold: 3.0 } },
   instanceTypes: {
     processing: "ml.m5.large",
     training: "ml.m5.large",

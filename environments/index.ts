@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { MODEL } from "../models";
 import { loadFailure, locationOf } from "./source-location";
 import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE, EnvironmentConfig, EnvironmentError, parseEnvironment } from "./schema";
 
@@ -36,7 +37,7 @@ function load(name: string, files: Record<string, () => unknown>): { config?: En
   } catch (error) {
     return { problems: [loadFailure(source, file, error)] };
   }
-  const { config, problems } = parseEnvironment(file, name, exported);
+  const { config, problems } = parseEnvironment(file, name, exported, MODEL);
   if (!config) return { problems };
   if (config.rawDataPath && !fs.existsSync(path.resolve(config.rawDataPath))) {
     const at = locationOf(source, "rawDataPath");

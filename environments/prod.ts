@@ -4,9 +4,8 @@ import { defineEnvironment } from "./schema";
 export default defineEnvironment({
   promotionOrder: 30,
   region: "us-east-1",
-  epochs: 200,
-  batchSize: 8,
-  threshold: 2.1,
+  // Each model's values here (models/<name>/model.ts lists them); a model not named runs with its defaults.
+  models: { abalone: { epochs: 200, batchSize: 8, threshold: 2.1 } },
   instanceTypes: {
     processing: "ml.m5.xlarge",
     training: "ml.m5.xlarge",

@@ -11,6 +11,11 @@ import {
   sageMakerInstanceTypes,
 } from "../modules/aws-catalog";
 import { ROLLBACK_ALARM_MINUTES } from "../modules/endpoint-release";
+import type { ModelDeclaration } from "../modules/model/declaration";
+import { parseModelSettings } from "../modules/model/settings";
+import { closest, schemaProblems } from "../modules/schema-problems";
+
+export { closest };
 
 /** Lowercase, starts with a letter, at most 16 characters: fits S3 bucket, IAM and SageMaker names. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
@@ -133,15 +138,12 @@ export const EnvironmentSchema = v.strictObject({
   assumeRoleArn: v.optional(roleArn),
   /** Place in the release order: deploy.yml promotes lower numbers first (leave gaps, e.g. 10, 20, 30). Unique across environments. */
   promotionOrder: positiveInteger,
-  /** Training epochs (Terraform variable `epochs`). */
-  epochs: positiveInteger,
-  /** Training batch size (Terraform variable `batch_size`). */
-  batchSize: positiveInteger,
-  /** Highest acceptable RMSE, in rings (Terraform variable `threshold`). */
-  threshold: v.pipe(
-    v.number("must be a positive number"),
-    v.check((n: number) => isPositiveFinite(n), "must be a positive number"),
-  ),
+  /**
+   * Each model's values in this environment, by model name: its tunable hyperparameters and
+   * `threshold` (models/<name>/model.ts lists them; each defaults to the declaration's). Only the
+   * chosen model's section is checked against its declaration. Default: every model's defaults.
+   */
+  models: v.optional(v.record(v.string(), v.unknown()), {}),
   /** SageMaker instance types, each checked against the SageMaker API's list for its kind of job. */
   instanceTypes: v.strictObject({
     /** Pre-process Data processing job. */
@@ -161,7 +163,7 @@ export const EnvironmentSchema = v.strictObject({
   endpointMaxLatencyMs: v.optional(integerFrom(1, 60000), 1000),
   /** Whether a manual approval gates deployment of the model. */
   requireApproval: boolean,
-  /** Whether a new raw dataset (`abalone_data/raw/abalone.data`) starts the release pipeline. Default: false. */
+  /** Whether a new raw dataset (`<model>_data/raw/<dataset file>`) starts the release pipeline. Default: false. */
   retrainOnNewData: v.optional(boolean, false),
   /** Whether the workflow's execution log records each state's input and output (run data). Default: false. */
   includeExecutionData: v.optional(boolean, false),
@@ -186,7 +188,7 @@ export const EnvironmentSchema = v.strictObject({
   logRetentionDays: v.optional(v.picklist(LOG_RETENTION_DAYS, `must be one of ${LOG_RETENTION_DAYS.join(", ")}`), 30),
   /** Whether `terraform destroy` may delete the artifact bucket with its objects. */
   allowDestroy: boolean,
-  /** Path of `abalone.data` (relative to the project root) to upload as the raw dataset. Default: upload it yourself (README). */
+  /** Path of the model's raw dataset file (relative to the project root) to upload. Default: upload it yourself (README). */
   rawDataPath: v.optional(v.pipe(v.string("must be a file path"), v.minLength(1, "must be a file path"))),
   /** E-mail address subscribed to the alarm topic. Default: none. */
   alarmEmail: v.optional(matching(EMAIL_PATTERN, "must be an e-mail address")),
@@ -223,119 +225,38 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {
   return input;
 }
 
-const show = (value: unknown): string =>
-  typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "object" && value !== null
-      ? JSON.stringify(value)
-      : String(value);
-
 /**
- * Validates what an environment file exported. Returns the environment with its defaults, or
- * every problem, one line each: `<file>: <field> <rule> (got <value>)`, and for an unknown
- * field `<file>: unknown field "<field>" — did you mean "<known>"?`.
+ * Validates what an environment file exported, and its section for `model` when one is given.
+ * Returns the environment with its defaults, or every problem, one line each:
+ * `<file>: <field> <rule> (got <value>)`, and for an unknown field
+ * `<file>: unknown field "<field>" — did you mean "<known>"?`.
  */
 export function parseEnvironment(
   file: string,
   name: string,
   input: unknown,
+  model?: ModelDeclaration,
 ): { config: EnvironmentConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
   const result = v.safeParse(EnvironmentSchema, input, { abortPipeEarly: true });
-  if (result.success) {
-    const canary = canaryProblem(result.output.rollout, result.output.endpointInstanceCount);
-    return canary ? { problems: [`${file}: rollout.${canary}`] } : { config: { name, ...result.output } };
+  if (!result.success) {
+    return {
+      problems: schemaProblems(file, EnvironmentSchema, input, result.issues, {
+        root: "an environment, export default defineEnvironment({ ... })",
+        guess: (keys, value) =>
+          keys[0] === "instanceTypes" && typeof value === "string" ? closestInstanceType(keys[1], value) : undefined,
+      }),
+    };
   }
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const issue of result.issues) {
-    const keys = (issue.path ?? []).map((item) => String(item.key));
-    const field = keys.join(".");
-    if (seen.has(field)) continue; // One line per field: its first broken rule.
-    seen.add(field);
-    if (issue.type === "strict_object" && issue.expected === "never") {
-      const known = knownFields(keys.slice(0, -1), input);
-      const guess = closest(keys[keys.length - 1], known);
-      const prefix = keys
-        .slice(0, -1)
-        .map((k) => `${k}.`)
-        .join("");
-      problems.push(
-        `${file}: unknown field "${field}" — ${guess ? `did you mean "${prefix}${guess}"?` : `known fields: ${known.map((k) => prefix + k).join(", ")}`}`,
-      );
-    } else if (issue.input === undefined && issue.kind === "schema" && keys.length > 0) {
-      const entry = objectSchemaAt(keys.slice(0, -1), input)?.entries?.[keys[keys.length - 1]];
-      const rule = ownRule(issue.message) ?? (entry && ownRule(v.safeParse(entry, undefined).issues?.[0].message));
-      problems.push(`${file}: ${field} is required${rule ? `: it ${rule}` : ""}`);
-    } else {
-      const guess =
-        keys[0] === "instanceTypes" && typeof issue.input === "string" ? closestInstanceType(keys[1], issue.input) : undefined;
-      problems.push(
-        keys.length === 0
-          ? `${file}: the default export must be an environment, export default defineEnvironment({ ... }) (got ${show(issue.input)})`
-          : `${file}: ${field} ${ownRule(issue.message) ?? `must be ${issue.expected === "Object" ? "an object" : issue.expected}`} (got ${show(issue.input)})${guess ? ` — did you mean "${guess}"?` : ""}`,
-      );
-    }
-  }
-  return { problems };
+  const canary = canaryProblem(result.output.rollout, result.output.endpointInstanceCount);
+  if (canary) return { problems: [`${file}: rollout.${canary}`] };
+  const settings = model ? parseModelSettings(file, model, result.output.models) : undefined;
+  if (settings?.problems) return { problems: settings.problems };
+  return { config: { name, ...result.output } };
 }
 
 function closestInstanceType(field: string, type: string): string | undefined {
   const kind = INSTANCE_KIND[field as keyof typeof INSTANCE_KIND];
   return kind && !sageMakerInstanceTypes(kind).has(type) ? closest(type, sageMakerInstanceTypes(kind)) : undefined;
-}
-
-/** A rule this schema states, or undefined for valibot's own wording ("Invalid type: …"). */
-const ownRule = (message: string | undefined): string | undefined =>
-  message && !message.startsWith("Invalid ") ? message : undefined;
-
-/** The field names an object of the schema has at `keys`. */
-const knownFields = (keys: string[], input: unknown): string[] => Object.keys(objectSchemaAt(keys, input)?.entries ?? {});
-
-/** The object schema at `keys` (following `source`'s kind), or undefined where there is none (a record's values). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
-function objectSchemaAt(keys: string[], input: unknown): any {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks valibot's schema objects, whose types are generic per schema
-  let schema: any = EnvironmentSchema;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the unvalidated input being walked alongside
-  let value: any = input;
-  for (const key of keys) {
-    value = value?.[key];
-    if (!schema?.entries?.[key]) return undefined;
-    schema = unwrap(schema.entries[key]);
-    if (schema.type === "variant")
-      schema =
-        schema.options.find((o: { entries: { kind: { literal: unknown } } }) => o.entries.kind.literal === value?.kind) ??
-        schema.options[0];
-  }
-  return schema;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see knownFields
-const unwrap = (schema: any): any => (schema.type === "optional" ? unwrap(schema.wrapped) : schema);
-
-/** The known name within two edits of `name` (case-insensitive), if there is one. */
-export function closest(name: string, known: Iterable<string>): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.min(2, Math.max(1, Math.floor(candidate.length / 3))) && (!best || distance < best.distance))
-      best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }
 
 /** Thrown when environments are invalid; `problems` holds one line per problem. */

@@ -4,9 +4,8 @@ import { defineEnvironment } from "./schema";
 export default defineEnvironment({
   promotionOrder: 20,
   region: "us-east-1",
-  epochs: 100,
-  batchSize: 8,
-  threshold: 2.5,
+  // Each model's values here (models/<name>/model.ts lists them); a model not named runs with its defaults.
+  models: { abalone: { epochs: 100, batchSize: 8, threshold: 2.5 } },
   instanceTypes: {
     processing: "ml.m5.xlarge",
     training: "ml.m5.xlarge",

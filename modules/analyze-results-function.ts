@@ -9,7 +9,6 @@ import { AwsTarget } from "./iam/aws-target";
 import { listKeysStatement } from "./iam/policy";
 import { ServiceRole } from "./iam/service-role";
 import { ResourceNames } from "./naming";
-import { runNamePrefix } from "./run-names";
 import { runKeys } from "./s3-layout";
 
 /** The current Node.js Lambda runtime (Node 24 LTS; AWS provider >= 6.19 accepts it). */
@@ -49,7 +48,7 @@ export interface AnalyzeResultsFunctionProps {
 
 /**
  * The analyze-results Lambda (`Analyze Evaluation Results` state): reads a run's `evaluation.json`
- * and returns the RMSE. Own role (read evaluations, decrypt, write its logs, trace), own encrypted
+ * and returns the model's metric. Own role (read evaluations, decrypt, write its logs, trace), own encrypted
  * log group, X-Ray tracing.
  */
 export class AnalyzeResultsFunction extends Construct {
@@ -65,7 +64,7 @@ export class AnalyzeResultsFunction extends Construct {
   constructor(scope: Construct, id: string, props: AnalyzeResultsFunctionProps) {
     super(scope, id);
     const { names } = props;
-    const evaluations = runKeys.evaluation("*", `${runNamePrefix(names.environment, "TrainingJob")}*`);
+    const evaluations = runKeys.evaluation("*", `${names.runNamePrefix("TrainingJob")}*`);
     this.functionName = names.resource("analyze-results");
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: names.logGroup("lambda", "analyze-results"),
@@ -92,7 +91,7 @@ export class AnalyzeResultsFunction extends Construct {
     this.code = contentAsset(this, "code", "analyze-results.zip", analyzeResultsBundle());
     this.function = new LambdaFunction(this, "function", {
       functionName: this.functionName,
-      description: "Computes the RMSE of a run's evaluation.json (Analyze Evaluation Results)",
+      description: "Computes the model's metric of a run's evaluation.json (Analyze Evaluation Results)",
       role: this.role.arn,
       runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],

@@ -111,7 +111,7 @@ export class ArtifactBucket extends Construct {
     });
   }
 
-  /** ARN of the objects matching a key pattern, e.g. `abalone_data/code/*`. */
+  /** ARN of the objects matching a key pattern, e.g. `<model>_data/code/*`. */
   objectsArn(keyPattern: string): string {
     return `${this.arn}/${keyPattern}`;
   }

@@ -1,7 +1,6 @@
 import { SagemakerModelPackageGroup } from "@cdktf/provider-aws/lib/sagemaker-model-package-group";
 import { Construct } from "constructs";
 import { ResourceNames } from "./naming";
-import { modelRegistryParams } from "./workflow/model-version";
 
 export interface ModelRegistryProps {
   names: ResourceNames;
@@ -20,7 +19,7 @@ export class ModelRegistry extends Construct {
 
   constructor(scope: Construct, id: string, { names }: ModelRegistryProps) {
     super(scope, id);
-    this.groupName = modelRegistryParams(names.environment).groupName;
+    this.groupName = names.modelPackageGroup(names.project);
     this.group = new SagemakerModelPackageGroup(this, "group", {
       modelPackageGroupName: this.groupName,
       modelPackageGroupDescription: `Model versions that passed the ${names.environment} workflow's gate, with their evaluation`,

@@ -1,8 +1,8 @@
-/** The project every resource name starts with. */
-export const PROJECT = "abalone";
+import { runNamePrefix } from "./run-names";
 
 /**
- * Every name of one environment's resources, derived from (project, environment) only,
+ * Every name of one environment's resources, derived from (project, environment) only (the project
+ * is the model's name),
  * so stacks, state files and AWS resources of different environments never collide.
  */
 export class ResourceNames {
@@ -11,7 +11,7 @@ export class ResourceNames {
 
   constructor(
     readonly environment: string,
-    readonly project: string = PROJECT,
+    readonly project: string,
   ) {
     this.prefix = `${project}-${environment}`;
   }
@@ -29,6 +29,15 @@ export class ResourceNames {
   /** Local state file name, in the project root. */
   get localStateFile(): string {
     return `terraform.${this.environment}.tfstate`;
+  }
+
+  /**
+   * The prefix of one environment's per-run names of a kind of job, `<project>-<env>-<kind>-` (e.g.
+   * `<project>-dev-TrainingJob-`; the model's, without a kind, is `<project>-dev-`), so the jobs and
+   * models of the environments of one account never share a name.
+   */
+  runNamePrefix(kind?: string): string {
+    return runNamePrefix(this.project, this.environment, kind);
   }
 
   /** `<project>-<environment>-<suffix>`, the name of one resource. */

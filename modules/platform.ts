@@ -7,14 +7,18 @@ import { scopedArn } from "./asl/arn";
 import { endpointAlarmNames } from "./endpoint-release";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { SageMakerExecutionRole } from "./iam/sagemaker-execution-role";
+import { ModelDeclaration } from "./model/declaration";
+import { runObjectsPattern } from "./s3-layout";
 import { imageUris, WorkflowImageKind } from "./workflow/images";
-import { SAGEMAKER_JOB_ACCESS } from "./workflow/ml-workflow";
+import { sageMakerJobAccess } from "./workflow/ml-workflow";
 import { ProjectKey } from "./kms-key";
 import { ResourceNames } from "./naming";
 import { SageMakerCode } from "./sagemaker-code";
 
 export interface PlatformProps {
   env: EnvironmentConfig;
+  /** The model the platform runs: its images, scripts and dataset. */
+  model: ModelDeclaration;
   names: ResourceNames;
 }
 
@@ -33,7 +37,7 @@ export class Platform extends Construct {
   readonly analyzeFunction: AnalyzeResultsFunction;
   readonly code: SageMakerCode;
 
-  constructor(scope: Construct, id: string, { env, names }: PlatformProps) {
+  constructor(scope: Construct, id: string, { env, model, names }: PlatformProps) {
     super(scope, id);
     this.target = awsTarget(this, env.region, env.accountId);
     this.key = new ProjectKey(this, "key", { names, target: this.target, allowDestroy: env.allowDestroy });
@@ -43,15 +47,18 @@ export class Platform extends Construct {
       allowDestroy: env.allowDestroy,
     });
     // The region's prebuilt images, looked up once: their URIs run the jobs, their registries bound the role's pulls.
-    const lookups = imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image));
-    this.images = imageUris((_, kind) => lookups[kind].registryPath);
+    const lookups = imageUris(model.images, (image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image));
+    this.images = imageUris(model.images, (_, kind) => lookups[kind].registryPath);
     this.sagemakerRole = new SageMakerExecutionRole(this, "sagemaker-role", {
       name: names.role("sagemaker"),
       target: this.target,
       bucketArn: this.bucket.arn,
       kmsKeyArn: this.key.arn,
-      jobs: SAGEMAKER_JOB_ACCESS,
-      imageRegistries: imageUris((_, kind) => lookups[kind].registryId),
+      project: model.name,
+      jobs: sageMakerJobAccess(model),
+      runObjects: runObjectsPattern(model.name),
+      images: model.images,
+      imageRegistries: imageUris(model.images, (_, kind) => lookups[kind].registryId),
       rollbackAlarmArns: endpointAlarmNames(names).map((name) => scopedArn(this.target, "cloudwatch", `alarm:${name}`)),
     });
     this.analyzeFunction = new AnalyzeResultsFunction(this, "analyze-results", {
@@ -64,6 +71,7 @@ export class Platform extends Construct {
       memoryMb: env.lambda.memoryMb,
     });
     this.code = new SageMakerCode(this, "sagemaker-code", {
+      model,
       bucket: this.bucket.name,
       kmsKeyArn: this.key.arn,
       rawDataPath: env.rawDataPath,

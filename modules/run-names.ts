@@ -1,18 +1,10 @@
-import { PROJECT } from "./naming";
-
-/** The model every run trains (the project's); every per-run SageMaker name starts with it. */
-export const MODEL_NAME = PROJECT;
-/** The model's quality metric, as its registered versions record it, and the MIME type its endpoint serves. */
-export const MODEL_METRIC_NAME = "rmse";
-export const MODEL_CONTENT_TYPE = "application/json";
-
 /**
  * The prefix of one environment's per-run names of a kind of job, `<model>-<env>-<kind>-` (e.g.
- * `abalone-dev-TrainingJob-`; the model's, without a kind, is `abalone-dev-`), so the jobs and
- * models of the environments of one account never share a name.
+ * `<model>-dev-TrainingJob-`; the model's, without a kind, is `<model>-dev-`), so the jobs and
+ * models of the environments of one account never share a name. Every per-run name starts with the model's.
  */
-export function runNamePrefix(environment: string, kind?: string): string {
-  return `${MODEL_NAME}-${environment}-${kind ? `${kind}-` : ""}`;
+export function runNamePrefix(model: string, environment: string, kind?: string): string {
+  return `${model}-${environment}-${kind ? `${kind}-` : ""}`;
 }
 
 /** SageMaker's rule for model and job names. */

@@ -1,28 +1,31 @@
-import { PROJECT } from "./naming";
-import { MODEL_NAME } from "./run-names";
+import type { ModelDeclaration } from "./model/declaration";
 
-/** Prefix of the shared (not per-run) data in the artifact bucket. */
-export const DATA_PREFIX = `${PROJECT}_data`;
-
-/** Object keys and prefixes of the artifact bucket (docs/workflow.md, "S3 layout"). */
+/** Object keys and prefixes of the artifact bucket that no model owns (docs/workflow.md, "S3 layout"). */
 export const S3_LAYOUT = {
-  /** Raw dataset, uploaded once. */
-  rawData: `${DATA_PREFIX}/raw/abalone.data`,
-  rawPrefix: `${DATA_PREFIX}/raw`,
-  /** SageMaker scripts. */
-  codePrefix: `${DATA_PREFIX}/code`,
-  preprocessingScript: `${DATA_PREFIX}/code/preprocessing.py`,
-  evaluationScript: `${DATA_PREFIX}/code/evaluate.py`,
-  /** The training script packed for TensorFlow script mode. */
-  trainingSourceDir: `${DATA_PREFIX}/code/sourcedir.tar.gz`,
   /** Endpoint data capture. */
   endpointDataCapture: "endpoint-data-capture",
   /** The bundled workflow CLI the builds run, by the SHA-256 of its content. */
   workflowCli: (sha256: string) => `workflow-cli/${sha256}.js`,
 } as const;
 
-/** The training script's name inside `sourcedir.tar.gz` (the `sagemaker_program` hyperparameter). */
-export const TRAINING_PROGRAM = "train.py";
+/** A model's shared (not per-run) objects in the artifact bucket: its raw dataset and scripts, under `<model>_data/`. */
+export function modelLayout(model: Pick<ModelDeclaration, "name" | "dataset" | "scripts">) {
+  const data = `${model.name}_data`;
+  return {
+    /** Prefix of the model's shared data. */
+    dataPrefix: data,
+    /** Raw dataset, uploaded once. */
+    rawData: `${data}/raw/${model.dataset.file}`,
+    rawPrefix: `${data}/raw`,
+    /** The model's scripts. */
+    codePrefix: `${data}/code`,
+    preprocessingScript: `${data}/code/${model.scripts.preprocessing}`,
+    evaluationScript: `${data}/code/${model.scripts.evaluation}`,
+    /** The training script packed for script mode. */
+    trainingSourceDir: `${data}/code/sourcedir.tar.gz`,
+  } as const;
+}
+export type ModelLayout = ReturnType<typeof modelLayout>;
 
 /**
  * Per-run keys: everything a run writes lives under `<runId>/<TrainingJobName>/`, its pre-processed
@@ -44,7 +47,7 @@ export const runKeys = {
 };
 
 /**
- * Object-key pattern (for IAM) that matches every per-run object and nothing else. Any environment's
- * training job name matches: the bucket is the environment's own.
+ * Object-key pattern (for IAM) that matches every per-run object of a model and nothing else. Any
+ * environment's training job name matches: the bucket is the environment's own.
  */
-export const RUN_OBJECTS_PATTERN = `*/${MODEL_NAME}-*-TrainingJob-*`;
+export const runObjectsPattern = (model: string): string => `*/${model}-*-TrainingJob-*`;

@@ -2,36 +2,53 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { Construct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "./archive/bundle";
 import { ContentAsset, contentAsset, fileAsset } from "./archive/content-asset";
 import { deterministicTarGz } from "./archive/tar-gz";
-import { S3_LAYOUT, TRAINING_PROGRAM } from "./s3-layout";
+import type { ModelDeclaration } from "./model/declaration";
+import { modelLayout } from "./s3-layout";
 
-const SCRIPTS_DIR = path.resolve(__dirname, "..", "assets", "sagemaker");
+/** A model's folder, `models/<name>/`: its declaration, scripts and their tests. */
+export const modelFolder = (model: Pick<ModelDeclaration, "name">): string => path.join(PROJECT_ROOT, "models", model.name);
 
-/** The SageMaker scripts as files in the repository. */
-export const SAGEMAKER_SCRIPTS = {
-  preprocessing: path.join(SCRIPTS_DIR, "preprocessing.py"),
-  training: path.join(SCRIPTS_DIR, TRAINING_PROGRAM),
-  evaluation: path.join(SCRIPTS_DIR, "evaluate.py"),
-};
+/** A model's SageMaker scripts as files in the repository; a missing one is an error naming it. */
+export function modelScripts(model: Pick<ModelDeclaration, "name" | "scripts">): ModelDeclaration["scripts"] {
+  const scripts = Object.fromEntries(
+    Object.entries(model.scripts).map(([step, file]) => [step, path.join(modelFolder(model), file)]),
+  ) as ModelDeclaration["scripts"];
+  for (const [step, file] of Object.entries(scripts)) {
+    if (!fs.existsSync(file))
+      throw new Error(
+        `models/${model.name}/model.ts: scripts.${step} names ${path.relative(PROJECT_ROOT, file)}, which does not exist`,
+      );
+  }
+  return scripts;
+}
 
-let sourceDirCache: Buffer | undefined;
+const sourceDirCache = new Map<string, Buffer>();
 
 /**
- * `sourcedir.tar.gz` for TensorFlow script mode: the training script alone, packed deterministically.
- * Packed once per process, like the Lambda bundle: every stack of a synth ships the same bytes.
+ * `sourcedir.tar.gz` for script mode: the training program alone, packed deterministically.
+ * Packed once per process and model, like the Lambda bundle: every stack of a synth ships the same bytes.
  */
-export function trainingSourceDir(): Buffer {
-  sourceDirCache ??= deterministicTarGz([{ name: TRAINING_PROGRAM, content: fs.readFileSync(SAGEMAKER_SCRIPTS.training) }]);
-  return sourceDirCache;
+export function trainingSourceDir(model: Pick<ModelDeclaration, "name" | "scripts">): Buffer {
+  const program = modelScripts(model).training;
+  let packed = sourceDirCache.get(program);
+  if (!packed) {
+    packed = deterministicTarGz([{ name: model.scripts.training, content: fs.readFileSync(program) }]);
+    sourceDirCache.set(program, packed);
+  }
+  return packed;
 }
 
 export interface SageMakerCodeProps {
+  /** The model whose scripts (and raw dataset) are uploaded. */
+  model: ModelDeclaration;
   /** Artifact bucket name. */
   bucket: string;
   /** ARN of the key the objects are encrypted with. */
   kmsKeyArn: string;
-  /** Local `abalone.data` to upload as the raw dataset. Default: none (upload it yourself; see README). */
+  /** Local raw dataset file to upload as the model's raw dataset. Default: none (upload it yourself; see README). */
   rawDataPath?: string;
 }
 
@@ -51,31 +68,29 @@ export class SageMakerCode extends Construct {
     private readonly props: SageMakerCodeProps,
   ) {
     super(scope, id);
+    const { model } = props;
+    const layout = modelLayout(model);
+    const scripts = modelScripts(model);
     this.upload(
       "preprocessing",
-      S3_LAYOUT.preprocessingScript,
-      fileAsset(this, "preprocessing-file", SAGEMAKER_SCRIPTS.preprocessing),
+      layout.preprocessingScript,
+      fileAsset(this, "preprocessing-file", scripts.preprocessing),
       "text/x-python",
     );
-    this.upload(
-      "evaluation",
-      S3_LAYOUT.evaluationScript,
-      fileAsset(this, "evaluation-file", SAGEMAKER_SCRIPTS.evaluation),
-      "text/x-python",
-    );
+    this.upload("evaluation", layout.evaluationScript, fileAsset(this, "evaluation-file", scripts.evaluation), "text/x-python");
     this.upload(
       "training-sourcedir",
-      S3_LAYOUT.trainingSourceDir,
-      contentAsset(this, "training-sourcedir-file", "sourcedir.tar.gz", trainingSourceDir()),
+      layout.trainingSourceDir,
+      contentAsset(this, "training-sourcedir-file", "sourcedir.tar.gz", trainingSourceDir(model)),
       "application/gzip",
     );
     if (props.rawDataPath) {
       const rawData = path.resolve(props.rawDataPath);
       if (!fs.existsSync(rawData))
         throw new Error(
-          `rawDataPath ${JSON.stringify(props.rawDataPath)} must name an existing abalone.data file (resolved to ${rawData})`,
+          `rawDataPath ${JSON.stringify(props.rawDataPath)} must name an existing ${model.dataset.file} file (resolved to ${rawData})`,
         );
-      this.upload("raw-data", S3_LAYOUT.rawData, fileAsset(this, "raw-data-file", props.rawDataPath), "text/csv");
+      this.upload("raw-data", layout.rawData, fileAsset(this, "raw-data-file", props.rawDataPath), "text/csv");
     }
   }
 

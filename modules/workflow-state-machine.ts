@@ -8,6 +8,7 @@ import { RawNumber, serializeDefinition } from "./asl/raw-number";
 import { AwsTarget, awsTarget } from "./iam/aws-target";
 import { PolicyStatement } from "./iam/policy";
 import { ServiceRole } from "./iam/service-role";
+import { ModelDeclaration } from "./model/declaration";
 import { ResourceNames } from "./naming";
 import { imageUris, WorkflowImageKind } from "./workflow/images";
 import { buildMlWorkflow, MlWorkflow } from "./workflow/ml-workflow";
@@ -40,9 +41,11 @@ export const TRACING_STATEMENT: PolicyStatement = {
 export interface WorkflowStateMachineProps {
   /** The environment (instance types, log retention, name). */
   env: EnvironmentConfig;
+  /** The model the workflow trains, evaluates and gates. */
+  model: ModelDeclaration;
   /** Names of the environment's resources. */
   names: ResourceNames;
-  /** The stack's `epochs`, `batch_size` and `threshold` variables; the definition references them. */
+  /** The stack's hyperparameter and `threshold` variables; the definition references them. */
   variables: WorkflowVariables;
   /** Artifact bucket name. */
   artifactBucketName: string;
@@ -79,12 +82,13 @@ export class WorkflowStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowStateMachineProps) {
     super(scope, id);
-    const { env, names, variables } = props;
+    const { env, model, names, variables } = props;
     const target = props.target ?? awsTarget(this, env.region, env.accountId);
 
     // Images resolve per region: the provider knows each region's registry.
     const images =
-      props.images ?? imageUris((image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
+      props.images ??
+      imageUris(model.images, (image, kind) => new DataAwsSagemakerPrebuiltEcrImage(this, `${kind}-image`, image).registryPath);
 
     this.workflow = buildMlWorkflow({
       scope: target,
@@ -93,14 +97,16 @@ export class WorkflowStateMachine extends Construct {
       sageMakerRoleArn: props.sageMakerRoleArn,
       analyzeFunctionArn: props.analyzeFunctionArn,
       kmsKeyArn: props.kmsKeyArn,
+      model,
       images,
       instanceTypes: env.instanceTypes,
-      epochs: variables.epochs.stringValue,
-      batchSize: variables.batchSize.stringValue,
+      hyperparameters: Object.fromEntries(
+        Object.entries(variables.hyperparameters).map(([name, variable]) => [name, variable.stringValue]),
+      ),
       // Spliced in unquoted, so the Choice compares with a JSON number.
       threshold: new RawNumber(variables.threshold.stringValue),
       tags: workflowTags(env.name, names.project),
-      modelRegistry: modelRegistryParams(env.name),
+      modelRegistry: modelRegistryParams(env.name, model),
     });
     this.definition = serializeDefinition(this.workflow.definition);
 

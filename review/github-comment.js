@@ -4,7 +4,7 @@ const fs = require("fs");
 const path = require("path");
 
 /** Hidden first line of the review comment, so every push updates the same comment. */
-const REVIEW_MARKER = "<!-- abalone-review -->";
+const REVIEW_MARKER = "<!-- ml-release-review -->";
 
 /** GitHub refuses comment bodies above 65,536 characters. */
 const MAX_BODY = 65000;

@@ -20,7 +20,7 @@ export interface PlanCommentInput {
 }
 
 /** The hidden first line that finds this environment's plan comment again on the next push. */
-export const planCommentMarker = (environment: string) => `<!-- abalone-plan:${environment} -->`;
+export const planCommentMarker = (environment: string) => `<!-- ml-release-plan:${environment} -->`;
 
 /** Add/change/destroy counts from a JSON plan's resource changes. */
 export function countPlanActions(plan: PlanCommentInput["plan"]): PlanCounts {

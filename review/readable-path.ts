@@ -5,7 +5,7 @@ import { PathSegment, formatPath } from "./value-diff";
  * `InstanceType` rather than `Parameters.ResourceConfig.InstanceType`, and
  * `ProcessingInputs[code].S3Input.S3Uri` where `S3Uri` alone would be ambiguous.
  * A tail never starts at a list position, and a lower-case key (a user's map key such as a
- * hyperparameter `epochs`) keeps its parent for context: `HyperParameters.epochs`.
+ * hyperparameter) keeps its parent for context: `HyperParameters.<name>`.
  */
 export function shortestUnambiguousPath(path: PathSegment[], allPaths: PathSegment[][]): string {
   const texts = allPaths.map((p) => p.map(segmentText));

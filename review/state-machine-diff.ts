@@ -25,7 +25,7 @@ export interface TransitionChange {
 export interface FieldChange {
   /** The state's name; undefined for the definition's own fields (StartAt, TimeoutSeconds, ...). */
   state?: string;
-  /** The shortest unambiguous path inside the state, e.g. `InstanceType`, `HyperParameters.epochs`. */
+  /** The shortest unambiguous path inside the state, e.g. `InstanceType`, `HyperParameters.<name>`. */
   field: string;
   kind: "added" | "removed" | "changed";
   before?: unknown;

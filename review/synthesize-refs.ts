@@ -47,7 +47,7 @@ export async function synthesizeBaseAndHead(options: SynthesizeOptions): Promise
   const projectDir = path.resolve(options.projectDir);
   const prefix = await projectPrefix(projectDir);
   const baseCommit = await resolveCommit(projectDir, options.baseRef);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "abalone-review-"));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ml-release-review-"));
   const worktree = path.join(scratch, "base");
   const baseProject = path.join(worktree, prefix);
   // Ctrl-C mid-synth must not leave a registered worktree behind.

@@ -2,6 +2,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../environments/schema";
+import { MODEL } from "../models";
+import { hyperparameterRule, inUnit, ModelDeclaration, tunableHyperparameters } from "../modules/model/declaration";
+import { modelValues, thresholdRule } from "../modules/model/settings";
 import { ResourceNames } from "../modules/naming";
 import { ModelRegistry } from "../modules/model-registry";
 import { ReleaseAlarms } from "../modules/pipeline/alarms";
@@ -14,6 +17,8 @@ import { REQUIRED_TERRAFORM_VERSION } from "./terraform-version";
 export interface MlPipelineStackProps {
   /** The validated environment this stack deploys. */
   env: EnvironmentConfig;
+  /** The model it releases. Default: the project's (models/index.ts). */
+  model?: ModelDeclaration;
   /** Directory of the local state file, relative to `cdktf.out/stacks/<env>`. Default: the project root. */
   localStateDir?: string;
 }
@@ -21,6 +26,7 @@ export interface MlPipelineStackProps {
 /** One environment's whole ML release platform. */
 export class MlPipelineStack extends TerraformStack {
   readonly env: EnvironmentConfig;
+  readonly model: ModelDeclaration;
   readonly names: ResourceNames;
   readonly variables: WorkflowVariables;
   /** Key, artifact bucket, SageMaker execution role, analyze-results Lambda, SageMaker code (modules/platform.ts). */
@@ -35,10 +41,12 @@ export class MlPipelineStack extends TerraformStack {
   readonly alarms: ReleaseAlarms;
 
   constructor(scope: Construct, props: MlPipelineStackProps) {
-    const names = new ResourceNames(props.env.name);
+    const model = props.model ?? MODEL;
+    const names = new ResourceNames(props.env.name, model.name);
     super(scope, names.stackId);
     const { env } = props;
     this.env = env;
+    this.model = model;
     this.names = names;
 
     new AwsProvider(this, "aws", {
@@ -52,12 +60,13 @@ export class MlPipelineStack extends TerraformStack {
     this.variables = this.declareVariables();
 
     // Platform resources: key, artifact bucket, roles, analyze-results Lambda, SageMaker code.
-    this.platform = new Platform(this, "platform", { env, names });
+    this.platform = new Platform(this, "platform", { env, model, names });
 
     // Model Registry group, then the ML workflow state machine that registers into it.
     this.registry = new ModelRegistry(this, "model-registry", { names });
     this.workflow = new WorkflowStateMachine(this, "ml-workflow", {
       env,
+      model,
       names,
       variables: this.variables,
       target: this.platform.target,
@@ -71,6 +80,7 @@ export class MlPipelineStack extends TerraformStack {
     // Release pipeline: CodeBuild projects, CodePipeline, alarms.
     this.release = new ReleasePipeline(this, "release", {
       env,
+      model,
       names,
       target: this.platform.target,
       variables: this.variables,
@@ -142,26 +152,44 @@ export class MlPipelineStack extends TerraformStack {
     backend.addOverride("use_lockfile", true);
   }
 
+  /** The model's tunable hyperparameters and the gate's threshold, typed, described and validated, defaulting to the environment's values. */
   private declareVariables(): WorkflowVariables {
-    const integer = (id: string, description: string, fallback: number) =>
-      new TerraformVariable(this, id, {
-        type: "number",
-        description,
-        default: fallback,
-        nullable: false,
-        validation: [
-          { condition: `\${var.${id} >= 1 && floor(var.${id}) == var.${id}}`, errorMessage: `${id} must be an integer >= 1.` },
-        ],
-      });
+    const { model } = this;
+    const values = modelValues(this.env, model);
+    const hyperparameters = Object.fromEntries(
+      tunableHyperparameters(model).map(([name, h]) => {
+        const id = h.terraformVariable;
+        const bounds = [`var.${id} >= ${h.min}`, h.max === undefined ? [] : `var.${id} <= ${h.max}`].flat();
+        const condition = [...bounds, h.type === "integer" ? `floor(var.${id}) == var.${id}` : []].flat().join(" && ");
+        const variable = new TerraformVariable(this, id, {
+          type: "number",
+          description: h.description,
+          default: values.hyperparameters[name],
+          nullable: false,
+          validation: [{ condition: `\${${condition}}`, errorMessage: `${id} ${hyperparameterRule(h)}.` }],
+        });
+        return [name, variable];
+      }),
+    );
+    const { metric } = model;
+    const threshold = thresholdRule(model);
     return {
-      epochs: integer("epochs", "Training epochs of the Model Training state.", this.env.epochs),
-      batchSize: integer("batch_size", "Training batch size of the Model Training state.", this.env.batchSize),
+      hyperparameters,
       threshold: new TerraformVariable(this, "threshold", {
         type: "number",
-        description: "Highest acceptable RMSE (in rings) of the evaluated model; at or above it the workflow fails.",
-        default: this.env.threshold,
+        description:
+          metric.direction === "lower"
+            ? `Highest acceptable ${metric.name}${inUnit(model)} of the evaluated model; at or above it the workflow fails.`
+            : `Lowest acceptable ${metric.name}${inUnit(model)} of the evaluated model; at or below it the workflow fails.`,
+        default: values.threshold,
         nullable: false,
-        validation: [{ condition: "${var.threshold > 0}", errorMessage: "threshold must be a positive number." }],
+        validation: [
+          {
+            condition:
+              threshold.max === undefined ? "${var.threshold > 0}" : `\${var.threshold > 0 && var.threshold <= ${threshold.max}}`,
+            errorMessage: `threshold ${threshold.rule}.`,
+          },
+        ],
       }),
     };
   }

@@ -1,3 +1,4 @@
+import { MODEL } from "../models";
 /**
  * Every environment in ONE account and region, each role's synthesized policy evaluated with IAM's
  * own rules (@cloud-copilot/iam-simulate, which also checks each action's resource types and
@@ -120,9 +121,9 @@ async function deploy(env: string): Promise<Deployed> {
     runId: RUN_ID,
     region: REGION,
     accountId: ACCOUNT,
-    rmse: 1,
+    metric: 1,
   });
-  const names = new ResourceNames(env);
+  const names = new ResourceNames(env, MODEL.name);
   return {
     env,
     names,
@@ -174,7 +175,7 @@ const repositoryOf = (imageUri: string) => {
  */
 const modelVersionRequest = (action: string, env: string, status?: string): Request => ({
   action: `sagemaker:${action}`,
-  resource: sageMakerArn("model-package", `${modelRegistryParams(env).groupName}/1`),
+  resource: sageMakerArn("model-package", `${modelRegistryParams(env, MODEL).groupName}/1`),
   ...(status ? { context: { "sagemaker:ModelApprovalStatus": status } } : {}),
 });
 
@@ -276,7 +277,7 @@ function sageMakerRequests(call: TaskCall, bucket: string): Request[] {
 /** What `workflow run --wait --report` (BuildModel) calls. */
 function buildModelRequests({ env, names, bucket }: Deployed): Request[] {
   const execution = arn("states", `execution:${names.stateMachine}:${RUN_ID}`);
-  const { TrainingJobName } = executionInput(env, RUN_ID);
+  const { TrainingJobName } = executionInput(MODEL.name, env, RUN_ID);
   return [
     { action: "states:StartExecution", resource: arn("states", `stateMachine:${names.stateMachine}`) },
     ...["DescribeExecution", "GetExecutionHistory", "DescribeStateMachineForExecution"].map((a) => ({
@@ -293,7 +294,7 @@ function buildModelRequests({ env, names, bucket }: Deployed): Request[] {
 
 /** What `workflow deploy` (DeployEndpoint) calls (cli/commands/deploy.ts, cli/endpoint-smoke-test.ts), tagged as it tags. */
 function deployRequests({ env, names, bucket }: Deployed, tagged: string = env): Request[] {
-  const input = executionInput(env, RUN_ID);
+  const input = executionInput(MODEL.name, env, RUN_ID);
   const model = sageMakerArn("model", input.ModelName);
   const config = sageMakerArn("endpoint-config", names.endpointConfig(RUN_ID));
   const endpoint = sageMakerArn("endpoint", names.endpoint);
@@ -384,7 +385,7 @@ function needs(deployed: Deployed): Record<string, Request[]> {
     if (p.ModelName) return "arn:aws:states:::sagemaker:createModel";
     return resourceOf(call);
   };
-  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(env, RUN_ID).TrainingJobName);
+  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(MODEL.name, env, RUN_ID).TrainingJobName);
   return {
     [names.role("workflow")]: calls.flatMap((call) => workflowRequests(call, integration(call), env)),
     [names.role("sagemaker")]: [

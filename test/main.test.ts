@@ -39,11 +39,11 @@ describe("npm run synth", () => {
     const before = snapshotFiles(path.join(dir, "cdktf.out"));
     const prodFile = path.join(dir, "environments", "prod.ts");
     const original = fs.readFileSync(prodFile, "utf8");
-    fs.writeFileSync(prodFile, original.replace("threshold: 2.1", "threshold: -1"));
+    fs.writeFileSync(prodFile, original.replace("promotionOrder: 30,", "promotionOrder: 0,"));
     try {
       const result = runSynth(dir);
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain("environments/prod.ts: threshold must be a positive number (got -1)");
+      expect(result.stderr).toContain("environments/prod.ts: promotionOrder must be an integer >= 1 (got 0)");
       expect(snapshotFiles(path.join(dir, "cdktf.out"))).toEqual(before);
     } finally {
       fs.writeFileSync(prodFile, original);
@@ -65,7 +65,7 @@ describe("npm run synth", () => {
     ],
     [
       "a syntax error",
-      (s) => s.replace("epochs: 20,", "epochs: 20 30,"),
+      (s) => s.replace("promotionOrder: 10,", "promotionOrder: 10 30,"),
       {},
       [],
       (e) => [`environments/dev.ts:${at(e, "30,")}: ',' expected.`],

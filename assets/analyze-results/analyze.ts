@@ -1,32 +1,30 @@
 /**
  * The analyze-results step, free of AWS: validate the event, read `evaluation.json` through the
- * reader it is given, return the RMSE. The Lambda handler passes an S3 reader; the CLI's
- * `simulate` passes a local-file reader and so runs exactly this code.
+ * reader it is given, return the metric the event names. The Lambda handler passes an S3 reader;
+ * the CLI's `simulate` passes a local-file reader and so runs exactly this code.
  */
+import { EvaluationError } from "./errors";
+import { isMetricComputation, METRIC_COMPUTATIONS, METRICS } from "./metrics";
 
-/** The Lambda's input: where the run's `evaluation.json` is. */
+export { EvaluationError };
+export { rootMeanSquaredError } from "./metrics";
+
+/** The Lambda's input: where the run's `evaluation.json` is, and which metric to compute (the model's). */
 export interface AnalyzeResultsEvent {
   Bucket?: unknown;
   Key?: unknown;
+  Metric?: unknown;
 }
 
 /** The Lambda's output; the state machine compares `Result` with the threshold. */
 export interface AnalyzeResultsOutput {
   statusCode: 200;
-  /** Root-mean-square error of the predictions, in rings. */
+  /** The model's metric of the predictions. */
   Result: number;
 }
 
 /** Returns an object's text; throws `EvaluationError` when the object does not exist. */
 export type ObjectReader = (bucket: string, key: string) => Promise<string>;
-
-/** Bad input: the workflow's Catch routes it to `ML Workflow Failed`. */
-export class EvaluationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "EvaluationError";
-  }
-}
 
 const show = (value: unknown): string => {
   if (value === undefined) return "undefined";
@@ -34,22 +32,6 @@ const show = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-
-/** sqrt(mean((y - ŷ)²)); both arrays non-empty, of equal length, of finite numbers. */
-export function rootMeanSquaredError(groundTruth: readonly number[], predictions: readonly number[]): number {
-  if (groundTruth.length === 0) throw new EvaluationError("RMSE needs at least one value (got empty arrays)");
-  if (groundTruth.length !== predictions.length) {
-    throw new EvaluationError(`RMSE needs pairs: GroundTruth has ${groundTruth.length} values but Predictions has ${predictions.length}`);
-  }
-  let sumOfSquares = 0;
-  for (let i = 0; i < groundTruth.length; i++) {
-    const error = groundTruth[i] - predictions[i];
-    sumOfSquares += error * error;
-  }
-  const rmse = Math.sqrt(sumOfSquares / groundTruth.length);
-  if (!Number.isFinite(rmse)) throw new EvaluationError(`RMSE overflowed to ${rmse}: the values are too large to square`);
-  return rmse;
-}
 
 function requiredString(event: AnalyzeResultsEvent, field: "Bucket" | "Key"): string {
   const value = event?.[field];
@@ -62,7 +44,7 @@ function requiredString(event: AnalyzeResultsEvent, field: "Bucket" | "Key"): st
 function finiteNumbers(document: Record<string, unknown>, field: "GroundTruth" | "Predictions", where: string): number[] {
   const values = document[field];
   if (!Array.isArray(values)) throw new EvaluationError(`${where}: ${field} must be an array of numbers (got ${show(values)})`);
-  if (values.length === 0) throw new EvaluationError(`${where}: ${field} is empty; the RMSE needs at least one value`);
+  if (values.length === 0) throw new EvaluationError(`${where}: ${field} is empty; the metric needs at least one value`);
   values.forEach((value, index) => {
     if (typeof value !== "number" || !Number.isFinite(value)) {
       throw new EvaluationError(`${where}: ${field}[${index}] must be a finite number (got ${show(value)})`);
@@ -92,11 +74,15 @@ export function parseEvaluation(text: string, where: string): { groundTruth: num
   return { groundTruth, predictions };
 }
 
-/** The whole step: `{Bucket, Key}` in, `{statusCode: 200, Result: rmse}` out, or an `EvaluationError`. */
+/** The whole step: `{Bucket, Key, Metric}` in, `{statusCode: 200, Result: <metric>}` out, or an `EvaluationError`. */
 export async function analyzeEvaluation(event: AnalyzeResultsEvent, readObject: ObjectReader): Promise<AnalyzeResultsOutput> {
   const bucket = requiredString(event, "Bucket");
   const key = requiredString(event, "Key");
+  const metric = event?.Metric;
+  if (!isMetricComputation(metric)) {
+    throw new EvaluationError(`analyze-results: event.Metric must be one of ${METRIC_COMPUTATIONS.join(", ")} (got ${show(metric)})`);
+  }
   const where = `s3://${bucket}/${key}`;
   const { groundTruth, predictions } = parseEvaluation(await readObject(bucket, key), where);
-  return { statusCode: 200, Result: rootMeanSquaredError(groundTruth, predictions) };
+  return { statusCode: 200, Result: METRICS[metric](groundTruth, predictions) };
 }

@@ -1,4 +1,5 @@
 /** `workflow deploy`: put a registered model behind the environment's endpoint (create or update, wait for InService). */
+import { MODEL } from "../../models";
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -48,7 +49,7 @@ export function endpointSettings(
 ): { instanceType: string; instanceCount: number; rollout: Rollout; rollbackAlarms: string[] } {
   const rawAlarms = variables[ENDPOINT_ROLLBACK_ALARMS_VARIABLE];
   const rollbackAlarms =
-    rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name)) : rawAlarms.split(",").filter(Boolean);
+    rawAlarms === undefined ? endpointAlarmNames(new ResourceNames(env.name, MODEL.name)) : rawAlarms.split(",").filter(Boolean);
   // SageMaker's AutoRollbackConfiguration takes 1 to 10 alarms.
   if (rollbackAlarms.length < 1 || rollbackAlarms.length > 10) {
     throw new UsageError(
@@ -80,7 +81,7 @@ export interface DeployPlan {
 
 /** The CreateEndpointConfig request of a plan: AllTraffic on the environment's instances, data capture of input and output at 100 %. */
 export function endpointConfigRequest(plan: DeployPlan) {
-  const names = new ResourceNames(plan.env.name);
+  const names = new ResourceNames(plan.env.name, MODEL.name);
   return {
     EndpointConfigName: plan.endpointConfigName,
     ProductionVariants: [
@@ -208,8 +209,8 @@ environment's rollout (all at once, or a canary with a bake time),
 rolled back automatically when an alarm of $${ENDPOINT_ROLLBACK_ALARMS_VARIABLE} fires while it bakes;
 a rollout that does not bake (all at once, bakeMinutes 0, as in dev) has no automatic rollback. It waits until
 the endpoint is InService, then smoke-tests it: the first ${SMOKE_TEST_ROWS} rows of the testing split,
-sent in TensorFlow Serving's JSON shape, must come back as one finite prediction each; their RMSE
-is printed beside the run's evaluation RMSE.
+sent as the model's serving contract says, must come back as one finite prediction each; their
+${MODEL.metric.name} is printed beside the run's evaluation ${MODEL.metric.name}.
 A failed creation, a rolled-back update (naming the alarm that fired) or a failed smoke test exits 1.
 Repeating a deploy is safe: an existing config for the same model is reused, an endpoint already
 on it is left alone (and smoke-tested again).
@@ -223,7 +224,7 @@ Examples:
     "model-name": {
       type: "string",
       valueName: "<name>",
-      description: `a run's SageMaker model (${runNamePrefix("<env>")}<run id>), by hand; the pipeline deploys --model-package`,
+      description: `a run's SageMaker model (${runNamePrefix(MODEL.name, "<env>")}<run id>), by hand; the pipeline deploys --model-package`,
     },
     "model-package": {
       type: "string",
@@ -239,7 +240,7 @@ Examples:
     "run-id": {
       type: "string",
       valueName: "<id>",
-      description: `names the endpoint config. Default: the model name without '${runNamePrefix("<env>")}'`,
+      description: `names the endpoint config. Default: the model name without '${runNamePrefix(MODEL.name, "<env>")}'`,
     },
     ...DEPLOY_TARGET_OPTIONS,
   },
@@ -260,7 +261,7 @@ Examples:
       if (!args.values.json) deps.stdout.write(`${describeServed(env, version)}\n`);
     } else {
       const modelName = modelFlag!;
-      const modelPrefix = runNamePrefix(env.name);
+      const modelPrefix = runNamePrefix(MODEL.name, env.name);
       target = { modelName, runId: modelName.startsWith(modelPrefix) ? modelName.slice(modelPrefix.length) : undefined };
     }
     const runId = stringFlag(args, "run-id") ?? target.runId ?? timestampRunId(new Date(deps.clock.now()));
@@ -350,7 +351,7 @@ export async function deployModel(
   extra: Record<string, unknown> = {},
 ): Promise<ExitCode> {
   const { env, bucket } = settings;
-  const names = new ResourceNames(env.name);
+  const names = new ResourceNames(env.name, MODEL.name);
   const plan: DeployPlan = {
     env,
     ...settings.endpoint,
@@ -457,11 +458,11 @@ export async function deployModel(
     say(`Endpoint ${plan.endpointName} is InService with ${modelName}`);
     const smoke = (report.smokeTest = await smokeTest(deps, env.region, env.name, plan.endpointName, bucket, runId));
     const evaluated =
-      smoke.evaluationRmse === undefined
+      smoke.evaluationMetric === undefined
         ? "no evaluation found for this run"
-        : `evaluation RMSE ${smoke.evaluationRmse.toFixed(3)}`;
+        : `evaluation ${MODEL.metric.name} ${smoke.evaluationMetric.toFixed(3)}`;
     say(
-      `Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample RMSE ${smoke.sampleRmse.toFixed(3)} (${evaluated})`,
+      `Smoke test passed: ${smoke.rows} rows of ${smoke.testingUri} → ${smoke.rows} finite predictions, sample ${MODEL.metric.name} ${smoke.sampleMetric.toFixed(3)} (${evaluated})`,
     );
     return ExitCode.Succeeded;
   } finally {

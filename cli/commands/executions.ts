@@ -1,4 +1,5 @@
 /** `workflow status | output | list | stop | history`: look at and act on existing executions. */
+import { MODEL } from "../../models";
 import {
   DescribeExecutionCommand,
   DescribeExecutionOutput,
@@ -63,7 +64,7 @@ Exit 0 when the execution succeeded or is running, 1 when it failed, was aborted
 
 Examples:
   workflow status 20240501120000 --env dev
-  workflow status arn:aws:states:us-east-1:111122223333:execution:abalone-dev-ml-workflow:20240501120000 --json`,
+  workflow status arn:aws:states:us-east-1:111122223333:execution:${MODEL.name}-dev-ml-workflow:20240501120000 --json`,
   options: executionFlags,
   positionals: ["execution"],
   async run(args, deps) {
@@ -203,7 +204,7 @@ export const historyCommand: Command = {
   name: "history",
   description: `
 Prints every state the execution went through (the same view as run --wait, as plain lines),
-then its status, RMSE and threshold decision or its failing state. ${EXECUTION_DESCRIPTION}
+then its status, ${MODEL.metric.name} and threshold decision or its failing state. ${EXECUTION_DESCRIPTION}
 Exit 1 when the execution failed, was aborted or timed out.
 
 Examples:

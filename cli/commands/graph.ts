@@ -1,4 +1,5 @@
 /** `workflow graph`: the environment's workflow as a Mermaid or Graphviz diagram, offline. */
+import { MODEL } from "../../models";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { Command, ENV_OPTION, environmentFlag, stringFlag, writeJson } from "../args";
 import { ExitCode, UsageError } from "../errors";
@@ -24,7 +25,7 @@ Examples:
     const env = environmentFlag(args, deps);
     const format = stringFlag(args, "format") ?? "mermaid";
     if (!(format in FORMATS)) throw new UsageError(`--format must be mermaid or dot (got ${JSON.stringify(format)})`);
-    const diagram = FORMATS[format as keyof typeof FORMATS](renderEnvironmentDefinition(env));
+    const diagram = FORMATS[format as keyof typeof FORMATS](renderEnvironmentDefinition(env, MODEL));
     if (args.values.json) writeJson(deps, { environment: env.name, format, diagram });
     else deps.stdout.write(diagram);
     return ExitCode.Succeeded;

@@ -1,4 +1,5 @@
 /** `workflow models`: the versions of the environment's Model Registry group, newest first, and which one the endpoint serves. */
+import { MODEL } from "../../models";
 import { ResourceNames } from "../../modules/naming";
 import { Command, ENV_OPTION, environmentFlag, numberFlag, writeJson } from "../args";
 import { ExitCode } from "../errors";
@@ -68,7 +69,7 @@ Examples:
       writeJson(deps, { group, region: env.region, endpoint, versions });
       return ExitCode.Succeeded;
     }
-    const endpointName = new ResourceNames(env.name).endpoint;
+    const endpointName = new ResourceNames(env.name, MODEL.name).endpoint;
     const serving = versions.find((v) => v.serving);
     const lines = [
       `${group} (${env.region}): ${versions.length === 0 ? "no versions registered yet" : `${versions.length} version(s), newest first`}`,

@@ -1,4 +1,5 @@
 /** `workflow pipeline | approve | reject`: where an environment's release stands, and the answer to its approval. */
+import { MODEL } from "../../models";
 import { PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
 import { UpdateModelPackageCommand } from "@aws-sdk/client-sagemaker";
 import { RELEASE_STAGES } from "../../modules/pipeline/stages";
@@ -72,9 +73,9 @@ class PipelineWatch {
 export const pipelineCommand: Command = {
   name: "pipeline",
   description: `
-Shows the environment's release pipeline (abalone-<env>-pipeline) in one view: its stages and
+Shows the environment's release pipeline (${MODEL.name}-<env>-pipeline) in one view: its stages and
 actions with status and times, the latest execution with its source revision (commit and
-message), the BuildModel run's workflow states with the RMSE against the deployed threshold, a
+message), the BuildModel run's workflow states with the ${MODEL.metric.name} against the deployed threshold, a
 waiting approval with the commands that approve or reject it, and the endpoint's status and the
 model it serves.
 
@@ -138,7 +139,7 @@ async function answerApproval(
       `set requireApproval in environments/${env.name}.ts to ask for one`,
     );
   }
-  const pipelineName = new ResourceNames(env.name).pipeline;
+  const pipelineName = new ResourceNames(env.name, MODEL.name).pipeline;
   const codepipeline = deps.aws.codepipeline(env.region);
   const approval = waitingApproval(await getPipelineState(codepipeline, pipelineName));
   if (!approval) {
@@ -234,7 +235,7 @@ deploys the model; the model version that execution registered is marked Approve
 Registry, with the summary. Exit 3 when no approval is waiting, 2 for an environment without one.
 
 Examples:
-  workflow approve --env prod --summary "RMSE 1.98 below 2.1; reviewed the evaluation report"`,
+  workflow approve --env prod --summary "${MODEL.metric.name} passed the threshold; reviewed the evaluation report"`,
   options: {
     env: ENV_OPTION,
     summary: summaryOption(

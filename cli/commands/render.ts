@@ -1,4 +1,5 @@
 /** `workflow render`: the environment's state machine definition as JSON, offline. */
+import { MODEL } from "../../models";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { Command, ENV_OPTION, environmentFlag, writeJson } from "../args";
 import { ExitCode } from "../errors";
@@ -16,7 +17,7 @@ Examples:
   workflow render --env dev | jq '.States["Threshold Evaluation Check"]'`,
   options: { env: ENV_OPTION },
   async run(args, deps) {
-    writeJson(deps, renderEnvironmentDefinition(environmentFlag(args, deps)));
+    writeJson(deps, renderEnvironmentDefinition(environmentFlag(args, deps), MODEL));
     return ExitCode.Succeeded;
   },
 };

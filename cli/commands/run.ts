@@ -1,4 +1,5 @@
 /** `workflow run`: start the environment's workflow for one run id, optionally following it to the end. */
+import { MODEL } from "../../models";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import * as fs from "fs";
 import { ARTIFACT_BUCKET_VARIABLE, COMMIT_VARIABLE, KMS_KEY_ARN_VARIABLE } from "../../modules/build-variables";
@@ -53,7 +54,7 @@ export const runCommand: Command = {
   description: `
 Starts an execution of the environment's state machine named after the run id, with the
 per-run names and the commit (recorded with the registered model version) as input:
-${Object.entries(executionInput("<env>", "<id>", `$${COMMIT_VARIABLE}, else ${UNKNOWN_COMMIT}`))
+${Object.entries(executionInput(MODEL.name, "<env>", "<id>", `$${COMMIT_VARIABLE}, else ${UNKNOWN_COMMIT}`))
   .map(([field, name]) => `  ${field} = ${name}`)
   .join("\n")}
 Every name is
@@ -62,7 +63,7 @@ called. Starting a run id again with the same input attaches to the existing exe
 
 With --wait, follows the execution: each state as it is entered, succeeds or fails, with
 durations (a table redrawn in place in a terminal, plain lines in CI or a pipe), then the final
-status, the RMSE and the threshold decision, or the failing state with its error and cause.
+status, the ${MODEL.metric.name} and the threshold decision, or the failing state with its error and cause.
 Exit 0 when it succeeded, 1 when it failed, was aborted or timed out.
 
 With --report <file> (and --wait), a run that succeeded gets its evaluation report: the RMSE
@@ -74,7 +75,7 @@ and as JSON to <file> (BuildModel exports its values for the approval).
 Examples:
   workflow run --env dev --wait
   workflow run --env prod --run-id "$CODEBUILD_RUN_ID" --wait --json
-  ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 workflow run --env prod --wait --report run-report.json`,
+  ARTIFACT_BUCKET=${MODEL.name}-prod-artifacts-111122223333 workflow run --env prod --wait --report run-report.json`,
   options: {
     env: ENV_OPTION,
     "run-id": RUN_ID_OPTION,
@@ -93,7 +94,7 @@ Examples:
     const bucket = deps.env[ARTIFACT_BUCKET_VARIABLE];
     if (reportFile && !args.values.wait) throw new UsageError("--report needs --wait (the report is of a finished run)");
     if (reportFile && !bucket) throw new UsageError(`--report needs the artifact bucket`, `set ${ARTIFACT_BUCKET_VARIABLE}`);
-    const input = JSON.stringify(executionInput(env.name, runId, deps.env[COMMIT_VARIABLE] || undefined));
+    const input = JSON.stringify(executionInput(MODEL.name, env.name, runId, deps.env[COMMIT_VARIABLE] || undefined));
     const stateMachineArn = await resolveStateMachineArn(args, env, deps);
     const json = Boolean(args.values.json);
 

@@ -1,4 +1,5 @@
 /** `workflow simulate`: run the environment's real definition locally, with the same progress view as run --wait. */
+import { MODEL } from "../../models";
 import { readFile } from "node:fs/promises";
 import { analyzeEvaluation } from "../../assets/analyze-results/analyze";
 import { ResourceNames } from "../../modules/naming";
@@ -17,6 +18,18 @@ import { fromSimulationEvent } from "../simulate/simulation-events";
 import { summarizeOutcome } from "../workflow-outcome";
 
 const quotedStates = TASK_STATE_NAMES.map((s) => JSON.stringify(s)).join(", ");
+
+/** The model's metric by its own name as a flag, e.g. `--rmse` for `--metric`, where the name makes a flag. */
+const METRIC = MODEL.metric.name;
+const METRIC_ALIAS =
+  /^[a-z][a-z0-9-]*$/.test(METRIC.toLowerCase()) && METRIC.toLowerCase() !== "metric" ? METRIC.toLowerCase() : undefined;
+const metricOption = {
+  type: "string",
+  valueName: "<x>",
+  description: `${METRIC} the stand-in analyze function returns. Default: a value that passes the threshold`,
+} as const;
+const gateExample =
+  MODEL.metric.direction === "lower" ? "fails every shipped threshold above it" : "fails every shipped threshold below it";
 
 /** The task named by --fail, or a usage error listing the ones that can fail. */
 function failingState(name: string | undefined): TaskStateName | undefined {
@@ -46,47 +59,52 @@ export const simulateCommand: Command = {
 Runs the environment's real definition (the one 'render' prints) in aws-local-stepfunctions:
 paths, intrinsic functions, retries, catches and the threshold Choice all run as in Step
 Functions. SageMaker tasks answer with plausible job descriptions; '${STATE_NAMES.analyze}'
-returns --rmse, or runs the real analyze-results handler on a local evaluation.json given with
---evaluation. --fail makes one task fail the way its service reports it. Prints the same
+returns --metric (the model's ${METRIC}${METRIC_ALIAS ? `, also --${METRIC_ALIAS}` : ""}), or runs the real analyze-results
+handler on a local evaluation.json given with --evaluation. --fail makes one task fail the way its service reports it. Prints the same
 progress view as 'run --wait'; exit 0 when the simulated execution succeeds, 1 when it fails.
 
 Examples:
-  workflow simulate --env prod --rmse 2.4                       # fails the prod threshold (2.1)
-  workflow simulate --env dev --evaluation evaluation.json      # the real handler computes the RMSE
+  workflow simulate --env prod --metric ${MODEL.metric.threshold}                     # ${gateExample}
+  workflow simulate --env dev --evaluation evaluation.json      # the real handler computes the ${METRIC}
   workflow simulate --env staging --fail "Model Training"`,
   options: {
     env: ENV_OPTION,
-    rmse: { type: "string", valueName: "<x>", description: "RMSE the stand-in analyze function returns. Default: 1.5" },
+    metric: metricOption,
+    ...(METRIC_ALIAS ? { [METRIC_ALIAS]: { ...metricOption, description: "the same as --metric" } } : {}),
     evaluation: {
       type: "string",
       valueName: "<file.json>",
-      description: "evaluation.json for the real analyze-results handler (instead of --rmse)",
+      description: "evaluation.json for the real analyze-results handler (instead of --metric)",
     },
     fail: { type: "string", valueName: "<state>", description: `make this task fail: ${quotedStates}` },
     "run-id": RUN_ID_OPTION,
   },
   async run(args, deps) {
     const env = environmentFlag(args, deps);
-    const rmse = numberFlag(args, "rmse", (n) => Number.isFinite(n) && n >= 0, "a non-negative number");
+    const metricFlag = (name: string) => numberFlag(args, name, (n) => Number.isFinite(n) && n >= 0, "a non-negative number");
+    const metric = metricFlag("metric");
+    const alias = METRIC_ALIAS === undefined ? undefined : metricFlag(METRIC_ALIAS);
+    if (metric !== undefined && alias !== undefined)
+      throw new UsageError(`--metric and --${METRIC_ALIAS} are the same flag`, "give one of them");
     const evaluationPath = stringFlag(args, "evaluation");
-    if (rmse !== undefined && evaluationPath !== undefined)
+    if ((metric ?? alias) !== undefined && evaluationPath !== undefined)
       throw new UsageError(
-        "--rmse and --evaluation exclude each other",
-        "give the RMSE directly, or the file the handler computes it from",
+        `--metric and --evaluation exclude each other`,
+        `give the ${METRIC} directly, or the file the handler computes it from`,
       );
     const failState = failingState(stringFlag(args, "fail"));
     const runId = runIdFlag(args, deps, env.name);
     const evaluationText = evaluationPath === undefined ? undefined : await readEvaluationFile(evaluationPath);
 
     const json = Boolean(args.values.json);
-    const definition = renderEnvironmentDefinition(env);
-    const name = new ResourceNames(env.name).stateMachine;
+    const definition = renderEnvironmentDefinition(env, MODEL);
+    const name = new ResourceNames(env.name, MODEL.name).stateMachine;
     if (!json) {
       deps.stdout.write(
         `Simulating ${name} locally (aws-local-stepfunctions, SageMaker and Lambda stand-ins), run id ${runId}\n`,
       );
       if (evaluationPath !== undefined) {
-        const key = runKeys.evaluation(runId, runNames(env.name, runId).TrainingJobName);
+        const key = runKeys.evaluation(runId, runNames(MODEL.name, env.name, runId).TrainingJobName);
         deps.stdout.write(
           `  ${STATE_NAMES.analyze}: the real analyze-results handler reads ${evaluationPath} as s3://${PLACEHOLDERS.artifactBucket}/${key}\n`,
         );
@@ -109,7 +127,7 @@ Examples:
     const result = await simulateWorkflow(definition, {
       environment: env.name,
       runId,
-      rmse,
+      metric: metric ?? alias,
       analyze,
       failState,
       region: env.region,

@@ -3,6 +3,7 @@
  * (Terraform never knew them, so `cdktf destroy` leaves them billing): the endpoint, its configs, the
  * runs' models and, on request, the registered model versions. Selected by the environment's tags.
  */
+import { MODEL } from "../../models";
 import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
@@ -52,7 +53,7 @@ export async function runTimeResources(
   env: EnvironmentConfig,
   includeRegistry: boolean,
 ): Promise<RunTimeResource[]> {
-  const names = new ResourceNames(env.name);
+  const names = new ResourceNames(env.name, MODEL.name);
   const tags = workflowTags(env.name, names.project);
   const found: RunTimeResource[] = [];
   try {
@@ -69,7 +70,7 @@ export async function runTimeResources(
     if (await taggedFor(sagemaker, config.EndpointConfigArn!, tags))
       found.push({ kind: "endpoint config", name: config.EndpointConfigName!, arn: config.EndpointConfigArn! });
   const models: ModelSummary[] = [];
-  const modelPages = paginateListModels({ client: sagemaker }, { NameContains: runNamePrefix(env.name) });
+  const modelPages = paginateListModels({ client: sagemaker }, { NameContains: runNamePrefix(MODEL.name, env.name) });
   for await (const page of awsPages("ListModels", modelPages)) models.push(...(page.Models ?? []));
   for (const model of models)
     if (await taggedFor(sagemaker, model.ModelArn!, tags))

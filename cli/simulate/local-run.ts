@@ -3,6 +3,8 @@
  * definition (paths, intrinsic functions, retries, catches, the Choice), with stand-ins for SageMaker
  * and Lambda that answer the way those services do. Used by the tests and by the CLI's `simulate`.
  */
+import { findThresholdGate } from "../asl";
+import { MODEL } from "../../models";
 import { ExecutionInput, executionInput } from "../../modules/workflow/execution-input";
 import { StateMachineDefinition } from "../../modules/asl/types";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
@@ -39,8 +41,8 @@ export interface SimulationOptions {
   environment?: string;
   /** Execution input. Default: the per-run names of `runId` in `environment` (`executionInput`). */
   input?: ExecutionInput;
-  /** RMSE the stand-in analyze function returns. Default: 1.5 (below every shipped threshold). */
-  rmse?: number;
+  /** The metric the stand-in analyze function returns. Default: a value that passes the definition's gate (`passingMetric`). */
+  metric?: number;
   /** Replaces the stand-in analyze function, e.g. the real handler over a mocked S3. Its value is the Lambda's Payload. */
   analyze?: (payload: AnalyzePayload) => Promise<unknown>;
   /** A Task state that fails the way its service reports it (a job that ends Failed, a function that throws). Default: none. */
@@ -84,7 +86,13 @@ export interface SimulationResult {
   events: SimulationEvent[];
 }
 
-export const DEFAULT_SIMULATED_RMSE = 1.5;
+/** A metric that passes a gate: half a lower-is-better threshold; halfway to 1 (a perfect score) above a higher-is-better one below 1, else twice it. */
+export function passingMetric(definition: StateMachineDefinition): number {
+  const gate = findThresholdGate(definition);
+  if (!gate) return 1;
+  if (gate.direction === "lower") return gate.threshold / 2;
+  return gate.threshold < 1 ? (gate.threshold + 1) / 2 : gate.threshold * 2;
+}
 export const DEFAULT_RUN_ID = "20240101000000";
 
 /** Errors the stand-ins raise, named as Step Functions names them. */
@@ -109,7 +117,7 @@ export async function simulateWorkflow(
   options: SimulationOptions = {},
 ): Promise<SimulationResult> {
   const runId = options.runId ?? DEFAULT_RUN_ID;
-  const input = options.input ?? executionInput(options.environment ?? "dev", runId);
+  const input = options.input ?? executionInput(MODEL.name, options.environment ?? "dev", runId);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const now = options.now ?? (() => new Date());
@@ -117,7 +125,7 @@ export async function simulateWorkflow(
     region,
     accountId,
     now,
-    rmse: options.rmse ?? DEFAULT_SIMULATED_RMSE,
+    metric: options.metric ?? passingMetric(definition),
     analyze: options.analyze,
   });
 
@@ -216,7 +224,7 @@ interface StandInContext {
   region: string;
   accountId: string;
   now: () => Date;
-  rmse: number;
+  metric: number;
   analyze?: (payload: AnalyzePayload) => Promise<unknown>;
 }
 
@@ -265,7 +273,7 @@ export function standInHandlers(context: StandInContext): Record<string, TaskHan
     }),
     "lambda:invoke": async (parameters) => {
       const payload = parameters.Payload as AnalyzePayload;
-      const result = context.analyze ? await context.analyze(payload) : { statusCode: 200, Result: context.rmse };
+      const result = context.analyze ? await context.analyze(payload) : { statusCode: 200, Result: context.metric };
       return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     },
   } satisfies Record<string, TaskHandler>;

@@ -19,7 +19,7 @@ export interface ContentAsset {
  * Where generated files wait to be copied into `cdktf.out`: content-addressed, in this project's
  * own cache (not the machine's shared temp folder), outside the sources.
  */
-export const GENERATED_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "abalone-cdktf-assets");
+export const GENERATED_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "ml-release-cdktf-assets");
 
 /**
  * Makes bytes (a generated archive, or a file read from the repository) a Terraform asset whose

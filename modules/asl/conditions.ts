@@ -7,10 +7,13 @@ import { ChoiceRule, Condition, NumericOperand } from "./types";
  * into the state input.
  */
 export const Conditions = {
-  numericLessThan: (variable: string, value: NumericOperand): Condition => ({
-    Variable: path(variable),
-    NumericLessThan: numeric(value),
-  }),
+  numericLessThan: (variable: string, value: NumericOperand): Condition =>
+    Conditions.numericCompare("NumericLessThan", variable, value),
+  numericGreaterThan: (variable: string, value: NumericOperand): Condition =>
+    Conditions.numericCompare("NumericGreaterThan", variable, value),
+  /** `variable <operator> value`, for an operator chosen at render time. */
+  numericCompare: (operator: "NumericLessThan" | "NumericGreaterThan", variable: string, value: NumericOperand): Condition =>
+    ({ Variable: path(variable), [operator]: numeric(value) }) as Condition,
   isNumeric: (variable: string): Condition => ({ Variable: path(variable), IsNumeric: true }),
   and: (...conditions: Condition[]): Condition => ({ And: atLeastOne("and", conditions) }),
 };

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { PROJECT } from "../naming";
-import { RUN_OBJECTS_PATTERN, S3_LAYOUT } from "../s3-layout";
-import { WORKFLOW_IMAGES, WorkflowImageKind } from "../workflow/images";
+import { S3_LAYOUT } from "../s3-layout";
+import { PrebuiltImage, WorkflowImageKind } from "../workflow/images";
 import { AwsTarget, logGroupArn } from "./aws-target";
 import { listKeysStatement, PolicyStatement } from "./policy";
 import { ServiceRole } from "./service-role";
@@ -11,8 +10,8 @@ export const SAGEMAKER_LOG_GROUPS = "/aws/sagemaker/*";
 
 /**
  * What one SageMaker job, model or endpoint needs of the execution role it runs as, in the artifact
- * bucket's terms: the objects it reads and writes (a shared prefix of `S3_LAYOUT`, or
- * `RUN_OBJECTS_PATTERN` for the run's own objects) and the image it runs.
+ * bucket's terms: the objects it reads and writes (a shared prefix of the model's layout, or
+ * `runObjectsPattern` for the run's own objects) and the image it runs.
  */
 export interface JobAccess {
   reads?: readonly string[];
@@ -26,6 +25,12 @@ export const ENDPOINT_ACCESS: JobAccess = { writes: [S3_LAYOUT.endpointDataCaptu
 export interface SageMakerExecutionRoleProps {
   /** Role name, from `ResourceNames.role("sagemaker")`. */
   name: string;
+  /** The model whose workflow the role runs (its description names it). */
+  project: string;
+  /** The key pattern of the runs' own objects (`runObjectsPattern`), kept last and matched as is. */
+  runObjects: string;
+  /** The image of each kind: its repository bounds the role's pulls. */
+  images: Record<WorkflowImageKind, PrebuiltImage>;
   target: AwsTarget;
   /** Artifact bucket ARN. */
   bucketArn: string;
@@ -40,9 +45,9 @@ export interface SageMakerExecutionRoleProps {
 }
 
 /** Distinct values, in first-seen order, with the run's own objects last. */
-function sharedThenRun(patterns: readonly string[]): string[] {
+function sharedThenRun(patterns: readonly string[], runObjects: string): string[] {
   const distinct = [...new Set(patterns)];
-  return [...distinct.filter((p) => p !== RUN_OBJECTS_PATTERN), ...distinct.filter((p) => p === RUN_OBJECTS_PATTERN)];
+  return [...distinct.filter((p) => p !== runObjects), ...distinct.filter((p) => p === runObjects)];
 }
 
 /** The permissions of the role SageMaker jobs, the registered model and its endpoint run as. */
@@ -52,15 +57,26 @@ export function sageMakerExecutionStatements({
   kmsKeyArn,
   jobs,
   imageRegistries,
+  images,
+  runObjects,
   rollbackAlarmArns,
-}: Omit<SageMakerExecutionRoleProps, "name">): PolicyStatement[] {
+}: Omit<SageMakerExecutionRoleProps, "name" | "project">): PolicyStatement[] {
   const all = [...jobs, ENDPOINT_ACCESS];
-  const reads = sharedThenRun(jobs.flatMap((job) => job.reads ?? []));
-  const writes = [...sharedThenRun(jobs.flatMap((job) => job.writes ?? [])), ...(ENDPOINT_ACCESS.writes ?? [])];
-  const objects = (pattern: string) => `${bucketArn}/${pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}/*`}`;
+  const reads = sharedThenRun(
+    jobs.flatMap((job) => job.reads ?? []),
+    runObjects,
+  );
+  const writes = [
+    ...sharedThenRun(
+      jobs.flatMap((job) => job.writes ?? []),
+      runObjects,
+    ),
+    ...(ENDPOINT_ACCESS.writes ?? []),
+  ];
+  const objects = (pattern: string) => `${bucketArn}/${pattern === runObjects ? pattern : `${pattern}/*`}`;
   const kinds = [...new Set(all.map((job) => job.image))];
   const repository = (kind: WorkflowImageKind) =>
-    `arn:${target.partition}:ecr:${target.region}:${imageRegistries[kind]}:repository/${WORKFLOW_IMAGES[kind].repositoryName}`;
+    `arn:${target.partition}:ecr:${target.region}:${imageRegistries[kind]}:repository/${images[kind].repositoryName}`;
   return [
     {
       sid: "ReadDataCodeAndRunObjects",
@@ -70,7 +86,7 @@ export function sageMakerExecutionStatements({
     listKeysStatement(
       "ListOnlyTheWorkflowPrefixes",
       bucketArn,
-      reads.map((pattern) => (pattern === RUN_OBJECTS_PATTERN ? pattern : `${pattern}*`)),
+      reads.map((pattern) => (pattern === runObjects ? pattern : `${pattern}*`)),
     ),
     {
       sid: "WritePreprocessedRunAndCaptureObjects",
@@ -127,7 +143,7 @@ export class SageMakerExecutionRole extends ServiceRole {
   constructor(scope: Construct, id: string, props: SageMakerExecutionRoleProps) {
     super(scope, id, {
       name: props.name,
-      description: `SageMaker processing, training, model and endpoint of the ${PROJECT} workflow`,
+      description: `SageMaker processing, training, model and endpoint of the ${props.project} workflow`,
       servicePrincipal: "sagemaker.amazonaws.com",
       sourceAccount: props.target.accountId,
       statements: sageMakerExecutionStatements(props),

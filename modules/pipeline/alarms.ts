@@ -16,7 +16,7 @@ import { ResourceNames } from "../naming";
 export const WORKFLOW_ALARMS = {
   ExecutionsFailed: {
     condition: "workflow-executions-failed",
-    meaning: "a workflow execution failed (a task failed, or the model's RMSE was not below the threshold)",
+    meaning: "a workflow execution failed (a task failed, or the model's metric did not pass the threshold)",
   },
   ExecutionsTimedOut: { condition: "workflow-executions-timed-out", meaning: "a workflow execution timed out" },
 } as const;

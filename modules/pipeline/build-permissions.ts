@@ -3,9 +3,7 @@ import { AwsTarget } from "../iam/aws-target";
 import { listKeysStatement, PolicyStatement } from "../iam/policy";
 import { ResourceNames } from "../naming";
 import { endpointAlarmNames } from "../endpoint-release";
-import { runNamePrefix } from "../run-names";
 import { runKeys } from "../s3-layout";
-import { modelRegistryParams } from "../workflow/model-version";
 
 export interface BuildModelPermissionsProps {
   names: ResourceNames;
@@ -40,8 +38,7 @@ export function buildModelStatements({
       sid: "WriteTheRunsEvaluationReport",
       actions: ["s3:PutObject"],
       resources: (["json", "md"] as const).map(
-        (extension) =>
-          `${artifactBucketArn}/${runKeys.report("*", `${runNamePrefix(names.environment, "TrainingJob")}*`, extension)}`,
+        (extension) => `${artifactBucketArn}/${runKeys.report("*", `${names.runNamePrefix("TrainingJob")}*`, extension)}`,
       ),
     },
     { sid: "EncryptTheReport", actions: ["kms:GenerateDataKey"], resources: [kmsKeyArn] },
@@ -72,18 +69,18 @@ export function deployEndpointStatements({
   const endpoint = scopedArn(target, "sagemaker", `endpoint/${names.endpoint.toLowerCase()}`);
   const endpointConfigs = sageMakerNamePrefixArns(target, "endpoint-config", names.endpointConfig(""));
   // Every run of this environment, by its training job name (the per-run objects live under it).
-  const runs = `${runNamePrefix(names.environment, "TrainingJob")}*`;
+  const runs = `${names.runNamePrefix("TrainingJob")}*`;
   const smokeTestKeys = [`${runKeys.testingData("*", runs)}/testing.csv`, runKeys.evaluation("*", runs)];
   // The versions of this environment's Model Registry group (`model-package/<group>/<version>`). Versions
   // take their group's tags, so they are told apart by the group's exact name, not by a tag.
-  const versions = sageMakerNamePrefixArns(target, "model-package", `${modelRegistryParams(names.environment).groupName}/`);
+  const versions = sageMakerNamePrefixArns(target, "model-package", `${names.modelPackageGroup(names.project)}/`);
   // Only what this environment's deploys and workflow created and tagged (aws:RequestTag on create, aws:ResourceTag after).
   const own = (where: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${where}/Environment`]: names.environment } });
   return [
     {
       sid: "ReadThisEnvironmentsModels",
       actions: ["sagemaker:DescribeModel"],
-      resources: sageMakerNamePrefixArns(target, "model", runNamePrefix(names.environment)),
+      resources: sageMakerNamePrefixArns(target, "model", names.runNamePrefix()),
       // Model names carry the environment and the workflow tags each model with it, so prod's deploy
       // cannot pick up a model that passed only dev's gate (nor dev-2's, whose names dev's prefix matches).
       conditions: own("ResourceTag"),

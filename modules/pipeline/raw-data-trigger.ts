@@ -5,7 +5,6 @@ import { Construct } from "constructs";
 import { AwsTarget } from "../iam/aws-target";
 import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
-import { S3_LAYOUT } from "../s3-layout";
 
 export interface RawDataTriggerProps {
   names: ResourceNames;
@@ -14,17 +13,19 @@ export interface RawDataTriggerProps {
   bucketName: string;
   /** The pipeline to start. */
   pipelineArn: string;
+  /** The raw dataset's key (`modelLayout(model).rawData`). */
+  rawDataKey: string;
 }
 
 /**
- * Retrains on new data: a new raw dataset object (`abalone_data/raw/abalone.data`) starts the
+ * Retrains on new data: a new raw dataset object (`<model>_data/raw/<dataset file>`) starts the
  * release pipeline, which trains, gates and (after any approval) deploys as for a commit.
  */
 export class RawDataTrigger extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly role: ServiceRole;
 
-  constructor(scope: Construct, id: string, { names, target, bucketName, pipelineArn }: RawDataTriggerProps) {
+  constructor(scope: Construct, id: string, { names, target, bucketName, pipelineArn, rawDataKey }: RawDataTriggerProps) {
     super(scope, id);
     // The bucket sends its object events to EventBridge (free for AWS service events on the default bus).
     new S3BucketNotification(this, "to-eventbridge", { bucket: bucketName, eventbridge: true });
@@ -37,11 +38,11 @@ export class RawDataTrigger extends Construct {
     });
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: names.resource("raw-data-landed"),
-      description: `A new s3://<artifact bucket>/${S3_LAYOUT.rawData} starts ${names.pipeline}`,
+      description: `A new s3://<artifact bucket>/${rawDataKey} starts ${names.pipeline}`,
       eventPattern: JSON.stringify({
         source: ["aws.s3"],
         "detail-type": ["Object Created"],
-        detail: { bucket: { name: [bucketName] }, object: { key: [S3_LAYOUT.rawData] } },
+        detail: { bucket: { name: [bucketName] }, object: { key: [rawDataKey] } },
       }),
     });
     new CloudwatchEventTarget(this, "target", { rule: this.rule.name, arn: pipelineArn, roleArn: this.role.arn });

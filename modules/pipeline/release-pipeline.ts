@@ -12,8 +12,9 @@ import { AwsTarget } from "../iam/aws-target";
 import { PolicyStatement } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
 import { ResourceNames } from "../naming";
-import { runNamePrefix } from "../run-names";
-import { DATA_PREFIX } from "../s3-layout";
+import { ModelDeclaration } from "../model/declaration";
+import { modelLayout } from "../s3-layout";
+import { gateOperator } from "../workflow/gate";
 import { alarmTopicArn } from "./alarms";
 import { RawDataTrigger } from "./raw-data-trigger";
 import { buildModelStatements, deployEndpointStatements } from "./build-permissions";
@@ -39,10 +40,20 @@ const built = (variable: (typeof APPROVAL_EVIDENCE_VARIABLES)[number] | (typeof 
   `#{${BUILD_VARIABLES_NAMESPACE}.${variable}}`;
 
 /** What the approver reads in the console and in the notification: the run's evidence, resolved by CodePipeline. */
-export const APPROVAL_DETAILS =
-  `${APPROVAL_MESSAGE} Run ${built("RUN_ID")}, commit #{${SOURCE_VARIABLES_NAMESPACE}.CommitId}: ` +
-  `RMSE ${built("RMSE")} < threshold ${built("THRESHOLD")} (epochs ${built("EPOCHS")}, batch size ${built("BATCH_SIZE")}). ` +
-  `Report: ${built("REPORT_URI")}`;
+export function approvalDetails(model: ModelDeclaration): string {
+  return (
+    `${APPROVAL_MESSAGE} Run ${built("RUN_ID")}, commit #{${SOURCE_VARIABLES_NAMESPACE}.CommitId}: ` +
+    `${model.metric.name} ${built("METRIC")} ${gateOperator(model.metric.direction)} threshold ${built("THRESHOLD")} (${built("HYPERPARAMETERS")}). ` +
+    `Report: ${built("REPORT_URI")}`
+  );
+}
+
+/** The hyperparameters as the build log and the approval show them, e.g. `epochs 200, batch-size 8` for `--epochs 200 --batch-size 8` (Terraform references in the stack). */
+export function hyperparameterSummary(model: ModelDeclaration, values: Record<string, string | number>): string {
+  return Object.entries(model.hyperparameters)
+    .map(([name, h]) => `${h.argument} ${values[name] ?? h.default}`)
+    .join(", ");
+}
 
 /** CodePipeline keeps a pipeline's artifacts under the first 20 characters of its name. */
 export function pipelineArtifactPrefix(pipelineName: string): string {
@@ -55,9 +66,11 @@ const actionVariables = (variables: Record<string, string>) =>
 
 export interface ReleasePipelineProps {
   env: EnvironmentConfig;
+  /** The model the pipeline releases. */
+  model: ModelDeclaration;
   names: ResourceNames;
   target: AwsTarget;
-  /** The stack's `epochs`, `batch_size` and `threshold` variables (shown in the build log). */
+  /** The stack's hyperparameter and `threshold` variables (shown in the build log and the approval). */
   variables: WorkflowVariables;
   /** Artifact bucket: the pipeline's artifact store and the endpoint's data capture. */
   artifactBucketName: string;
@@ -96,7 +109,7 @@ export class ReleasePipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
     super(scope, id);
-    const { env, names, target } = props;
+    const { env, model, names, target } = props;
     this.name = names.pipeline;
     this.topicArn = alarmTopicArn(target, names);
     const artifactPrefix = pipelineArtifactPrefix(this.name);
@@ -124,11 +137,16 @@ export class ReleasePipeline extends Construct {
       environmentVariables: {
         [STATE_MACHINE_ARN_VARIABLE]: props.stateMachineArn,
         [ARTIFACT_BUCKET_VARIABLE]: props.artifactBucketName,
-        DATA_PREFIX,
-        EPOCHS: props.variables.epochs.stringValue,
-        BATCH_SIZE: props.variables.batchSize.stringValue,
+        DATA_PREFIX: modelLayout(model).dataPrefix,
+        METRIC_NAME: model.metric.name,
+        HYPERPARAMETERS: hyperparameterSummary(
+          model,
+          Object.fromEntries(
+            Object.entries(props.variables.hyperparameters).map(([name, variable]) => [name, variable.stringValue]),
+          ),
+        ),
         THRESHOLD: props.variables.threshold.stringValue,
-        MODEL_PREFIX: runNamePrefix(env.name),
+        MODEL_PREFIX: names.runNamePrefix(),
         RUN_ID_MAX_LENGTH: String(maxRunIdLength(names)),
         // The evaluation report is encrypted with the environment's key.
         [KMS_KEY_ARN_VARIABLE]: props.kmsKeyArn,
@@ -203,7 +221,7 @@ export class ReleasePipeline extends Construct {
       // CodePipeline starts a first execution on creation: its permissions must exist by then.
       dependsOn: [this.role.policy],
       artifactStore: [{ type: "S3", location: props.artifactBucketName, encryptionKey: { type: "KMS", id: props.kmsKeyArn } }],
-      stage: this.stages(env),
+      stage: this.stages(env, model),
     });
     this.arn = this.pipeline.arn;
 
@@ -216,11 +234,12 @@ export class ReleasePipeline extends Construct {
         target,
         bucketName: props.artifactBucketName,
         pipelineArn: this.arn,
+        rawDataKey: modelLayout(model).rawData,
       });
     }
   }
 
-  private stages(env: EnvironmentConfig): CodepipelineStage[] {
+  private stages(env: EnvironmentConfig, model: ModelDeclaration): CodepipelineStage[] {
     const build = (name: string, project: ReleaseBuildProject, variables: Record<string, string>, namespace?: string) => ({
       name,
       category: "Build",
@@ -259,7 +278,7 @@ export class ReleasePipeline extends Construct {
                   version: "1",
                   // The approver is told (the environment's topic), with the evidence and a link to the workflow execution.
                   configuration: {
-                    CustomData: APPROVAL_DETAILS,
+                    CustomData: approvalDetails(model),
                     ExternalEntityLink: built("EXECUTION_URL"),
                     NotificationArn: this.topicArn,
                   },

@@ -12,11 +12,11 @@ export const BUILD_VARIABLES_NAMESPACE = "BuildVariables";
 export const EXPORTED_BUILD_VARIABLES = ["RUN_ID", "MODEL_NAME", "MODEL_PACKAGE_ARN"] as const;
 
 /**
- * The evidence BuildModel also exports for the approval: the run's RMSE, the execution's console
- * page and the report (read from the run's evaluation report), and the threshold, epochs and batch
- * size the project set (the stack's Terraform variables).
+ * The evidence BuildModel also exports for the approval: the run's metric, the execution's console
+ * page and the report (read from the run's evaluation report), and the threshold and
+ * hyperparameters the project set (the stack's Terraform variables).
  */
-export const APPROVAL_EVIDENCE_VARIABLES = ["RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "EXECUTION_URL", "REPORT_URI"] as const;
+export const APPROVAL_EVIDENCE_VARIABLES = ["METRIC", "THRESHOLD", "HYPERPARAMETERS", "EXECUTION_URL", "REPORT_URI"] as const;
 
 /** Namespace of the Source action: `#{SourceVariables.CommitId}` is the commit being released. */
 export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";
@@ -26,6 +26,6 @@ export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";
  * the workflow and the endpoint config `<project>-<env>-config-<run id>` the deploy step creates.
  */
 export function maxRunIdLength(names: ResourceNames): number {
-  const prefixes = [...Object.values(runNames(names.environment, "")), names.endpointConfig("")];
+  const prefixes = [...Object.values(runNames(names.project, names.environment, "")), names.endpointConfig("")];
   return SAGEMAKER_NAME_MAX_LENGTH - Math.max(...prefixes.map((prefix) => prefix.length));
 }

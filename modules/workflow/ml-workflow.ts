@@ -19,10 +19,12 @@ import { choiceState, defineStateMachine, failState, passState, sequence } from 
 import { TaskBuilder, TaskStateProps } from "../asl/task";
 import { Catcher, Retrier, StateMachineDefinition } from "../asl/types";
 import { isDeferred } from "../asl/validation";
-import { MODEL_NAME, runNamePrefix } from "../run-names";
+import { runNamePrefix } from "../run-names";
 import type { JobAccess } from "../iam/sagemaker-execution-role";
+import { ModelDeclaration, valueProblem } from "../model/declaration";
 import type { WorkflowImageKind } from "./images";
-import { RUN_OBJECTS_PATTERN, runKeys, S3_LAYOUT, TRAINING_PROGRAM } from "../s3-layout";
+import { GATE_COMPARISON, MetricDirection, passingSide } from "./gate";
+import { ModelLayout, modelLayout, runKeys, runObjectsPattern } from "../s3-layout";
 import { HYPERPARAMETER_METADATA_PREFIX, MODEL_VERSION_METADATA } from "./model-version";
 
 /**
@@ -37,12 +39,24 @@ export interface WorkflowStep {
   /** The name this step's job (of `kind`) or model (no kind) gets per run: a field of the execution input, `runNamePrefix(env, kind)<run id>`. */
   readonly runName?: { readonly field: string; readonly kind?: string };
   /** What the step's SageMaker job or model needs of the execution role: its share of that role (none for a Lambda). */
-  readonly jobAccess?: JobAccess;
+  readonly jobAccess?: (where: ModelObjects) => JobAccess;
   build(context: StepContext): TaskBuilder;
 }
 
+/** Where a model's objects are in the artifact bucket: its shared data and scripts, and its runs' own objects. */
+export interface ModelObjects {
+  layout: ModelLayout;
+  /** Key pattern of every per-run object (`runObjectsPattern`). */
+  runObjects: string;
+}
+
+const modelObjects = (model: ModelDeclaration): ModelObjects => ({
+  layout: modelLayout(model),
+  runObjects: runObjectsPattern(model.name),
+});
+
 /** What a step is built from: the workflow's parameters and the values steps share. */
-export interface StepContext {
+export interface StepContext extends ModelObjects {
   params: MlWorkflowParams;
   /** `s3://<artifact bucket>/<key>`. */
   s3(key: string): string;
@@ -68,22 +82,26 @@ const preprocess = {
   name: "Pre-process Data",
   resultPath: "$.Preprocessing",
   runName: { field: "PreprocessingJobName", kind: "ProcessingJob" },
-  jobAccess: { reads: [S3_LAYOUT.rawPrefix, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "processing" },
-  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
+  jobAccess: ({ layout, runObjects }) => ({
+    reads: [layout.rawPrefix, layout.codePrefix],
+    writes: [runObjects],
+    image: "processing",
+  }),
+  build: ({ params, layout, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(preprocess.name, {
       scope: params.scope,
       ...sageMakerTask,
       processingJobName: runNameOf(preprocess),
       jobNamePrefix: runNamePrefix(preprocess),
       roleArn: params.sageMakerRoleArn,
-      imageUri: params.images[preprocess.jobAccess.image],
-      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/preprocessing.py`],
+      imageUri: params.images.processing,
+      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/${params.model.scripts.preprocessing}`],
       instanceType: params.instanceTypes.processing,
       volumeSizeInGb: 30,
       maxRuntimeSeconds: 1200,
       inputs: [
-        { name: "input", s3Uri: s3(S3_LAYOUT.rawData), localPath: CONTAINER_PATHS.processingInput },
-        { name: "code", s3Uri: s3(S3_LAYOUT.preprocessingScript), localPath: CONTAINER_PATHS.processingCode },
+        { name: "input", s3Uri: s3(layout.rawData), localPath: CONTAINER_PATHS.processingInput },
+        { name: "code", s3Uri: s3(layout.preprocessingScript), localPath: CONTAINER_PATHS.processingCode },
       ],
       outputs: [
         { name: "training", s3Uri: runS3(runKeys.trainingData), localPath: CONTAINER_PATHS.trainingOutput },
@@ -101,20 +119,20 @@ const training = {
   name: "Model Training",
   resultPath: "$.Training",
   runName: { field: "TrainingJobName", kind: "TrainingJob" },
-  jobAccess: { reads: [RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
-  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
+  jobAccess: ({ layout, runObjects }) => ({ reads: [runObjects, layout.codePrefix], writes: [runObjects], image: "training" }),
+  build: ({ params, layout, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateTrainingJob(training.name, {
       scope: params.scope,
       ...sageMakerTask,
       trainingJobName: runNameOf(training),
       jobNamePrefix: runNamePrefix(training),
       roleArn: params.sageMakerRoleArn,
-      trainingImage: params.images[training.jobAccess.image],
+      trainingImage: params.images.training,
       hyperParameters: {
         ...modelHyperParameters(params),
-        // TensorFlow script mode: which script to run and where its packed source lives.
-        sagemaker_program: TRAINING_PROGRAM,
-        sagemaker_submit_directory: s3(S3_LAYOUT.trainingSourceDir),
+        // Script mode: which script to run and where its packed source lives.
+        sagemaker_program: params.model.scripts.training,
+        sagemaker_submit_directory: s3(layout.trainingSourceDir),
         sagemaker_region: params.scope.region,
       },
       inputChannels: [{ channelName: "training", s3Uri: runS3(runKeys.trainingData), contentType: "csv" }],
@@ -137,7 +155,12 @@ const training = {
 
 /** The hyperparameters the model is trained with (SageMaker takes them as strings); the registered version records them too. */
 function modelHyperParameters(params: MlWorkflowParams): Record<string, string> {
-  return { epochs: String(params.epochs), "batch-size": String(params.batchSize) };
+  return Object.fromEntries(
+    Object.entries(params.model.hyperparameters).map(([name, h]) => [
+      h.argument,
+      String(params.hyperparameters[name] ?? h.default),
+    ]),
+  );
 }
 
 /** The trained model's `model.tar.gz`, from Model Training's result. */
@@ -147,16 +170,19 @@ const registerModel = {
   name: "Register Trained Model",
   resultPath: "$.Model",
   runName: { field: "ModelName" },
-  jobAccess: { reads: [RUN_OBJECTS_PATTERN], image: "inference" },
-  build: ({ params, runNamePrefix, sageMakerTask }): TaskBuilder =>
+  jobAccess: ({ runObjects }) => ({ reads: [runObjects], image: "inference" }),
+  build: ({ params, layout, s3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateModel(registerModel.name, {
       scope: params.scope,
       ...sageMakerTask,
       modelName: runNameOf(registerModel),
       modelNamePrefix: runNamePrefix(registerModel),
       executionRoleArn: params.sageMakerRoleArn,
-      image: params.images[registerModel.jobAccess.image],
+      image: params.images.inference,
       modelDataUrl: modelArtifacts,
+      environment: params.model.serving.scriptMode
+        ? { SAGEMAKER_PROGRAM: params.model.scripts.training, SAGEMAKER_SUBMIT_DIRECTORY: s3(layout.trainingSourceDir) }
+        : undefined,
       tags: params.tags,
       resultSelector: { ModelArn: JsonPath.at("$.ModelArn") },
       resultPath: registerModel.resultPath,
@@ -167,23 +193,23 @@ const evaluation = {
   name: "Model Evaluation",
   resultPath: "$.EvaluationJob",
   runName: { field: "EvaluationProcessingJobName", kind: "EvaluationJob" },
-  jobAccess: { reads: [RUN_OBJECTS_PATTERN, S3_LAYOUT.codePrefix], writes: [RUN_OBJECTS_PATTERN], image: "training" },
-  build: ({ params, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
+  jobAccess: ({ layout, runObjects }) => ({ reads: [runObjects, layout.codePrefix], writes: [runObjects], image: "evaluation" }),
+  build: ({ params, layout, s3, runS3, runNamePrefix, sageMakerTask }): TaskBuilder =>
     new SageMakerCreateProcessingJob(evaluation.name, {
       scope: params.scope,
       ...sageMakerTask,
       processingJobName: runNameOf(evaluation),
       jobNamePrefix: runNamePrefix(evaluation),
       roleArn: params.sageMakerRoleArn,
-      imageUri: params.images[evaluation.jobAccess.image],
-      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/evaluate.py`],
+      imageUri: params.images.evaluation,
+      containerEntrypoint: ["python3", `${CONTAINER_PATHS.processingCode}/${params.model.scripts.evaluation}`],
       instanceType: params.instanceTypes.evaluation,
       volumeSizeInGb: 30,
       maxRuntimeSeconds: 1200,
       inputs: [
         { name: "testing", s3Uri: runS3(runKeys.testingData), localPath: CONTAINER_PATHS.testingInput },
         { name: "model", s3Uri: modelArtifacts, localPath: CONTAINER_PATHS.modelInput },
-        { name: "code", s3Uri: s3(S3_LAYOUT.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
+        { name: "code", s3Uri: s3(layout.evaluationScript), localPath: CONTAINER_PATHS.processingCode },
       ],
       outputs: [{ name: "evaluation", s3Uri: runS3(runKeys.evaluationPrefix), localPath: CONTAINER_PATHS.evaluationOutput }],
       outputKmsKeyId: params.kmsKeyArn,
@@ -206,6 +232,8 @@ const analyze = {
       payload: {
         Bucket: params.artifactBucket,
         Key: JsonPath.format(runKeys.evaluation("{}", "{}"), JsonPath.executionName, runNameOf(training)),
+        // The model's metric: the function computes whichever the model declares.
+        Metric: params.model.metric.computation,
       },
       resultSelector: { Result: JsonPath.at("$.Payload.Result") },
       resultPath: analyze.resultPath,
@@ -225,7 +253,7 @@ const registerVersion = {
       catch: sageMakerTask.catch,
       modelPackageGroupName: registry.groupName,
       description: JsonPath.format("Run {} (commit {})", JsonPath.executionName, JsonPath.at(`$.${COMMIT_FIELD}`)),
-      image: params.images[registerModel.jobAccess.image],
+      image: params.images.inference,
       modelDataUrl: modelArtifacts,
       contentTypes: [registry.contentType],
       statisticsS3Uri: runS3(runKeys.evaluation),
@@ -234,7 +262,7 @@ const registerVersion = {
         [keys.commit]: JsonPath.at(`$.${COMMIT_FIELD}`),
         [keys.modelName]: runNameOf(registerModel),
         [keys.metric]: registry.metricName,
-        [keys.metricValue]: JsonPath.format("{}", JsonPath.at(RMSE_PATH)),
+        [keys.metricValue]: JsonPath.format("{}", JsonPath.at(METRIC_PATH)),
         [keys.threshold]: thresholdText(params.threshold),
         ...Object.fromEntries(
           Object.entries(modelHyperParameters(params)).map(([name, value]) => [
@@ -271,10 +299,13 @@ export type TaskStateName = (typeof WORKFLOW_STEPS)[number]["name"];
 /** The Task states, in the order they run. */
 export const TASK_STATE_NAMES: readonly TaskStateName[] = WORKFLOW_STEPS.map((step) => step.name);
 
-/** What the workflow's SageMaker jobs and model need of their execution role, in step order. */
-export const SAGEMAKER_JOB_ACCESS: readonly JobAccess[] = WORKFLOW_STEPS.flatMap((step: WorkflowStep) => step.jobAccess ?? []);
+/** What a model's workflow's SageMaker jobs and model need of their execution role, in step order. */
+export function sageMakerJobAccess(model: ModelDeclaration): JobAccess[] {
+  const where = modelObjects(model);
+  return WORKFLOW_STEPS.flatMap((step: WorkflowStep) => step.jobAccess?.(where) ?? []);
+}
 
-/** The state names: the tasks' from their steps, the rest of the template's. */
+/** The state names: the tasks' from their steps, the rest of the template's (the gate's outcomes: `gateStates`). */
 export const STATE_NAMES = {
   preprocess: preprocess.name,
   training: training.name,
@@ -283,23 +314,44 @@ export const STATE_NAMES = {
   analyze: analyze.name,
   registerVersion: registerVersion.name,
   thresholdCheck: "Threshold Evaluation Check",
-  belowThreshold: "Model Evaluation Below Threshold",
-  exceedsThreshold: "Model Evaluation Exceeds Threshold",
   failed: "ML Workflow Failed",
 } as const;
 
+/** The gate's two outcomes, named for the metric's direction: where a passing and a failing model go, and the failure's error. */
+export function gateStates(direction: MetricDirection, metricName: string) {
+  return direction === "lower"
+    ? {
+        pass: "Model Evaluation Below Threshold",
+        fail: "Model Evaluation Exceeds Threshold",
+        error: {
+          error: "ModelEvaluationExceedsThreshold",
+          cause: `The model's ${metricName} is not below the environment's threshold`,
+        },
+      }
+    : {
+        pass: "Model Evaluation Above Threshold",
+        fail: "Model Evaluation Not Above Threshold",
+        error: {
+          error: "ModelEvaluationNotAboveThreshold",
+          cause: `The model's ${metricName} is not above the environment's threshold`,
+        },
+      };
+}
+
 /** The states a run whose model passes the gate enters, in order: the tasks, the gate, its Pass, the registration. */
-export const SUCCESS_PATH: readonly string[] = [
-  ...GATED_STEPS.map((step) => step.name),
-  STATE_NAMES.thresholdCheck,
-  STATE_NAMES.belowThreshold,
-  ...PASSED_STEPS.map((step) => step.name),
-];
+export function successPath(direction: MetricDirection): string[] {
+  return [
+    ...GATED_STEPS.map((step) => step.name),
+    STATE_NAMES.thresholdCheck,
+    gateStates(direction, "").pass,
+    ...PASSED_STEPS.map((step) => step.name),
+  ];
+}
 
 /** Where the failure a catcher caught (`{Error, Cause}`) is kept in the execution's data. */
 export const FAILURE_PATH = "$.Failure";
-/** The RMSE the analyze function returned: what the threshold Choice compares. */
-export const RMSE_PATH = `${analyze.resultPath}.Result`;
+/** The metric the analyze function returned: what the threshold Choice compares. */
+export const METRIC_PATH = `${analyze.resultPath}.Result`;
 
 /** Container paths of the jobs (docs/workflow.md). */
 export const CONTAINER_PATHS = {
@@ -314,11 +366,6 @@ export const CONTAINER_PATHS = {
 
 /** `ML Workflow Failed` reports what its catcher caught: the task's own error name and cause. */
 export const WORKFLOW_FAILED = { errorPath: `${FAILURE_PATH}.Error`, causePath: `${FAILURE_PATH}.Cause` } as const;
-/** Error name and cause of `Model Evaluation Exceeds Threshold`. */
-export const THRESHOLD_EXCEEDED = {
-  error: "ModelEvaluationExceedsThreshold",
-  cause: "The model's RMSE is not below the environment's threshold",
-} as const;
 
 /**
  * Errors of the SageMaker API call (throttling, transient faults; Step Functions also reports
@@ -373,15 +420,15 @@ export interface MlWorkflowParams {
   sageMakerRoleArn: string;
   /** ARN of the analyze-results function. */
   analyzeFunctionArn: string;
-  /** Image URIs, by kind (`WORKFLOW_IMAGES`); each step names the kind it runs. */
+  /** The model the workflow trains: its scripts, images, hyperparameters, metric and S3 layout. */
+  model: ModelDeclaration;
+  /** Image URIs, by kind (the model's `images`); each step runs its kind. */
   images: Record<WorkflowImageKind, string>;
   /** Instance types of the three jobs. */
   instanceTypes: Pick<InstanceTypes, "processing" | "training" | "evaluation">;
-  /** Training epochs (a Terraform reference in the stack). */
-  epochs: number | string;
-  /** Training batch size (a Terraform reference in the stack). */
-  batchSize: number | string;
-  /** Highest acceptable RMSE; a RawNumber (`${var.threshold}`) in the stack so it stays a JSON number. */
+  /** The tunable hyperparameters' values by name (Terraform references in the stack); the others keep their defaults. */
+  hyperparameters: Record<string, number | string>;
+  /** The gate's threshold of the model's metric; a RawNumber (`${var.threshold}`) in the stack so it stays a JSON number. */
   threshold: number | RawNumber;
   /** KMS key for the jobs' S3 outputs and storage volumes. Default: the bucket's default encryption, SageMaker's volume key. */
   kmsKeyArn?: string;
@@ -410,12 +457,17 @@ export interface MlWorkflow {
 /** Renders the workflow's states in order, with the IAM statements each task needs. */
 export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   validateParams(params);
+  const { model } = params;
+  const { metric } = model;
+  const gate = gateStates(metric.direction, metric.name);
+  const side = passingSide(metric.direction);
   const context: StepContext = {
+    ...modelObjects(model),
     params,
     s3: (key) => `s3://${params.artifactBucket}/${key}`,
     runS3: (key) =>
       JsonPath.format(`s3://{}/${key("{}", "{}")}`, params.artifactBucket, JsonPath.executionName, runNameOf(training)),
-    runNamePrefix: (step) => runNamePrefix(params.environment, step.runName.kind),
+    runNamePrefix: (step) => runNamePrefix(model.name, params.environment, step.runName.kind),
     sageMakerTask: { retry: [SAGEMAKER_API_RETRY], catch: [CATCH_TASK_FAILED] },
   };
   const build = (steps: readonly WorkflowStep[]) => steps.map((step) => step.build(context));
@@ -423,28 +475,34 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
   const passed = build(PASSED_STEPS);
   const tasks = [...gated, ...passed];
   const definition = defineStateMachine({
-    comment: `${MODEL_NAME} ML workflow: pre-process, train, register, evaluate, then register as a version only a model whose RMSE is below the threshold`,
+    comment: `${model.name} ML workflow: pre-process, train, register, evaluate, then register as a version only a model whose ${metric.name} is ${side} the threshold`,
     states: [
       ...sequence(gated, STATE_NAMES.thresholdCheck),
       [
         STATE_NAMES.thresholdCheck,
         choiceState({
-          // A missing or non-numeric RMSE matches no rule and so fails the gate.
+          // A missing or non-numeric metric matches no rule and so fails the gate; so does one equal to the threshold.
           choices: [
             when(
-              Conditions.and(Conditions.isNumeric(RMSE_PATH), Conditions.numericLessThan(RMSE_PATH, params.threshold)),
-              STATE_NAMES.belowThreshold,
+              Conditions.and(
+                Conditions.isNumeric(METRIC_PATH),
+                Conditions.numericCompare(GATE_COMPARISON[metric.direction], METRIC_PATH, params.threshold),
+              ),
+              gate.pass,
             ),
           ],
-          otherwise: STATE_NAMES.exceedsThreshold,
+          otherwise: gate.fail,
         }),
       ],
       [
-        STATE_NAMES.belowThreshold,
-        passState({ comment: "The model's RMSE is below the threshold: register it for approval", next: passed[0].stateName }),
+        gate.pass,
+        passState({
+          comment: `The model's ${metric.name} is ${side} the threshold: register it for approval`,
+          next: passed[0].stateName,
+        }),
       ],
       ...sequence(passed),
-      [STATE_NAMES.exceedsThreshold, failState(THRESHOLD_EXCEEDED)],
+      [gate.fail, failState(gate.error)],
       [STATE_NAMES.failed, failState(WORKFLOW_FAILED)],
     ],
   });
@@ -452,14 +510,13 @@ export function buildMlWorkflow(params: MlWorkflowParams): MlWorkflow {
 }
 
 function validateParams(params: MlWorkflowParams): void {
-  const integer = (field: string, value: number | string) => {
-    if (typeof value === "number" && !(Number.isInteger(value) && value >= 1)) {
-      throw new Error(`buildMlWorkflow: ${field} must be an integer >= 1 (got ${value})`);
-    }
-    if (typeof value === "string" && value.trim() === "") throw new Error(`buildMlWorkflow: ${field} must not be empty`);
-  };
-  integer("epochs", params.epochs);
-  integer("batchSize", params.batchSize);
+  for (const [name, value] of Object.entries(params.hyperparameters)) {
+    const declared = params.model.hyperparameters[name];
+    if (!declared) throw new Error(`buildMlWorkflow: ${params.model.name} has no hyperparameter ${JSON.stringify(name)}`);
+    if (typeof value === "string" && value.trim() === "") throw new Error(`buildMlWorkflow: ${name} must not be empty`);
+    const problem = typeof value === "number" ? valueProblem(declared, value) : undefined;
+    if (problem) throw new Error(`buildMlWorkflow: ${name} ${problem} (got ${value})`);
+  }
   if (typeof params.threshold === "number" && !(Number.isFinite(params.threshold) && params.threshold > 0)) {
     throw new Error(`buildMlWorkflow: threshold must be a positive number (got ${params.threshold})`);
   }

@@ -1,5 +1,5 @@
 import { ResourceNames } from "../naming";
-import { MODEL_CONTENT_TYPE, MODEL_METRIC_NAME, MODEL_NAME } from "../run-names";
+import { ModelDeclaration, requestContentType } from "../model/declaration";
 import type { MlWorkflowParams } from "./ml-workflow";
 
 /**
@@ -26,11 +26,11 @@ export const HYPERPARAMETER_METADATA_PREFIX = "hyperparameter:";
 /** The commit recorded when the run was not started from a build of a commit. */
 export const UNKNOWN_COMMIT = "unknown";
 
-/** The environment's Model Registry group of the project's model, and what its versions record. */
-export function modelRegistryParams(environment: string): MlWorkflowParams["modelRegistry"] {
+/** The environment's Model Registry group of a model, and what its versions record. */
+export function modelRegistryParams(environment: string, model: ModelDeclaration): MlWorkflowParams["modelRegistry"] {
   return {
-    groupName: new ResourceNames(environment).modelPackageGroup(MODEL_NAME),
-    metricName: MODEL_METRIC_NAME,
-    contentType: MODEL_CONTENT_TYPE,
+    groupName: new ResourceNames(environment, model.name).modelPackageGroup(model.name),
+    metricName: model.metric.computation,
+    contentType: requestContentType(model.serving),
   };
 }

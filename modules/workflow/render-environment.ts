@@ -5,7 +5,8 @@
  */
 import { EnvironmentConfig } from "../../environments/schema";
 import { partitionOf } from "../partition";
-import { PROJECT } from "../naming";
+import { ModelDeclaration } from "../model/declaration";
+import { modelValues } from "../model/settings";
 import { AwsScope } from "../asl/arn";
 import { StateMachineDefinition } from "../asl/types";
 import { imagePlaceholder, imageUris } from "./images";
@@ -22,7 +23,8 @@ export const PLACEHOLDERS = {
 } as const;
 
 /** The template's parameters for one environment, with placeholders for Terraform references. */
-export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowParams {
+export function environmentWorkflowParams(env: EnvironmentConfig, model: ModelDeclaration): MlWorkflowParams {
+  const { hyperparameters, threshold } = modelValues(env, model);
   const scope: AwsScope = {
     partition: partitionOf(env.region),
     region: env.region,
@@ -35,22 +37,22 @@ export function environmentWorkflowParams(env: EnvironmentConfig): MlWorkflowPar
     sageMakerRoleArn: PLACEHOLDERS.sageMakerRoleArn,
     analyzeFunctionArn: PLACEHOLDERS.analyzeFunctionArn,
     kmsKeyArn: PLACEHOLDERS.kmsKeyArn,
-    images: imageUris(imagePlaceholder),
+    model,
+    images: imageUris(model.images, imagePlaceholder),
     instanceTypes: env.instanceTypes,
-    epochs: env.epochs,
-    batchSize: env.batchSize,
-    threshold: env.threshold,
-    tags: workflowTags(env.name),
-    modelRegistry: modelRegistryParams(env.name),
+    hyperparameters,
+    threshold,
+    tags: workflowTags(env.name, model.name),
+    modelRegistry: modelRegistryParams(env.name, model),
   };
 }
 
 /** Tags of the jobs and models a run creates (the provider's default tags do not reach them). */
-export function workflowTags(environment: string, project: string = PROJECT): Record<string, string> {
+export function workflowTags(environment: string, project: string): Record<string, string> {
   return { Project: project, Environment: environment };
 }
 
 /** One environment's definition as plain JSON (what `render` prints). */
-export function renderEnvironmentDefinition(env: EnvironmentConfig): StateMachineDefinition {
-  return buildMlWorkflow(environmentWorkflowParams(env)).definition;
+export function renderEnvironmentDefinition(env: EnvironmentConfig, model: ModelDeclaration): StateMachineDefinition {
+  return buildMlWorkflow(environmentWorkflowParams(env, model)).definition;
 }

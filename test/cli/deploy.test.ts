@@ -1,3 +1,5 @@
+import { MODEL as MODEL_DECLARATION } from "../../models";
+import { servingPredictions, servingRequest } from "../../cli/endpoint-smoke-test";
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -184,7 +186,7 @@ describe("workflow deploy", () => {
       rollout: { kind: "canary", canaryInstances: 1, bakeMinutes: 10 },
       status: "InService",
       firedAlarms: [],
-      smokeTest: { rows: 20, testingUri: `s3://${BUCKET}/${TESTING_KEY}`, sampleRmse: 2, evaluationRmse: 1 },
+      smokeTest: { rows: 20, testingUri: `s3://${BUCKET}/${TESTING_KEY}`, sampleMetric: 2, evaluationMetric: 1 },
     });
   });
 
@@ -425,6 +427,39 @@ describe("workflow deploy in the DeployEndpoint build", () => {
   });
 });
 
+describe("the serving contracts", () => {
+  const rows = [
+    [1, 3, 4],
+    [2, 0.5, 0],
+  ];
+
+  it("json-instances sends the features (label dropped) as {instances}, unscaled", () => {
+    expect(servingRequest(rows, { request: "json-instances" })).toEqual({
+      contentType: "application/json",
+      body: JSON.stringify({
+        instances: [
+          [3, 4],
+          [0.5, 0],
+        ],
+      }),
+    });
+  });
+
+  it("csv sends the features (label dropped) as text/csv rows", () => {
+    expect(servingRequest(rows, { request: "csv" })).toEqual({ contentType: "text/csv", body: "3,4\n0.5,0\n" });
+  });
+
+  it("reads {predictions: [[y] or y]} and [y], one finite number per row, or says why not", () => {
+    expect(servingPredictions('{"predictions": [[1.5], 2]}', 2, { response: "json-predictions" })).toEqual([1.5, 2]);
+    expect(servingPredictions("[0, 2]", 2, { response: "json-array" })).toEqual([0, 2]);
+    expect(servingPredictions('{"predictions": [0, 2]}', 2, { response: "json-array" })).toMatch(
+      /^the answer is not a JSON array/,
+    );
+    expect(servingPredictions("[0]", 2, { response: "json-array" })).toBe("1 predictions for 2 rows");
+    expect(servingPredictions('[0, "x"]', 2, { response: "json-array" })).toBe('prediction 1 is "x", not one finite number');
+  });
+});
+
 describe("the smoke test after a deployment", () => {
   beforeEach(() => {
     sagemaker
@@ -433,18 +468,12 @@ describe("the smoke test after a deployment", () => {
       .resolves(endpoint("InService", CONFIG));
   });
 
-  it("sends the first 20 testing rows in TensorFlow Serving's shape, features scaled to unit length as in training", async () => {
+  it("sends the first 20 testing rows' features as the model's serving contract says; the model scales them itself", async () => {
     expect((await deploy()).code).toBe(ExitCode.Succeeded);
     const request = runtime.commandCalls(InvokeEndpointCommand)[0].args[0].input;
-    expect(request).toMatchObject({ EndpointName: ENDPOINT, ContentType: "application/json", Accept: "application/json" });
-    const { instances } = JSON.parse(request.Body as string);
-    expect(instances).toHaveLength(20);
-    for (const [i, row] of instances.entries()) {
-      expect(row).toHaveLength(10);
-      expect(Math.hypot(...row)).toBeCloseTo(1, 12);
-      // Same direction as the testing row's features.
-      expect(row[4] / row[5]).toBeCloseTo(TESTING_ROWS[i][5] / TESTING_ROWS[i][6], 12);
-    }
+    const expected = servingRequest(TESTING_ROWS.slice(0, 20), MODEL_DECLARATION.serving);
+    expect(request).toMatchObject({ EndpointName: ENDPOINT, ContentType: expected.contentType, Accept: "application/json" });
+    expect(request.Body).toBe(expected.body);
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
       Bucket: BUCKET,
       Key: TESTING_KEY,

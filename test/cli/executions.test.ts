@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -29,7 +30,7 @@ const described = (status: "RUNNING" | "SUCCEEDED" | "FAILED", extra: object = {
   name: RUN_ID,
   status,
   startDate: new Date(T0),
-  input: JSON.stringify(executionInput("prod", RUN_ID)),
+  input: JSON.stringify(executionInput(MODEL.name, "prod", RUN_ID)),
   ...extra,
 });
 
@@ -67,7 +68,7 @@ describe("workflow status", () => {
     expect(JSON.parse(stdout)).toMatchObject({
       name: RUN_ID,
       status: "SUCCEEDED",
-      input: executionInput("prod", RUN_ID),
+      input: executionInput(MODEL.name, "prod", RUN_ID),
       output: { Analysis: { Result: 1.9 } },
     });
     expect(JSON.parse(stdout).$metadata).toBeUndefined();
@@ -213,7 +214,7 @@ describe("workflow history", () => {
   it("replays a finished execution in one pass and reports its threshold failure (exit 1)", async () => {
     sfn
       .on(DescribeStateMachineForExecutionCommand)
-      .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
+      .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"), MODEL)) });
     const deps = fakeDeps({ now: T0 + 24 * 3600_000 });
     const requests = serveHistory(sfn, thresholdFailedHistory(RUN_ID, 2.3), deps.clock, 4);
     const { code, stdout } = await cli(["history", EXECUTION_ARN], deps);

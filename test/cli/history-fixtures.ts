@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 /** Realistic Step Functions histories of the ML workflow, and a GetExecutionHistory fake that pages and grows with the clock. */
 import {
   GetExecutionHistoryCommand,
@@ -8,10 +9,13 @@ import {
   SFNClientResolvedConfig,
 } from "@aws-sdk/client-sfn";
 import { AwsStub } from "aws-sdk-client-mock";
-import { STATE_NAMES, THRESHOLD_EXCEEDED } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, gateStates } from "../../modules/workflow/ml-workflow";
 import { executionInput } from "../../modules/workflow/execution-input";
 import { Clock } from "../../cli/deps";
 import { T0 } from "./fake-deps";
+
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 const MINUTE = 60_000;
 
@@ -23,7 +27,7 @@ export class HistoryBuilder {
 
   constructor(runId: string, start = T0) {
     this.t = start;
-    this.data = { ...executionInput("dev", runId) };
+    this.data = { ...executionInput(MODEL.name, "dev", runId) };
     this.add("ExecutionStarted", 0, { executionStartedEventDetails: { input: JSON.stringify(this.data) } });
   }
 
@@ -78,14 +82,14 @@ export class HistoryBuilder {
       stateExitedEventDetails: { name: STATE_NAMES.thresholdCheck, output: JSON.stringify(this.data) },
     });
     if (belowThreshold) {
-      this.enter("Pass", STATE_NAMES.belowThreshold).add("PassStateExited", 5, {
-        stateExitedEventDetails: { name: STATE_NAMES.belowThreshold, output: JSON.stringify(this.data) },
+      this.enter("Pass", GATE.pass).add("PassStateExited", 5, {
+        stateExitedEventDetails: { name: GATE.pass, output: JSON.stringify(this.data) },
       });
       return this.add("ExecutionSucceeded", 10, { executionSucceededEventDetails: { output: JSON.stringify(this.data) } });
     }
-    this.enter("Fail", STATE_NAMES.exceedsThreshold);
+    this.enter("Fail", GATE.fail);
     return this.add("ExecutionFailed", 10, {
-      executionFailedEventDetails: { error: THRESHOLD_EXCEEDED.error, cause: THRESHOLD_EXCEEDED.cause },
+      executionFailedEventDetails: { error: GATE.error.error, cause: GATE.error.cause },
     });
   }
 }
@@ -95,7 +99,7 @@ export class HistoryBuilder {
  * DescribeTrainingJob document (about 1.4 KB), with SageMaker's FailureReason near its end.
  */
 export function failedTrainingJobCause(runId: string, failureReason: string): string {
-  const name = executionInput("dev", runId).TrainingJobName;
+  const name = executionInput(MODEL.name, "dev", runId).TrainingJobName;
   const at = (minutes: number) => new Date(T0 + minutes * MINUTE).getTime() / 1000;
   return JSON.stringify({
     AlgorithmSpecification: {

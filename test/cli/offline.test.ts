@@ -1,12 +1,19 @@
+import { MODEL } from "../../models";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { toDot, toMermaid, workflowGraph } from "../../cli/graph";
-import { STATE_NAMES, SUCCESS_PATH, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, successPath, gateStates, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { cli } from "./fake-deps";
+
+/** The states a passing run enters. */
+const SUCCESS_PATH = successPath(MODEL.metric.direction);
+
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validateAsl = require("asl-validator") as (definition: unknown) => { isValid: boolean; errors: unknown[] };
@@ -30,7 +37,7 @@ describe("workflow render", () => {
     expect(stdout).toContain(PLACEHOLDERS.analyzeFunctionArn);
     expect(stdout).not.toContain("${");
     const definition = JSON.parse(stdout);
-    expect(definition).toEqual(JSON.parse(JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod")))));
+    expect(definition).toEqual(JSON.parse(JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"), MODEL))));
     expect(JSON.stringify(definition.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":2.1');
     expect(definition.States[STATE_NAMES.training].Parameters.HyperParameters.epochs).toBe("200");
   });
@@ -43,7 +50,7 @@ describe("workflow render", () => {
 });
 
 describe("workflow graph", () => {
-  const prod = renderEnvironmentDefinition(getEnvironment("prod"));
+  const prod = renderEnvironmentDefinition(getEnvironment("prod"), MODEL);
 
   /** Every transition the definition holds, as "from -> to". */
   const definitionEdges = () => {
@@ -87,11 +94,9 @@ describe("workflow graph", () => {
     const failed = ids.get(STATE_NAMES.failed);
     for (const task of TASK_STATE_NAMES)
       expect(stdout).toContain(`  ${ids.get(task)} -.->|"catch States.TaskFailed"| ${failed}\n`);
+    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(GATE.pass)}\n`);
     expect(stdout).toContain(
-      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(STATE_NAMES.belowThreshold)}\n`,
-    );
-    expect(stdout).toContain(
-      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(STATE_NAMES.exceedsThreshold)}\n`,
+      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(GATE.fail)}\n`,
     );
     expect(stdout).toContain("Task: sagemaker:createTrainingJob.sync");
     expect(stdout).toContain("Task: lambda:invoke");
@@ -105,7 +110,7 @@ describe("workflow graph", () => {
   it("prints Graphviz dot with --format dot", async () => {
     const { code, stdout } = await cli(["graph", "--env", "dev", "--format", "dot"]);
     expect(code).toBe(ExitCode.Succeeded);
-    const dev = renderEnvironmentDefinition(getEnvironment("dev"));
+    const dev = renderEnvironmentDefinition(getEnvironment("dev"), MODEL);
     expect(stdout).toBe(toDot(dev));
     expect(stdout).toMatch(/^digraph workflow \{\n[\s\S]*\}\n$/);
     for (const name of Object.keys(dev.States)) expect(stdout).toContain(`[label="${name}\\n`);
@@ -138,25 +143,25 @@ describe("workflow simulate", () => {
     const { code, json } = await report("--env", "prod", "--rmse", "2.05");
     expect(code).toBe(ExitCode.Succeeded);
     expect(json.path).toEqual(SUCCESS_PATH);
-    expect(json.outcome).toMatchObject({ status: "SUCCEEDED", rmse: 2.05, threshold: 2.1, decision: "below-threshold" });
+    expect(json.outcome).toMatchObject({ status: "SUCCEEDED", metric: 2.05, threshold: 2.1, decision: "passed" });
   });
 
   it("stops a model at the prod threshold in 'Model Evaluation Exceeds Threshold' (exit 1)", async () => {
     const { code, json, stderr } = await report("--env", "prod", "--rmse", "2.4");
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(json.path[json.path.length - 1]).toBe(STATE_NAMES.exceedsThreshold);
+    expect(json.path[json.path.length - 1]).toBe(GATE.fail);
     expect(json.outcome).toMatchObject({
       status: "FAILED",
-      rmse: 2.4,
+      metric: 2.4,
       threshold: 2.1,
-      failedState: STATE_NAMES.exceedsThreshold,
+      failedState: GATE.fail,
     });
     expect(stderr).toContain("(RMSE 2.4 is not below the threshold 2.1)");
   });
 
   it("treats an RMSE equal to the threshold as not below it", async () => {
     const { json } = await report("--env", "dev", "--rmse", "3");
-    expect(json.outcome.decisionState).toBe(STATE_NAMES.exceedsThreshold);
+    expect(json.outcome.decisionState).toBe(GATE.fail);
   });
 
   it.each(TASK_STATE_NAMES)(
@@ -167,9 +172,9 @@ describe("workflow simulate", () => {
       const index = SUCCESS_PATH.indexOf(task);
       expect(json.path).toEqual([...SUCCESS_PATH.slice(0, index + 1), STATE_NAMES.failed]);
       expect(json.outcome.failedState).toBe(task);
-      // Only a task after the gate fails with the RMSE known.
+      // Only a task after the gate fails with the metric known.
       const gated = index > SUCCESS_PATH.indexOf(STATE_NAMES.thresholdCheck);
-      expect(json.outcome.rmse === undefined).toBe(!gated);
+      expect(json.outcome.metric === undefined).toBe(!gated);
     },
   );
 
@@ -184,11 +189,12 @@ describe("workflow simulate", () => {
       evaluationFile({ GroundTruth: groundTruth, Predictions: predictions }),
     );
     expect(code).toBe(ExitCode.Succeeded);
-    expect(json.outcome.rmse).toBeCloseTo(expected, 12);
-    expect(json.outcome.rmse).toBeCloseTo(0.7293833, 6);
+    expect(json.outcome.metric).toBeCloseTo(expected, 12);
+    expect(json.outcome.metric).toBeCloseTo(0.7293833, 6);
     // The handler received the run's evaluation key, as the Lambda would.
     const analyzeCall = json.taskCalls.find((c: { state: string }) => c.state === STATE_NAMES.analyze);
     expect(analyzeCall.parameters.Payload).toEqual({
+      Metric: MODEL.metric.computation,
       Bucket: PLACEHOLDERS.artifactBucket,
       Key: `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json`,
     });
@@ -227,7 +233,7 @@ describe("workflow simulate", () => {
         ["--env", "dev", "--evaluation", "/nonexistent/evaluation.json"],
         '--evaluation: cannot read "/nonexistent/evaluation.json" (ENOENT)',
       ],
-      [["--env", "dev", "--rmse", "1", "--evaluation", "x.json"], "--rmse and --evaluation exclude each other"],
+      [["--env", "dev", "--rmse", "1", "--evaluation", "x.json"], "--metric and --evaluation exclude each other"],
       [["--env", "dev", "--run-id", "a".repeat(45)], "SageMaker allows at most 63"],
     ])("%j", async (argv, message) => {
       const { code, stdout, stderr } = await cli(["simulate", ...argv]);

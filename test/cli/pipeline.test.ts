@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 import {
   ActionExecutionDetail,
   CodePipelineClient,
@@ -34,7 +35,7 @@ const PIPELINE = "abalone-prod-pipeline";
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:abalone-prod-ml-workflow";
 const EXECUTION_ID = "3f2a9c1e-7b4d-4e8a-9c2f-0a1b2c3d4e5f";
 /** The run id BuildModel derives from the execution id (assets/buildspecs/build-model.yml), first build. */
-const RUN_ID = `${EXECUTION_ID.replace(/-/g, "").slice(0, maxRunIdLength(new ResourceNames("prod")) - 2)}-1`;
+const RUN_ID = `${EXECUTION_ID.replace(/-/g, "").slice(0, maxRunIdLength(new ResourceNames("prod", MODEL.name)) - 2)}-1`;
 const REPORT = `s3://abalone-prod-artifacts-111122223333/${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/report.md`;
 const TOKEN = "6f1d2a3b-0c4e-4f5a-8b9c-d0e1f2a3b4c5";
 const COMMIT = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
@@ -171,7 +172,7 @@ beforeEach(() => {
   sagemaker.reset();
   sfn
     .on(DescribeStateMachineForExecutionCommand)
-    .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"))) });
+    .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"), MODEL)) });
 });
 
 describe("workflow pipeline", () => {
@@ -229,7 +230,7 @@ describe("workflow pipeline", () => {
         status: "InProgress",
         source: [{ revisionId: COMMIT, message: expect.stringMatching(/^Train prod with 200 epochs/) }],
       },
-      run: { runId: RUN_ID, outcome: { status: "SUCCEEDED", rmse: 1.98, threshold: 2.1, decision: "below-threshold" } },
+      run: { runId: RUN_ID, outcome: { status: "SUCCEEDED", metric: 1.98, threshold: 2.1, decision: "passed" } },
       approval: {
         stage: "Approval",
         action: "EvaluationApproval",

@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 /** Model Registry answers as SageMaker gives them, for the CLI's tests. */
 import {
   DescribeModelPackageOutput,
@@ -10,7 +11,7 @@ import { modelRegistryParams } from "../../modules/workflow/model-version";
 export const ACCOUNT = "111122223333";
 
 /** The environment's group, and the ARN of one of its versions. */
-export const groupOf = (env: string) => modelRegistryParams(env).groupName;
+export const groupOf = (env: string) => modelRegistryParams(env, MODEL).groupName;
 export const versionArn = (env: string, version: number, group = groupOf(env)) =>
   `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model-package/${group.toLowerCase()}/${version}`;
 

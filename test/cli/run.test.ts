@@ -1,3 +1,5 @@
+import { modelValues } from "../../modules/model/settings";
+import { MODEL } from "../../models";
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -15,7 +17,7 @@ import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { timestampRunId } from "../../modules/run-names";
 import { executionInput } from "../../modules/workflow/execution-input";
-import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, gateStates } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
 import {
@@ -27,12 +29,15 @@ import {
   trainingFailedHistory,
 } from "./history-fixtures";
 
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+
 const sfn = mockClient(SFNClient);
 const ACCOUNT = "111122223333";
 const DEV_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:abalone-dev-ml-workflow`;
 const RUN_ID = "20240501120000";
 const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:abalone-dev-ml-workflow:${RUN_ID}`;
-const devDefinition = JSON.stringify(renderEnvironmentDefinition(getEnvironment("dev")));
+const devDefinition = JSON.stringify(renderEnvironmentDefinition(getEnvironment("dev"), MODEL));
 
 /** The state machine list spread over two pages, the dev one on the second. */
 function listStateMachinesOverTwoPages() {
@@ -73,7 +78,7 @@ describe("workflow run", () => {
     expect(request.stateMachineArn).toBe(DEV_ARN);
     // The names are the template's (test/modules/workflow/ml-workflow.test.ts pins them); not built
     // from a commit, the registered version says so.
-    expect(JSON.parse(request.input!)).toStrictEqual(executionInput("dev", RUN_ID));
+    expect(JSON.parse(request.input!)).toStrictEqual(executionInput(MODEL.name, "dev", RUN_ID));
     expect(JSON.parse(request.input!)).toMatchObject({ TrainingJobName: `abalone-dev-TrainingJob-${RUN_ID}`, Commit: "unknown" });
     expect(stdout).toContain(`Started execution ${RUN_ID} of ${DEV_ARN}`);
   });
@@ -85,7 +90,7 @@ describe("workflow run", () => {
       fakeDeps({ env: { STATE_MACHINE_ARN: DEV_ARN, CODEBUILD_RESOLVED_SOURCE_VERSION: commit } }),
     );
     const request = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
-    expect(JSON.parse(request.input!)).toStrictEqual(executionInput("dev", RUN_ID, commit));
+    expect(JSON.parse(request.input!)).toStrictEqual(executionInput(MODEL.name, "dev", RUN_ID, commit));
   });
 
   it("finds the state machine by its derived name, paging ListStateMachines in the environment's region", async () => {
@@ -139,7 +144,7 @@ describe("workflow run", () => {
       name: RUN_ID,
       status: "RUNNING",
       startDate: new Date(T0),
-      input: JSON.stringify(executionInput("dev", RUN_ID), null, 2),
+      input: JSON.stringify(executionInput(MODEL.name, "dev", RUN_ID), null, 2),
       stateMachineArn: DEV_ARN,
     });
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--json"]);
@@ -154,7 +159,7 @@ describe("workflow run", () => {
       name: RUN_ID,
       status: "SUCCEEDED",
       startDate: new Date(T0),
-      input: JSON.stringify(executionInput("dev", RUN_ID)),
+      input: JSON.stringify(executionInput(MODEL.name, "dev", RUN_ID)),
       stateMachineArn: DEV_ARN,
     });
     const deps = fakeDeps({ now: T0 + 3600_000 });
@@ -238,7 +243,7 @@ describe("workflow run --wait", () => {
     expect(stdout).toContain("[00:00:00] Pre-process Data (Task) entered");
     expect(stdout).toContain("Pre-process Data succeeded after 4m 00s");
     expect(stdout).toContain("Model Training succeeded after 8m 00s");
-    expect(stdout).toContain(`${STATE_NAMES.belowThreshold} (Pass) entered`);
+    expect(stdout).toContain(`${GATE.pass} (Pass) entered`);
     expect(stdout).toMatch(/Execution SUCCEEDED in 15m 0\ds/);
     expect(stdout).toContain("RMSE 2.05 is below the threshold 3: Model Evaluation Below Threshold");
     // It waited for the execution instead of spinning.
@@ -339,7 +344,7 @@ describe("workflow run --wait", () => {
         .filter((l) => l.startsWith("["))
         .map((l) => l.replace(/^\[[\d:]+\] /, "").replace(/ after [^:]+/, ""));
     expect(stateLines(live.stdout)).toContain(
-      `${STATE_NAMES.exceedsThreshold} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`,
+      `${GATE.fail} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`,
     );
     // The fixture's history runs the reference's tasks; simulate runs the template's, which may have more.
     const stateOf = (line: string) => line.replace(/ (\(\w+\) entered|succeeded|failed)(:.*)?$/, "");
@@ -355,8 +360,8 @@ describe("workflow run --wait", () => {
     // eslint-disable-next-line no-control-regex -- the live view moves the cursor with ANSI escapes
     expect(stdout).toMatch(/\x1b\[\d+A/);
     // The planned states come from the deployed definition, so what is still to come shows too.
-    expect(stdout).toContain(`· ${STATE_NAMES.exceedsThreshold}`);
-    expect(stdout).toContain(`✓ ${STATE_NAMES.belowThreshold}`);
+    expect(stdout).toContain(`· ${GATE.fail}`);
+    expect(stdout).toContain(`✓ ${GATE.pass}`);
     expect(stdout).not.toContain("(Task) entered");
   });
 
@@ -372,10 +377,10 @@ describe("workflow run --wait", () => {
     const report = JSON.parse(stdout);
     expect(report.outcome).toMatchObject({
       status: "FAILED",
-      rmse: 3.4,
+      metric: 3.4,
       threshold: 3,
-      decision: "not-below-threshold",
-      failedState: STATE_NAMES.exceedsThreshold,
+      decision: "failed",
+      failedState: GATE.fail,
     });
     expect(report.states.map((s: { name: string }) => s.name)).toEqual([
       STATE_NAMES.preprocess,
@@ -384,7 +389,7 @@ describe("workflow run --wait", () => {
       STATE_NAMES.evaluation,
       STATE_NAMES.analyze,
       STATE_NAMES.thresholdCheck,
-      STATE_NAMES.exceedsThreshold,
+      GATE.fail,
     ]);
     expect(report.states[1]).toMatchObject({ status: "succeeded", durationMs: 8 * 60_000 + 70 });
   });
@@ -421,10 +426,16 @@ describe("workflow run --report", () => {
       runId: RUN_ID,
       environment: "dev",
       status: "SUCCEEDED",
-      rmse: 2.05,
-      threshold: dev.threshold,
-      epochs: dev.epochs,
-      batchSize: dev.batchSize,
+      metric: 2.05,
+      threshold: modelValues(dev, MODEL).threshold,
+      metricName: MODEL.metric.name,
+      direction: MODEL.metric.direction,
+      hyperparameters: Object.fromEntries(
+        Object.entries(MODEL.hyperparameters).map(([name, h]) => [
+          h.argument,
+          String(modelValues(dev, MODEL).hyperparameters[name] ?? h.default),
+        ]),
+      ),
       commit: "4f2a9c1",
       execution: { arn: EXECUTION_ARN },
       model: {
@@ -441,8 +452,9 @@ describe("workflow run --report", () => {
     ]);
     expect(JSON.parse(puts[0].Body as string)).toEqual(local);
     const markdown = puts[1].Body as string;
-    expect(markdown).toContain(`| RMSE | 2.05 (threshold ${dev.threshold}; below the threshold: passed) |`);
-    expect(markdown).toContain(`| epochs | ${dev.epochs} |`);
+    expect(markdown).toContain(`| RMSE | 2.05 (threshold ${modelValues(dev, MODEL).threshold}; below the threshold: passed) |`);
+    for (const [name, h] of Object.entries(MODEL.hyperparameters))
+      expect(markdown).toContain(`| ${h.argument} | ${modelValues(dev, MODEL).hyperparameters[name] ?? h.default} |`);
     expect(stdout).toContain(`Evaluation report: s3://${BUCKET}/${evaluationDir}/report.md`);
   });
 

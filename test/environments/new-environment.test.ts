@@ -55,7 +55,7 @@ describe("adding the environment qa as the README says", () => {
     expect(render.status).toBe(0);
     expect(JSON.parse(render.stdout).StartAt).toBe("Pre-process Data");
     expect(node("cli/main.ts", "graph", "--env", "qa").status).toBe(0);
-    const simulated = node("cli/main.ts", "simulate", "--env", "qa", "--rmse", "1", "--json");
+    const simulated = node("cli/main.ts", "simulate", "--env", "qa", "--json");
     expect(simulated.stderr).toBe("");
     expect(simulated.status).toBe(0);
   });

@@ -1,3 +1,6 @@
+import { MODEL } from "../../models";
+import { hyperparameterRule, tunableHyperparameters } from "../../modules/model/declaration";
+import { modelValues, thresholdRule } from "../../modules/model/settings";
 import { ProcessingInstanceType, ProductionVariantInstanceType, TrainingInstanceType } from "@aws-sdk/client-sagemaker";
 import * as fs from "fs";
 import * as path from "path";
@@ -31,20 +34,9 @@ describe("the shipped environments", () => {
     expect(loadEnvironments().map((env) => env.name)).toEqual(ENVIRONMENT_NAMES);
   });
 
-  it("keep prod at the reference values: 200 epochs, batch size 8, threshold 2.1, approval, protected, no run data in logs", () => {
-    const prod = getEnvironment("prod");
-    expect(prod).toMatchObject({
-      epochs: 200,
-      batchSize: 8,
-      threshold: 2.1,
-      requireApproval: true,
-      allowDestroy: false,
-      includeExecutionData: false,
-    });
-    const dev = getEnvironment("dev");
-    expect(dev.epochs).toBeLessThan(prod.epochs);
-    expect(dev.threshold).toBeGreaterThan(prod.threshold);
-    expect(dev.allowDestroy).toBe(true);
+  it("keep prod approved, protected and without run data in logs, dev free to tear down", () => {
+    expect(getEnvironment("prod")).toMatchObject({ requireApproval: true, allowDestroy: false, includeExecutionData: false });
+    expect(getEnvironment("dev").allowDestroy).toBe(true);
   });
 
   it("are promoted in the order their promotionOrder gives, dev first and prod last", () => {
@@ -82,22 +74,6 @@ describe("environment validation", () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ["a fractional epochs", { epochs: 2.5 }, "environments/prod.ts: epochs must be an integer >= 1 (got 2.5)"],
-    ["zero epochs", { epochs: 0 }, "environments/prod.ts: epochs must be an integer >= 1 (got 0)"],
-    ["epochs as a string", { epochs: "200" }, 'environments/prod.ts: epochs must be an integer >= 1 (got "200")'],
-    ["a batch size below 1", { batchSize: 0 }, "environments/prod.ts: batchSize must be an integer >= 1 (got 0)"],
-    ["a negative threshold", { threshold: -1 }, "environments/prod.ts: threshold must be a positive number (got -1)"],
-    [
-      "an infinite threshold",
-      { threshold: Infinity },
-      "environments/prod.ts: threshold must be a positive number (got Infinity)",
-    ],
-    ["a NaN threshold", { threshold: NaN }, "environments/prod.ts: threshold must be a positive number (got NaN)"],
-    [
-      "a missing threshold",
-      { threshold: undefined },
-      "environments/prod.ts: threshold is required: it must be a positive number",
-    ],
     [
       "a misspelled region",
       { region: "us-est-1" },
@@ -195,12 +171,63 @@ describe("environment validation", () => {
   });
 
   it("reports every problem at once, one line each", () => {
-    const problems = problemsOf(edited({ epochs: 0, batchSize: -2, threshold: -1, logRetentionDay: 7 }));
+    const problems = problemsOf(edited({ promotionOrder: 0, endpointInstanceCount: -2, logRetentionDay: 7 }));
     expect(problems).toEqual([
-      "environments/prod.ts: epochs must be an integer >= 1 (got 0)",
-      "environments/prod.ts: batchSize must be an integer >= 1 (got -2)",
-      "environments/prod.ts: threshold must be a positive number (got -1)",
+      "environments/prod.ts: promotionOrder must be an integer >= 1 (got 0)",
+      "environments/prod.ts: endpointInstanceCount must be an integer >= 1 (got -2)",
       'environments/prod.ts: unknown field "logRetentionDay" — did you mean "logRetentionDays"?',
+    ]);
+  });
+});
+
+describe("an environment's values of the chosen model (models.<model>)", () => {
+  const model = MODEL.name;
+  const withModel = (section: unknown) => parseEnvironment(FILE, "prod", edited({ models: { [model]: section } }), MODEL);
+  const threshold = thresholdRule(MODEL);
+
+  it("defaults every value to the declaration's: a model no environment mentions runs with its own defaults", () => {
+    const { config } = parseEnvironment(FILE, "prod", edited({ models: undefined }), MODEL);
+    expect(modelValues(config!, MODEL)).toEqual({
+      hyperparameters: Object.fromEntries(tunableHyperparameters(MODEL).map(([name, h]) => [name, h.default])),
+      threshold: MODEL.metric.threshold,
+    });
+  });
+
+  it("ignores the sections of other models, so choosing another model needs no edit here", () => {
+    expect(
+      parseEnvironment(FILE, "prod", edited({ models: { someothermodel: { anything: 1 } } }), MODEL).problems,
+    ).toBeUndefined();
+  });
+
+  it.each<[string, unknown, string]>([
+    ["a negative threshold", { threshold: -1 }, `threshold ${threshold.rule} (got -1)`],
+    ["an infinite threshold", { threshold: Infinity }, `threshold ${threshold.rule} (got Infinity)`],
+    ["a NaN threshold", { threshold: NaN }, `threshold ${threshold.rule} (got NaN)`],
+    ["a threshold as a string", { threshold: "2" }, `threshold ${threshold.rule} (got "2")`],
+  ])("rejects %s with one line naming the file, field, value and rule", (_case, section, message) => {
+    expect(withModel(section).problems).toEqual([`environments/prod.ts: models.${model}.${message}`]);
+  });
+
+  it("rejects a hyperparameter value that breaks its declared rule", () => {
+    for (const [name, h] of tunableHyperparameters(MODEL))
+      expect(withModel({ [name]: h.min - 1 }).problems).toEqual([
+        `environments/prod.ts: models.${model}.${name} ${hyperparameterRule(h)} (got ${h.min - 1})`,
+      ]);
+  });
+
+  it("names the known field for a misspelt one, and the model for a misspelt model name", () => {
+    expect(withModel({ treshold: 1 }).problems).toEqual([
+      `environments/prod.ts: unknown field "models.${model}.treshold" — did you mean "models.${model}.threshold"?`,
+    ]);
+    const misspelt = `${model.slice(0, -1)}`;
+    expect(parseEnvironment(FILE, "prod", edited({ models: { [misspelt]: {} } }), MODEL).problems).toEqual([
+      `environments/prod.ts: unknown model "models.${misspelt}" — did you mean "models.${model}"?`,
+    ]);
+  });
+
+  it("says what a section must be when it is not an object", () => {
+    expect(withModel(3).problems).toEqual([
+      `environments/prod.ts: models.${model} must be an object of ${model}'s values (got 3)`,
     ]);
   });
 });
@@ -328,9 +355,11 @@ describe("loading environments", () => {
     );
 
   it("validates only the environments asked for: a broken dev does not block prod", () => {
-    const broken = files({ dev: { ...prodFile, epochs: 0 }, prod: prodFile });
+    const broken = files({ dev: { ...prodFile, promotionOrder: 0 }, prod: prodFile });
     expect(loadEnvironments(["prod"], broken).map((env) => env.name)).toEqual(["prod"]);
-    expect(() => loadEnvironments(["dev"], broken)).toThrow("environments/dev.ts: epochs must be an integer >= 1 (got 0)");
+    expect(() => loadEnvironments(["dev"], broken)).toThrow(
+      "environments/dev.ts: promotionOrder must be an integer >= 1 (got 0)",
+    );
   });
 
   it("rejects two environments at the same promotion step", () => {

@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 import { Testing } from "cdktf";
 import { ProjectKey } from "../../modules/kms-key";
 import { ResourceNames } from "../../modules/naming";
@@ -9,7 +10,7 @@ const ACCOUNT = "123456789012";
 function synthKey(environment: string, props: { allowDestroy: boolean; region?: string }, extend?: (key: ProjectKey) => void) {
   const json = Testing.synthScope((scope) => {
     const key = new ProjectKey(scope, "key", {
-      names: new ResourceNames(environment),
+      names: new ResourceNames(environment, MODEL.name),
       target: { partition: "aws", region: props.region ?? "us-east-1", accountId: ACCOUNT },
       allowDestroy: props.allowDestroy,
     });

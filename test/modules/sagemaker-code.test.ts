@@ -1,3 +1,5 @@
+import { MODEL } from "../../models";
+import { modelLayout } from "../../modules/s3-layout";
 import { Testing } from "cdktf";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -5,9 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { gunzipSync } from "zlib";
 import { getEnvironment } from "../../environments";
-import { TRAINING_PROGRAM } from "../../modules/s3-layout";
-import { SAGEMAKER_SCRIPTS, trainingSourceDir } from "../../modules/sagemaker-code";
-import { S3_LAYOUT } from "../../modules/s3-layout";
+import { modelScripts, trainingSourceDir } from "../../modules/sagemaker-code";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
 import { synthEnvironment } from "../helpers/synth";
 
@@ -37,7 +37,11 @@ describe("the SageMaker code objects", () => {
   });
 
   it("uploads preprocessing.py, evaluate.py and sourcedir.tar.gz to the code prefix, encrypted with the project key", () => {
-    for (const key of [S3_LAYOUT.preprocessingScript, S3_LAYOUT.evaluationScript, S3_LAYOUT.trainingSourceDir]) {
+    for (const key of [
+      modelLayout(MODEL).preprocessingScript,
+      modelLayout(MODEL).evaluationScript,
+      modelLayout(MODEL).trainingSourceDir,
+    ]) {
       expect(objects[key]).toMatchObject({
         server_side_encryption: "aws:kms",
         kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
@@ -50,26 +54,30 @@ describe("the SageMaker code objects", () => {
     for (const object of Object.values(objects)) {
       expect(object.source_hash).toBe(sha256(fs.readFileSync(path.join(stackDir, object.source))));
     }
-    expect(objects[S3_LAYOUT.preprocessingScript].source_hash).toBe(sha256(fs.readFileSync(SAGEMAKER_SCRIPTS.preprocessing)));
+    expect(objects[modelLayout(MODEL).preprocessingScript].source_hash).toBe(
+      sha256(fs.readFileSync(modelScripts(MODEL).preprocessing)),
+    );
   });
 
   it("packs train.py alone at the root of sourcedir.tar.gz for script mode, byte-identical on every build", () => {
-    const archive = fs.readFileSync(path.join(stackDir, objects[S3_LAYOUT.trainingSourceDir].source));
-    expect(archive.equals(trainingSourceDir())).toBe(true);
+    const archive = fs.readFileSync(path.join(stackDir, objects[modelLayout(MODEL).trainingSourceDir].source));
+    expect(archive.equals(trainingSourceDir(MODEL))).toBe(true);
     const tar = gunzipSync(archive);
-    expect(tar.subarray(0, 100).toString("utf8").replace(/\0+$/, "")).toBe(TRAINING_PROGRAM);
+    expect(tar.subarray(0, 100).toString("utf8").replace(/\0+$/, "")).toBe(MODEL.scripts.training);
     const size = parseInt(tar.subarray(124, 135).toString("ascii"), 8);
-    expect(tar.subarray(512, 512 + size).equals(fs.readFileSync(SAGEMAKER_SCRIPTS.training))).toBe(true);
+    expect(tar.subarray(512, 512 + size).equals(fs.readFileSync(modelScripts(MODEL).training))).toBe(true);
   });
 
   it("uploads the raw dataset to abalone_data/raw/abalone.data only when the environment sets rawDataPath", () => {
-    expect(objects[S3_LAYOUT.rawData]).toMatchObject({
+    expect(objects[modelLayout(MODEL).rawData]).toMatchObject({
       content_type: "text/csv",
       source_hash: sha256(fs.readFileSync(path.join(work, "abalone.data"))),
     });
     const keys = Object.values(withoutRawData.resource.aws_s3_object).map((o) => (o as { key: string }).key);
-    expect(keys.filter((key) => key.startsWith(S3_LAYOUT.codePrefix) || key.startsWith(S3_LAYOUT.rawPrefix)).sort()).toEqual(
-      [S3_LAYOUT.evaluationScript, S3_LAYOUT.preprocessingScript, S3_LAYOUT.trainingSourceDir].sort(),
+    expect(
+      keys.filter((key) => key.startsWith(modelLayout(MODEL).codePrefix) || key.startsWith(modelLayout(MODEL).rawPrefix)).sort(),
+    ).toEqual(
+      [modelLayout(MODEL).evaluationScript, modelLayout(MODEL).preprocessingScript, modelLayout(MODEL).trainingSourceDir].sort(),
     );
   });
 

@@ -1,3 +1,5 @@
+import { modelValues } from "../../modules/model/settings";
+import { MODEL } from "../../models";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { getEnvironment } from "../../environments";
 import { StateMachineDefinition } from "../../modules/asl/types";
@@ -5,7 +7,7 @@ import { ResourceNames } from "../../modules/naming";
 import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../cli/simulate/local-run";
-import { STATE_NAMES, SUCCESS_PATH } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, successPath, gateStates } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
 import {
   ENVIRONMENT_NAMES,
@@ -18,6 +20,12 @@ import {
 import { allows } from "./workflow/iam-evaluator";
 import { resolveReferences, TEST_ACCOUNT, TEST_REGION } from "./workflow/terraform-references";
 import { validateAsl } from "./workflow/asl-validation";
+
+/** The states a passing run enters. */
+const SUCCESS_PATH = successPath(MODEL.metric.direction);
+
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -77,7 +85,11 @@ function requiredPermissions(
 
 describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (name) => {
   const env = getEnvironment(name);
-  const defaults = { threshold: env.threshold, epochs: env.epochs, batch_size: env.batchSize };
+  const defaults = {
+    threshold: modelValues(env, MODEL).threshold,
+    epochs: modelValues(env, MODEL).hyperparameters.epochs,
+    batch_size: modelValues(env, MODEL).hyperparameters.batchSize,
+  };
   let synth: SynthesizedStack;
   let machine: any;
   let definition: StateMachineDefinition;
@@ -95,7 +107,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       runId: "20250101000000",
       region: TEST_REGION,
       accountId: TEST_ACCOUNT,
-      rmse: env.threshold / 2,
+      metric: modelValues(env, MODEL).threshold / 2,
     });
   });
 
@@ -125,7 +137,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       .sort();
     expect(images).toEqual(["sagemaker-scikit-learn", "tensorflow-inference", "tensorflow-training"]);
     // Every image the rendered workflow names, resolved by the provider.
-    const imageUses = JSON.stringify(renderEnvironmentDefinition(env)).match(/<image:/g)!.length;
+    const imageUses = JSON.stringify(renderEnvironmentDefinition(env, MODEL)).match(/<image:/g)!.length;
     expect(machine.definition.match(/registry_path/g)).toHaveLength(imageUses);
     expect(machine.definition).not.toMatch(/\d{12}\.dkr\.ecr/);
   });
@@ -134,7 +146,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     expect(machine.definition).toContain('"epochs":"${var.epochs}","batch-size":"${var.batch_size}"');
     expect(machine.definition).toContain('"NumericLessThan":${var.threshold}}');
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
-    expect(choice).toContain(`"NumericLessThan":${env.threshold}}`);
+    expect(choice).toContain(`"NumericLessThan":${modelValues(env, MODEL).threshold}}`);
   });
 
   it("is valid Amazon States Language once Terraform has filled in its references", () => {
@@ -147,9 +159,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   it("takes a plan-time override of threshold in its Choice", async () => {
     const overridden = JSON.parse(resolveReferences(machine.definition, { ...defaults, threshold: 1 }));
     expect(JSON.stringify(overridden.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":1}');
-    const rmse = (env.threshold + 1) / 2; // between the override and the default
-    expect((await simulateWorkflow(definition, { rmse })).path).toEqual(SUCCESS_PATH);
-    expect((await simulateWorkflow(overridden, { rmse })).endState).toBe(STATE_NAMES.exceedsThreshold);
+    const metric = (modelValues(env, MODEL).threshold + 1) / 2; // between the override and the default
+    expect((await simulateWorkflow(definition, { metric })).path).toEqual(SUCCESS_PATH);
+    expect((await simulateWorkflow(overridden, { metric })).endState).toBe(GATE.fail);
   });
 
   it("trusts only Step Functions acting for this account", () => {
@@ -260,8 +272,12 @@ describe("the WorkflowStateMachine construct on its own", () => {
     const variable = (id: string, value: number) => new TerraformVariable(stack, id, { type: "number", default: value });
     new WorkflowStateMachine(stack, "workflow", {
       env,
-      names: new ResourceNames("prod"),
-      variables: { epochs: variable("epochs", 3), batchSize: variable("batch_size", 4), threshold: variable("threshold", 2) },
+      model: MODEL,
+      names: new ResourceNames("prod", MODEL.name),
+      variables: {
+        hyperparameters: { epochs: variable("epochs", 3), batchSize: variable("batch_size", 4) },
+        threshold: variable("threshold", 2),
+      },
       artifactBucketName: "stand-in-bucket",
       sageMakerRoleArn: "arn:aws:iam::111122223333:role/stand-in-sagemaker",
       analyzeFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:stand-in",

@@ -24,7 +24,7 @@ describe("renderPlanComment", () => {
       planText: "Plan: 1 to add, 0 to change, 0 to destroy.",
     });
     const lines = body.split("\n");
-    expect(lines[0]).toBe("<!-- abalone-plan:staging -->");
+    expect(lines[0]).toBe("<!-- ml-release-plan:staging -->");
     expect(lines).toContain("**Plan: 1 to add, 0 to change, 0 to destroy.**");
     expect(body).toContain(
       "<details><summary>Full plan (staging)</summary>\n\n```text\nPlan: 1 to add, 0 to change, 0 to destroy.\n```\n\n</details>",
@@ -74,15 +74,15 @@ function fakeGithub(pullHeadSha = "abc") {
 describe("github-comment.js", () => {
   it("creates one comment per marker, then updates it, and leaves a person's comment quoting the marker alone", async () => {
     const github = fakeGithub();
-    github.comments.push({ id: 100, body: "<!-- abalone-plan:dev -->\nquoted by a person", user: { type: "User" } });
+    github.comments.push({ id: 100, body: "<!-- ml-release-plan:dev -->\nquoted by a person", user: { type: "User" } });
     const post = (body: string) => upsertComment({ github, owner: "o", repo: "r", issueNumber: 7, body });
-    expect(await post("<!-- abalone-plan:dev -->\nfirst")).toBe("created");
-    expect(await post("<!-- abalone-plan:dev -->\nsecond")).toBe("updated");
-    expect(await post("<!-- abalone-plan:prod -->\nprod")).toBe("created");
+    expect(await post("<!-- ml-release-plan:dev -->\nfirst")).toBe("created");
+    expect(await post("<!-- ml-release-plan:dev -->\nsecond")).toBe("updated");
+    expect(await post("<!-- ml-release-plan:prod -->\nprod")).toBe("created");
     expect(github.comments.map((c) => c.body)).toEqual([
-      "<!-- abalone-plan:dev -->\nquoted by a person",
-      "<!-- abalone-plan:dev -->\nsecond",
-      "<!-- abalone-plan:prod -->\nprod",
+      "<!-- ml-release-plan:dev -->\nquoted by a person",
+      "<!-- ml-release-plan:dev -->\nsecond",
+      "<!-- ml-release-plan:prod -->\nprod",
     ]);
     await expect(post("no marker")).rejects.toThrow(/must start with a hidden marker/);
   });

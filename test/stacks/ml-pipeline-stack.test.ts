@@ -1,5 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
+import { MODEL } from "../../models";
+import { modelValues } from "../../modules/model/settings";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -31,9 +33,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
 
   it("declares epochs, batch_size and threshold as validated number variables defaulting to the environment's values", () => {
     const { epochs, batch_size, threshold } = synth.tf.variable;
-    expect(epochs).toMatchObject({ type: "number", default: env.epochs, nullable: false });
-    expect(batch_size).toMatchObject({ type: "number", default: env.batchSize, nullable: false });
-    expect(threshold).toMatchObject({ type: "number", default: env.threshold, nullable: false });
+    expect(epochs).toMatchObject({ type: "number", default: modelValues(env, MODEL).hyperparameters.epochs, nullable: false });
+    expect(batch_size).toMatchObject({
+      type: "number",
+      default: modelValues(env, MODEL).hyperparameters.batchSize,
+      nullable: false,
+    });
+    expect(threshold).toMatchObject({ type: "number", default: modelValues(env, MODEL).threshold, nullable: false });
     for (const variable of [epochs, batch_size, threshold]) expect(variable.description).toMatch(/\w+/);
     // What an operator's -var would pass or be refused by `terraform plan`.
     for (const [id, variable] of Object.entries({ epochs, batch_size })) {

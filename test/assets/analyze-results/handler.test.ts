@@ -4,7 +4,7 @@ import { EvaluationError } from "../../../assets/analyze-results/analyze";
 import { handler } from "../../../assets/analyze-results/handler";
 
 const s3 = mockClient(S3Client);
-const event = { Bucket: "abalone-prod-artifacts-123456789012", Key: "42/abalone-prod-TrainingJob-42/evaluation/evaluation.json" };
+const event = { Bucket: "model-prod-artifacts-123456789012", Key: "42/model-prod-TrainingJob-42/evaluation/evaluation.json", Metric: "rmse" };
 const where = `s3://${event.Bucket}/${event.Key}`;
 
 /** A GetObject response whose body is `text` (the handler only reads it as a string). */
@@ -15,7 +15,7 @@ beforeEach(() => s3.reset());
 
 describe("the analyze-results Lambda handler", () => {
   it("reads evaluation.json from the event's Bucket and Key and returns its RMSE", async () => {
-    s3.on(GetObjectCommand, event).resolves(body(JSON.stringify({ GroundTruth: [10, 8, 12, 6], Predictions: [9, 9, 10, 8] })));
+    s3.on(GetObjectCommand, { Bucket: event.Bucket, Key: event.Key }).resolves(body(JSON.stringify({ GroundTruth: [10, 8, 12, 6], Predictions: [9, 9, 10, 8] })));
     await expect(handler(event)).resolves.toEqual({ statusCode: 200, Result: Math.sqrt(2.5) });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
   });
@@ -50,7 +50,7 @@ describe("the analyze-results Lambda handler", () => {
   it.each([
     ["not JSON", "{not json", `${where} is not valid JSON (`],
     ["missing arrays", "{}", `${where}: GroundTruth must be an array of numbers (got undefined)`],
-    ["empty arrays", '{"GroundTruth": [], "Predictions": []}', `${where}: GroundTruth is empty; the RMSE needs at least one value`],
+    ["empty arrays", '{"GroundTruth": [], "Predictions": []}', `${where}: GroundTruth is empty; the metric needs at least one value`],
     ["different lengths", '{"GroundTruth": [1, 2], "Predictions": [1]}', `${where}: GroundTruth has 2 values but Predictions has 1; they must pair one to one`],
     ["a non-numeric value", '{"GroundTruth": [1, 2], "Predictions": [1, "NaN"]}', `${where}: Predictions[1] must be a finite number (got "NaN")`],
     ["a non-finite value", '{"GroundTruth": [-1e999], "Predictions": [1]}', `${where}: GroundTruth[0] must be a finite number (got -Infinity)`],

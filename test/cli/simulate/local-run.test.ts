@@ -1,12 +1,21 @@
+import { modelLayout } from "../../../modules/s3-layout";
+import { modelValues } from "../../../modules/model/settings";
+import { MODEL } from "../../../models";
 import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
 import { executionInput } from "../../../modules/workflow/execution-input";
-import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
+import { runKeys } from "../../../modules/s3-layout";
 import { simulateWorkflow, SimulationResult, TaskCall } from "../../../cli/simulate/local-run";
-import { STATE_NAMES, SUCCESS_PATH, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
+import { STATE_NAMES, successPath, gateStates, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
 import { modelRegistryParams } from "../../../modules/workflow/model-version";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
+
+/** The states a passing run enters. */
+const SUCCESS_PATH = successPath(MODEL.metric.direction);
+
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 const RUN_ID = "20250102030405";
 const bucket = PLACEHOLDERS.artifactBucket;
@@ -16,27 +25,40 @@ const parametersOf = (result: SimulationResult, state: TaskStateName) =>
 
 describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   const env = getEnvironment(name);
-  const definition = renderEnvironmentDefinition(env);
-  const input = executionInput(name, RUN_ID);
+  const definition = renderEnvironmentDefinition(env, MODEL);
+  const input = executionInput(MODEL.name, name, RUN_ID);
 
-  it(`passes 'Model Evaluation Below Threshold' and registers the model version when the RMSE is below ${env.threshold}`, async () => {
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, rmse: env.threshold - 0.01 });
+  it(`passes 'Model Evaluation Below Threshold' and registers the model version when the RMSE is below ${modelValues(env, MODEL).threshold}`, async () => {
+    const result = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      metric: modelValues(env, MODEL).threshold - 0.01,
+    });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual(SUCCESS_PATH);
-    expect(result.path.slice(-2)).toEqual([STATE_NAMES.belowThreshold, STATE_NAMES.registerVersion]);
+    expect(result.path.slice(-2)).toEqual([GATE.pass, STATE_NAMES.registerVersion]);
     expect(result.output).toMatchObject({
       ...input,
-      Analysis: { Result: env.threshold - 0.01 },
-      ModelVersion: { ModelPackageArn: expect.stringContaining(`:model-package/${modelRegistryParams(name).groupName}/1`) },
+      Analysis: { Result: modelValues(env, MODEL).threshold - 0.01 },
+      ModelVersion: {
+        ModelPackageArn: expect.stringContaining(`:model-package/${modelRegistryParams(name, MODEL).groupName}/1`),
+      },
     });
   });
 
-  it.each([0.01, 0])(`ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${env.threshold}`, async (above) => {
-    const result = await simulateWorkflow(definition, { environment: env.name, runId: RUN_ID, rmse: env.threshold + above });
-    expect(result.status).toBe("FAILED");
-    expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
-    expect(result.error).toBe("ModelEvaluationExceedsThreshold");
-  });
+  it.each([0.01, 0])(
+    `ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${modelValues(env, MODEL).threshold}`,
+    async (above) => {
+      const result = await simulateWorkflow(definition, {
+        environment: env.name,
+        runId: RUN_ID,
+        metric: modelValues(env, MODEL).threshold + above,
+      });
+      expect(result.status).toBe("FAILED");
+      expect(result.endState).toBe(GATE.fail);
+      expect(result.error).toBe("ModelEvaluationExceedsThreshold");
+    },
+  );
 
   it.each(TASK_STATE_NAMES)(
     "ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it",
@@ -48,7 +70,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       if (failing === STATE_NAMES.analyze) {
         expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
       } else if (failing === STATE_NAMES.registerVersion) {
-        expect(result.cause).toBe(`${failing}: ${modelRegistryParams(name).groupName} ended with status Failed (simulated)`);
+        expect(result.cause).toBe(
+          `${failing}: ${modelRegistryParams(name, MODEL).groupName} ended with status Failed (simulated)`,
+        );
       } else {
         expect(result.error).toBe("States.TaskFailed");
         expect(result.cause).toMatch(
@@ -67,7 +91,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       environment: env.name,
       runId: RUN_ID,
       throttleState: throttled,
-      rmse: env.threshold / 2,
+      metric: modelValues(env, MODEL).threshold / 2,
     });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual(SUCCESS_PATH);
@@ -80,10 +104,14 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
 
 describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   const env = getEnvironment("prod");
-  const input = executionInput(env.name, RUN_ID);
+  const input = executionInput(MODEL.name, env.name, RUN_ID);
   let result: SimulationResult;
   beforeAll(async () => {
-    result = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: RUN_ID, rmse: 1.2 });
+    result = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), {
+      environment: env.name,
+      runId: RUN_ID,
+      metric: 1.2,
+    });
   });
 
   it("'Pre-process Data' runs the preprocessing job named in the input on the raw data and code of the S3 layout", () => {
@@ -91,8 +119,8 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(p.ProcessingJobName).toBe(input.PreprocessingJobName);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(p.ProcessingInputs.map((i: any) => [i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([
-      [`s3://${bucket}/${S3_LAYOUT.rawData}`, "/opt/ml/processing/input"],
-      [`s3://${bucket}/${S3_LAYOUT.preprocessingScript}`, "/opt/ml/processing/input/code"],
+      [`s3://${bucket}/${modelLayout(MODEL).rawData}`, "/opt/ml/processing/input"],
+      [`s3://${bucket}/${modelLayout(MODEL).preprocessingScript}`, "/opt/ml/processing/input/code"],
     ]);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(p.ProcessingOutputConfig.Outputs.map((o: any) => [o.S3Output.LocalPath, o.S3Output.S3Uri])).toEqual([
@@ -114,10 +142,10 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(p.TrainingJobName).toBe(input.TrainingJobName);
     expect(p.OutputDataConfig.S3OutputPath).toBe(`s3://${bucket}/${runKeys.outputPrefix(RUN_ID)}`);
     expect(p.HyperParameters).toEqual({
-      epochs: String(env.epochs),
-      "batch-size": String(env.batchSize),
+      epochs: String(modelValues(env, MODEL).hyperparameters.epochs),
+      "batch-size": String(modelValues(env, MODEL).hyperparameters.batchSize),
       sagemaker_program: "train.py",
-      sagemaker_submit_directory: `s3://${bucket}/${S3_LAYOUT.trainingSourceDir}`,
+      sagemaker_submit_directory: `s3://${bucket}/${modelLayout(MODEL).trainingSourceDir}`,
       sagemaker_region: env.region,
     });
     expect(p.InputDataConfig[0]).toMatchObject({ ChannelName: "training", ContentType: "csv" });
@@ -141,7 +169,7 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(inputs).toEqual({
       testing: [`s3://${bucket}/${runKeys.testingData(RUN_ID, input.TrainingJobName)}`, "/opt/ml/processing/testing"],
       model: [`s3://${bucket}/${runKeys.modelArtifact(RUN_ID, input.TrainingJobName)}`, "/opt/ml/processing/model"],
-      code: [`s3://${bucket}/${S3_LAYOUT.evaluationScript}`, "/opt/ml/processing/input/code"],
+      code: [`s3://${bucket}/${modelLayout(MODEL).evaluationScript}`, "/opt/ml/processing/input/code"],
     });
     expect(p.ProcessingOutputConfig.Outputs[0].S3Output).toMatchObject({
       S3Uri: `s3://${bucket}/${runKeys.evaluationPrefix(RUN_ID, input.TrainingJobName)}`,
@@ -153,19 +181,23 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
 
   it("'Analyze Evaluation Results' gets {Bucket, Key} of this run's evaluation.json", () => {
     const p = parametersOf(result, STATE_NAMES.analyze);
-    expect(p.Payload).toEqual({ Bucket: bucket, Key: runKeys.evaluation(RUN_ID, input.TrainingJobName) });
+    expect(p.Payload).toEqual({
+      Bucket: bucket,
+      Key: runKeys.evaluation(RUN_ID, input.TrainingJobName),
+      Metric: MODEL.metric.computation,
+    });
   });
 
   it("'Register Model Version' registers a pending version with the evaluation, run, commit, metric, threshold and hyperparameters", async () => {
     const commit = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
-    const run = await simulateWorkflow(renderEnvironmentDefinition(env), {
+    const run = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), {
       environment: env.name,
       runId: RUN_ID,
-      rmse: 1.2,
-      input: executionInput(env.name, RUN_ID, commit),
+      metric: 1.2,
+      input: executionInput(MODEL.name, env.name, RUN_ID, commit),
     });
     const p = parametersOf(run, STATE_NAMES.registerVersion);
-    const registry = modelRegistryParams(env.name);
+    const registry = modelRegistryParams(env.name, MODEL);
     expect(p.ModelPackageGroupName).toBe(registry.groupName);
     expect(p.ModelApprovalStatus).toBe("PendingManualApproval");
     expect(p.ModelMetrics.ModelQuality.Statistics).toEqual({
@@ -181,16 +213,20 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       ModelName: input.ModelName,
       Metric: registry.metricName,
       MetricValue: "1.2",
-      Threshold: String(env.threshold),
-      "hyperparameter:epochs": String(env.epochs),
-      "hyperparameter:batch-size": String(env.batchSize),
+      Threshold: String(modelValues(env, MODEL).threshold),
+      ...Object.fromEntries(
+        Object.entries(MODEL.hyperparameters).map(([name, h]) => [
+          `hyperparameter:${h.argument}`,
+          String(modelValues(env, MODEL).hyperparameters[name] ?? h.default),
+        ]),
+      ),
     });
     // SageMaker takes only strings here.
     expect(Object.values(p.CustomerMetadataProperties).every((value) => typeof value === "string")).toBe(true);
   });
 
   it("another run id gives other names and keys from the same definition", async () => {
-    const other = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId: "retry-2" });
+    const other = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), { environment: env.name, runId: "retry-2" });
     expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-prod-TrainingJob-retry-2");
     expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(
       runKeys.evaluation("retry-2", "abalone-prod-TrainingJob-retry-2"),
@@ -200,8 +236,8 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
 
 describe("the workflow with the real analyze-results code", () => {
   const env = getEnvironment("staging");
-  const definition = renderEnvironmentDefinition(env);
-  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(env.name, RUN_ID).TrainingJobName);
+  const definition = renderEnvironmentDefinition(env, MODEL);
+  const evaluationKey = runKeys.evaluation(RUN_ID, executionInput(MODEL.name, env.name, RUN_ID).TrainingJobName);
   const analyzeObject = (objects: Record<string, string>) => (payload: { Bucket: string; Key: string }) =>
     analyzeEvaluation(payload, async (b, key) => {
       if (!(`${b}/${key}` in objects)) throw new Error(`no object ${b}/${key}`);
@@ -216,7 +252,7 @@ describe("the workflow with the real analyze-results code", () => {
       runId: RUN_ID,
       analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }),
     });
-    expect(result.endState).toBe(STATE_NAMES.exceedsThreshold);
+    expect(result.endState).toBe(GATE.fail);
     const good = JSON.stringify({ GroundTruth: [10, 10], Predictions: [11, 9] });
     const passed = await simulateWorkflow(definition, {
       environment: env.name,
@@ -244,7 +280,7 @@ describe("the workflow with the real analyze-results code", () => {
         runId: RUN_ID,
         analyze: async () => ({ statusCode: 200, Result }),
       });
-      expect([Result, result.endState]).toEqual([Result, STATE_NAMES.exceedsThreshold]);
+      expect([Result, result.endState]).toEqual([Result, GATE.fail]);
     }
     // Without Result the ResultSelector cannot select it: the execution fails there (States.Runtime).
     const missing = await simulateWorkflow(definition, {
@@ -260,7 +296,7 @@ describe("two runs of one environment", () => {
   const env = getEnvironment("dev");
   /** Every S3 prefix a run's jobs write to: the processing outputs and the training job's output. */
   const writes = async (runId: string): Promise<string[]> => {
-    const run = await simulateWorkflow(renderEnvironmentDefinition(env), { environment: env.name, runId });
+    const run = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), { environment: env.name, runId });
     return run.calls.flatMap(({ parameters }) => {
       const p = parameters as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       return [

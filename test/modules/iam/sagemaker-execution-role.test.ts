@@ -1,6 +1,7 @@
+import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { JobAccess, sageMakerExecutionStatements } from "../../../modules/iam/sagemaker-execution-role";
-import { RUN_OBJECTS_PATTERN } from "../../../modules/s3-layout";
+import { runObjectsPattern } from "../../../modules/s3-layout";
 import { inlinePolicyOf, namedResource, resourcesOfType, synthEnvironment } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
@@ -102,7 +103,12 @@ describe("the SageMaker execution role", () => {
 
 describe("the SageMaker execution role's statements", () => {
   const target = { partition: "aws", region: "us-east-1", accountId: ACCOUNT };
-  const imageRegistries = { processing: "683313688378", training: "763104351884", inference: "763104351884" };
+  const imageRegistries = {
+    processing: "683313688378",
+    training: "763104351884",
+    evaluation: "763104351884",
+    inference: "763104351884",
+  };
   const statementsFor = (jobs: JobAccess[]) =>
     Object.fromEntries(
       sageMakerExecutionStatements({
@@ -111,19 +117,30 @@ describe("the SageMaker execution role's statements", () => {
         kmsKeyArn: "k",
         jobs,
         imageRegistries,
+        images: MODEL.images,
+        runObjects: runObjectsPattern(MODEL.name),
         rollbackAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"],
       }).map((s) => [s.sid, s]),
     );
 
   it("grant exactly what the jobs declare, plus the endpoint's data capture and image", () => {
     const s = statementsFor([
-      { reads: ["data/in", RUN_OBJECTS_PATTERN], writes: [RUN_OBJECTS_PATTERN, "data/out"], image: "processing" },
+      {
+        reads: ["data/in", runObjectsPattern(MODEL.name)],
+        writes: [runObjectsPattern(MODEL.name), "data/out"],
+        image: "processing",
+      },
     ]);
-    expect(s.ReadDataCodeAndRunObjects.resources).toEqual(["arn:aws:s3:::b/data/in/*", `arn:aws:s3:::b/${RUN_OBJECTS_PATTERN}`]);
-    expect(s.ListOnlyTheWorkflowPrefixes.conditions).toEqual({ StringLike: { "s3:prefix": ["data/in*", RUN_OBJECTS_PATTERN] } });
+    expect(s.ReadDataCodeAndRunObjects.resources).toEqual([
+      "arn:aws:s3:::b/data/in/*",
+      `arn:aws:s3:::b/${runObjectsPattern(MODEL.name)}`,
+    ]);
+    expect(s.ListOnlyTheWorkflowPrefixes.conditions).toEqual({
+      StringLike: { "s3:prefix": ["data/in*", runObjectsPattern(MODEL.name)] },
+    });
     expect(s.WritePreprocessedRunAndCaptureObjects.resources).toEqual([
       "arn:aws:s3:::b/data/out/*",
-      `arn:aws:s3:::b/${RUN_OBJECTS_PATTERN}`,
+      `arn:aws:s3:::b/${runObjectsPattern(MODEL.name)}`,
       "arn:aws:s3:::b/endpoint-data-capture/*",
     ]);
     expect(s.PullFrameworkImages.resources).toEqual([

@@ -61,7 +61,7 @@ fi`),
 /** Runs `spec` with the project's and the pipeline's variables in `env`. */
 /** What the stub CLI writes for `run --report <file>`: the fields of cli/run-report.ts the buildspec reads. */
 export const STUB_RUN_REPORT = {
-  rmse: 1.93,
+  metric: 0.93,
   execution: {
     consoleUrl:
       "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1",

@@ -1,3 +1,6 @@
+import { hyperparameterSummary } from "../../../modules/pipeline/release-pipeline";
+import { modelLayout } from "../../../modules/s3-layout";
+import { MODEL } from "../../../models";
 import { parse } from "yaml";
 import { parseCommandArgs } from "../../../cli/args";
 import { loadCommand } from "../../../cli/program";
@@ -19,6 +22,8 @@ const specs = [
 
 const WORKFLOW_CLI_URI = "s3://abalone-prod-artifacts-123456789012/workflow-cli/0123abcd.js";
 const EXECUTION_ID = "3f2c9e1a-7b4d-4c2e-9a8f-0123456789ab";
+/** The model's hyperparameters at their defaults, as the project writes them for the build log. */
+const HYPERPARAMETERS = hyperparameterSummary(MODEL, {});
 const LONGEST_BUILD_NUMBER = "9999999";
 
 /** The variables CodeBuild, the project and the pipeline action give a BuildModel build of one environment. */
@@ -26,12 +31,12 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
   ENVIRONMENT: environment,
   STATE_MACHINE_ARN: `arn:aws:states:us-east-1:123456789012:stateMachine:abalone-${environment}-ml-workflow`,
   ARTIFACT_BUCKET: `abalone-${environment}-artifacts-123456789012`,
-  DATA_PREFIX: "abalone_data",
-  EPOCHS: "20",
-  BATCH_SIZE: "16",
+  DATA_PREFIX: modelLayout(MODEL).dataPrefix,
+  METRIC_NAME: MODEL.metric.name,
+  HYPERPARAMETERS: HYPERPARAMETERS,
   THRESHOLD: "3",
-  MODEL_PREFIX: runNamePrefix(environment),
-  RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment))),
+  MODEL_PREFIX: runNamePrefix(MODEL.name, environment),
+  RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment, MODEL.name))),
   WORKFLOW_CLI_URI,
   PIPELINE_EXECUTION_ID: EXECUTION_ID,
   CODEBUILD_BUILD_NUMBER: "7",
@@ -141,26 +146,27 @@ describe("the BuildModel buildspec", () => {
   it("exports RUN_ID, MODEL_NAME (the run's ModelName) and MODEL_PACKAGE_ARN (its registered version) for the next stages", () => {
     expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES, ...APPROVAL_EVIDENCE_VARIABLES]);
     const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
-    expect(exported.MODEL_NAME).toBe(executionInput("prod", exported.RUN_ID).ModelName);
+    expect(exported.MODEL_NAME).toBe(executionInput(MODEL.name, "prod", exported.RUN_ID).ModelName);
     expect(exported.MODEL_PACKAGE_ARN).toBe(STUB_RUN_REPORT.modelVersion.arn);
   });
 
-  it("exports the run's evidence for the approval: its RMSE, console link and report from the run's report, and the project's threshold and parameters", () => {
+  it("exports the run's evidence for the approval: its metric, console link and report from the run's report, and the project's threshold and hyperparameters", () => {
     const { status, exported, stdout } = runBuildspec(buildModel, buildModelEnv("prod"));
     expect(status).toBe(0);
     expect(exported).toMatchObject({
-      RMSE: String(STUB_RUN_REPORT.rmse),
+      METRIC: String(STUB_RUN_REPORT.metric),
       EXECUTION_URL: STUB_RUN_REPORT.execution.consoleUrl,
       REPORT_URI: STUB_RUN_REPORT.report.markdown,
       THRESHOLD: "3",
-      EPOCHS: "20",
-      BATCH_SIZE: "16",
+      HYPERPARAMETERS,
     });
-    expect(stdout).toContain(`BuildModel: RMSE ${STUB_RUN_REPORT.rmse} (threshold 3); report ${STUB_RUN_REPORT.report.markdown}`);
+    expect(stdout).toContain(
+      `BuildModel: ${MODEL.metric.name} ${STUB_RUN_REPORT.metric} (threshold 3); report ${STUB_RUN_REPORT.report.markdown}`,
+    );
   });
 
   it("fails the build when the run's report is missing, rather than offering a model without its evidence", () => {
-    for (const report of [null, { ...STUB_RUN_REPORT, rmse: undefined }, { ...STUB_RUN_REPORT, modelVersion: undefined }]) {
+    for (const report of [null, { ...STUB_RUN_REPORT, metric: undefined }, { ...STUB_RUN_REPORT, modelVersion: undefined }]) {
       const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report });
       expect(status).toBe(1);
       expect(stderr).toContain("run-report.json or a field of it is missing");
@@ -182,7 +188,7 @@ describe("the BuildModel buildspec", () => {
   it("prints the run, the model and the workflow settings in the build log", () => {
     const build = runBuildspec(buildModel, buildModelEnv("dev"));
     expect(build.stdout).toContain(
-      "Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-dev-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (epochs 20, batch size 16, RMSE threshold 3",
+      `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-dev-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold 3`,
     );
   });
 
@@ -190,10 +196,10 @@ describe("the BuildModel buildspec", () => {
     "keeps as much of the execution id without dashes as fits, then the build number, in %s",
     (environment) => {
       const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
-      const room = maxRunIdLength(new ResourceNames(environment)) - 1 - LONGEST_BUILD_NUMBER.length;
+      const room = maxRunIdLength(new ResourceNames(environment, MODEL.name)) - 1 - LONGEST_BUILD_NUMBER.length;
       expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "").slice(0, room)}-${LONGEST_BUILD_NUMBER}`);
       expect(exported.RUN_ID.length).toBe(
-        Math.min(maxRunIdLength(new ResourceNames(environment)), 32 + 1 + LONGEST_BUILD_NUMBER.length),
+        Math.min(maxRunIdLength(new ResourceNames(environment, MODEL.name)), 32 + 1 + LONGEST_BUILD_NUMBER.length),
       );
     },
   );
@@ -201,13 +207,13 @@ describe("the BuildModel buildspec", () => {
   it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])(
     "makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s",
     (environment) => {
-      const names = new ResourceNames(environment);
+      const names = new ResourceNames(environment, MODEL.name);
       const { status, exported } = runBuildspec(
         buildModel,
         buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }),
       );
       expect(status).toBe(0);
-      expect(runIdProblems(environment, exported.RUN_ID)).toEqual([]);
+      expect(runIdProblems(MODEL.name, environment, exported.RUN_ID)).toEqual([]);
       expect(names.endpointConfig(exported.RUN_ID).length).toBeLessThanOrEqual(SAGEMAKER_NAME_MAX_LENGTH);
       expect(exported.RUN_ID).toMatch(
         new RegExp(`^${EXECUTION_ID.replace(/-/g, "").slice(0, 16)}[0-9a-f]*-${LONGEST_BUILD_NUMBER}$`),
@@ -219,8 +225,8 @@ describe("the BuildModel buildspec", () => {
     const first = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
     const retry = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
     expect(retry).not.toBe(first);
-    expect(Object.values(executionInput("prod", retry))).not.toEqual(
-      expect.arrayContaining(Object.values(executionInput("prod", first))),
+    expect(Object.values(executionInput(MODEL.name, "prod", retry))).not.toEqual(
+      expect.arrayContaining(Object.values(executionInput(MODEL.name, "prod", first))),
     );
   });
 
@@ -276,10 +282,11 @@ describe("run id length", () => {
   it.each([...ENVIRONMENT_NAMES, "a-sixteen-chars1"])(
     "allows in %s exactly the longest run id whose every SageMaker name fits",
     (environment) => {
-      const names = new ResourceNames(environment);
+      const names = new ResourceNames(environment, MODEL.name);
       const longest = maxRunIdLength(names);
       const fits = (runId: string) =>
-        runIdProblems(environment, runId).length === 0 && names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
+        runIdProblems(MODEL.name, environment, runId).length === 0 &&
+        names.endpointConfig(runId).length <= SAGEMAKER_NAME_MAX_LENGTH;
       expect(fits("a".repeat(longest))).toBe(true);
       expect(fits("a".repeat(longest + 1))).toBe(false);
     },
@@ -287,12 +294,14 @@ describe("run id length", () => {
 
   it("leaves room in every shipped environment for 24 characters of the execution id and a 7-digit build number", () => {
     for (const environment of ENVIRONMENT_NAMES)
-      expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name))).toBeGreaterThanOrEqual(24 + 1 + 7);
+      expect(maxRunIdLength(new ResourceNames(getEnvironment(environment).name, MODEL.name))).toBeGreaterThanOrEqual(24 + 1 + 7);
   });
 
   it("leaves room for the longest environment name (16 characters): 16 characters of the execution id and a 7-digit build number", () => {
-    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1"))).toBe(63 - "abalone-a-sixteen-chars1-EvaluationJob-".length);
-    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1"))).toBeGreaterThanOrEqual(16 + 1 + 7);
+    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1", MODEL.name))).toBe(
+      63 - "abalone-a-sixteen-chars1-EvaluationJob-".length,
+    );
+    expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1", MODEL.name))).toBeGreaterThanOrEqual(16 + 1 + 7);
   });
 });
 

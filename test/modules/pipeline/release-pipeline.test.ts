@@ -1,3 +1,5 @@
+import { tunableHyperparameters } from "../../../modules/model/declaration";
+import { MODEL } from "../../../models";
 import { parse } from "yaml";
 import { createHash } from "crypto";
 import {
@@ -14,7 +16,7 @@ import { EnvironmentConfig } from "../../../environments/schema";
 import { BUILD_IMAGE } from "../../../modules/pipeline/build-project";
 import { BUILDSPECS, fromTerraformLiteral, readBuildspec } from "../../../modules/pipeline/buildspec";
 import { ResourceNames } from "../../../modules/naming";
-import { APPROVAL_MESSAGE } from "../../../modules/pipeline/release-pipeline";
+import { APPROVAL_MESSAGE, hyperparameterSummary } from "../../../modules/pipeline/release-pipeline";
 import { maxRunIdLength } from "../../../modules/pipeline/run-id";
 import { sourceStatements } from "../../../modules/pipeline/source";
 import { workflowCliBundle } from "../../../modules/pipeline/workflow-cli";
@@ -105,11 +107,15 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   );
 
   if (env.requireApproval) {
-    it("gives the approver the run's evidence: run id, commit, RMSE against the threshold, epochs, batch size, model and report", () => {
+    it("gives the approver the run's evidence: run id, commit, the metric against the threshold, hyperparameters, model and report", () => {
       const approval = stages.flatMap((s) => s.action).find((a: Block) => a.category === "Approval");
       const { CustomData } = approval.configuration;
-      for (const variable of ["RUN_ID", "RMSE", "THRESHOLD", "EPOCHS", "BATCH_SIZE", "REPORT_URI"])
+      for (const variable of ["RUN_ID", "METRIC", "THRESHOLD", "HYPERPARAMETERS", "REPORT_URI"])
         expect(CustomData).toContain(`#{BuildVariables.${variable}}`);
+      // The comparison a passing model makes: the metric's direction.
+      expect(CustomData).toContain(
+        `${MODEL.metric.name} #{BuildVariables.METRIC} ${MODEL.metric.direction === "lower" ? "<" : ">"} threshold #{BuildVariables.THRESHOLD}`,
+      );
       expect(CustomData).toContain("#{SourceVariables.CommitId}");
       // Every variable it names exists: BuildModel exports it, or the Source action's namespace has it.
       for (const [, namespace, variable] of `${CustomData} ${approval.configuration.ExternalEntityLink}`.matchAll(
@@ -120,14 +126,16 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       }
       expect(stage("Source").action[0].namespace).toBe("SourceVariables");
       // CodePipeline takes at most 500 characters, also once the variables are resolved to their longest values.
-      const runId = "r".repeat(maxRunIdLength(new ResourceNames(name)));
+      const runId = "r".repeat(maxRunIdLength(new ResourceNames(name, MODEL.name)));
       const longest: Record<string, string> = {
         RUN_ID: runId,
         CommitId: "f".repeat(40),
-        RMSE: String(1 / 3 + 1),
+        METRIC: String(1 / 3 + 1),
         THRESHOLD: String(2 / 3 + 1),
-        EPOCHS: "100000",
-        BATCH_SIZE: "100000",
+        HYPERPARAMETERS: hyperparameterSummary(
+          MODEL,
+          Object.fromEntries(Object.keys(MODEL.hyperparameters).map((name) => [name, "100000"])),
+        ),
         REPORT_URI: `s3://abalone-${name}-artifacts-123456789012/${runId}/abalone-${name}-TrainingJob-${runId}/evaluation/report.md`,
       };
       const resolved = CustomData.replace(/#\{\w+\.(\w+)\}/g, (_reference: string, variable: string) => longest[variable]);
@@ -215,9 +223,12 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       ENVIRONMENT: name,
       [STATE_MACHINE_ARN_VARIABLE]: terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn"),
       ARTIFACT_BUCKET: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
-      DATA_PREFIX: "abalone_data",
-      EPOCHS: "${var.epochs}",
-      BATCH_SIZE: "${var.batch_size}",
+      DATA_PREFIX: `${MODEL.name}_data`,
+      METRIC_NAME: MODEL.metric.name,
+      HYPERPARAMETERS: hyperparameterSummary(
+        MODEL,
+        Object.fromEntries(tunableHyperparameters(MODEL).map(([name, h]) => [name, `\${var.${h.terraformVariable}}`])),
+      ),
       THRESHOLD: "${var.threshold}",
       MODEL_PREFIX: `abalone-${env.name}-`,
     });

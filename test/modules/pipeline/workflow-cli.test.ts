@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { MODEL } from "../../../models";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +41,7 @@ describe("the bundled workflow CLI the builds run", () => {
     const { status, stdout, stderr } = run(["render", "--env", "dev"], devConfig);
     expect(stderr).toBe("");
     expect(status).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(renderEnvironmentDefinition(getEnvironment("dev")));
+    expect(JSON.parse(stdout)).toEqual(renderEnvironmentDefinition(getEnvironment("dev"), MODEL));
     expect(run(["--help"], devConfig).stdout).toContain(`Environments: dev ($${ENVIRONMENT_CONFIG_VARIABLE}`);
   });
 

@@ -1,3 +1,4 @@
+import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { RawNumber, serializeDefinition } from "../../../modules/asl/raw-number";
 import { TaskState } from "../../../modules/asl/types";
@@ -6,14 +7,21 @@ import { runNamePrefix } from "../../../modules/run-names";
 import { executionInput } from "../../../modules/workflow/execution-input";
 import {
   buildMlWorkflow,
+  gateStates,
   MlWorkflowParams,
   STATE_NAMES,
-  SUCCESS_PATH,
+  successPath,
   TASK_STATE_NAMES,
   WORKFLOW_STEPS,
 } from "../../../modules/workflow/ml-workflow";
 
-const params = environmentWorkflowParams(getEnvironment("prod"));
+/** The states a passing run enters. */
+const SUCCESS_PATH = successPath(MODEL.metric.direction);
+
+/** The chosen model's gate outcomes. */
+const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+
+const params = environmentWorkflowParams(getEnvironment("prod"), MODEL);
 const renderMlWorkflow = (p: MlWorkflowParams) => buildMlWorkflow(p).definition;
 const definition = renderMlWorkflow(params);
 const tasks = TASK_STATE_NAMES.map((name) => [name, definition.States[name] as TaskState] as const);
@@ -40,10 +48,10 @@ describe("the ML workflow template", () => {
     const next = SUCCESS_PATH.filter((_, i) => i !== gate).map((name) => (definition.States[name] as TaskState).Next);
     const expected = SUCCESS_PATH.slice(1).filter((_, i) => i !== gate);
     expect(next).toEqual([...expected, undefined]);
-    expect(definition.States[STATE_NAMES.belowThreshold]).toMatchObject({ Type: "Pass", Next: STATE_NAMES.registerVersion });
+    expect(definition.States[GATE.pass]).toMatchObject({ Type: "Pass", Next: STATE_NAMES.registerVersion });
     expect(definition.States[SUCCESS_PATH[SUCCESS_PATH.length - 1]]).toMatchObject({ Type: "Task", End: true });
     expect(TASK_STATE_NAMES.every((name) => SUCCESS_PATH.includes(name))).toBe(true);
-    expect(definition.States[STATE_NAMES.exceedsThreshold]).toMatchObject({ Type: "Fail" });
+    expect(definition.States[GATE.fail]).toMatchObject({ Type: "Fail" });
     // It reports the error and cause the tasks' catcher keeps at $.Failure.
     expect(definition.States[STATE_NAMES.failed]).toEqual({
       Type: "Fail",
@@ -113,8 +121,7 @@ describe("the ML workflow template", () => {
   it("renders with Terraform references: strings stay interpolations, the threshold stays an unquoted number", () => {
     const withReferences = renderMlWorkflow({
       ...params,
-      epochs: "${var.epochs}",
-      batchSize: "${var.batch_size}",
+      hyperparameters: { epochs: "${var.epochs}", batchSize: "${var.batch_size}" },
       threshold: new RawNumber("${var.threshold}"),
       artifactBucket: "${aws_s3_bucket.artifacts.bucket}",
     });
@@ -125,12 +132,12 @@ describe("the ML workflow template", () => {
   });
 
   it("gives every step with a per-run name a field of the execution input, which its task reads", () => {
-    const input = executionInput("dev", "r1");
+    const input = executionInput(MODEL.name, "dev", "r1");
     for (const step of WORKFLOW_STEPS) {
       if (!("runName" in step)) continue;
       expect(input).toHaveProperty(
         step.runName.field,
-        `${runNamePrefix("dev", "kind" in step.runName ? step.runName.kind : undefined)}r1`,
+        `${runNamePrefix(MODEL.name, "dev", "kind" in step.runName ? step.runName.kind : undefined)}r1`,
       );
       expect(JSON.stringify(definition.States[step.name])).toContain(`":"$.${step.runName.field}"`);
     }
@@ -147,7 +154,7 @@ describe("the ML workflow template", () => {
     expect(() => renderMlWorkflow({ ...params, threshold: -1 })).toThrow(
       "buildMlWorkflow: threshold must be a positive number (got -1)",
     );
-    expect(() => renderMlWorkflow({ ...params, epochs: 1.5 })).toThrow(
+    expect(() => renderMlWorkflow({ ...params, hyperparameters: { epochs: 1.5 } })).toThrow(
       "buildMlWorkflow: epochs must be an integer >= 1 (got 1.5)",
     );
     expect(() => renderMlWorkflow({ ...params, artifactBucket: "Not_A_Bucket" })).toThrow(

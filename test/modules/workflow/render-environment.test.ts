@@ -1,6 +1,7 @@
+import { modelValues } from "../../../modules/model/settings";
+import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { TaskState } from "../../../modules/asl/types";
-import { WORKFLOW_IMAGES } from "../../../modules/workflow/images";
 import { STATE_NAMES } from "../../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
@@ -8,7 +9,7 @@ import { validateAsl } from "./asl-validation";
 
 describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform", (name) => {
   const env = getEnvironment(name);
-  const definition = renderEnvironmentDefinition(env);
+  const definition = renderEnvironmentDefinition(env, MODEL);
   const json = JSON.stringify(definition);
 
   it("is valid Amazon States Language (asl-validator, paths and ARNs checked)", () => {
@@ -24,11 +25,11 @@ describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform",
 
   it("uses the environment's variable defaults and instance types", () => {
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
-    expect(choice).toContain(`"NumericLessThan":${env.threshold}`);
+    expect(choice).toContain(`"NumericLessThan":${modelValues(env, MODEL).threshold}`);
     const training = definition.States[STATE_NAMES.training] as TaskState;
     expect(training.Parameters?.HyperParameters).toMatchObject({
-      epochs: String(env.epochs),
-      "batch-size": String(env.batchSize),
+      epochs: String(modelValues(env, MODEL).hyperparameters.epochs),
+      "batch-size": String(modelValues(env, MODEL).hyperparameters.batchSize),
     });
     expect(training.Parameters?.ResourceConfig).toMatchObject({ InstanceType: env.instanceTypes.training });
     const evaluation = definition.States[STATE_NAMES.evaluation] as TaskState;
@@ -44,14 +45,16 @@ describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform",
     ]) {
       expect(json).toContain(placeholder);
     }
-    for (const image of Object.values(WORKFLOW_IMAGES))
-      expect(json).toContain(`<image:${image.repositoryName}:${image.imageTag}>`);
+    for (const image of Object.values(MODEL.images)) expect(json).toContain(`<image:${image.repositoryName}:${image.imageTag}>`);
     expect(json).not.toMatch(/\d{12}\.dkr\.ecr/);
   });
 });
 
 it("follows the environment's region and keeps Terraform-made names as placeholders", () => {
-  const definition = renderEnvironmentDefinition({ ...getEnvironment("dev"), accountId: "111122223333", region: "eu-west-1" });
+  const definition = renderEnvironmentDefinition(
+    { ...getEnvironment("dev"), accountId: "111122223333", region: "eu-west-1" },
+    MODEL,
+  );
   expect(JSON.stringify(definition)).toContain("'<artifact-bucket>'");
   expect((definition.States[STATE_NAMES.training] as TaskState).Parameters?.HyperParameters).toMatchObject({
     sagemaker_region: "eu-west-1",

@@ -1,19 +1,28 @@
+import { modelLayout } from "../../../modules/s3-layout";
+import { modelValues } from "../../../modules/model/settings";
+import abalone from "../model";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
-import { SAGEMAKER_SCRIPTS, trainingSourceDir } from "../../../modules/sagemaker-code";
-import { runKeys, S3_LAYOUT } from "../../../modules/s3-layout";
+import { modelScripts, trainingSourceDir } from "../../../modules/sagemaker-code";
+import { runKeys } from "../../../modules/s3-layout";
 import { simulateWorkflow, SimulationResult } from "../../../cli/simulate/local-run";
-import { buildMlWorkflow, STATE_NAMES, SUCCESS_PATH } from "../../../modules/workflow/ml-workflow";
+import { buildMlWorkflow, STATE_NAMES, successPath, gateStates } from "../../../modules/workflow/ml-workflow";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
 import { executionInput } from "../../../modules/workflow/execution-input";
-import { missingScriptPrerequisites, PYTHON } from "../../helpers/python";
+import { missingScriptPrerequisites, PYTHON } from "../../../test/helpers/python";
 import { LocalSageMaker } from "./local-sagemaker";
 
-const SCRIPTS = path.resolve(__dirname, "../../../assets/sagemaker");
+/** The states a passing run enters. */
+const SUCCESS_PATH = successPath(abalone.metric.direction);
+
+/** abalone's gate outcomes. */
+const GATE = gateStates(abalone.metric.direction, abalone.metric.name);
+
+const SCRIPTS = path.resolve(__dirname, "..");
 const SEXES = ["M", "F", "I"];
 
 // Every test below needs PYTHON with the scripts' modules; `npm test` checks that first. Run alone without
@@ -55,8 +64,17 @@ describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () =
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "preprocessing-"));
     fs.mkdirSync(path.join(work, "input"));
-    fs.writeFileSync(path.join(work, "input", "abalone.data"), Array.from({ length: 100 }, (_, i) => abaloneRow(i)).join("\n") + "\n");
-    run = python([path.join(SCRIPTS, "preprocessing.py"), "--input-dir", path.join(work, "input"), "--output-dir", path.join(work, "output")]);
+    fs.writeFileSync(
+      path.join(work, "input", "abalone.data"),
+      Array.from({ length: 100 }, (_, i) => abaloneRow(i)).join("\n") + "\n",
+    );
+    run = python([
+      path.join(SCRIPTS, "preprocessing.py"),
+      "--input-dir",
+      path.join(work, "input"),
+      "--output-dir",
+      path.join(work, "output"),
+    ]);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   const output = (...parts: string[]) => readCsv(path.join(work, "output", ...parts));
@@ -67,7 +85,11 @@ describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () =
   });
 
   it("splits the rows in order at 80 % and 95 %: 80 training, 15 validation, 5 testing", () => {
-    const [training, validation, testing] = [output("training", "training.csv"), output("training", "validation.csv"), output("testing", "testing.csv")];
+    const [training, validation, testing] = [
+      output("training", "training.csv"),
+      output("training", "validation.csv"),
+      output("testing", "testing.csv"),
+    ];
     expect([training.length, validation.length, testing.length]).toEqual([80, 15, 5]);
     const rings = [...training, ...validation, ...testing].map((row) => Number(row[0]));
     expect(rings).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -94,7 +116,13 @@ describeScripts("preprocessing.py on bad input", () => {
     try {
       fs.mkdirSync(path.join(work, "input"));
       fs.writeFileSync(path.join(work, "input", "abalone.data"), `${abaloneRow(0)}\n${abaloneRow(1).replace(/^F/, "X")}\n`);
-      const run = python([path.join(SCRIPTS, "preprocessing.py"), "--input-dir", path.join(work, "input"), "--output-dir", path.join(work, "output")]);
+      const run = python([
+        path.join(SCRIPTS, "preprocessing.py"),
+        "--input-dir",
+        path.join(work, "input"),
+        "--output-dir",
+        path.join(work, "output"),
+      ]);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain("sex must be one of F, I, M (got X)");
     } finally {
@@ -110,20 +138,23 @@ describeScripts("the SageMaker scripts", () => {
     expect(run.status).toBe(0);
   });
 
-  it("train.py and evaluate.py scale feature rows to unit L2 norm identically (zero rows stay zero)", () => {
+  it("the model scales each feature row to unit L2 norm itself, so a row and its multiple get one prediction", () => {
     const check = [
       "import sys, numpy as np",
+      `sys.path.insert(0, ${JSON.stringify(path.join(__dirname, "tensorflow-stand-in"))})`,
       `sys.path.insert(0, ${JSON.stringify(SCRIPTS)})`,
-      "import train, evaluate",
-      "x = np.array([[3.0, 4.0], [0.0, 0.0], [1.0, 0.0]])",
-      "a, b = train.normalise_rows(x), evaluate.normalise_rows(x)",
-      "assert np.array_equal(a, b), (a, b)",
-      "assert np.allclose(a, [[0.6, 0.8], [0.0, 0.0], [1.0, 0.0]]), a",
+      "import train",
+      "x = np.array([[3.0, 4.0], [1.0, 0.0], [0.0, 2.0], [2.0, 2.0]]); y = np.array([1.0, 2.0, 3.0, 4.0])",
+      "model = train.build_model(2)",
+      "model.fit(x, y, epochs=1, batch_size=1, validation_data=(x, y), verbose=0)",
+      "a, b, z = model.predict(np.array([[3.0, 4.0], [6.0, 8.0], [0.0, 0.0]]), verbose=0).reshape(-1)",
+      "assert np.isclose(a, b), (a, b)",
+      "assert np.isfinite(z), z",
       "print('ok')",
     ].join("\n");
     const run = python(["-c", check]);
     expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("ok");
+    expect(run.stdout.trim()).toContain("ok");
   });
 });
 
@@ -131,18 +162,18 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   const env = getEnvironment("dev");
   const bucket = "abalone-dev-artifacts-123456789012";
   const runId = "20250102030405";
-  const { TrainingJobName: trainingJob } = executionInput(env.name, runId);
+  const { TrainingJobName: trainingJob } = executionInput(abalone.name, env.name, runId);
   const s3 = (key: string) => `s3://${bucket}/${key}`;
-  const { definition } = buildMlWorkflow({ ...environmentWorkflowParams(env), artifactBucket: bucket });
+  const { definition } = buildMlWorkflow({ ...environmentWorkflowParams(env, abalone), artifactBucket: bucket });
   let work: string;
 
   /** Runs the workflow on a bucket holding the shipped scripts and `rows` as abalone.data. */
   async function runWorkflow(rows: string[]) {
     const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), python);
-    sagemaker.put(s3(S3_LAYOUT.rawData), rows.join("\n") + "\n");
-    sagemaker.put(s3(S3_LAYOUT.preprocessingScript), fs.readFileSync(SAGEMAKER_SCRIPTS.preprocessing));
-    sagemaker.put(s3(S3_LAYOUT.evaluationScript), fs.readFileSync(SAGEMAKER_SCRIPTS.evaluation));
-    sagemaker.put(s3(S3_LAYOUT.trainingSourceDir), trainingSourceDir());
+    sagemaker.put(s3(modelLayout(abalone).rawData), rows.join("\n") + "\n");
+    sagemaker.put(s3(modelLayout(abalone).preprocessingScript), fs.readFileSync(modelScripts(abalone).preprocessing));
+    sagemaker.put(s3(modelLayout(abalone).evaluationScript), fs.readFileSync(modelScripts(abalone).evaluation));
+    sagemaker.put(s3(modelLayout(abalone).trainingSourceDir), trainingSourceDir(abalone));
     const result = await simulateWorkflow(definition, {
       environment: env.name,
       runId,
@@ -169,7 +200,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   });
 
   it("leaves the spec's objects in the bucket, and writes only under the run's own prefix: split data, model.tar.gz, evaluation.json", () => {
-    const inputs = [S3_LAYOUT.rawData, S3_LAYOUT.preprocessingScript, S3_LAYOUT.evaluationScript, S3_LAYOUT.trainingSourceDir];
+    const inputs = [modelLayout(abalone).rawData, modelLayout(abalone).preprocessingScript, modelLayout(abalone).evaluationScript, modelLayout(abalone).trainingSourceDir];
     const written = [
       `${runKeys.trainingData(runId, trainingJob)}/training.csv`,
       `${runKeys.trainingData(runId, trainingJob)}/validation.csv`,
@@ -185,15 +216,30 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   });
 
   it("packs model.h5 and a SavedModel under 1/ (what TensorFlow Serving loads) at the model's root", () => {
-    const listing = spawnSync("tar", ["-tzf", sagemaker.local(s3(runKeys.modelArtifact(runId, trainingJob)))], { encoding: "utf8" });
+    const listing = spawnSync("tar", ["-tzf", sagemaker.local(s3(runKeys.modelArtifact(runId, trainingJob)))], {
+      encoding: "utf8",
+    });
     const files = listing.stdout.split("\n").filter((entry) => entry && !entry.endsWith("/"));
-    expect(files.sort()).toEqual(["1/saved_model.pb", "1/variables/variables.data-00000-of-00001", "1/variables/variables.index", "model.h5"]);
+    expect(files.sort()).toEqual([
+      "1/saved_model.pb",
+      "1/variables/variables.data-00000-of-00001",
+      "1/variables/variables.index",
+      "model.h5",
+    ]);
   });
 
   it("trains on the training channel's 160 rows of 10 features, validates on 30, with the environment's epochs and batch size", () => {
-    const model = JSON.parse(fs.readFileSync(path.join(work, fs.readdirSync(work)[0], "jobs", trainingJob, "opt/ml/model/model.h5"), "utf8"));
+    const model = JSON.parse(
+      fs.readFileSync(path.join(work, fs.readdirSync(work)[0], "jobs", trainingJob, "opt/ml/model/model.h5"), "utf8"),
+    );
     expect(model.features).toBe(10);
-    expect(model.fit).toEqual({ epochs: env.epochs, batch_size: env.batchSize, samples: 160, validation_samples: 30, verbose: 2 });
+    expect(model.fit).toEqual({
+      epochs: modelValues(env, abalone).hyperparameters.epochs,
+      batch_size: modelValues(env, abalone).hyperparameters.batchSize,
+      samples: 160,
+      validation_samples: 30,
+      verbose: 2,
+    });
   });
 
   it("writes evaluation.json with one prediction per testing row, the ground truth being their rings", () => {
@@ -208,22 +254,26 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     const squares = evaluation.GroundTruth.map((truth, i) => (truth - evaluation.Predictions[i]) ** 2);
     const rmse = Math.sqrt(squares.reduce((sum, square) => sum + square, 0) / squares.length);
     const analysis = result.calls.find((call) => call.state === STATE_NAMES.analyze)!.parameters.Payload;
-    expect(analysis).toEqual({ Bucket: bucket, Key: runKeys.evaluation(runId, trainingJob) });
+    expect(analysis).toEqual({ Bucket: bucket, Key: runKeys.evaluation(runId, trainingJob), Metric: "rmse" });
     const gate = result.events.find((event) => event.type === "StateEntered" && event.state?.name === STATE_NAMES.thresholdCheck);
     expect(gate).toBeDefined();
-    // A model that passed is registered as a version after 'Model Evaluation Below Threshold'.
+    // A model that passed is registered as a version after its gate's Pass.
     expect(result.path).toEqual(
-      rmse < env.threshold ? SUCCESS_PATH : [...SUCCESS_PATH.slice(0, SUCCESS_PATH.indexOf(STATE_NAMES.belowThreshold)), STATE_NAMES.exceedsThreshold],
+      rmse < modelValues(env, abalone).threshold
+        ? SUCCESS_PATH
+        : [...SUCCESS_PATH.slice(0, SUCCESS_PATH.indexOf(GATE.pass)), GATE.fail],
     );
   });
 
   it("fails the run in 'Pre-process Data' with the script's error when the raw data is bad", async () => {
     const bad = await runWorkflow([abaloneRow(0), abaloneRow(1).replace(/^F/, "X")]);
     expect(bad.result.path).toEqual([STATE_NAMES.preprocess, STATE_NAMES.failed]);
-    const failed = bad.result.events.find((event) => event.type === "StateFailed" && event.state?.name === STATE_NAMES.preprocess);
+    const failed = bad.result.events.find(
+      (event) => event.type === "StateFailed" && event.state?.name === STATE_NAMES.preprocess,
+    );
     expect([failed?.Error, failed?.Cause]).toEqual([
       "States.TaskFailed",
-      `${executionInput(env.name, runId).PreprocessingJobName} ended with status Failed: ValueError: sex must be one of F, I, M (got X)`,
+      `${executionInput(abalone.name, env.name, runId).PreprocessingJobName} ended with status Failed: ValueError: sex must be one of F, I, M (got X)`,
     ]);
   }, 30_000);
 });

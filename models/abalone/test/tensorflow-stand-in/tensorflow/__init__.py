@@ -2,7 +2,7 @@
 
 TensorFlow is not installable where the tests run. This module implements exactly those calls,
 strictly (a wrong shape, argument or order raises, as Keras would), so the scripts run end to end:
-    tf.keras.Input, tf.keras.layers.Dense, tf.keras.Sequential   (build)
+    tf.keras.Input, tf.keras.layers.UnitNormalization, tf.keras.layers.Dense, tf.keras.Sequential   (build)
     model.compile, model.fit, model.save(<name>.h5), model.export(<dir>), model.predict
     tf.keras.models.load_model(<name>.h5, compile=False)
 "fit" is an ordinary least-squares fit of the features (plus a bias), so predictions are real.
@@ -35,6 +35,19 @@ class _Dense:
         self.activation = activation
 
 
+class _UnitNormalization:
+    """Scales each row to unit L2 norm, as Keras does (an all-zero row stays zero)."""
+
+    def __init__(self, axis=-1):
+        if axis != -1:
+            raise ValueError("stand-in UnitNormalization normalises the feature axis only (axis=-1, got %r)" % (axis,))
+
+    @staticmethod
+    def apply(x):
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        return x / np.where(norms == 0, 1, norms)
+
+
 def _features(x, expected, what):
     x = np.asarray(x, dtype=float)
     if x.ndim != 2 or x.shape[1] != expected:
@@ -48,12 +61,16 @@ def _with_bias(x):
 
 class Sequential:
     def __init__(self, layers):
-        if not layers or not isinstance(layers[0], _Input) or not all(isinstance(layer, _Dense) for layer in layers[1:]):
-            raise ValueError("Sequential takes an Input, then Dense layers")
-        if len(layers) < 2 or layers[-1].units != 1:
+        if not layers or not isinstance(layers[0], _Input):
+            raise ValueError("Sequential takes an Input, then an optional UnitNormalization, then Dense layers")
+        self.normalise = len(layers) > 1 and isinstance(layers[1], _UnitNormalization)
+        dense = layers[2:] if self.normalise else layers[1:]
+        if not dense or not all(isinstance(layer, _Dense) for layer in dense):
+            raise ValueError("Sequential takes an Input, then an optional UnitNormalization, then Dense layers")
+        if dense[-1].units != 1:
             raise ValueError("the last Dense layer of a regressor has 1 unit")
         self.features = layers[0].features
-        self.layers = [{"units": layer.units, "activation": layer.activation} for layer in layers[1:]]
+        self.layers = [{"units": layer.units, "activation": layer.activation} for layer in dense]
         self.compiled = None
         self.history = None
         self.weights = None
@@ -76,7 +93,7 @@ class Sequential:
         x_validation = _features(x_validation, self.features, "fit validation_data x")
         if np.asarray(y_validation).shape != (len(x_validation),):
             raise ValueError("fit validation_data y must have one label per row")
-        self.weights = np.linalg.lstsq(_with_bias(x), y, rcond=None)[0]
+        self.weights = np.linalg.lstsq(_with_bias(self._inputs(x)), y, rcond=None)[0]
         self.history = {
             "epochs": epochs,
             "batch_size": batch_size,
@@ -89,12 +106,15 @@ class Sequential:
     def predict(self, x, verbose):
         if self.weights is None:
             raise RuntimeError("the model has no weights: fit or load it first")
-        return (_with_bias(_features(x, self.features, "predict x")) @ self.weights).reshape(-1, 1)
+        return (_with_bias(self._inputs(_features(x, self.features, "predict x"))) @ self.weights).reshape(-1, 1)
+
+    def _inputs(self, x):
+        return _UnitNormalization.apply(x) if self.normalise else x
 
     def _document(self):
         if self.weights is None:
             raise RuntimeError("cannot save a model that was never fitted")
-        return {"format": FORMAT, "features": self.features, "layers": self.layers, "compile": self.compiled, "fit": self.history, "weights": self.weights.tolist()}
+        return {"format": FORMAT, "features": self.features, "layers": self.layers, "compile": self.compiled, "fit": self.history, "normalise": self.normalise, "weights": self.weights.tolist()}
 
     def save(self, filepath):
         if not filepath.endswith((".h5", ".keras")):
@@ -121,7 +141,8 @@ def _load_model(filepath, compile=True):
         document = json.load(source)
     if document.get("format") != FORMAT:
         raise ValueError("%s was not written by model.save" % filepath)
-    model = Sequential([_Input((document["features"],))] + [_Dense(layer["units"], layer["activation"]) for layer in document["layers"]])
+    normalisation = [_UnitNormalization()] if document["normalise"] else []
+    model = Sequential([_Input((document["features"],))] + normalisation + [_Dense(layer["units"], layer["activation"]) for layer in document["layers"]])
     model.weights = np.asarray(document["weights"])
     return model
 
@@ -129,6 +150,6 @@ def _load_model(filepath, compile=True):
 keras = types.SimpleNamespace(
     Input=lambda shape: _Input(shape),
     Sequential=Sequential,
-    layers=types.SimpleNamespace(Dense=_Dense),
+    layers=types.SimpleNamespace(Dense=_Dense, UnitNormalization=_UnitNormalization),
     models=types.SimpleNamespace(load_model=_load_model),
 )

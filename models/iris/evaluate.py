@@ -1,9 +1,10 @@
 """Model Evaluation: predict the testing rows with the trained model, write evaluation.json.
 
-Runs in a TensorFlow processing container:
+Runs in the SageMaker scikit-learn processing container:
     python3 /opt/ml/processing/input/code/evaluate.py
-Reads  /opt/ml/processing/model/model.tar.gz (with model.h5) and /opt/ml/processing/testing/testing.csv.
-Writes /opt/ml/processing/evaluation/evaluation.json: {"GroundTruth": [...], "Predictions": [...]}.
+Reads  /opt/ml/processing/model/model.tar.gz (with model.joblib) and /opt/ml/processing/testing/testing.csv.
+Writes /opt/ml/processing/evaluation/evaluation.json: {"GroundTruth": [...], "Predictions": [...]},
+       class indices (integers), so accuracy = mean(GroundTruth == Predictions).
 """
 import argparse
 import json
@@ -11,13 +12,10 @@ import os
 import sys
 import tarfile
 
+import joblib
 import numpy as np
 
-
-def normalise_rows(features):
-    """Each feature row scaled to unit L2 norm, exactly as train.py does."""
-    norms = np.linalg.norm(features, axis=1, keepdims=True)
-    return features / np.where(norms == 0, 1, norms)
+MODEL_FILE = "model.joblib"
 
 
 def main(argv=None):
@@ -27,26 +25,27 @@ def main(argv=None):
     parser.add_argument("--output-dir", default="/opt/ml/processing/evaluation")
     args = parser.parse_args(argv)
 
-    import tensorflow as tf
-
     with tarfile.open(os.path.join(args.model_dir, "model.tar.gz")) as archive:
         # The "data" filter (Python >= 3.12 and security backports) refuses paths outside the target.
         if hasattr(tarfile, "data_filter"):
             archive.extractall(path=args.model_dir, filter="data")
         else:
             archive.extractall(path=args.model_dir)
-    model = tf.keras.models.load_model(os.path.join(args.model_dir, "model.h5"), compile=False)
+    model_path = os.path.join(args.model_dir, MODEL_FILE)
+    if not os.path.exists(model_path):
+        raise ValueError("model.tar.gz has no %s at its root: is it this model's training output?" % MODEL_FILE)
+    model = joblib.load(model_path)
 
     testing = np.loadtxt(os.path.join(args.testing_dir, "testing.csv"), delimiter=",", ndmin=2)
-    ground_truth = testing[:, 0]
-    predictions = model.predict(normalise_rows(testing[:, 1:]), verbose=0).reshape(-1)
+    ground_truth = testing[:, 0].astype(int)
+    predictions = model.predict(testing[:, 1:]).astype(int)
 
     os.makedirs(args.output_dir, exist_ok=True)
     path = os.path.join(args.output_dir, "evaluation.json")
     with open(path, "w") as output:
-        # Flat lists of plain floats: one prediction per ground-truth value.
-        json.dump({"GroundTruth": ground_truth.astype(float).tolist(), "Predictions": predictions.astype(float).tolist()}, output)
-    print("wrote %d predictions to %s" % (len(predictions), path))
+        # Flat lists of plain integers: one predicted class index per ground-truth class index.
+        json.dump({"GroundTruth": ground_truth.tolist(), "Predictions": predictions.tolist()}, output)
+    print("wrote %d predictions to %s (accuracy %.4f)" % (len(predictions), path, np.mean(ground_truth == predictions)))
     return 0
 
 

@@ -3,6 +3,8 @@
 SageMaker runs `python train.py --epochs <n> --batch-size <n>` with SM_MODEL_DIR and
 SM_CHANNEL_TRAINING set. Reads training.csv and validation.csv (label first), writes
 <model_dir>/model.h5 and a SavedModel under <model_dir>/1 (what TensorFlow Serving loads).
+The model's first layer scales each feature row to unit L2 norm, so evaluation and the endpoint
+take raw features: the scaling lives only here.
 """
 import argparse
 import os
@@ -24,16 +26,10 @@ def parse_args(argv=None):
     return args
 
 
-def normalise_rows(features):
-    """Each feature row scaled to unit L2 norm (all-zero rows stay zero)."""
-    norms = np.linalg.norm(features, axis=1, keepdims=True)
-    return features / np.where(norms == 0, 1, norms)
-
-
 def load(path):
     """(features, labels) of a headerless CSV whose first column is the label."""
     data = np.loadtxt(path, delimiter=",", ndmin=2)
-    return normalise_rows(data[:, 1:]), data[:, 0]
+    return data[:, 1:], data[:, 0]
 
 
 def build_model(feature_count):
@@ -42,6 +38,8 @@ def build_model(feature_count):
     model = tf.keras.Sequential(
         [
             tf.keras.Input(shape=(feature_count,)),
+            # Each row scaled to unit L2 norm (all-zero rows stay zero), inside the model it serves with.
+            tf.keras.layers.UnitNormalization(axis=-1),
             tf.keras.layers.Dense(64, activation="relu"),
             tf.keras.layers.Dense(64, activation="relu"),
             tf.keras.layers.Dense(1, activation="linear"),

@@ -10,7 +10,7 @@ import * as path from "path";
 import { standInHandlers, TaskHandler } from "../../../cli/simulate/local-run";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const CONTAINER = path.join(__dirname, "container.py");
+const CONTAINER = path.resolve(__dirname, "../../../test/helpers/container.py");
 const TENSORFLOW_STAND_IN = path.join(__dirname, "tensorflow-stand-in");
 
 /** Runs the Python under test with extra environment variables in a working directory. */
@@ -55,7 +55,12 @@ export class LocalSageMaker {
 
   /** Handlers for simulateWorkflow, by integration: processing and training jobs run for real. */
   handlers(): Partial<Record<string, TaskHandler>> {
-    const answers = standInHandlers({ region: "us-east-1", accountId: "123456789012", now: () => new Date(), rmse: Number.NaN });
+    const answers = standInHandlers({
+      region: "us-east-1",
+      accountId: "123456789012",
+      now: () => new Date(),
+      metric: Number.NaN,
+    });
     const processing = "sagemaker:createProcessingJob.sync";
     const training = "sagemaker:createTrainingJob.sync";
     return {
