@@ -28,7 +28,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   { name: "stop", summary: "stop a running execution", load: () => executions().stopCommand },
   {
     name: "history",
-    summary: "replay an execution's states with durations, RMSE and outcome",
+    summary: "replay an execution's states with durations, metric and outcome",
     load: () => executions().historyCommand,
   },
   {
@@ -53,7 +53,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   },
   {
     name: "pipeline",
-    summary: "show where the environment's release stands: stages, source commit, run, RMSE, approval, endpoint",
+    summary: "show where the environment's release stands: stages, source commit, run, metric, approval, endpoint",
     load: () => pipeline().pipelineCommand,
   },
   {

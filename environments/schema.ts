@@ -238,19 +238,23 @@ export function parseEnvironment(
   model?: ModelDeclaration,
 ): { config: EnvironmentConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
   const result = v.safeParse(EnvironmentSchema, input, { abortPipeEarly: true });
+  // The model's section is checked too, so every problem is reported at once.
+  const sections = (input as { models?: unknown } | undefined)?.models;
+  const settings =
+    model && typeof sections === "object" && sections !== null && !Array.isArray(sections)
+      ? parseModelSettings(file, model, sections as Record<string, unknown>).problems
+      : undefined;
   if (!result.success) {
-    return {
-      problems: schemaProblems(file, EnvironmentSchema, input, result.issues, {
-        root: "an environment, export default defineEnvironment({ ... })",
-        guess: (keys, value) =>
-          keys[0] === "instanceTypes" && typeof value === "string" ? closestInstanceType(keys[1], value) : undefined,
-      }),
-    };
+    const problems = schemaProblems(file, EnvironmentSchema, input, result.issues, {
+      root: "an environment, export default defineEnvironment({ ... })",
+      guess: (keys, value) =>
+        keys[0] === "instanceTypes" && typeof value === "string" ? closestInstanceType(keys[1], value) : undefined,
+    });
+    return { problems: [...(settings ?? []), ...problems] };
   }
   const canary = canaryProblem(result.output.rollout, result.output.endpointInstanceCount);
   if (canary) return { problems: [`${file}: rollout.${canary}`] };
-  const settings = model ? parseModelSettings(file, model, result.output.models) : undefined;
-  if (settings?.problems) return { problems: settings.problems };
+  if (settings) return { problems: settings };
   return { config: { name, ...result.output } };
 }
 

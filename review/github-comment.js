@@ -58,7 +58,7 @@ async function postReviewFromArtifact({ github, context, directory }) {
 }
 
 /** Hidden first line of an environment's drift issue, so every drift check finds the same issue. */
-const driftMarker = (environment) => `<!-- abalone-drift:${environment} -->`;
+const driftMarker = (environment) => `<!-- ml-release-drift:${environment} -->`;
 
 /**
  * For the drift check (drift.yml): keeps ONE open issue per environment in step with its latest plan.

@@ -216,9 +216,9 @@ Repeating a deploy is safe: an existing config for the same model is reused, an 
 on it is left alone (and smoke-tested again).
 
 Examples:
-  workflow deploy --env prod --model-package arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4
-  workflow deploy --env staging --model-name abalone-staging-20240501120000
-  ARTIFACT_BUCKET=abalone-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name abalone-prod-7f3c9e`,
+  workflow deploy --env prod --model-package arn:aws:sagemaker:us-east-1:111122223333:model-package/${MODEL.name}-prod-${MODEL.name}/4
+  workflow deploy --env staging --model-name ${MODEL.name}-staging-20240501120000
+  ARTIFACT_BUCKET=${MODEL.name}-prod-artifacts-111122223333 KMS_KEY_ARN=arn:aws:kms:... workflow deploy --env prod --model-name ${MODEL.name}-prod-7f3c9e`,
   options: {
     env: ENV_OPTION,
     "model-name": {

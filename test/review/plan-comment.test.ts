@@ -150,7 +150,7 @@ describe("drift issues (github-comment.js syncDriftIssue)", () => {
       ["Infrastructure drift: dev", "open"],
       ["Infrastructure drift: prod", "open"],
     ]);
-    expect(github.issues[0].body.split("\n")[0]).toBe("<!-- abalone-drift:dev -->");
+    expect(github.issues[0].body.split("\n")[0]).toBe("<!-- ml-release-drift:dev -->");
     expect(github.issues[0].body).toContain("https://example.test/run/1");
     expect(github.issues[0].body).toMatch(/2 to change[^]*$/);
     expect(github.issues[0].body).not.toContain("1 to change");
@@ -168,11 +168,17 @@ describe("drift issues (github-comment.js syncDriftIssue)", () => {
   it("leaves a person's issue and a pull request quoting the marker alone", async () => {
     const github = fakeIssues();
     github.issues.push(
-      { number: 1, title: "about drift", body: "<!-- abalone-drift:dev -->\nby a person", state: "open", user: { type: "User" } },
+      {
+        number: 1,
+        title: "about drift",
+        body: "<!-- ml-release-drift:dev -->\nby a person",
+        state: "open",
+        user: { type: "User" },
+      },
       {
         number: 2,
         title: "a pull request",
-        body: "<!-- abalone-drift:dev -->",
+        body: "<!-- ml-release-drift:dev -->",
         state: "open",
         user: { type: "Bot" },
         pull_request: {},
