@@ -427,7 +427,7 @@ describe("dev, staging and prod in one account and region", () => {
       keyArn(env),
       names.stateMachine,
       names.endpoint,
-      modelRegistryParams(env).groupName,
+      modelRegistryParams(env, MODEL).groupName,
     ]);
     expect(new Set(own.flat()).size).toBe(own.flat().length);
   });

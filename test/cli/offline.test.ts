@@ -102,7 +102,7 @@ describe("workflow graph", () => {
     expect(stdout).toContain("Task: lambda:invoke");
     // Green: where a passing run ends (the registration), red: the Fail states.
     expect(stdout).toContain(`  class ${ids.get(SUCCESS_PATH[SUCCESS_PATH.length - 1])} succeeded\n`);
-    expect(stdout).toContain(`  class ${ids.get(STATE_NAMES.exceedsThreshold)},${failed} failed\n`);
+    expect(stdout).toContain(`  class ${ids.get(GATE.fail)},${failed} failed\n`);
     // `end` would close a Mermaid subgraph: no node may be called that.
     expect(stdout).not.toMatch(/(^|\s)end(\s|\(|$)/m);
   });
