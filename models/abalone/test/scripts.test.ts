@@ -40,8 +40,15 @@ const PYCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "pycache-"));
 afterAll(() => fs.rmSync(PYCACHE, { recursive: true, force: true }));
 
 function python(args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const result = spawnSync(PYTHON, args, { encoding: "utf8", cwd, env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...env } });
-  if (result.error) throw new Error(`${PYTHON} could not run (${result.error.message}); set PYTHON to a Python 3 with the scripts' modules (tools/prerequisites.ts)`);
+  const result = spawnSync(PYTHON, args, {
+    encoding: "utf8",
+    cwd,
+    env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...env },
+  });
+  if (result.error)
+    throw new Error(
+      `${PYTHON} could not run (${result.error.message}); set PYTHON to a Python 3 with the scripts' modules (tools/prerequisites.ts)`,
+    );
   return result;
 }
 
