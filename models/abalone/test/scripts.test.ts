@@ -207,7 +207,12 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
   });
 
   it("leaves the spec's objects in the bucket, and writes only under the run's own prefix: split data, model.tar.gz, evaluation.json", () => {
-    const inputs = [modelLayout(abalone).rawData, modelLayout(abalone).preprocessingScript, modelLayout(abalone).evaluationScript, modelLayout(abalone).trainingSourceDir];
+    const inputs = [
+      modelLayout(abalone).rawData,
+      modelLayout(abalone).preprocessingScript,
+      modelLayout(abalone).evaluationScript,
+      modelLayout(abalone).trainingSourceDir,
+    ];
     const written = [
       `${runKeys.trainingData(runId, trainingJob)}/training.csv`,
       `${runKeys.trainingData(runId, trainingJob)}/validation.csv`,

@@ -315,7 +315,7 @@ describe("two runs of one environment", () => {
     "share no written prefix (%s and %s), so one never overwrites the other's splits, model or evaluation",
     async (first, second) => {
       const [ours, theirs] = [await writes(first), await writes(second)];
-      const trainingJob = executionInput(env.name, first).TrainingJobName;
+      const trainingJob = executionInput(MODEL.name, env.name, first).TrainingJobName;
       const s3 = (key: string) => `s3://${PLACEHOLDERS.artifactBucket}/${key}`;
       expect(ours).toEqual(
         expect.arrayContaining([
