@@ -1,4 +1,5 @@
 /** The one environment of the bundled CLI a build runs: the build's stack gives it as ENVIRONMENT_CONFIG. */
+import { MODEL } from "../models";
 import { parseEnvironment } from "../environments/schema";
 import { ENVIRONMENT_CONFIG_VARIABLE } from "../modules/build-variables";
 import { Environments } from "./deps";
@@ -48,7 +49,7 @@ export function stackEnvironment(variables: Record<string, string | undefined>):
       const { name: own, ...settings } = config;
       if (own !== name)
         throw new UsageError(`--env ${name}: this build's environment is ${own} (${VARIABLE})`, `pass --env ${own}`);
-      const parsed = parseEnvironment(VARIABLE, name, settings);
+      const parsed = parseEnvironment(VARIABLE, name, settings, MODEL);
       if (!parsed.config) throw new UsageError(`--env ${name}: invalid environment: ${parsed.problems.join("; ")}`);
       return parsed.config;
     },

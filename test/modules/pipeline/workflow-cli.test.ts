@@ -57,11 +57,11 @@ describe("the bundled workflow CLI the builds run", () => {
       `workflow run: --env prod: this build's environment is dev ($${ENVIRONMENT_CONFIG_VARIABLE}) — pass --env dev\n`,
     );
     const broken = run(["render", "--env", "dev"], {
-      [ENVIRONMENT_CONFIG_VARIABLE]: JSON.stringify({ ...getEnvironment("dev"), epochs: 0 }),
+      [ENVIRONMENT_CONFIG_VARIABLE]: JSON.stringify({ ...getEnvironment("dev"), promotionOrder: 0 }),
     });
     expect(broken.status).toBe(2);
     expect(broken.stderr).toContain(
-      `--env dev: invalid environment: $${ENVIRONMENT_CONFIG_VARIABLE}: epochs must be an integer >= 1`,
+      `--env dev: invalid environment: $${ENVIRONMENT_CONFIG_VARIABLE}: promotionOrder must be an integer >= 1`,
     );
   });
 
