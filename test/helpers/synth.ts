@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { EnvironmentConfig } from "../../environments/schema";
+import { MODEL } from "../../models";
+import { ModelDeclaration } from "../../modules/model/declaration";
 import { sharedStackJson, sharedStacksDir } from "../global/shared-stacks";
 
 export { ENVIRONMENT_NAMES } from "../../environments";
@@ -13,26 +15,27 @@ export interface SynthesizedStack {
 }
 
 /**
- * One environment's synthesized stack (call it in beforeAll). A shipped environment, by name or
- * unchanged, is read from the run's shared synth (test/global/shared-stacks.ts); any other
- * configuration is synthesized here, loading cdktf and the provider only then.
+ * One environment's synthesized stack of `model` (default: the chosen one; call it in beforeAll). A
+ * shipped environment of the chosen model, by name or unchanged, is read from the run's shared synth
+ * (test/global/shared-stacks.ts); anything else is synthesized here, loading cdktf and the provider only then.
  */
-export function synthEnvironment(env: EnvironmentConfig | string): SynthesizedStack {
+export function synthEnvironment(env: EnvironmentConfig | string, model: ModelDeclaration = MODEL): SynthesizedStack {
   const config = typeof env === "string" ? getEnvironment(env) : env;
   const shipped =
     sharedStacksDir() !== undefined &&
+    model === MODEL &&
     ENVIRONMENT_NAMES.includes(config.name) &&
     isDeepStrictEqual(config, getEnvironment(config.name));
-  const json = shipped ? sharedStackJson(config.name) : synthHere(config);
+  const json = shipped ? sharedStackJson(config.name) : synthHere(config, model);
   return { json, tf: JSON.parse(json) };
 }
 
-function synthHere(config: EnvironmentConfig): string {
+function synthHere(config: EnvironmentConfig, model: ModelDeclaration): string {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only by the files that synthesize a variant */
   const { Testing } = require("cdktf") as typeof import("cdktf");
   const { MlPipelineStack } = require("../../stacks/ml-pipeline-stack") as typeof import("../../stacks/ml-pipeline-stack");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return Testing.synth(new MlPipelineStack(Testing.app(), { env: config }));
+  return Testing.synth(new MlPipelineStack(Testing.app(), { env: config, model }));
 }
 
 /** Every resource of one Terraform type in a synthesized stack, by logical name. */

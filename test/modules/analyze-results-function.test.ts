@@ -7,6 +7,7 @@ import * as path from "path";
 import { getEnvironment } from "../../environments";
 import { analyzeResultsBundle, LAMBDA_RUNTIME } from "../../modules/analyze-results-function";
 import { MlPipelineStack } from "../../stacks/ml-pipeline-stack";
+import { resourceName, runName } from "../helpers/chosen-model";
 import { inlinePolicyOf } from "../helpers/synth";
 import { PYTHON } from "../helpers/python";
 
@@ -28,7 +29,7 @@ describe("the analyze-results Lambda", () => {
 
   it("runs the bundle's index.handler on the current Node.js runtime with the environment's timeout and memory", () => {
     expect(fn).toMatchObject({
-      function_name: "abalone-staging-analyze-results",
+      function_name: resourceName("staging", "analyze-results"),
       handler: "index.handler",
       runtime: LAMBDA_RUNTIME,
       timeout: 45,
@@ -40,7 +41,7 @@ describe("the analyze-results Lambda", () => {
   it("traces with X-Ray and logs to its own encrypted log group with the environment's retention", () => {
     expect(fn.tracing_config).toEqual({ mode: "Active" });
     const [logGroupId, logGroup] = Object.entries(tf.resource.aws_cloudwatch_log_group).find(
-      ([, g]) => (g as { name: string }).name === "/aws/lambda/abalone-staging-analyze-results",
+      ([, g]) => (g as { name: string }).name === `/aws/lambda/${resourceName("staging", "analyze-results")}`,
     )! as [string, Record<string, unknown>];
     expect(logGroup).toMatchObject({
       retention_in_days: env.logRetentionDays,
@@ -57,7 +58,7 @@ describe("the analyze-results Lambda", () => {
   });
 
   it("lets its role read (and list) the runs' evaluation.json, decrypt, log and trace, and nothing more", () => {
-    const policy = inlinePolicyOf(tf, "abalone-staging-lambda-role");
+    const policy = inlinePolicyOf(tf, resourceName("staging", "lambda-role"));
     const actions = JSON.parse(policy.policy).Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual([
       "s3:GetObject",
@@ -68,7 +69,7 @@ describe("the analyze-results Lambda", () => {
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
     ]);
-    expect(policy.policy).toContain("/*/abalone-staging-TrainingJob-*/evaluation/evaluation.json");
+    expect(policy.policy).toContain(`/*/${runName("staging", "*", "TrainingJob")}/evaluation/evaluation.json`);
   });
 
   it("bundles a CommonJS index.js that loads in Node and rejects a missing Bucket with the handler's message", () => {

@@ -1,4 +1,5 @@
 import { getEnvironment } from "../../environments";
+import { resourceName } from "../helpers/chosen-model";
 import { onlyResource, resourcesOfType, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 
 const BUCKET_REF = /^\$\{aws_s3_bucket\.[\w-]+\.id\}$/;
@@ -13,11 +14,12 @@ describe("the artifact bucket", () => {
     pinned = synthEnvironment({ ...getEnvironment("staging"), accountId: "123456789012" });
   });
 
-  it("is named abalone-<env>-artifacts-<account>, from the caller's account unless the environment pins one", () => {
+  it("is named <model>-<env>-artifacts-<account>, from the caller's account unless the environment pins one", () => {
+    // A model's name is lowercase letters and digits: nothing a regular expression would read.
     expect(onlyResource(dev.tf, "aws_s3_bucket")[1].bucket).toMatch(
-      /^abalone-dev-artifacts-\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/,
+      new RegExp(`^${resourceName("dev", "artifacts-")}\\$\\{data\\.aws_caller_identity\\.[\\w-]+\\.account_id\\}$`),
     );
-    expect(onlyResource(pinned.tf, "aws_s3_bucket")[1].bucket).toBe("abalone-staging-artifacts-123456789012");
+    expect(onlyResource(pinned.tf, "aws_s3_bucket")[1].bucket).toBe(resourceName("staging", "artifacts-123456789012"));
     expect(Object.keys(dev.tf.data.aws_caller_identity)).toHaveLength(1);
     // A pinned account needs no look-up: use stack.platform.target.accountId, not another data source.
     expect(pinned.tf.data?.aws_caller_identity).toBeUndefined();

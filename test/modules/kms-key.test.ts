@@ -1,7 +1,7 @@
-import { MODEL } from "../../models";
 import { Testing } from "cdktf";
 import { ProjectKey } from "../../modules/kms-key";
 import { ResourceNames } from "../../modules/naming";
+import { MODEL, namePrefix, resourceName } from "../helpers/chosen-model";
 import { onlyResource } from "../helpers/synth";
 
 const ACCOUNT = "123456789012";
@@ -31,9 +31,9 @@ describe("the project KMS key", () => {
     }),
   ).tf;
 
-  it("rotates yearly and has the alias alias/abalone-<env>", () => {
+  it("rotates yearly and has the alias alias/<model>-<env>", () => {
     expect(onlyResource(dev.tf, "aws_kms_key")[1]).toMatchObject({ enable_key_rotation: true });
-    expect(onlyResource(dev.tf, "aws_kms_alias")[1].name).toBe("alias/abalone-dev");
+    expect(onlyResource(dev.tf, "aws_kms_alias")[1].name).toBe(`alias/${namePrefix("dev")}`);
   });
 
   it("can be scheduled for deletion in dev (7 days) but is prevent_destroy with 30 days in prod", () => {
@@ -60,9 +60,9 @@ describe("the project KMS key", () => {
     expect(logs.Condition).toEqual({
       ArnLike: {
         "kms:EncryptionContext:aws:logs:arn": [
-          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/abalone-dev-*`,
-          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/vendedlogs/states/abalone-dev-*`,
-          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/codebuild/abalone-dev-*`,
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${resourceName("dev", "*")}`,
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/vendedlogs/states/${resourceName("dev", "*")}`,
+          `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/codebuild/${resourceName("dev", "*")}`,
         ],
       },
     });

@@ -23,8 +23,8 @@ describe("the SageMaker code objects", () => {
   let withoutRawData: any;
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "raw-data-"));
-    fs.writeFileSync(path.join(work, "abalone.data"), "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,15\n");
-    const env = { ...getEnvironment("dev"), rawDataPath: path.join(work, "abalone.data") };
+    fs.writeFileSync(path.join(work, MODEL.dataset.file), "0.455,0.365,0.095,15\n");
+    const env = { ...getEnvironment("dev"), rawDataPath: path.join(work, MODEL.dataset.file) };
     outdir = Testing.fullSynth(new MlPipelineStack(Testing.app(), { env }));
     stackDir = path.join(outdir, "stacks", env.name);
     const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
@@ -68,10 +68,10 @@ describe("the SageMaker code objects", () => {
     expect(tar.subarray(512, 512 + size).equals(fs.readFileSync(modelScripts(MODEL).training))).toBe(true);
   });
 
-  it("uploads the raw dataset to abalone_data/raw/abalone.data only when the environment sets rawDataPath", () => {
+  it("uploads the raw dataset to <model>_data/raw/<dataset file> only when the environment sets rawDataPath", () => {
     expect(objects[modelLayout(MODEL).rawData]).toMatchObject({
       content_type: "text/csv",
-      source_hash: sha256(fs.readFileSync(path.join(work, "abalone.data"))),
+      source_hash: sha256(fs.readFileSync(path.join(work, MODEL.dataset.file))),
     });
     const keys = Object.values(withoutRawData.resource.aws_s3_object).map((o) => (o as { key: string }).key);
     expect(
@@ -85,7 +85,7 @@ describe("the SageMaker code objects", () => {
     expect(
       () => new MlPipelineStack(Testing.app(), { env: { ...getEnvironment("dev"), rawDataPath: "data/missing.data" } }),
     ).toThrow(
-      `rawDataPath "data/missing.data" must name an existing abalone.data file (resolved to ${path.resolve("data/missing.data")})`,
+      `rawDataPath "data/missing.data" must name an existing ${MODEL.dataset.file} file (resolved to ${path.resolve("data/missing.data")})`,
     );
   });
 });

@@ -1,5 +1,3 @@
-import { modelValues } from "../../modules/model/settings";
-import { MODEL } from "../../models";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { getEnvironment } from "../../environments";
 import { StateMachineDefinition } from "../../modules/asl/types";
@@ -7,8 +5,18 @@ import { ResourceNames } from "../../modules/naming";
 import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../modules/iam/policy";
 import { simulateWorkflow, SimulationResult } from "../../cli/simulate/local-run";
-import { STATE_NAMES, successPath, gateStates } from "../../modules/workflow/ml-workflow";
+import { tunableHyperparameters } from "../../modules/model/declaration";
+import { STATE_NAMES, successPath } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import {
+  DISTINCT_IMAGES,
+  GATE,
+  hyperparameterVariables,
+  MODEL,
+  passingValue,
+  resourceName,
+  thresholdOf,
+} from "../helpers/chosen-model";
 import {
   ENVIRONMENT_NAMES,
   inlinePolicyOf,
@@ -24,8 +32,8 @@ import { validateAsl } from "./workflow/asl-validation";
 /** The states a passing run enters. */
 const SUCCESS_PATH = successPath(MODEL.metric.direction);
 
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+/** The tunable hyperparameters' Terraform variables, in declaration order. */
+const TUNABLE_VARIABLES = tunableHyperparameters(MODEL).map(([, h]) => h);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -85,11 +93,7 @@ function requiredPermissions(
 
 describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (name) => {
   const env = getEnvironment(name);
-  const defaults = {
-    threshold: modelValues(env, MODEL).threshold,
-    epochs: modelValues(env, MODEL).hyperparameters.epochs,
-    batch_size: modelValues(env, MODEL).hyperparameters.batchSize,
-  };
+  const defaults = { threshold: thresholdOf(name), ...hyperparameterVariables(name) };
   let synth: SynthesizedStack;
   let machine: any;
   let definition: StateMachineDefinition;
@@ -100,19 +104,19 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     synth = synthEnvironment(env);
     machine = onlyResource(synth.tf, "aws_sfn_state_machine")[1];
     definition = JSON.parse(resolveReferences(machine.definition, defaults));
-    const rolePolicy = inlinePolicyOf(synth.tf, `abalone-${name}-workflow-role`);
+    const rolePolicy = inlinePolicyOf(synth.tf, resourceName(name, "workflow-role"));
     policy = JSON.parse(resolveReferences(rolePolicy.policy, defaults));
     run = await simulateWorkflow(definition, {
       environment: env.name,
       runId: "20250101000000",
       region: TEST_REGION,
       accountId: TEST_ACCOUNT,
-      metric: modelValues(env, MODEL).threshold / 2,
+      metric: passingValue(thresholdOf(name)),
     });
   });
 
   it("is a STANDARD state machine named after the environment, run by its own role", () => {
-    expect(machine).toMatchObject({ name: `abalone-${name}-ml-workflow`, type: "STANDARD" });
+    expect(machine).toMatchObject({ name: resourceName(name, "ml-workflow"), type: "STANDARD" });
     expect(machine.role_arn).toMatch(/^\$\{aws_iam_role\.ml-workflow_role_\w+\.arn\}$/);
   });
 
@@ -125,28 +129,30 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     });
     expect(machine.tracing_configuration).toEqual({ enabled: true });
     expect(logGroup).toMatchObject({
-      name: `/aws/vendedlogs/states/abalone-${name}-ml-workflow`,
+      name: `/aws/vendedlogs/states/${resourceName(name, "ml-workflow")}`,
       retention_in_days: env.logRetentionDays,
     });
     expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.\S+\.arn\}$/);
   });
 
-  it("resolves the three images per region with aws_sagemaker_prebuilt_ecr_image, never a hard-coded registry", () => {
+  it("resolves each of the model's images per region with aws_sagemaker_prebuilt_ecr_image, never a hard-coded registry", () => {
     const images = Object.values(synth.tf.data.aws_sagemaker_prebuilt_ecr_image)
       .map((d: any) => d.repository_name)
       .sort();
-    expect(images).toEqual(["sagemaker-scikit-learn", "tensorflow-inference", "tensorflow-training"]);
+    expect(images).toEqual(DISTINCT_IMAGES.map((image) => image.repositoryName).sort());
     // Every image the rendered workflow names, resolved by the provider.
     const imageUses = JSON.stringify(renderEnvironmentDefinition(env, MODEL)).match(/<image:/g)!.length;
     expect(machine.definition.match(/registry_path/g)).toHaveLength(imageUses);
     expect(machine.definition).not.toMatch(/\d{12}\.dkr\.ecr/);
   });
 
-  it("references var.epochs and var.batch_size as strings and var.threshold as a number", () => {
-    expect(machine.definition).toContain('"epochs":"${var.epochs}","batch-size":"${var.batch_size}"');
-    expect(machine.definition).toContain('"NumericLessThan":${var.threshold}}');
+  it("references the hyperparameters' variables as strings and var.threshold as a number", () => {
+    expect(machine.definition).toContain(
+      TUNABLE_VARIABLES.map((h) => `"${h.argument}":"\${var.${h.terraformVariable}}"`).join(","),
+    );
+    expect(machine.definition).toContain(`"${GATE.comparison}":\${var.threshold}}`);
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
-    expect(choice).toContain(`"NumericLessThan":${modelValues(env, MODEL).threshold}}`);
+    expect(choice).toContain(`"${GATE.comparison}":${thresholdOf(name)}}`);
   });
 
   it("is valid Amazon States Language once Terraform has filled in its references", () => {
@@ -157,16 +163,18 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
   });
 
   it("takes a plan-time override of threshold in its Choice", async () => {
-    const overridden = JSON.parse(resolveReferences(machine.definition, { ...defaults, threshold: 1 }));
-    expect(JSON.stringify(overridden.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":1}');
-    const metric = (modelValues(env, MODEL).threshold + 1) / 2; // between the override and the default
+    // A stricter threshold: a metric between it and the default passes the default only.
+    const stricter = passingValue(thresholdOf(name));
+    const overridden = JSON.parse(resolveReferences(machine.definition, { ...defaults, threshold: stricter }));
+    expect(JSON.stringify(overridden.States[STATE_NAMES.thresholdCheck])).toContain(`"${GATE.comparison}":${stricter}}`);
+    const metric = (thresholdOf(name) + stricter) / 2;
     expect((await simulateWorkflow(definition, { metric })).path).toEqual(SUCCESS_PATH);
     expect((await simulateWorkflow(overridden, { metric })).endState).toBe(GATE.fail);
   });
 
   it("trusts only Step Functions acting for this account", () => {
     const role = Object.values(resourcesOfType(synth.tf, "aws_iam_role")).find(
-      (r: any) => r.name === `abalone-${name}-workflow-role`,
+      (r: any) => r.name === resourceName(name, "workflow-role"),
     );
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
       expect.objectContaining({
@@ -200,7 +208,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       allows(
         policy,
         "sagemaker:CreateProcessingJob",
-        `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:processing-job/abalone-trainingjob-1`,
+        `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:processing-job/${MODEL.name}-trainingjob-1`,
       ),
     ).toBe(false);
     expect(allows(policy, "sagemaker:CreateModel", `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}:model/other-model`)).toBe(
@@ -216,7 +224,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
       }),
     ).toBe(false);
     expect(allows(policy, "lambda:InvokeFunction", `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:other`)).toBe(false);
-    expect(allows(policy, "s3:GetObject", `arn:aws:s3:::abalone-test-artifacts-${TEST_ACCOUNT}/x`)).toBe(false);
+    expect(allows(policy, "s3:GetObject", `arn:aws:s3:::${resourceName("test", `artifacts-${TEST_ACCOUNT}`)}/x`)).toBe(false);
   });
 
   it("has no '*' action and uses a '*' resource only for actions without resource-level permissions", () => {
@@ -260,7 +268,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow state machine, synthesized", (
     expect(Object.keys(synth.tf.output)).toEqual(
       expect.arrayContaining(["state_machine_arn", "state_machine_name", "workflow_role_arn", "workflow_log_group_name"]),
     );
-    expect(synth.tf.output.state_machine_name.value).toBe(`abalone-${name}-ml-workflow`);
+    expect(synth.tf.output.state_machine_name.value).toBe(resourceName(name, "ml-workflow"));
   });
 });
 
@@ -275,8 +283,10 @@ describe("the WorkflowStateMachine construct on its own", () => {
       model: MODEL,
       names: new ResourceNames("prod", MODEL.name),
       variables: {
-        hyperparameters: { epochs: variable("epochs", 3), batchSize: variable("batch_size", 4) },
-        threshold: variable("threshold", 2),
+        hyperparameters: Object.fromEntries(
+          tunableHyperparameters(MODEL).map(([name, h]) => [name, variable(h.terraformVariable, h.default)]),
+        ),
+        threshold: variable("threshold", MODEL.metric.threshold),
       },
       artifactBucketName: "stand-in-bucket",
       sageMakerRoleArn: "arn:aws:iam::111122223333:role/stand-in-sagemaker",
@@ -290,7 +300,12 @@ describe("the WorkflowStateMachine construct on its own", () => {
     expect(Object.keys(tf.data.aws_caller_identity)).toHaveLength(1);
     const machine = onlyResource(tf, "aws_sfn_state_machine")[1];
     expect(machine.logging_configuration.include_execution_data).toBe(true);
-    const definition = JSON.parse(resolveReferences(machine.definition, { threshold: 2, epochs: 3, batch_size: 4 }));
+    const definition = JSON.parse(
+      resolveReferences(machine.definition, {
+        threshold: MODEL.metric.threshold,
+        ...Object.fromEntries(TUNABLE_VARIABLES.map((h) => [h.terraformVariable, h.default])),
+      }),
+    );
     expect(JSON.stringify(definition)).toContain("'stand-in-bucket'");
     expect(validateAsl(definition).errors).toBe("");
   });

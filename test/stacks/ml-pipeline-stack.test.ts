@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { MODEL } from "../../models";
-import { modelValues } from "../../modules/model/settings";
+import { tunableHyperparameters } from "../../modules/model/declaration";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -10,6 +9,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { getEnvironment } from "../../environments";
+import { hyperparameterVariables, MODEL, modelGroup, namePrefix, resourceName, thresholdOf } from "../helpers/chosen-model";
 import { ENVIRONMENT_NAMES, synthEnvironment, SynthesizedStack } from "../helpers/synth";
 
 /**
@@ -31,51 +31,55 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     synth = synthEnvironment(env);
   });
 
-  it("declares epochs, batch_size and threshold as validated number variables defaulting to the environment's values", () => {
-    const { epochs, batch_size, threshold } = synth.tf.variable;
-    expect(epochs).toMatchObject({ type: "number", default: modelValues(env, MODEL).hyperparameters.epochs, nullable: false });
-    expect(batch_size).toMatchObject({
-      type: "number",
-      default: modelValues(env, MODEL).hyperparameters.batchSize,
-      nullable: false,
-    });
-    expect(threshold).toMatchObject({ type: "number", default: modelValues(env, MODEL).threshold, nullable: false });
-    for (const variable of [epochs, batch_size, threshold]) expect(variable.description).toMatch(/\w+/);
-    // What an operator's -var would pass or be refused by `terraform plan`.
-    for (const [id, variable] of Object.entries({ epochs, batch_size })) {
-      expect([1, 200, 0, -3, 1.5].map((value) => holds(variable.validation[0].condition, id, value))).toEqual([
-        true,
-        true,
-        false,
-        false,
-        false,
+  it("declares the model's tunable hyperparameters and threshold as validated number variables defaulting to the environment's values", () => {
+    const { threshold } = synth.tf.variable;
+    const tunable = tunableHyperparameters(MODEL);
+    expect(Object.keys(synth.tf.variable).sort()).toEqual([...tunable.map(([, h]) => h.terraformVariable), "threshold"].sort());
+    for (const [id, value] of Object.entries(hyperparameterVariables(name)))
+      expect(synth.tf.variable[id]).toMatchObject({ type: "number", default: value, nullable: false });
+    expect(threshold).toMatchObject({ type: "number", default: thresholdOf(name), nullable: false });
+    for (const variable of Object.values(synth.tf.variable))
+      expect((variable as { description: string }).description).toMatch(/\w+/);
+    // What an operator's -var would pass or be refused by `terraform plan`: the declaration's type, min and max.
+    for (const [, h] of tunable) {
+      const condition = synth.tf.variable[h.terraformVariable].validation[0].condition;
+      const valid = [h.min, h.max ?? h.min + 199];
+      const invalid = [
+        h.min - 1,
+        h.min - 4,
+        ...(h.type === "integer" ? [h.min + 0.5] : []),
+        ...(h.max === undefined ? [] : [h.max + 1]),
+      ];
+      expect([...valid, ...invalid].map((value) => holds(condition, h.terraformVariable, value))).toEqual([
+        ...valid.map(() => true),
+        ...invalid.map(() => false),
       ]);
     }
-    expect([2.1, 0.01, 0, -1].map((value) => holds(threshold.validation[0].condition, "threshold", value))).toEqual([
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect([thresholdOf(name), 0.01, 0, -1].map((value) => holds(threshold.validation[0].condition, "threshold", value))).toEqual(
+      [true, true, false, false],
+    );
   });
 
   it("configures the AWS provider with the region and the project and environment tags", () => {
     const [provider] = synth.tf.provider.aws;
     expect(provider.region).toBe(env.region);
-    expect(provider.default_tags[0].tags).toMatchObject({ Project: "abalone", Environment: name });
+    expect(provider.default_tags[0].tags).toMatchObject({ Project: MODEL.name, Environment: name });
   });
 
   it("holds the whole platform: key, bucket, Lambda, state machine, builds, pipeline, alarm topic", () => {
     expect(synth.json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(synth.json).toHaveResourceWithProperties(S3Bucket, { force_destroy: env.allowDestroy });
     expect(synth.json).toHaveResourceWithProperties(LambdaFunction, {
-      function_name: `abalone-${name}-analyze-results`,
+      function_name: resourceName(name, "analyze-results"),
       tracing_config: { mode: "Active" },
     });
-    expect(synth.json).toHaveResourceWithProperties(SfnStateMachine, { name: `abalone-${name}-ml-workflow`, type: "STANDARD" });
-    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-build-model` });
-    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: `abalone-${name}-deploy-endpoint` });
-    expect(synth.json).toHaveResourceWithProperties(Codepipeline, { name: `abalone-${name}-pipeline`, pipeline_type: "V2" });
+    expect(synth.json).toHaveResourceWithProperties(SfnStateMachine, {
+      name: resourceName(name, "ml-workflow"),
+      type: "STANDARD",
+    });
+    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: resourceName(name, "build-model") });
+    expect(synth.json).toHaveResourceWithProperties(CodebuildProject, { name: resourceName(name, "deploy-endpoint") });
+    expect(synth.json).toHaveResourceWithProperties(Codepipeline, { name: resourceName(name, "pipeline"), pipeline_type: "V2" });
     expect(synth.json).toHaveResource(SnsTopic);
   });
 
@@ -85,7 +89,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s stack", (name) => {
     }>;
     expect(groups).toHaveLength(1);
     const [{ model_package_group_name: group }] = groups;
-    expect(group.startsWith(`abalone-${name}-`)).toBe(true);
+    expect(group).toBe(modelGroup(name));
     expect(synth.tf.output.model_package_group_name.value).toBe(group);
     const [machine] = Object.values(synth.tf.resource.aws_sfn_state_machine) as Array<{ definition: string }>;
     expect(machine.definition).toContain(`"ModelPackageGroupName":"${group}"`);
@@ -118,11 +122,11 @@ describe("multi-account and remote state settings", () => {
     const [provider] = synth.tf.provider.aws;
     expect(provider.allowed_account_ids).toEqual(["123456789012"]);
     expect(provider.assume_role).toEqual([
-      { role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "cdktf-abalone-prod" },
+      { role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: `cdktf-${namePrefix("prod")}` },
     ]);
     expect(provider.default_tags[0].tags).toEqual({
       CostCenter: "ml",
-      Project: "abalone",
+      Project: MODEL.name,
       Environment: "prod",
       ManagedBy: "cdktf",
     });
@@ -132,7 +136,7 @@ describe("multi-account and remote state settings", () => {
     expect(synth.tf.terraform.backend).toEqual({
       s3: {
         bucket: "acme-terraform-state",
-        key: "abalone/prod/terraform.tfstate",
+        key: `${MODEL.name}/prod/terraform.tfstate`,
         region: "us-east-1",
         encrypt: true,
         kms_key_id: "alias/terraform",

@@ -1,10 +1,12 @@
-import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { JobAccess, sageMakerExecutionStatements } from "../../../modules/iam/sagemaker-execution-role";
 import { runObjectsPattern } from "../../../modules/s3-layout";
+import { DATA_PREFIX, DISTINCT_IMAGES, MODEL, resourceName, runName } from "../../helpers/chosen-model";
 import { inlinePolicyOf, namedResource, resourcesOfType, synthEnvironment } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
+/** Every run's objects in any environment (the bucket is the environment's own): under `<run id>/<model>-<env>-TrainingJob-<run id>`. */
+const RUN_OBJECTS = `*/${runName("*", "*", "TrainingJob")}`;
 
 describe("the SageMaker execution role", () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,8 +17,8 @@ describe("the SageMaker execution role", () => {
   let keyArn: string;
   beforeAll(() => {
     const { tf } = synthEnvironment({ ...getEnvironment("prod"), accountId: ACCOUNT, region: "eu-central-1" });
-    role = namedResource(tf, "aws_iam_role", "abalone-prod-sagemaker-role")[1];
-    const policy = inlinePolicyOf(tf, "abalone-prod-sagemaker-role");
+    role = namedResource(tf, "aws_iam_role", resourceName("prod", "sagemaker-role"))[1];
+    const policy = inlinePolicyOf(tf, resourceName("prod", "sagemaker-role"));
     statements = Object.fromEntries(JSON.parse(policy.policy).Statement.map((s: { Sid: string }) => [s.Sid, s]));
     bucketArn = `\${aws_s3_bucket.${Object.keys(resourcesOfType(tf, "aws_s3_bucket"))[0]}.arn}`;
     keyArn = `\${aws_kms_key.${Object.keys(resourcesOfType(tf, "aws_kms_key"))[0]}.arn}`;
@@ -37,21 +39,21 @@ describe("the SageMaker execution role", () => {
   it("reads the raw data, the code and the per-run objects (the run's own splits among them), nothing else", () => {
     expect(statements.ReadDataCodeAndRunObjects).toMatchObject({
       Action: "s3:GetObject",
-      Resource: ["raw", "code"].map((p) => `${bucketArn}/abalone_data/${p}/*`).concat(`${bucketArn}/*/abalone-*-TrainingJob-*`),
+      Resource: ["raw", "code"].map((p) => `${bucketArn}/${DATA_PREFIX}/${p}/*`).concat(`${bucketArn}/${RUN_OBJECTS}`),
     });
     expect(statements.ListOnlyTheWorkflowPrefixes).toEqual({
       Sid: "ListOnlyTheWorkflowPrefixes",
       Effect: "Allow",
       Action: "s3:ListBucket",
       Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": ["abalone_data/raw*", "abalone_data/code*", "*/abalone-*-TrainingJob-*"] } },
+      Condition: { StringLike: { "s3:prefix": [`${DATA_PREFIX}/raw*`, `${DATA_PREFIX}/code*`, RUN_OBJECTS] } },
     });
   });
 
   it("writes only the per-run objects (the run's own splits among them) and the endpoint's data capture", () => {
     expect(statements.WritePreprocessedRunAndCaptureObjects).toMatchObject({
       Action: "s3:PutObject",
-      Resource: [`${bucketArn}/*/abalone-*-TrainingJob-*`, `${bucketArn}/endpoint-data-capture/*`],
+      Resource: [`${bucketArn}/${RUN_OBJECTS}`, `${bucketArn}/endpoint-data-capture/*`],
     });
     expect(JSON.stringify(statements)).not.toMatch(/s3:DeleteObject|s3:PutObjectAcl/);
   });
@@ -67,9 +69,9 @@ describe("the SageMaker execution role", () => {
       Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
     });
     expect(statements.LogInToEcr).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
-    // Each repository in the account the provider resolves for the region's prebuilt image, never any account.
-    expect(statements.PullFrameworkImages.Resource).toEqual(
-      ["sagemaker-scikit-learn", "tensorflow-training", "tensorflow-inference"].map((repository) =>
+    // Each repository (a lone one as a string) in the account the provider resolves for the region's prebuilt image, never any account.
+    expect([statements.PullFrameworkImages.Resource].flat()).toEqual(
+      DISTINCT_IMAGES.map(({ repositoryName: repository }) =>
         expect.stringMatching(
           new RegExp(
             `^arn:aws:ecr:eu-central-1:\\$\\{data\\.aws_sagemaker_prebuilt_ecr_image\\.[\\w-]+\\.registry_id\\}:repository/${repository}$`,
@@ -83,8 +85,8 @@ describe("the SageMaker execution role", () => {
     expect(statements.ReadTheEndpointsRollbackAlarms).toMatchObject({
       Action: "cloudwatch:DescribeAlarms",
       Resource: [
-        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-invocation-errors`,
-        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:abalone-prod-endpoint-model-latency`,
+        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:${resourceName("prod", "endpoint-invocation-errors")}`,
+        `arn:aws:cloudwatch:eu-central-1:${ACCOUNT}:alarm:${resourceName("prod", "endpoint-model-latency")}`,
       ],
     });
   });
@@ -143,9 +145,10 @@ describe("the SageMaker execution role's statements", () => {
       `arn:aws:s3:::b/${runObjectsPattern(MODEL.name)}`,
       "arn:aws:s3:::b/endpoint-data-capture/*",
     ]);
+    // The job's image and the endpoint's, each from the registry the provider gave its step.
     expect(s.PullFrameworkImages.resources).toEqual([
-      "arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-scikit-learn",
-      "arn:aws:ecr:us-east-1:763104351884:repository/tensorflow-inference",
+      `arn:aws:ecr:us-east-1:${imageRegistries.processing}:repository/${MODEL.images.processing.repositoryName}`,
+      `arn:aws:ecr:us-east-1:${imageRegistries.inference}:repository/${MODEL.images.inference.repositoryName}`,
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { modelGroup, resourceName, runName } from "../../helpers/chosen-model";
 
 /** The parts of a buildspec the runner reads. */
 export interface Buildspec {
@@ -63,11 +64,12 @@ fi`),
 export const STUB_RUN_REPORT = {
   metric: 0.93,
   execution: {
-    consoleUrl:
-      "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:abalone-prod-ml-workflow:r-1",
+    consoleUrl: `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:111122223333:execution:${resourceName("prod", "ml-workflow")}:r-1`,
   },
-  report: { markdown: "s3://abalone-prod-artifacts-111122223333/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md" },
-  modelVersion: { arn: "arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4" },
+  report: {
+    markdown: `s3://${resourceName("prod", "artifacts-111122223333")}/r-1/${runName("prod", "r-1", "TrainingJob")}/evaluation/report.md`,
+  },
+  modelVersion: { arn: `arn:aws:sagemaker:us-east-1:111122223333:model-package/${modelGroup("prod")}/4` },
 };
 
 export function runBuildspec(

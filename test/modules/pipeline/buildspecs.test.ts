@@ -1,6 +1,5 @@
 import { hyperparameterSummary } from "../../../modules/pipeline/release-pipeline";
 import { modelLayout } from "../../../modules/s3-layout";
-import { MODEL } from "../../../models";
 import { parse } from "yaml";
 import { parseCommandArgs } from "../../../cli/args";
 import { loadCommand } from "../../../cli/program";
@@ -10,6 +9,7 @@ import { BUILDSPECS, fromTerraformLiteral, readBuildspec, terraformLiteral } fro
 import { APPROVAL_EVIDENCE_VARIABLES, EXPORTED_BUILD_VARIABLES, maxRunIdLength } from "../../../modules/pipeline/run-id";
 import { runNamePrefix, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-names";
 import { executionInput, runIdProblems } from "../../../modules/workflow/execution-input";
+import { MODEL, modelGroup, resourceName, runName } from "../../helpers/chosen-model";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 import { Buildspec, PHASES, runBuildspec, STUB_RUN_REPORT } from "./buildspec-runner";
 
@@ -20,7 +20,7 @@ const specs = [
   ["deploy-endpoint.yml", deployEndpoint],
 ] as const;
 
-const WORKFLOW_CLI_URI = "s3://abalone-prod-artifacts-123456789012/workflow-cli/0123abcd.js";
+const WORKFLOW_CLI_URI = `s3://${resourceName("prod", "artifacts-123456789012")}/workflow-cli/0123abcd.js`;
 const EXECUTION_ID = "3f2c9e1a-7b4d-4c2e-9a8f-0123456789ab";
 /** The model's hyperparameters at their defaults, as the project writes them for the build log. */
 const HYPERPARAMETERS = hyperparameterSummary(MODEL, {});
@@ -29,12 +29,12 @@ const LONGEST_BUILD_NUMBER = "9999999";
 /** The variables CodeBuild, the project and the pipeline action give a BuildModel build of one environment. */
 const buildModelEnv = (environment: string, overrides: Record<string, string> = {}) => ({
   ENVIRONMENT: environment,
-  STATE_MACHINE_ARN: `arn:aws:states:us-east-1:123456789012:stateMachine:abalone-${environment}-ml-workflow`,
-  ARTIFACT_BUCKET: `abalone-${environment}-artifacts-123456789012`,
+  STATE_MACHINE_ARN: `arn:aws:states:us-east-1:123456789012:stateMachine:${resourceName(environment, "ml-workflow")}`,
+  ARTIFACT_BUCKET: resourceName(environment, "artifacts-123456789012"),
   DATA_PREFIX: modelLayout(MODEL).dataPrefix,
   METRIC_NAME: MODEL.metric.name,
   HYPERPARAMETERS: HYPERPARAMETERS,
-  THRESHOLD: "3",
+  THRESHOLD: String(MODEL.metric.threshold),
   MODEL_PREFIX: runNamePrefix(MODEL.name, environment),
   RUN_ID_MAX_LENGTH: String(maxRunIdLength(new ResourceNames(environment, MODEL.name))),
   WORKFLOW_CLI_URI,
@@ -46,12 +46,12 @@ const buildModelEnv = (environment: string, overrides: Record<string, string> = 
 /** The variables of a DeployEndpoint build of prod. */
 const deployEnv = {
   ENVIRONMENT: "prod",
-  ARTIFACT_BUCKET: "abalone-prod-artifacts-123456789012",
+  ARTIFACT_BUCKET: resourceName("prod", "artifacts-123456789012"),
   KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k",
   WORKFLOW_CLI_URI,
   RUN_ID: "abc-7",
-  MODEL_NAME: "abalone-abc-7",
-  MODEL_PACKAGE_ARN: "arn:aws:sagemaker:us-east-1:123456789012:model-package/abalone-prod-abalone/4",
+  MODEL_NAME: runName("prod", "abc-7"),
+  MODEL_PACKAGE_ARN: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${modelGroup("prod")}/4`,
 };
 const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.yml": deployEnv };
 
@@ -157,7 +157,7 @@ describe("the BuildModel buildspec", () => {
       METRIC: String(STUB_RUN_REPORT.metric),
       EXECUTION_URL: STUB_RUN_REPORT.execution.consoleUrl,
       REPORT_URI: STUB_RUN_REPORT.report.markdown,
-      THRESHOLD: "3",
+      THRESHOLD: String(MODEL.metric.threshold),
       HYPERPARAMETERS,
     });
     expect(stdout).toContain(
@@ -188,7 +188,7 @@ describe("the BuildModel buildspec", () => {
   it("prints the run, the model and the workflow settings in the build log", () => {
     const build = runBuildspec(buildModel, buildModelEnv("dev"));
     expect(build.stdout).toContain(
-      `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:abalone-dev-ml-workflow -> model abalone-dev-3f2c9e1a7b4d4c2e9a8f0123456789ab-7 (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold 3`,
+      `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:${resourceName("dev", "ml-workflow")} -> model ${runName("dev", "3f2c9e1a7b4d4c2e9a8f0123456789ab-7")} (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold ${MODEL.metric.threshold}`,
     );
   });
 
@@ -267,7 +267,7 @@ describe("the DeployEndpoint buildspec", () => {
   it.each([1, 3])("fails the build with the CLI's exit code %i when the endpoint does not reach InService", (code) => {
     const build = runBuildspec(deployEndpoint, deployEnv, { workflowExitCode: code });
     expect(build.status).toBe(code);
-    expect(build.stderr).toContain(`DeployEndpoint: deploying abalone-abc-7 failed (exit ${code}`);
+    expect(build.stderr).toContain(`DeployEndpoint: deploying ${deployEnv.MODEL_NAME} failed (exit ${code}`);
   });
 
   it.each(EXPORTED_BUILD_VARIABLES.map((name) => [name]))("refuses to deploy without %s from BuildModel", (name) => {
@@ -299,7 +299,7 @@ describe("run id length", () => {
 
   it("leaves room for the longest environment name (16 characters): 16 characters of the execution id and a 7-digit build number", () => {
     expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1", MODEL.name))).toBe(
-      63 - "abalone-a-sixteen-chars1-EvaluationJob-".length,
+      63 - runName("a-sixteen-chars1", "", "EvaluationJob").length,
     );
     expect(maxRunIdLength(new ResourceNames("a-sixteen-chars1", MODEL.name))).toBeGreaterThanOrEqual(16 + 1 + 7);
   });

@@ -1,5 +1,4 @@
 import { tunableHyperparameters } from "../../../modules/model/declaration";
-import { MODEL } from "../../../models";
 import { parse } from "yaml";
 import { createHash } from "crypto";
 import {
@@ -32,6 +31,7 @@ import {
   terraformRef,
 } from "../../helpers/synth";
 import { allows } from "../workflow/iam-evaluator";
+import { MODEL, namePrefix, RAW_DATA_KEY, resourceName, runName } from "../../helpers/chosen-model";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Terraform = any;
@@ -65,8 +65,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     bucket = { id: onlyResource(tf, "aws_s3_bucket")[0] };
   });
 
-  it(`is a CodePipeline V2 named abalone-${name}-pipeline, its artifacts in the artifact bucket encrypted with the environment's key`, () => {
-    expect(pipeline).toMatchObject({ name: `abalone-${name}-pipeline`, pipeline_type: "V2" });
+  it(`is a CodePipeline V2 named ${resourceName(name, "pipeline")}, its artifacts in the artifact bucket encrypted with the environment's key`, () => {
+    expect(pipeline).toMatchObject({ name: resourceName(name, "pipeline"), pipeline_type: "V2" });
     expect(pipeline.artifact_store).toEqual([
       { type: "S3", location: terraformRef("aws_s3_bucket", bucket.id, "bucket"), encryption_key: { type: "KMS", id: keyArn } },
     ]);
@@ -136,7 +136,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
           MODEL,
           Object.fromEntries(Object.keys(MODEL.hyperparameters).map((name) => [name, "100000"])),
         ),
-        REPORT_URI: `s3://abalone-${name}-artifacts-123456789012/${runId}/abalone-${name}-TrainingJob-${runId}/evaluation/report.md`,
+        REPORT_URI: `s3://${resourceName(name, "artifacts-123456789012")}/${runId}/${runName(name, runId, "TrainingJob")}/evaluation/report.md`,
       };
       const resolved = CustomData.replace(/#\{\w+\.(\w+)\}/g, (_reference: string, variable: string) => longest[variable]);
       expect(resolved.length).toBeLessThanOrEqual(500);
@@ -158,7 +158,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       PollForSourceChanges: "false",
       OutputArtifactFormat: "CODE_ZIP",
     });
-    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-source-changed`);
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", resourceName(name, "source-changed"));
     expect(JSON.parse(rule.event_pattern)).toMatchObject({
       source: ["aws.codecommit"],
       detail: { referenceType: ["branch"], referenceName: [env.source.branch] },
@@ -167,7 +167,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       ([, t]) => (t as Block).rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
     )!;
     expect((target as Block).arn).toBe(terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn"));
-    expect(rolePolicy(tf, `abalone-${name}-source-trigger-role`).Statement).toEqual([
+    expect(rolePolicy(tf, resourceName(name, "source-trigger-role")).Statement).toEqual([
       {
         Sid: "StartThePipeline",
         Effect: "Allow",
@@ -181,7 +181,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [buildModel] = stage("Build").action;
     expect(buildModel).toMatchObject({ provider: "CodeBuild", namespace: "BuildVariables", input_artifacts: ["SourceOutput"] });
     expect(buildModel.configuration.ProjectName).toBe(
-      terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"),
+      terraformRef("aws_codebuild_project", project(resourceName(name, "build-model"))[0], "name"),
     );
     expect(variables(buildModel)).toEqual([
       { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
@@ -190,7 +190,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     const [deploy] = stage("Deploy").action;
     expect(deploy).toMatchObject({ provider: "CodeBuild", input_artifacts: ["SourceOutput"] });
     expect(deploy.configuration.ProjectName).toBe(
-      terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"),
+      terraformRef("aws_codebuild_project", project(resourceName(name, "deploy-endpoint"))[0], "name"),
     );
     const handedOver = ["RUN_ID", "MODEL_NAME", "MODEL_PACKAGE_ARN"];
     expect(exportedByBuildModel).toEqual(expect.arrayContaining(handedOver));
@@ -201,24 +201,24 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
 
   it("runs both builds unprivileged on the Amazon Linux standard image, encrypted with the key, logging to their own encrypted log groups", () => {
     for (const step of ["build-model", "deploy-endpoint"]) {
-      const [, build] = project(`abalone-${name}-${step}`);
+      const [, build] = project(resourceName(name, step));
       expect(build.environment).toMatchObject({ type: "LINUX_CONTAINER", image: BUILD_IMAGE, privileged_mode: false });
       expect(build.encryption_key).toBe(keyArn);
       expect(build.artifacts).toEqual({ type: "CODEPIPELINE" });
-      const [logGroupId, logGroup] = namedResource(tf, "aws_cloudwatch_log_group", `/aws/codebuild/abalone-${name}-${step}`);
+      const [logGroupId, logGroup] = namedResource(tf, "aws_cloudwatch_log_group", `/aws/codebuild/${resourceName(name, step)}`);
       expect(logGroup).toMatchObject({ retention_in_days: env.logRetentionDays, kms_key_id: keyArn });
       expect(build.logs_config).toEqual({
         cloudwatch_logs: { status: "ENABLED", group_name: terraformRef("aws_cloudwatch_log_group", logGroupId, "name") },
         s3_logs: { status: "DISABLED" },
       });
       expect(build.service_role).toBe(
-        terraformRef("aws_iam_role", namedResource(tf, "aws_iam_role", `abalone-${name}-${step}-role`)[0], "arn"),
+        terraformRef("aws_iam_role", namedResource(tf, "aws_iam_role", resourceName(name, `${step}-role`))[0], "arn"),
       );
     }
   });
 
   it("gives BuildModel the state machine, bucket, data prefix and Terraform variables, under the names the CLI reads", () => {
-    const values = buildVariables(project(`abalone-${name}-build-model`)[1]);
+    const values = buildVariables(project(resourceName(name, "build-model"))[1]);
     expect(values).toMatchObject({
       ENVIRONMENT: name,
       [STATE_MACHINE_ARN_VARIABLE]: terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn"),
@@ -230,15 +230,15 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
         Object.fromEntries(tunableHyperparameters(MODEL).map(([name, h]) => [name, `\${var.${h.terraformVariable}}`])),
       ),
       THRESHOLD: "${var.threshold}",
-      MODEL_PREFIX: `abalone-${env.name}-`,
+      MODEL_PREFIX: `${namePrefix(name)}-`,
     });
-    const deploy = buildVariables(project(`abalone-${name}-deploy-endpoint`)[1]);
+    const deploy = buildVariables(project(resourceName(name, "deploy-endpoint"))[1]);
     expect(deploy).toEqual({
       ENVIRONMENT: name,
       [ARTIFACT_BUCKET_VARIABLE]: terraformRef("aws_s3_bucket", bucket.id, "bucket"),
       [KMS_KEY_ARN_VARIABLE]: keyArn,
       // The alarms SageMaker rolls an update back on, as the plan shows them.
-      [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: `abalone-${name}-endpoint-invocation-errors,abalone-${name}-endpoint-model-latency`,
+      [ENDPOINT_ROLLBACK_ALARMS_VARIABLE]: `${resourceName(name, "endpoint-invocation-errors")},${resourceName(name, "endpoint-model-latency")}`,
       [ENVIRONMENT_CONFIG_VARIABLE]: expect.any(String),
       [WORKFLOW_CLI_URI_VARIABLE]: expect.any(String),
     });
@@ -247,7 +247,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   it("gives both builds their own environment, which the bundled CLI reads back as the environment file defines it", () => {
     for (const step of ["build-model", "deploy-endpoint"]) {
       // What deploy puts behind the endpoint is in the plan, not read from the repository at run time.
-      const value = fromTerraformLiteral(buildVariables(project(`abalone-${name}-${step}`)[1])[ENVIRONMENT_CONFIG_VARIABLE]);
+      const value = fromTerraformLiteral(buildVariables(project(resourceName(name, step))[1])[ENVIRONMENT_CONFIG_VARIABLE]);
       expect(stackEnvironment({ [ENVIRONMENT_CONFIG_VARIABLE]: value }).load(name)).toEqual(env);
     }
   });
@@ -263,10 +263,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     });
     const objectArn = `${terraformRef("aws_s3_bucket", bucket.id, "arn")}/${cli!.key}`;
     for (const step of ["build-model", "deploy-endpoint"]) {
-      expect(buildVariables(project(`abalone-${name}-${step}`)[1])[WORKFLOW_CLI_URI_VARIABLE]).toBe(
+      expect(buildVariables(project(resourceName(name, step))[1])[WORKFLOW_CLI_URI_VARIABLE]).toBe(
         `s3://${cli!.bucket}/${cli!.key}`,
       );
-      const policy = rolePolicy(tf, `abalone-${name}-${step}-role`);
+      const policy = rolePolicy(tf, resourceName(name, `${step}-role`));
       expect(allows(policy, "s3:GetObject", objectArn)).toBe(true);
       expect(
         allows(
@@ -279,18 +279,18 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   });
 
   it("inlines each buildspec exactly as written in assets/buildspecs, so a plan shows it", () => {
-    expect(fromTerraformLiteral(project(`abalone-${name}-build-model`)[1].source.buildspec)).toBe(
+    expect(fromTerraformLiteral(project(resourceName(name, "build-model"))[1].source.buildspec)).toBe(
       readBuildspec(BUILDSPECS.buildModel),
     );
-    expect(fromTerraformLiteral(project(`abalone-${name}-deploy-endpoint`)[1].source.buildspec)).toBe(
+    expect(fromTerraformLiteral(project(resourceName(name, "deploy-endpoint"))[1].source.buildspec)).toBe(
       readBuildspec(BUILDSPECS.deployEndpoint),
     );
-    expect(project(`abalone-${name}-build-model`)[1].source.type).toBe("CODEPIPELINE");
+    expect(project(resourceName(name, "build-model"))[1].source.type).toBe("CODEPIPELINE");
   });
 
   it("alarms on failed and timed-out executions of the workflow to the KMS-encrypted alarm topic", () => {
     const [topicId, topic] = onlyResource(tf, "aws_sns_topic");
-    expect(topic).toMatchObject({ name: `abalone-${name}-alarms`, kms_master_key_id: keyArn });
+    expect(topic).toMatchObject({ name: resourceName(name, "alarms"), kms_master_key_id: keyArn });
     const stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
     const alarms = (Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")) as Block[]).filter(
       (a) => a.namespace === "AWS/States",
@@ -311,10 +311,10 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
 
   it("alarms on the endpoint's 5xx errors and model latency, the alarms a deployment rolls back on", () => {
     const [topicId] = onlyResource(tf, "aws_sns_topic");
-    const alarm = (condition: string) => namedResource(tf, "aws_cloudwatch_metric_alarm", `abalone-${name}-${condition}`)[1];
+    const alarm = (condition: string) => namedResource(tf, "aws_cloudwatch_metric_alarm", resourceName(name, condition))[1];
     const shared = {
       namespace: "AWS/SageMaker",
-      dimensions: { EndpointName: `abalone-${name}-endpoint`, VariantName: "AllTraffic" },
+      dimensions: { EndpointName: resourceName(name, "endpoint"), VariantName: "AllTraffic" },
       period: 60,
       comparison_operator: "GreaterThanOrEqualToThreshold",
       treat_missing_data: "notBreaching",
@@ -338,11 +338,11 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
   });
 
   it("reports every failed execution of this pipeline to the alarm topic (EventBridge: CodePipeline has no failure metric)", () => {
-    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`);
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", resourceName(name, "pipeline-failed"));
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ["aws.codepipeline"],
       "detail-type": ["CodePipeline Pipeline Execution State Change"],
-      detail: { pipeline: [`abalone-${name}-pipeline`], state: ["FAILED"] },
+      detail: { pipeline: [resourceName(name, "pipeline")], state: ["FAILED"] },
     });
     const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find(
       (t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
@@ -361,15 +361,15 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       ["events.amazonaws.com", "sns:Publish", "ArnEquals"],
     ]);
     expect(topicPolicy.Statement[0].Condition.ArnLike["aws:SourceArn"]).toEqual([
-      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-failed$`)),
-      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-workflow-executions-timed-out$`)),
-      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-invocation-errors$`)),
-      expect.stringMatching(new RegExp(`:alarm:abalone-${name}-endpoint-model-latency$`)),
+      expect.stringMatching(new RegExp(`:alarm:${resourceName(name, "workflow-executions-failed")}$`)),
+      expect.stringMatching(new RegExp(`:alarm:${resourceName(name, "workflow-executions-timed-out")}$`)),
+      expect.stringMatching(new RegExp(`:alarm:${resourceName(name, "endpoint-invocation-errors")}$`)),
+      expect.stringMatching(new RegExp(`:alarm:${resourceName(name, "endpoint-model-latency")}$`)),
     ]);
     expect(topicPolicy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toBe(
       terraformRef(
         "aws_cloudwatch_event_rule",
-        namedResource(tf, "aws_cloudwatch_event_rule", `abalone-${name}-pipeline-failed`)[0],
+        namedResource(tf, "aws_cloudwatch_event_rule", resourceName(name, "pipeline-failed"))[0],
         "arn",
       ),
     );
@@ -381,7 +381,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
     });
     expect(keyStatement.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).toMatch(
-      new RegExp(`:sns:${env.region}:.+:abalone-${name}-alarms$`),
+      new RegExp(`:sns:${env.region}:.+:${resourceName(name, "alarms")}$`),
     );
     expect(resourcesOfType(tf, "aws_sns_topic_subscription")).toEqual({});
     expect(onlyResource(tf, "aws_sns_topic_policy")[1].arn).toBe(terraformRef("aws_sns_topic", topicId, "arn"));
@@ -391,12 +391,12 @@ describe.each(ENVIRONMENT_NAMES)("the %s release pipeline", (name) => {
     expect(tf.output).toMatchObject({
       pipeline_name: { value: terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "name") },
       build_model_project_name: {
-        value: terraformRef("aws_codebuild_project", project(`abalone-${name}-build-model`)[0], "name"),
+        value: terraformRef("aws_codebuild_project", project(resourceName(name, "build-model"))[0], "name"),
       },
       deploy_endpoint_project_name: {
-        value: terraformRef("aws_codebuild_project", project(`abalone-${name}-deploy-endpoint`)[0], "name"),
+        value: terraformRef("aws_codebuild_project", project(resourceName(name, "deploy-endpoint"))[0], "name"),
       },
-      endpoint_name: { value: `abalone-${name}-endpoint` },
+      endpoint_name: { value: resourceName(name, "endpoint") },
       alarm_topic_arn: { value: terraformRef("aws_sns_topic", onlyResource(tf, "aws_sns_topic")[0], "arn") },
     });
   });
@@ -419,7 +419,7 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     tf = synthEnvironment(env).tf;
     stateMachineArn = terraformRef("aws_sfn_state_machine", onlyResource(tf, "aws_sfn_state_machine")[0], "arn");
     projectArns = ["build-model", "deploy-endpoint"].map((step) =>
-      terraformRef("aws_codebuild_project", namedResource(tf, "aws_codebuild_project", `abalone-prod-${step}`)[0], "arn"),
+      terraformRef("aws_codebuild_project", namedResource(tf, "aws_codebuild_project", resourceName("prod", step))[0], "arn"),
     );
   });
 
@@ -434,12 +434,12 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
       OutputArtifactFormat: "CODE_ZIP",
     });
     expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).toEqual([
-      "abalone-prod-pipeline-failed",
+      resourceName("prod", "pipeline-failed"),
     ]);
   });
 
   it("lets the pipeline use only that connection, start only its two builds, and pass no role", () => {
-    const policy = rolePolicy(tf, "abalone-prod-codepipeline-role");
+    const policy = rolePolicy(tf, resourceName("prod", "codepipeline-role"));
     expect(allows(policy, "codeconnections:UseConnection", CONNECTION)).toBe(true);
     expect(allows(policy, "codeconnections:UseConnection", CONNECTION.replace("0b9c", "ffff"))).toBe(false);
     for (const project of projectArns) expect(allows(policy, "codebuild:StartBuild", project)).toBe(true);
@@ -451,48 +451,52 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
   it("lets the pipeline and the builds touch only the pipeline's own artifacts in the bucket", () => {
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
     // CodePipeline keys artifacts by the first 20 characters of the pipeline name.
-    const artifact = `${bucketArn}/abalone-prod-pipelin/SourceOutp/a1b2c3`;
-    const pipeline = rolePolicy(tf, "abalone-prod-codepipeline-role");
+    const artifact = `${bucketArn}/${resourceName("prod", "pipeline").slice(0, 20)}/SourceOutp/a1b2c3`;
+    const pipeline = rolePolicy(tf, resourceName("prod", "codepipeline-role"));
     expect(allows(pipeline, "s3:PutObject", artifact)).toBe(true);
-    expect(allows(pipeline, "s3:PutObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
+    expect(allows(pipeline, "s3:PutObject", `${bucketArn}/${RAW_DATA_KEY}`)).toBe(false);
     for (const step of ["build-model", "deploy-endpoint"]) {
-      const build = rolePolicy(tf, `abalone-prod-${step}-role`);
+      const build = rolePolicy(tf, resourceName("prod", `${step}-role`));
       expect(allows(build, "s3:GetObject", artifact)).toBe(true);
-      expect(allows(build, "s3:GetObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
+      expect(allows(build, "s3:GetObject", `${bucketArn}/${RAW_DATA_KEY}`)).toBe(false);
       expect(allows(build, "s3:PutObject", artifact)).toBe(false);
     }
   });
 
   it("lets BuildModel start and follow this environment's workflow, and nothing in SageMaker", () => {
-    const policy = rolePolicy(tf, "abalone-prod-build-model-role");
+    const policy = rolePolicy(tf, resourceName("prod", "build-model-role"));
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(true);
-    expect(allows(policy, "states:GetExecutionHistory", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(
-      true,
-    );
-    expect(allows(policy, "states:DescribeExecution", arn("states", "execution:abalone-staging-ml-workflow:3f2c9e1a-7"))).toBe(
-      false,
-    );
-    expect(allows(policy, "states:StopExecution", arn("states", "execution:abalone-prod-ml-workflow:3f2c9e1a-7"))).toBe(false);
+    expect(
+      allows(policy, "states:GetExecutionHistory", arn("states", `execution:${resourceName("prod", "ml-workflow")}:3f2c9e1a-7`)),
+    ).toBe(true);
+    expect(
+      allows(policy, "states:DescribeExecution", arn("states", `execution:${resourceName("staging", "ml-workflow")}:3f2c9e1a-7`)),
+    ).toBe(false);
+    expect(
+      allows(policy, "states:StopExecution", arn("states", `execution:${resourceName("prod", "ml-workflow")}:3f2c9e1a-7`)),
+    ).toBe(false);
     expect(actionsOf(policy).filter((a) => a.startsWith("sagemaker:") || a === "iam:PassRole")).toEqual([]);
     // The run's evaluation report, beside its evaluation, and nothing else in the bucket.
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/report.md`)).toBe(true);
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/abalone-prod-TrainingJob-r-1/evaluation/evaluation.json`)).toBe(
-      false,
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/r-1/${runName("prod", "r-1", "TrainingJob")}/evaluation/report.md`)).toBe(
+      true,
     );
-    expect(allows(policy, "s3:PutObject", `${bucketArn}/abalone_data/raw/abalone.data`)).toBe(false);
+    expect(
+      allows(policy, "s3:PutObject", `${bucketArn}/r-1/${runName("prod", "r-1", "TrainingJob")}/evaluation/evaluation.json`),
+    ).toBe(false);
+    expect(allows(policy, "s3:PutObject", `${bucketArn}/${RAW_DATA_KEY}`)).toBe(false);
   });
 
   it("lets the pipeline notify the approver on this environment's topic only", () => {
-    const policy = rolePolicy(tf, "abalone-prod-codepipeline-role");
-    expect(allows(policy, "sns:Publish", arn("sns", "abalone-prod-alarms"))).toBe(true);
-    expect(allows(policy, "sns:Publish", arn("sns", "abalone-staging-alarms"))).toBe(false);
+    const policy = rolePolicy(tf, resourceName("prod", "codepipeline-role"));
+    expect(allows(policy, "sns:Publish", arn("sns", resourceName("prod", "alarms")))).toBe(true);
+    expect(allows(policy, "sns:Publish", arn("sns", resourceName("staging", "alarms")))).toBe(false);
   });
 
   it("lets DeployEndpoint create or update only this environment's endpoint and configs, and read only this project's models", () => {
-    const policy = rolePolicy(tf, "abalone-prod-deploy-endpoint-role");
-    const endpoint = arn("sagemaker", "endpoint/abalone-prod-endpoint");
-    const config = arn("sagemaker", "endpoint-config/abalone-prod-config-3f2c9e1a-7");
+    const policy = rolePolicy(tf, resourceName("prod", "deploy-endpoint-role"));
+    const endpoint = arn("sagemaker", `endpoint/${resourceName("prod", "endpoint")}`);
+    const config = arn("sagemaker", `endpoint-config/${resourceName("prod", "config-3f2c9e1a-7")}`);
     const prod = (where: string) => ({ [`aws:${where}/Environment`]: "prod" });
     expect(allows(policy, "sagemaker:CreateEndpoint", endpoint, prod("RequestTag"))).toBe(true);
     for (const action of ["sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint"])
@@ -500,16 +504,26 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config, prod("RequestTag"))).toBe(true);
     expect(allows(policy, "sagemaker:CreateEndpointConfig", config, { "aws:RequestTag/Environment": "dev" })).toBe(false);
     const prodModel = { "aws:ResourceTag/Environment": "prod" };
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), prodModel)).toBe(true);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", `model/${runName("prod", "3f2c9e1a-7")}`), prodModel)).toBe(
+      true,
+    );
     expect(
-      allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-prod-3f2c9e1a-7"), {
+      allows(policy, "sagemaker:DescribeModel", arn("sagemaker", `model/${runName("prod", "3f2c9e1a-7")}`), {
         "aws:ResourceTag/Environment": "dev",
       }),
     ).toBe(false);
-    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/abalone-dev-3f2c9e1a-7"), prodModel)).toBe(false);
-    expect(allows(policy, "sagemaker:UpdateEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
+    expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", `model/${runName("dev", "3f2c9e1a-7")}`), prodModel)).toBe(
+      false,
+    );
+    expect(allows(policy, "sagemaker:UpdateEndpoint", arn("sagemaker", `endpoint/${resourceName("staging", "endpoint")}`))).toBe(
+      false,
+    );
     expect(
-      allows(policy, "sagemaker:CreateEndpointConfig", arn("sagemaker", "endpoint-config/abalone-staging-config-3f2c9e1a-7")),
+      allows(
+        policy,
+        "sagemaker:CreateEndpointConfig",
+        arn("sagemaker", `endpoint-config/${resourceName("staging", "config-3f2c9e1a-7")}`),
+      ),
     ).toBe(false);
     expect(allows(policy, "sagemaker:DescribeModel", arn("sagemaker", "model/someone-elses-model"), prodModel)).toBe(false);
     // ...which works because the workflow tags the model it registers with its environment.
@@ -521,28 +535,34 @@ describe("a production pipeline in a pinned account, from GitHub, with an alarm 
     // The smoke test: invoke this endpoint only, read the testing split and the run's evaluation, nothing else.
     const bucketArn = terraformRef("aws_s3_bucket", onlyResource(tf, "aws_s3_bucket")[0], "arn");
     expect(allows(policy, "sagemaker:InvokeEndpoint", endpoint, prod("ResourceTag"))).toBe(true);
-    expect(allows(policy, "sagemaker:InvokeEndpoint", arn("sagemaker", "endpoint/abalone-staging-endpoint"))).toBe(false);
-    const run = `${bucketArn}/3f2c9e1a-7/abalone-prod-TrainingJob-3f2c9e1a-7`;
+    expect(allows(policy, "sagemaker:InvokeEndpoint", arn("sagemaker", `endpoint/${resourceName("staging", "endpoint")}`))).toBe(
+      false,
+    );
+    const run = `${bucketArn}/3f2c9e1a-7/${runName("prod", "3f2c9e1a-7", "TrainingJob")}`;
     expect(allows(policy, "s3:GetObject", `${run}/data/testing/testing.csv`)).toBe(true);
     expect(allows(policy, "s3:GetObject", `${run}/evaluation/evaluation.json`)).toBe(true);
     expect(allows(policy, "s3:GetObject", `${run}/data/training/training.csv`)).toBe(false);
     expect(allows(policy, "s3:GetObject", `${run}/output/model.tar.gz`)).toBe(false);
     // Which rollback alarm fired: this endpoint's alarms only.
-    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-prod-endpoint-model-latency"))).toBe(
-      true,
-    );
-    expect(allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", "alarm:abalone-staging-endpoint-model-latency"))).toBe(
-      false,
-    );
+    expect(
+      allows(policy, "cloudwatch:DescribeAlarms", arn("cloudwatch", `alarm:${resourceName("prod", "endpoint-model-latency")}`)),
+    ).toBe(true);
+    expect(
+      allows(
+        policy,
+        "cloudwatch:DescribeAlarms",
+        arn("cloudwatch", `alarm:${resourceName("staging", "endpoint-model-latency")}`),
+      ),
+    ).toBe(false);
     expect(allows(policy, "states:StartExecution", stateMachineArn)).toBe(false);
     expect(actionsOf(policy)).not.toContain("iam:PassRole");
   });
 
   it("lets the build and pipeline roles be assumed only by their service, for this account", () => {
     for (const [role, service] of [
-      ["abalone-prod-build-model-role", "codebuild.amazonaws.com"],
-      ["abalone-prod-deploy-endpoint-role", "codebuild.amazonaws.com"],
-      ["abalone-prod-codepipeline-role", "codepipeline.amazonaws.com"],
+      [resourceName("prod", "build-model-role"), "codebuild.amazonaws.com"],
+      [resourceName("prod", "deploy-endpoint-role"), "codebuild.amazonaws.com"],
+      [resourceName("prod", "codepipeline-role"), "codepipeline.amazonaws.com"],
     ]) {
       expect(JSON.parse(namedResource(tf, "aws_iam_role", role)[1].assume_role_policy).Statement).toEqual([
         {
@@ -586,7 +606,7 @@ describe("retraining on new data (retrainOnNewData)", () => {
       const { tf } = synthEnvironment(name);
       expect(resourcesOfType(tf, "aws_s3_bucket_notification")).toEqual({});
       expect(Object.values(resourcesOfType(tf, "aws_cloudwatch_event_rule")).map((r) => (r as Block).name)).not.toContain(
-        `abalone-${name}-raw-data-landed`,
+        resourceName(name, "raw-data-landed"),
       );
     }
   });
@@ -596,25 +616,29 @@ describe("retraining on new data (retrainOnNewData)", () => {
     const [bucketId] = onlyResource(tf, "aws_s3_bucket");
     const bucketName = terraformRef("aws_s3_bucket", bucketId, "bucket");
     expect(onlyResource(tf, "aws_s3_bucket_notification")[1]).toEqual({ bucket: bucketName, eventbridge: true });
-    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", "abalone-staging-raw-data-landed");
+    const [ruleId, rule] = namedResource(tf, "aws_cloudwatch_event_rule", resourceName("staging", "raw-data-landed"));
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ["aws.s3"],
       "detail-type": ["Object Created"],
-      detail: { bucket: { name: [bucketName] }, object: { key: ["abalone_data/raw/abalone.data"] } },
+      detail: { bucket: { name: [bucketName] }, object: { key: [RAW_DATA_KEY] } },
     });
     const pipelineArn = terraformRef("aws_codepipeline", onlyResource(tf, "aws_codepipeline")[0], "arn");
     const target = (Object.values(resourcesOfType(tf, "aws_cloudwatch_event_target")) as Block[]).find(
       (t) => t.rule === terraformRef("aws_cloudwatch_event_rule", ruleId, "name"),
     )!;
     expect(target.arn).toBe(pipelineArn);
-    const policy = JSON.parse(inlinePolicyOf(tf, "abalone-staging-raw-data-trigger-role").policy);
+    const policy = JSON.parse(inlinePolicyOf(tf, resourceName("staging", "raw-data-trigger-role")).policy);
     expect(allows(policy, "codepipeline:StartPipelineExecution", pipelineArn)).toBe(true);
     expect(
-      allows(policy, "codepipeline:StartPipelineExecution", "arn:aws:codepipeline:us-east-1:123456789012:abalone-prod-pipeline"),
+      allows(
+        policy,
+        "codepipeline:StartPipelineExecution",
+        `arn:aws:codepipeline:us-east-1:123456789012:${resourceName("prod", "pipeline")}`,
+      ),
     ).toBe(false);
     expect(
-      JSON.parse(namedResource(tf, "aws_iam_role", "abalone-staging-raw-data-trigger-role")[1].assume_role_policy).Statement[0]
-        .Principal,
+      JSON.parse(namedResource(tf, "aws_iam_role", resourceName("staging", "raw-data-trigger-role"))[1].assume_role_policy)
+        .Statement[0].Principal,
     ).toEqual({ Service: "events.amazonaws.com" });
   });
 });

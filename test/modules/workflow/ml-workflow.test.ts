@@ -1,13 +1,13 @@
-import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { RawNumber, serializeDefinition } from "../../../modules/asl/raw-number";
 import { TaskState } from "../../../modules/asl/types";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
 import { runNamePrefix } from "../../../modules/run-names";
 import { executionInput } from "../../../modules/workflow/execution-input";
+import { tunableHyperparameters } from "../../../modules/model/declaration";
+import { GATE, hyperparameterArguments, MODEL, thresholdOf } from "../../helpers/chosen-model";
 import {
   buildMlWorkflow,
-  gateStates,
   MlWorkflowParams,
   STATE_NAMES,
   successPath,
@@ -17,9 +17,6 @@ import {
 
 /** The states a passing run enters. */
 const SUCCESS_PATH = successPath(MODEL.metric.direction);
-
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 const params = environmentWorkflowParams(getEnvironment("prod"), MODEL);
 const renderMlWorkflow = (p: MlWorkflowParams) => buildMlWorkflow(p).definition;
@@ -35,9 +32,9 @@ describe("the ML workflow template", () => {
       "Model Evaluation",
       "Analyze Evaluation Results",
       "Threshold Evaluation Check",
-      "Model Evaluation Below Threshold",
+      GATE.pass,
       "Register Model Version",
-      "Model Evaluation Exceeds Threshold",
+      GATE.fail,
       "ML Workflow Failed",
     ]);
     expect(definition.StartAt).toBe("Pre-process Data");
@@ -108,26 +105,26 @@ describe("the ML workflow template", () => {
     expect(JSON.stringify(definition)).not.toMatch(/\d{14}/);
   });
 
-  it("passes epochs and batch size to training as strings, and the threshold to the Choice as a number", () => {
+  it("passes the hyperparameters to training as strings, and the threshold to the Choice as a number", () => {
     expect(tasks[1][1].Parameters?.HyperParameters).toMatchObject({
-      epochs: "200",
-      "batch-size": "8",
-      sagemaker_program: "train.py",
+      ...hyperparameterArguments("prod"),
+      sagemaker_program: MODEL.scripts.training,
     });
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
-    expect(choice).toContain(`"Variable":"$.Analysis.Result","NumericLessThan":2.1`);
+    expect(choice).toContain(`"Variable":"$.Analysis.Result","${GATE.comparison}":${thresholdOf("prod")}`);
   });
 
   it("renders with Terraform references: strings stay interpolations, the threshold stays an unquoted number", () => {
+    const tunable = tunableHyperparameters(MODEL);
     const withReferences = renderMlWorkflow({
       ...params,
-      hyperparameters: { epochs: "${var.epochs}", batchSize: "${var.batch_size}" },
+      hyperparameters: Object.fromEntries(tunable.map(([name, h]) => [name, `\${var.${h.terraformVariable}}`])),
       threshold: new RawNumber("${var.threshold}"),
       artifactBucket: "${aws_s3_bucket.artifacts.bucket}",
     });
     const json = serializeDefinition(withReferences);
-    expect(json).toContain('"epochs":"${var.epochs}","batch-size":"${var.batch_size}"');
-    expect(json).toContain('"NumericLessThan":${var.threshold}}');
+    expect(json).toContain(tunable.map(([, h]) => `"${h.argument}":"\${var.${h.terraformVariable}}"`).join(","));
+    expect(json).toContain(`"${GATE.comparison}":\${var.threshold}}`);
     expect(json).toContain("States.Format('s3://{}/{}', '${aws_s3_bucket.artifacts.bucket}', $$.Execution.Name)");
   });
 
@@ -154,8 +151,9 @@ describe("the ML workflow template", () => {
     expect(() => renderMlWorkflow({ ...params, threshold: -1 })).toThrow(
       "buildMlWorkflow: threshold must be a positive number (got -1)",
     );
-    expect(() => renderMlWorkflow({ ...params, hyperparameters: { epochs: 1.5 } })).toThrow(
-      "buildMlWorkflow: epochs must be an integer >= 1 (got 1.5)",
+    const [name, h] = Object.entries(MODEL.hyperparameters)[0];
+    expect(() => renderMlWorkflow({ ...params, hyperparameters: { [name]: h.min - 1 } })).toThrow(
+      new RegExp(`^buildMlWorkflow: ${name} must be .+ \\(got ${h.min - 1}\\)$`),
     );
     expect(() => renderMlWorkflow({ ...params, artifactBucket: "Not_A_Bucket" })).toThrow(
       'artifactBucket must be an S3 bucket name (got "Not_A_Bucket")',

@@ -1,9 +1,8 @@
-import { modelValues } from "../../../modules/model/settings";
-import { MODEL } from "../../../models";
 import { getEnvironment } from "../../../environments";
 import { TaskState } from "../../../modules/asl/types";
 import { STATE_NAMES } from "../../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
+import { GATE, hyperparameterArguments, MODEL, thresholdOf } from "../../helpers/chosen-model";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 import { validateAsl } from "./asl-validation";
 
@@ -25,12 +24,9 @@ describe.each(ENVIRONMENT_NAMES)("the %s definition rendered without Terraform",
 
   it("uses the environment's variable defaults and instance types", () => {
     const choice = JSON.stringify(definition.States[STATE_NAMES.thresholdCheck]);
-    expect(choice).toContain(`"NumericLessThan":${modelValues(env, MODEL).threshold}`);
+    expect(choice).toContain(`"${GATE.comparison}":${thresholdOf(name)}`);
     const training = definition.States[STATE_NAMES.training] as TaskState;
-    expect(training.Parameters?.HyperParameters).toMatchObject({
-      epochs: String(modelValues(env, MODEL).hyperparameters.epochs),
-      "batch-size": String(modelValues(env, MODEL).hyperparameters.batchSize),
-    });
+    expect(training.Parameters?.HyperParameters).toMatchObject(hyperparameterArguments(name));
     expect(training.Parameters?.ResourceConfig).toMatchObject({ InstanceType: env.instanceTypes.training });
     const evaluation = definition.States[STATE_NAMES.evaluation] as TaskState;
     expect(JSON.stringify(evaluation.Parameters)).toContain(`"InstanceType":"${env.instanceTypes.evaluation}"`);

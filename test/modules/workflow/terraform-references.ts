@@ -3,6 +3,8 @@
  * workflow uses: `${var.x}` becomes the variable's value, resource and data references become
  * plausible concrete values. An unknown reference is an error, so a new one cannot slip through.
  */
+import { resourceName } from "../../helpers/chosen-model";
+
 export const TEST_ACCOUNT = "123456789012";
 export const TEST_REGION = "us-east-1";
 
@@ -23,7 +25,7 @@ export function resolveReferences(text: string, variables: Record<string, number
       case "data.aws_sagemaker_prebuilt_ecr_image.registry_path":
         return `registry.example/${id}`;
       case "aws_s3_bucket.bucket":
-        return `abalone-test-artifacts-${TEST_ACCOUNT}`;
+        return resourceName("test", `artifacts-${TEST_ACCOUNT}`);
       case "aws_iam_role.arn":
         return `arn:aws:iam::${TEST_ACCOUNT}:role/${id}`;
       case "aws_lambda_function.arn":
