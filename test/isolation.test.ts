@@ -1,4 +1,3 @@
-import { MODEL } from "../models";
 /**
  * Every environment in ONE account and region, each role's synthesized policy evaluated with IAM's
  * own rules (@cloud-copilot/iam-simulate, which also checks each action's resource types and
@@ -17,6 +16,7 @@ import { pipelineArtifactPrefix } from "../modules/pipeline/release-pipeline";
 import { runKeys, S3_LAYOUT } from "../modules/s3-layout";
 import { executionInput } from "../modules/workflow/execution-input";
 import { modelRegistryParams } from "../modules/workflow/model-version";
+import { MODEL } from "./helpers/chosen-model";
 import { ENVIRONMENT_NAMES, resourcesOfType, synthEnvironment } from "./helpers/synth";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -158,7 +158,7 @@ async function allowed(policy: any, { action, resource, context = {} }: Request)
 }
 
 const tags = (where: "RequestTag" | "ResourceTag", env: string) => ({
-  [`aws:${where}/Project`]: "abalone",
+  [`aws:${where}/Project`]: MODEL.name,
   [`aws:${where}/Environment`]: env,
 });
 const sageMakerArn = (type: string, name: string) => arn("sagemaker", `${type}/${name.toLowerCase()}`);

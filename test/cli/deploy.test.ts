@@ -1,4 +1,3 @@
-import { MODEL as MODEL_DECLARATION } from "../../models";
 import { servingPredictions, servingRequest } from "../../cli/endpoint-smoke-test";
 import {
   CreateEndpointCommand,
@@ -20,20 +19,31 @@ import { stackEnvironment } from "../../cli/stack-environment";
 import { getEnvironment } from "../../environments";
 import { ENVIRONMENT_CONFIG_VARIABLE } from "../../modules/build-variables";
 import { awsError, cli, fakeDeps } from "./fake-deps";
-import { described, sageMakerNotFound, versionArn } from "./registry-fixtures";
+import {
+  evaluationScoring,
+  MODEL,
+  modelGroup,
+  passingValue,
+  resourceName,
+  runName,
+  servingAnswer,
+  thresholdOf,
+  WRONG_SHAPE_REASON,
+} from "../helpers/chosen-model";
+import { described, registeredMetric, sageMakerNotFound, versionArn } from "./registry-fixtures";
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
 const runtime = mockClient(SageMakerRuntimeClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const RUN_ID = "20240501120000";
-const MODEL = `abalone-prod-${RUN_ID}`;
-const BUCKET = "abalone-prod-artifacts-111122223333";
+const MODEL_NAME = runName("prod", RUN_ID);
+const BUCKET = resourceName("prod", "artifacts-111122223333");
 const KMS = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const ENDPOINT = "abalone-prod-endpoint";
-const CONFIG = `abalone-prod-config-${RUN_ID}`;
+const ENDPOINT = resourceName("prod", "endpoint");
+const CONFIG = resourceName("prod", `config-${RUN_ID}`);
 const deployDeps = () => fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET, KMS_KEY_ARN: KMS } });
-const deploy = (...flags: string[]) => cli(["deploy", "--env", "prod", "--model-name", MODEL, ...flags], deployDeps());
+const deploy = (...flags: string[]) => cli(["deploy", "--env", "prod", "--model-name", MODEL_NAME, ...flags], deployDeps());
 
 const notFound = (what: string) => awsError("ValidationException", `Could not find ${what}.`);
 const endpoint = (status: string, config: string, failureReason?: string) => ({
@@ -46,24 +56,31 @@ const endpoint = (status: string, config: string, failureReason?: string) => ({
   ...(failureReason ? { FailureReason: failureReason } : {}),
 });
 
-/** Testing rows as Pre-process Data writes them: rings, then 10 features. */
-const TESTING_ROWS = Array.from({ length: 30 }, (_, i) => [8 + (i % 5), 1, 0, 0, 0.45, 0.35, 0.12, 0.5, 0.2, 0.1, 0.15]);
+/**
+ * The smoke test's sample: the first 20 testing rows (label first, as Pre-process Data writes them)
+ * and the endpoint's predictions for them, on which the metric is SAMPLE_METRIC; the run's
+ * evaluation scores EVALUATION_METRIC.
+ */
+const SAMPLE_METRIC = passingValue(thresholdOf("prod"));
+const SAMPLE = evaluationScoring(SAMPLE_METRIC, 20);
+const EVALUATION_METRIC = thresholdOf("prod");
+const TESTING_ROWS = Array.from({ length: 30 }, (_, i) => [SAMPLE.GroundTruth[i] ?? 0, 0.45, 0.35, 0.12, 0.5]);
 const TESTING_CSV = TESTING_ROWS.map((row) => row.join(",")).join("\n") + "\n";
 /** The run's own testing split and evaluation, beside its model. */
-const TESTING_KEY = `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/data/testing/testing.csv`;
-const EVALUATION_KEY = `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json`;
+const TESTING_KEY = `${RUN_ID}/${runName("prod", RUN_ID, "TrainingJob")}/data/testing/testing.csv`;
+const EVALUATION_KEY = `${RUN_ID}/${runName("prod", RUN_ID, "TrainingJob")}/evaluation/evaluation.json`;
 const objectBody = (text: string) => ({ Body: { transformToString: async () => text } }) as unknown as GetObjectCommandOutput;
-/** TensorFlow Serving's answer for `n` rows, one `[prediction]` each. */
-const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(JSON.stringify({ predictions })) as never });
+/** The endpoint's answer with `predictions`, in the shape of the model's serving contract. */
+const served = (predictions: unknown[]) => ({ Body: new TextEncoder().encode(servingAnswer(predictions)) as never });
 
 /** The endpoint serves an older config, updates, rolls back to it and settles there with `failureReason`. */
 const rollsBack = (failureReason: string) =>
   sagemaker
     .on(DescribeEndpointCommand)
-    .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
-    .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
-    .resolvesOnce(endpoint("RollingBack", "abalone-prod-config-older"))
-    .resolves(endpoint("InService", "abalone-prod-config-older", failureReason));
+    .resolvesOnce(endpoint("InService", resourceName("prod", "config-older")))
+    .resolvesOnce(endpoint("Updating", resourceName("prod", "config-older")))
+    .resolvesOnce(endpoint("RollingBack", resourceName("prod", "config-older")))
+    .resolves(endpoint("InService", resourceName("prod", "config-older"), failureReason));
 
 beforeEach(() => {
   s3.reset();
@@ -72,16 +89,14 @@ beforeEach(() => {
     [TESTING_KEY, EVALUATION_KEY].map((key) => key.replace("-prod-", "-dev-")),
   ]) {
     s3.on(GetObjectCommand, { Key: testing }).resolves(objectBody(TESTING_CSV));
-    s3.on(GetObjectCommand, { Key: evaluation }).resolves(
-      objectBody(JSON.stringify({ GroundTruth: [10, 10], Predictions: [9, 11] })),
-    );
+    s3.on(GetObjectCommand, { Key: evaluation }).resolves(objectBody(JSON.stringify(evaluationScoring(EVALUATION_METRIC))));
   }
   runtime.reset();
-  runtime.on(InvokeEndpointCommand).resolves(served(TESTING_ROWS.slice(0, 20).map(([rings]) => [rings + 2])));
+  runtime.on(InvokeEndpointCommand).resolves(served(SAMPLE.Predictions));
   cloudwatch.reset();
   cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
   sagemaker.reset();
-  sagemaker.on(DescribeModelCommand).resolves({ ModelName: MODEL });
+  sagemaker.on(DescribeModelCommand).resolves({ ModelName: MODEL_NAME });
   sagemaker
     .on(CreateEndpointConfigCommand)
     .resolves({ EndpointConfigArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${CONFIG}` });
@@ -101,7 +116,7 @@ describe("workflow deploy", () => {
       ProductionVariants: [
         {
           VariantName: "AllTraffic",
-          ModelName: MODEL,
+          ModelName: MODEL_NAME,
           InstanceType: "ml.m5.large",
           InitialInstanceCount: 2,
           InitialVariantWeight: 1,
@@ -116,7 +131,7 @@ describe("workflow deploy", () => {
       },
       KmsKeyId: KMS,
       Tags: [
-        { Key: "Project", Value: "abalone" },
+        { Key: "Project", Value: MODEL.name },
         { Key: "Environment", Value: "prod" },
         { Key: "ManagedBy", Value: "workflow-cli" },
       ],
@@ -130,7 +145,7 @@ describe("workflow deploy", () => {
       .resolvesOnce(endpoint("Creating", CONFIG))
       .resolvesOnce(endpoint("Creating", CONFIG))
       .resolves(endpoint("InService", CONFIG));
-    const { code, stdout, deps } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], deployDeps());
+    const { code, stdout, deps } = await cli(["deploy", "--env", "prod", "--model-name", MODEL_NAME], deployDeps());
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(CreateEndpointCommand)[0].args[0].input).toMatchObject({
       EndpointName: ENDPOINT,
@@ -140,9 +155,9 @@ describe("workflow deploy", () => {
     expect(stdout).toContain(`Creating endpoint ${ENDPOINT}`);
     expect(stdout).toContain(`endpoint ${ENDPOINT}: Creating (0 ms)`);
     expect(stdout).toContain(`endpoint ${ENDPOINT}: InService (1m 00s)`);
-    expect(stdout).toContain(`Endpoint ${ENDPOINT} is InService with ${MODEL}`);
+    expect(stdout).toContain(`Endpoint ${ENDPOINT} is InService with ${MODEL_NAME}`);
     expect(stdout).toContain(
-      `Smoke test passed: 20 rows of s3://${BUCKET}/${TESTING_KEY} → 20 finite predictions, sample RMSE 2.000 (evaluation RMSE 1.000)`,
+      `Smoke test passed: 20 rows of s3://${BUCKET}/${TESTING_KEY} → 20 finite predictions, sample ${MODEL.metric.name} ${SAMPLE_METRIC.toFixed(3)} (evaluation ${MODEL.metric.name} ${EVALUATION_METRIC.toFixed(3)})`,
     );
     expect(deps.slept()).toBe(60_000);
     expect(deps.regions.every((r) => r === "us-east-1")).toBe(true);
@@ -151,8 +166,8 @@ describe("workflow deploy", () => {
   it("updates an existing endpoint to the new config and waits for it (exit 0)", async () => {
     sagemaker
       .on(DescribeEndpointCommand)
-      .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
+      .resolvesOnce(endpoint("InService", resourceName("prod", "config-older")))
+      .resolvesOnce(endpoint("Updating", resourceName("prod", "config-older")))
       .resolves(endpoint("InService", CONFIG));
     const { code, stdout } = await deploy("--json");
     expect(code).toBe(ExitCode.Succeeded);
@@ -171,8 +186,8 @@ describe("workflow deploy", () => {
         },
         AutoRollbackConfiguration: {
           Alarms: [
-            { AlarmName: "abalone-prod-endpoint-invocation-errors" },
-            { AlarmName: "abalone-prod-endpoint-model-latency" },
+            { AlarmName: resourceName("prod", "endpoint-invocation-errors") },
+            { AlarmName: resourceName("prod", "endpoint-model-latency") },
           ],
         },
       },
@@ -181,12 +196,17 @@ describe("workflow deploy", () => {
     expect(JSON.parse(stdout)).toEqual({
       endpointName: ENDPOINT,
       endpointConfigName: CONFIG,
-      modelName: MODEL,
+      modelName: MODEL_NAME,
       action: "updated",
       rollout: { kind: "canary", canaryInstances: 1, bakeMinutes: 10 },
       status: "InService",
       firedAlarms: [],
-      smokeTest: { rows: 20, testingUri: `s3://${BUCKET}/${TESTING_KEY}`, sampleMetric: 2, evaluationMetric: 1 },
+      smokeTest: {
+        rows: 20,
+        testingUri: `s3://${BUCKET}/${TESTING_KEY}`,
+        sampleMetric: expect.closeTo(SAMPLE_METRIC, 9),
+        evaluationMetric: EVALUATION_METRIC,
+      },
     });
   });
 
@@ -209,20 +229,20 @@ describe("workflow deploy", () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [
         {
-          AlarmName: "abalone-prod-endpoint-invocation-errors",
+          AlarmName: resourceName("prod", "endpoint-invocation-errors"),
           StateValue: "ALARM",
           StateReason: "Threshold Crossed: 1 datapoint [3.0] was >= 1.0",
         },
-        { AlarmName: "abalone-prod-endpoint-model-latency", StateValue: "OK" },
+        { AlarmName: resourceName("prod", "endpoint-model-latency"), StateValue: "OK" },
       ],
     });
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stderr).toBe(
-      `workflow deploy: update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: alarm abalone-prod-endpoint-invocation-errors (Threshold Crossed: 1 datapoint [3.0] was >= 1.0); Rolled back: alarm fired — the old model still serves; fix the cause and deploy again\n`,
+      `workflow deploy: update of endpoint ${ENDPOINT} rolled back to ${resourceName("prod", "config-older")}: alarm ${resourceName("prod", "endpoint-invocation-errors")} (Threshold Crossed: 1 datapoint [3.0] was >= 1.0); Rolled back: alarm fired — the old model still serves; fix the cause and deploy again\n`,
     );
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({
-      AlarmNames: ["abalone-prod-endpoint-invocation-errors", "abalone-prod-endpoint-model-latency"],
+      AlarmNames: [resourceName("prod", "endpoint-invocation-errors"), resourceName("prod", "endpoint-model-latency")],
     });
     expect(runtime.calls()).toHaveLength(0);
   });
@@ -230,12 +250,9 @@ describe("workflow deploy", () => {
   it("shifts all traffic at once in dev and says plainly that nothing rolls it back (a 0-minute bake)", async () => {
     sagemaker
       .on(DescribeEndpointCommand)
-      .resolvesOnce(endpoint("InService", "abalone-dev-config-older"))
-      .resolves(endpoint("InService", `abalone-dev-config-${RUN_ID}`));
-    const { code, stdout } = await cli(
-      ["deploy", "--env", "dev", "--model-name", MODEL.replace("-prod-", "-dev-")],
-      deployDeps(),
-    );
+      .resolvesOnce(endpoint("InService", resourceName("dev", "config-older")))
+      .resolves(endpoint("InService", resourceName("dev", `config-${RUN_ID}`)));
+    const { code, stdout } = await cli(["deploy", "--env", "dev", "--model-name", runName("dev", RUN_ID)], deployDeps());
     expect(code).toBe(ExitCode.Succeeded);
     // No AutoRollbackConfiguration: with no bake, the alarms (one and two minutes) could never fire in time.
     expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toEqual({
@@ -245,7 +262,7 @@ describe("workflow deploy", () => {
       },
     });
     expect(stdout).toContain(
-      "all traffic at once; no automatic rollback (rollout.bakeMinutes is 0: the alarms abalone-dev-endpoint-invocation-errors, abalone-dev-endpoint-model-latency only notify)",
+      `all traffic at once; no automatic rollback (rollout.bakeMinutes is 0: the alarms ${resourceName("dev", "endpoint-invocation-errors")}, ${resourceName("dev", "endpoint-model-latency")} only notify)`,
     );
   });
 
@@ -254,15 +271,15 @@ describe("workflow deploy", () => {
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stderr).toContain(
-      `update of endpoint ${ENDPOINT} rolled back to abalone-prod-config-older: Insufficient capacity for ml.m5.large`,
+      `update of endpoint ${ENDPOINT} rolled back to ${resourceName("prod", "config-older")}: Insufficient capacity for ml.m5.large`,
     );
   });
 
   it("waits for an endpoint still updating from an earlier deploy before updating it", async () => {
     sagemaker
       .on(DescribeEndpointCommand)
-      .resolvesOnce(endpoint("Updating", "abalone-prod-config-older"))
-      .resolvesOnce(endpoint("InService", "abalone-prod-config-older"))
+      .resolvesOnce(endpoint("Updating", resourceName("prod", "config-older")))
+      .resolvesOnce(endpoint("InService", resourceName("prod", "config-older")))
       .resolves(endpoint("InService", CONFIG));
     const { code } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
@@ -280,7 +297,7 @@ describe("workflow deploy", () => {
       );
     sagemaker
       .on(DescribeEndpointConfigCommand)
-      .resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: MODEL }] });
+      .resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: MODEL_NAME }] });
     sagemaker.on(DescribeEndpointCommand).resolves(endpoint("InService", CONFIG));
     const { code, stdout } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
@@ -294,19 +311,20 @@ describe("workflow deploy", () => {
     sagemaker
       .on(CreateEndpointConfigCommand)
       .rejects(awsError("ValidationException", "Cannot create already existing endpoint configuration"));
-    sagemaker
-      .on(DescribeEndpointConfigCommand)
-      .resolves({ EndpointConfigName: CONFIG, ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "abalone-other" }] });
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: CONFIG,
+      ProductionVariants: [{ VariantName: "AllTraffic", ModelName: runName("prod", "other") }],
+    });
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.Usage);
-    expect(stderr).toContain(`endpoint config ${CONFIG} already exists for model abalone-other, not ${MODEL}`);
+    expect(stderr).toContain(`endpoint config ${CONFIG} already exists for model ${runName("prod", "other")}, not ${MODEL_NAME}`);
   });
 
   it("says which model is missing before creating anything (exit 3)", async () => {
-    sagemaker.on(DescribeModelCommand).rejects(notFound(`model "${MODEL}"`));
+    sagemaker.on(DescribeModelCommand).rejects(notFound(`model "${MODEL_NAME}"`));
     const { code, stderr } = await deploy();
     expect(code).toBe(ExitCode.Aws);
-    expect(stderr).toContain(`model ${MODEL} not found in us-east-1 — pass the ModelName of a run that succeeded`);
+    expect(stderr).toContain(`model ${MODEL_NAME} not found in us-east-1 — pass the ModelName of a run that succeeded`);
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
   });
 
@@ -328,17 +346,21 @@ describe("workflow deploy", () => {
 
   it.each([
     [
-      ["--model-name", MODEL],
+      ["--model-name", MODEL_NAME],
       { ARTIFACT_BUCKET: "" },
       "no artifact bucket for data capture — pass --bucket or set ARTIFACT_BUCKET",
     ],
     [
-      ["--model-name", MODEL, "--bucket", "Not_A_Bucket"],
+      ["--model-name", MODEL_NAME, "--bucket", "Not_A_Bucket"],
       {},
       '--bucket / $ARTIFACT_BUCKET is not an S3 bucket name (got "Not_A_Bucket")',
     ],
-    [["--model-name", "abalone_1"], { ARTIFACT_BUCKET: BUCKET }, `--model-name "abalone_1" breaks SageMaker's name rule`],
-    [["--model-name", MODEL, "--run-id", "r".repeat(50)], { ARTIFACT_BUCKET: BUCKET }, "endpoint config name (from --run-id)"],
+    [["--model-name", "model_1"], { ARTIFACT_BUCKET: BUCKET }, `--model-name "model_1" breaks SageMaker's name rule`],
+    [
+      ["--model-name", MODEL_NAME, "--run-id", "r".repeat(50)],
+      { ARTIFACT_BUCKET: BUCKET },
+      "endpoint config name (from --run-id)",
+    ],
     [[], { ARTIFACT_BUCKET: BUCKET }, "pass exactly one of --model-package (a registered version) and --model-name"],
   ])("refuses %j before calling AWS (exit 2)", async (flags, env, message) => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", ...flags], fakeDeps({ env }));
@@ -367,14 +389,14 @@ describe("workflow deploy in the DeployEndpoint build", () => {
       .resolves(endpoint("InService", CONFIG));
     const prod = getEnvironment("prod");
     const { code } = await cli(
-      ["deploy", "--env", "prod", "--model-name", MODEL],
+      ["deploy", "--env", "prod", "--model-name", MODEL_NAME],
       buildDeps({ instanceTypes: { ...prod.instanceTypes, endpoint: "ml.c5.xlarge" }, endpointInstanceCount: 3 }),
     );
     expect(code).toBe(ExitCode.Succeeded);
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input.ProductionVariants).toEqual([
       {
         VariantName: "AllTraffic",
-        ModelName: MODEL,
+        ModelName: MODEL_NAME,
         InstanceType: "ml.c5.xlarge",
         InitialInstanceCount: 3,
         InitialVariantWeight: 1,
@@ -388,7 +410,7 @@ describe("workflow deploy in the DeployEndpoint build", () => {
       .rejectsOnce(notFound(`endpoint "${ENDPOINT}"`))
       .resolves(endpoint("InService", CONFIG));
     const { code } = await cli(
-      ["deploy", "--env", "prod", "--model-name", MODEL],
+      ["deploy", "--env", "prod", "--model-name", MODEL_NAME],
       buildDeps({ instanceTypes: { ...getEnvironment("prod").instanceTypes, endpoint: "ml.g4dn.xlarge" } }),
     );
     expect(code).toBe(ExitCode.Succeeded);
@@ -420,7 +442,7 @@ describe("workflow deploy in the DeployEndpoint build", () => {
       '$ENDPOINT_ROLLBACK_ALARMS must name 1 to 10 CloudWatch alarms, comma-separated (got "")',
     ],
   ])("refuses %j with %j before calling AWS (exit 2, one line)", async (changes, variables, message) => {
-    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL], buildDeps(changes, variables));
+    const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-name", MODEL_NAME], buildDeps(changes, variables));
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toBe(`workflow deploy: ${message} — run with --help for usage\n`);
     expect(sagemaker.calls()).toHaveLength(0);
@@ -471,7 +493,7 @@ describe("the smoke test after a deployment", () => {
   it("sends the first 20 testing rows' features as the model's serving contract says; the model scales them itself", async () => {
     expect((await deploy()).code).toBe(ExitCode.Succeeded);
     const request = runtime.commandCalls(InvokeEndpointCommand)[0].args[0].input;
-    const expected = servingRequest(TESTING_ROWS.slice(0, 20), MODEL_DECLARATION.serving);
+    const expected = servingRequest(TESTING_ROWS.slice(0, 20), MODEL.serving);
     expect(request).toMatchObject({ EndpointName: ENDPOINT, ContentType: expected.contentType, Accept: "application/json" });
     expect(request.Body).toBe(expected.body);
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
@@ -482,12 +504,12 @@ describe("the smoke test after a deployment", () => {
   });
 
   it.each([
-    ["too few predictions", served([[1], [2]]), "2 predictions for 20 rows"],
-    ["a NaN among them", served([...Array(19).fill([9]), [null]]), "prediction 19 is [null], not one finite number"],
+    ["too few predictions", served([1, 2]), "2 predictions for 20 rows"],
+    ["a NaN among them", served([...SAMPLE.Predictions.slice(0, 19), null]), "prediction 19 is null, not one finite number"],
     [
-      "no predictions array",
+      "an answer of the wrong shape",
       { Body: new TextEncoder().encode('{"error": "Serving signature not found"}') as never },
-      'the answer has no "predictions" array',
+      WRONG_SHAPE_REASON,
     ],
     ["an answer that is not JSON", { Body: new TextEncoder().encode("<html>502</html>") as never }, "the answer is not JSON"],
   ])("fails the deployment on %s (exit 1)", async (_case, answer, reason) => {
@@ -520,18 +542,18 @@ describe("the smoke test after a deployment", () => {
   });
 
   it("reads only whole rows when the ranged read ends inside one", async () => {
-    s3.on(GetObjectCommand, { Key: TESTING_KEY }).resolves(objectBody("9,1,0,0,0.4,0.3,0.1,0.5,0.2,0.1,0.1\n10,0,1,0,0.5,0.4"));
-    runtime.on(InvokeEndpointCommand).resolves(served([[9.5]]));
+    s3.on(GetObjectCommand, { Key: TESTING_KEY }).resolves(objectBody("1,0.4,0.3,0.1,0.5\n0,0.5,0.4"));
+    runtime.on(InvokeEndpointCommand).resolves(served([1]));
     const { code, stdout } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain("Smoke test passed: 1 rows");
   });
 
-  it("reports the sample RMSE without an evaluation when the run's evaluation is gone", async () => {
+  it("reports the sample metric without an evaluation when the run's evaluation is gone", async () => {
     s3.on(GetObjectCommand, { Key: EVALUATION_KEY }).rejects(awsError("NoSuchKey", "The specified key does not exist."));
     const { code, stdout } = await deploy();
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toContain("sample RMSE 2.000 (no evaluation found for this run)");
+    expect(stdout).toContain(`sample ${MODEL.metric.name} ${SAMPLE_METRIC.toFixed(3)} (no evaluation found for this run)`);
   });
 });
 
@@ -541,7 +563,7 @@ describe("workflow deploy --model-package", () => {
     CustomerMetadataProperties: {
       ...described("prod", 4, "Approved").CustomerMetadataProperties,
       RunId: RUN_ID,
-      ModelName: MODEL,
+      ModelName: MODEL_NAME,
     },
   });
   const deployVersion = (...flags: string[]) =>
@@ -567,9 +589,11 @@ describe("workflow deploy --model-package", () => {
     ]);
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toMatchObject({
       EndpointConfigName: CONFIG,
-      ProductionVariants: [expect.objectContaining({ ModelName: MODEL })],
+      ProductionVariants: [expect.objectContaining({ ModelName: MODEL_NAME })],
     });
-    expect(stdout).toContain(`Deploying version 4 of abalone-prod-abalone (Approved; run ${RUN_ID}, commit c0ffee4, rmse 1.54`);
+    expect(stdout).toContain(
+      `Deploying version 4 of ${modelGroup("prod")} (Approved; run ${RUN_ID}, commit c0ffee4, ${MODEL.metric.computation} ${registeredMetric("prod", 4)}`,
+    );
   });
 
   it("says an environment without approval stage approved the version automatically", async () => {
@@ -591,7 +615,7 @@ describe("workflow deploy --model-package", () => {
       const { code, stderr } = await deployVersion();
       expect(code).toBe(ExitCode.Usage);
       expect(stderr).toBe(
-        `workflow deploy: version 4 of abalone-prod-abalone is ${status}, not Approved: only approved versions are deployed — run 'workflow models --env prod' for the approved ones\n`,
+        `workflow deploy: version 4 of ${modelGroup("prod")} is ${status}, not Approved: only approved versions are deployed — run 'workflow models --env prod' for the approved ones\n`,
       );
       expect(sagemaker.commandCalls(UpdateModelPackageCommand)).toHaveLength(0);
       expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
@@ -608,7 +632,7 @@ describe("workflow deploy --model-package", () => {
   it("refuses another environment's version before calling AWS (exit 2)", async () => {
     const { code, stderr } = await cli(["deploy", "--env", "prod", "--model-package", versionArn("dev", 4)], deployDeps());
     expect(code).toBe(ExitCode.Usage);
-    expect(stderr).toContain(`is a version of abalone-dev-abalone, not of prod's model group abalone-prod-abalone`);
+    expect(stderr).toContain(`is a version of ${modelGroup("dev")}, not of prod's model group ${modelGroup("prod")}`);
     expect(sagemaker.calls()).toHaveLength(0);
   });
 

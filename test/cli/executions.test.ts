@@ -1,4 +1,3 @@
-import { MODEL } from "../../models";
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -15,13 +14,14 @@ import { getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { executionInput } from "../../modules/workflow/execution-input";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { failingValue, GATE, MODEL, resourceName, thresholdOf } from "../helpers/chosen-model";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
 import { serveHistory, thresholdFailedHistory } from "./history-fixtures";
 
 const sfn = mockClient(SFNClient);
-const STATE_MACHINE_ARN = "arn:aws:states:eu-west-1:111122223333:stateMachine:abalone-prod-ml-workflow";
+const STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:111122223333:stateMachine:${resourceName("prod", "ml-workflow")}`;
 const RUN_ID = "20240501120000";
-const EXECUTION_ARN = "arn:aws:states:eu-west-1:111122223333:execution:abalone-prod-ml-workflow:20240501120000";
+const EXECUTION_ARN = `arn:aws:states:eu-west-1:111122223333:execution:${resourceName("prod", "ml-workflow")}:20240501120000`;
 const withArn = () => fakeDeps({ env: { STATE_MACHINE_ARN } });
 
 const described = (status: "RUNNING" | "SUCCEEDED" | "FAILED", extra: object = {}) => ({
@@ -92,7 +92,10 @@ describe("workflow status", () => {
   });
 
   it("rejects a malformed execution ARN before calling AWS (exit 2)", async () => {
-    const { code, stderr } = await cli(["status", "arn:aws:states:eu-west-1:111122223333:stateMachine:abalone-prod-ml-workflow"]);
+    const { code, stderr } = await cli([
+      "status",
+      `arn:aws:states:eu-west-1:111122223333:stateMachine:${resourceName("prod", "ml-workflow")}`,
+    ]);
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toContain("<execution> is not an execution ARN");
     expect(sfn.calls()).toHaveLength(0);
@@ -157,7 +160,7 @@ describe("workflow list", () => {
     sfn.on(ListStateMachinesCommand).resolves({
       stateMachines: [
         {
-          name: "abalone-dev-ml-workflow",
+          name: resourceName("dev", "ml-workflow"),
           stateMachineArn: STATE_MACHINE_ARN.replace("prod", "dev"),
           type: "STANDARD",
           creationDate: new Date(),
@@ -168,7 +171,9 @@ describe("workflow list", () => {
     const { code, stdout } = await cli(["list", "--env", "dev", "--json"]);
     expect(code).toBe(ExitCode.Succeeded);
     expect(JSON.parse(stdout)).toEqual([]);
-    expect(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input.stateMachineArn).toContain("abalone-dev-ml-workflow");
+    expect(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input.stateMachineArn).toContain(
+      resourceName("dev", "ml-workflow"),
+    );
   });
 
   it.each([
@@ -211,16 +216,20 @@ describe("workflow stop", () => {
 });
 
 describe("workflow history", () => {
+  /** A metric on the failing side of prod's threshold. */
+  const failing = failingValue(thresholdOf("prod"));
   it("replays a finished execution in one pass and reports its threshold failure (exit 1)", async () => {
     sfn
       .on(DescribeStateMachineForExecutionCommand)
       .resolves({ definition: JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"), MODEL)) });
     const deps = fakeDeps({ now: T0 + 24 * 3600_000 });
-    const requests = serveHistory(sfn, thresholdFailedHistory(RUN_ID, 2.3), deps.clock, 4);
+    const requests = serveHistory(sfn, thresholdFailedHistory(RUN_ID, failing), deps.clock, 4);
     const { code, stdout } = await cli(["history", EXECUTION_ARN], deps);
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stdout).toContain("Model Training succeeded after 8m 00s");
-    expect(stdout).toContain("RMSE 2.3 is not below the threshold 2.1: Model Evaluation Exceeds Threshold");
+    expect(stdout).toContain(
+      `${MODEL.metric.name} ${failing} is not ${GATE.side} the threshold ${thresholdOf("prod")}: ${GATE.fail}`,
+    );
     expect(deps.slept()).toBe(0);
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((r) => !r.reverseOrder)).toBe(true);
@@ -231,11 +240,11 @@ describe("workflow history", () => {
       .on(DescribeStateMachineForExecutionCommand)
       .rejects(awsError("AccessDeniedException", "not authorized to perform: states:DescribeStateMachineForExecution"));
     const deps = fakeDeps({ now: T0 + 24 * 3600_000 });
-    serveHistory(sfn, thresholdFailedHistory(RUN_ID, 2.3), deps.clock);
+    serveHistory(sfn, thresholdFailedHistory(RUN_ID, failing), deps.clock);
     const { stdout, stderr } = await cli(["history", EXECUTION_ARN], deps);
     expect(stderr).toContain("note: access denied calling DescribeStateMachineForExecution");
-    expect(stdout).toContain("Model Evaluation Exceeds Threshold (Fail) entered");
-    // Without the definition the RMSE still comes from the Choice state's input, the threshold does not.
-    expect(stdout).toContain("RMSE 2.3");
+    expect(stdout).toContain(`${GATE.fail} (Fail) entered`);
+    // Without the definition the metric still comes from the Choice state's input, the threshold does not.
+    expect(stdout).toContain(`${MODEL.metric.name} ${failing}`);
   });
 });

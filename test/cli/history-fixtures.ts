@@ -1,4 +1,3 @@
-import { MODEL } from "../../models";
 /** Realistic Step Functions histories of the ML workflow, and a GetExecutionHistory fake that pages and grows with the clock. */
 import {
   GetExecutionHistoryCommand,
@@ -9,13 +8,11 @@ import {
   SFNClientResolvedConfig,
 } from "@aws-sdk/client-sfn";
 import { AwsStub } from "aws-sdk-client-mock";
-import { STATE_NAMES, gateStates } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { executionInput } from "../../modules/workflow/execution-input";
 import { Clock } from "../../cli/deps";
+import { GATE, hyperparameterArguments, MODEL, resourceName } from "../helpers/chosen-model";
 import { T0 } from "./fake-deps";
-
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
 
 const MINUTE = 60_000;
 
@@ -67,21 +64,23 @@ export class HistoryBuilder {
     return this.add("ExecutionFailed", 10, { executionFailedEventDetails: { error, cause } });
   }
 
-  /** The four SageMaker tasks and the analyze step, returning `rmse`. */
-  throughAnalysis(rmse: number): this {
+  /** The four SageMaker tasks and the analyze step, returning `metric`. */
+  throughAnalysis(metric: number): this {
     return this.task(STATE_NAMES.preprocess, 4 * MINUTE, "Preprocessing", { ProcessingJobStatus: "Completed" })
       .task(STATE_NAMES.training, 8 * MINUTE, "Training", { S3ModelArtifacts: "s3://bucket/run/model.tar.gz" })
-      .task(STATE_NAMES.registerModel, 2000, "Model", { ModelArn: "arn:aws:sagemaker:us-east-1:111122223333:model/abalone-run" })
+      .task(STATE_NAMES.registerModel, 2000, "Model", {
+        ModelArn: `arn:aws:sagemaker:us-east-1:111122223333:model/${String(this.data.ModelName).toLowerCase()}`,
+      })
       .task(STATE_NAMES.evaluation, 3 * MINUTE, "EvaluationJob", { ProcessingJobStatus: "Completed" })
-      .task(STATE_NAMES.analyze, 1500, "Analysis", { Result: rmse });
+      .task(STATE_NAMES.analyze, 1500, "Analysis", { Result: metric });
   }
 
   /** The threshold gate and the branch it takes (a real gate decision is up to the definition; the fixture follows it). */
-  gate(belowThreshold: boolean): this {
+  gate(passes: boolean): this {
     this.enter("Choice", STATE_NAMES.thresholdCheck).add("ChoiceStateExited", 5, {
       stateExitedEventDetails: { name: STATE_NAMES.thresholdCheck, output: JSON.stringify(this.data) },
     });
-    if (belowThreshold) {
+    if (passes) {
       this.enter("Pass", GATE.pass).add("PassStateExited", 5, {
         stateExitedEventDetails: { name: GATE.pass, output: JSON.stringify(this.data) },
       });
@@ -89,7 +88,7 @@ export class HistoryBuilder {
     }
     this.enter("Fail", GATE.fail);
     return this.add("ExecutionFailed", 10, {
-      executionFailedEventDetails: { error: GATE.error.error, cause: GATE.error.cause },
+      executionFailedEventDetails: { error: GATE.error, cause: GATE.cause },
     });
   }
 }
@@ -104,19 +103,21 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
   return JSON.stringify({
     AlgorithmSpecification: {
       EnableSageMakerMetricsTimeSeries: false,
-      TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.18-cpu-py310",
+      TrainingImage: `763104351884.dkr.ecr.us-east-1.amazonaws.com/${MODEL.images.training.repositoryName}:${MODEL.images.training.imageTag}`,
       TrainingInputMode: "File",
     },
     CreationTime: at(4),
-    DebugHookConfig: { CollectionConfigurations: [], S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models" },
+    DebugHookConfig: {
+      CollectionConfigurations: [],
+      S3OutputPath: `s3://${resourceName("dev", "artifacts-111122223333")}/models`,
+    },
     EnableInterContainerTrafficEncryption: false,
     EnableManagedSpotTraining: false,
     EnableNetworkIsolation: false,
     HyperParameters: {
-      epochs: "200",
-      batch_size: "8",
-      sagemaker_program: "train.py",
-      sagemaker_submit_directory: "s3://abalone-dev-artifacts-111122223333/code/sourcedir.tar.gz",
+      ...hyperparameterArguments("dev"),
+      sagemaker_program: MODEL.scripts.training,
+      sagemaker_submit_directory: `s3://${resourceName("dev", "artifacts-111122223333")}/code/sourcedir.tar.gz`,
     },
     InputDataConfig: [
       {
@@ -125,7 +126,7 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
           S3DataSource: {
             S3DataDistributionType: "FullyReplicated",
             S3DataType: "S3Prefix",
-            S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/training`,
+            S3Uri: `s3://${resourceName("dev", "artifacts-111122223333")}/runs/${runId}/training`,
           },
         },
       },
@@ -135,7 +136,7 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
           S3DataSource: {
             S3DataDistributionType: "FullyReplicated",
             S3DataType: "S3Prefix",
-            S3Uri: `s3://abalone-dev-artifacts-111122223333/runs/${runId}/testing`,
+            S3Uri: `s3://${resourceName("dev", "artifacts-111122223333")}/runs/${runId}/testing`,
           },
         },
       },
@@ -143,10 +144,10 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
     LastModifiedTime: at(10),
     OutputDataConfig: {
       KmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/0f5e7c1a-1111-2222-3333-444455556666",
-      S3OutputPath: "s3://abalone-dev-artifacts-111122223333/models",
+      S3OutputPath: `s3://${resourceName("dev", "artifacts-111122223333")}/models`,
     },
     ResourceConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 30 },
-    RoleArn: "arn:aws:iam::111122223333:role/abalone-dev-sagemaker-role",
+    RoleArn: `arn:aws:iam::111122223333:role/${resourceName("dev", "sagemaker-role")}`,
     SecondaryStatus: "Failed",
     SecondaryStatusTransitions: [
       { StartTime: at(4), EndTime: at(6), Status: "Starting", StatusMessage: "Preparing the instances for training" },
@@ -168,10 +169,10 @@ export function failedTrainingJobCause(runId: string, failureReason: string): st
   });
 }
 
-export const succeededHistory = (runId: string, rmse: number) =>
-  new HistoryBuilder(runId).throughAnalysis(rmse).gate(true).events;
-export const thresholdFailedHistory = (runId: string, rmse: number) =>
-  new HistoryBuilder(runId).throughAnalysis(rmse).gate(false).events;
+export const succeededHistory = (runId: string, metric: number) =>
+  new HistoryBuilder(runId).throughAnalysis(metric).gate(true).events;
+export const thresholdFailedHistory = (runId: string, metric: number) =>
+  new HistoryBuilder(runId).throughAnalysis(metric).gate(false).events;
 export const trainingFailedHistory = (runId: string) =>
   new HistoryBuilder(runId)
     .task(STATE_NAMES.preprocess, 4 * MINUTE, "Preprocessing", { ProcessingJobStatus: "Completed" })

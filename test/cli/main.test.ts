@@ -8,6 +8,7 @@ import { createSageMakerClient, createSfnClient, MAX_ATTEMPTS } from "../../cli/
 import { ENVIRONMENT_NAMES, promotionOrder } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { COMMANDS } from "../../cli/program";
+import { resourceName } from "../helpers/chosen-model";
 import { copyProject, PROJECT_ROOT } from "../helpers/project-copy";
 import { cli } from "./fake-deps";
 
@@ -62,7 +63,7 @@ describe("workflow entry point", () => {
       const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
         const child = execFile(
           join(ROOT, "cli", "bin.js"),
-          ["status", "arn:aws:states:us-east-1:123456789012:execution:abalone-dev-ml-workflow:20240501120000"],
+          ["status", `arn:aws:states:us-east-1:123456789012:execution:${resourceName("dev", "ml-workflow")}:20240501120000`],
           {
             env: {
               ...inherited,
@@ -130,10 +131,10 @@ describe("AWS clients", () => {
 
 describe("flags as a person types them", () => {
   it.each<[string[], string]>([
-    [["simulate", "--env", "dev", "--rmse", ""], "workflow simulate: --rmse must not be empty"],
+    [["simulate", "--env", "dev", "--metric", ""], "workflow simulate: --metric must not be empty"],
     [["simulate", "--env", "dev", "--run-id="], "workflow simulate: --run-id must not be empty"],
     [["render", "--env", "dev", "--env", "prod"], "workflow render: --env given more than once"],
-    [["simulate", "--env", "dev", "--rmse", "-1"], 'workflow simulate: --rmse must be a non-negative number (got "-1")'],
+    [["simulate", "--env", "dev", "--metric", "-1"], 'workflow simulate: --metric must be a non-negative number (got "-1")'],
     [["graph", "--env", "dev", "--fromat", "dot"], "workflow graph: unknown flag --fromat — did you mean --format?"],
     [["render", "--env"], "workflow render: --env needs a value <env>"],
     [["render", "--json=yes", "--env", "dev"], 'workflow render: --json takes no value (got "yes")'],

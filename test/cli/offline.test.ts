@@ -1,19 +1,29 @@
-import { MODEL } from "../../models";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { toDot, toMermaid, workflowGraph } from "../../cli/graph";
-import { STATE_NAMES, successPath, gateStates, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES, successPath, TASK_STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import {
+  evaluationScoring,
+  failingValue,
+  GATE,
+  hyperparameterArguments,
+  METRIC_FLAG,
+  MODEL,
+  passingValue,
+  resourceName,
+  runName,
+  thresholdOf,
+} from "../helpers/chosen-model";
 import { cli } from "./fake-deps";
 
 /** The states a passing run enters. */
 const SUCCESS_PATH = successPath(MODEL.metric.direction);
 
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+const METRIC = MODEL.metric.name;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validateAsl = require("asl-validator") as (definition: unknown) => { isValid: boolean; errors: unknown[] };
@@ -38,8 +48,10 @@ describe("workflow render", () => {
     expect(stdout).not.toContain("${");
     const definition = JSON.parse(stdout);
     expect(definition).toEqual(JSON.parse(JSON.stringify(renderEnvironmentDefinition(getEnvironment("prod"), MODEL))));
-    expect(JSON.stringify(definition.States[STATE_NAMES.thresholdCheck])).toContain('"NumericLessThan":2.1');
-    expect(definition.States[STATE_NAMES.training].Parameters.HyperParameters.epochs).toBe("200");
+    expect(JSON.stringify(definition.States[STATE_NAMES.thresholdCheck])).toContain(
+      `"${GATE.comparison}":${thresholdOf("prod")}`,
+    );
+    expect(definition.States[STATE_NAMES.training].Parameters.HyperParameters).toMatchObject(hyperparameterArguments("prod"));
   });
 
   it("refuses an unknown environment (exit 2)", async () => {
@@ -94,9 +106,12 @@ describe("workflow graph", () => {
     const failed = ids.get(STATE_NAMES.failed);
     for (const task of TASK_STATE_NAMES)
       expect(stdout).toContain(`  ${ids.get(task)} -.->|"catch States.TaskFailed"| ${failed}\n`);
-    expect(stdout).toContain(`  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result #lt; 2.1"| ${ids.get(GATE.pass)}\n`);
+    const operator = { "<": "#lt;", ">": "#gt;" }[GATE.operator]; // Mermaid's escapes
     expect(stdout).toContain(
-      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ≥ 2.1 or not a number"| ${ids.get(GATE.fail)}\n`,
+      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"Analysis.Result ${operator} ${thresholdOf("prod")}"| ${ids.get(GATE.pass)}\n`,
+    );
+    expect(stdout).toContain(
+      `  ${ids.get(STATE_NAMES.thresholdCheck)} -->|"otherwise: Analysis.Result ${GATE.otherwise} ${thresholdOf("prod")} or not a number"| ${ids.get(GATE.fail)}\n`,
     );
     expect(stdout).toContain("Task: sagemaker:createTrainingJob.sync");
     expect(stdout).toContain("Task: lambda:invoke");
@@ -115,7 +130,7 @@ describe("workflow graph", () => {
     expect(stdout).toMatch(/^digraph workflow \{\n[\s\S]*\}\n$/);
     for (const name of Object.keys(dev.States)) expect(stdout).toContain(`[label="${name}\\n`);
     expect(stdout.match(/label="catch States.TaskFailed", style=dashed/g)).toHaveLength(TASK_STATE_NAMES.length);
-    expect(stdout).toContain('[label="Analysis.Result < 3"]');
+    expect(stdout).toContain(`[label="Analysis.Result ${GATE.operator} ${thresholdOf("dev")}"]`);
   });
 
   it("refuses an unknown format (exit 2)", async () => {
@@ -139,29 +154,47 @@ describe("workflow simulate", () => {
     return path;
   };
 
-  it("passes a model whose RMSE is below the threshold through 'Model Evaluation Below Threshold' and registers it (exit 0)", async () => {
-    const { code, json } = await report("--env", "prod", "--rmse", "2.05");
+  it("passes a model whose metric passes the threshold through the gate's Pass state and registers it (exit 0)", async () => {
+    const passing = passingValue(thresholdOf("prod"));
+    const { code, json } = await report("--env", "prod", "--metric", String(passing));
     expect(code).toBe(ExitCode.Succeeded);
     expect(json.path).toEqual(SUCCESS_PATH);
-    expect(json.outcome).toMatchObject({ status: "SUCCEEDED", metric: 2.05, threshold: 2.1, decision: "passed" });
+    expect(json.outcome).toMatchObject({
+      status: "SUCCEEDED",
+      metric: passing,
+      threshold: thresholdOf("prod"),
+      decision: "passed",
+    });
   });
 
-  it("stops a model at the prod threshold in 'Model Evaluation Exceeds Threshold' (exit 1)", async () => {
-    const { code, json, stderr } = await report("--env", "prod", "--rmse", "2.4");
+  it("stops a model at the prod threshold in the gate's failing state (exit 1)", async () => {
+    const failing = failingValue(thresholdOf("prod"));
+    const { code, json, stderr } = await report("--env", "prod", "--metric", String(failing));
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(json.path[json.path.length - 1]).toBe(GATE.fail);
     expect(json.outcome).toMatchObject({
       status: "FAILED",
-      metric: 2.4,
-      threshold: 2.1,
+      metric: failing,
+      threshold: thresholdOf("prod"),
       failedState: GATE.fail,
     });
-    expect(stderr).toContain("(RMSE 2.4 is not below the threshold 2.1)");
+    expect(stderr).toContain(`(${METRIC} ${failing} is not ${GATE.side} the threshold ${thresholdOf("prod")})`);
   });
 
-  it("treats an RMSE equal to the threshold as not below it", async () => {
-    const { json } = await report("--env", "dev", "--rmse", "3");
+  it("treats a metric equal to the threshold as failing", async () => {
+    const { json } = await report("--env", "dev", "--metric", String(thresholdOf("dev")));
     expect(json.outcome.decisionState).toBe(GATE.fail);
+  });
+
+  it(`takes the metric by its own name too: ${METRIC_FLAG} is --metric`, async () => {
+    const value = String(failingValue(thresholdOf("dev")));
+    const [byName, byFlag] = [await report("--env", "dev", METRIC_FLAG, value), await report("--env", "dev", "--metric", value)];
+    // The same run, but for its timings.
+    expect(byName.json.path).toEqual(byFlag.json.path);
+    expect(byName.json.outcome).toEqual({ ...byFlag.json.outcome, durationMs: byName.json.outcome.durationMs });
+    const both = await simulate("--env", "dev", "--metric", value, METRIC_FLAG, value);
+    expect(both.code).toBe(ExitCode.Usage);
+    expect(both.stderr).toContain(`--metric and ${METRIC_FLAG} are the same flag`);
   });
 
   it.each(TASK_STATE_NAMES)(
@@ -178,26 +211,20 @@ describe("workflow simulate", () => {
     },
   );
 
-  it("runs the real analyze-results handler on --evaluation and gates on the RMSE it computes", async () => {
-    const groundTruth = [10, 9, 7, 12, 8];
-    const predictions = [9.5, 9.2, 8.1, 11, 8.4];
-    const expected = Math.sqrt(groundTruth.reduce((sum, y, i) => sum + (y - predictions[i]) ** 2, 0) / groundTruth.length);
-    const { code, json } = await report(
-      "--env",
-      "prod",
-      "--evaluation",
-      evaluationFile({ GroundTruth: groundTruth, Predictions: predictions }),
-    );
+  it("runs the real analyze-results handler on --evaluation and gates on the metric it computes", async () => {
+    const passing = passingValue(thresholdOf("prod"));
+    const { code, json } = await report("--env", "prod", "--evaluation", evaluationFile(evaluationScoring(passing)));
     expect(code).toBe(ExitCode.Succeeded);
-    expect(json.outcome.metric).toBeCloseTo(expected, 12);
-    expect(json.outcome.metric).toBeCloseTo(0.7293833, 6);
+    expect(json.outcome.metric).toBeCloseTo(passing, 12);
     // The handler received the run's evaluation key, as the Lambda would.
     const analyzeCall = json.taskCalls.find((c: { state: string }) => c.state === STATE_NAMES.analyze);
     expect(analyzeCall.parameters.Payload).toEqual({
       Metric: MODEL.metric.computation,
       Bucket: PLACEHOLDERS.artifactBucket,
-      Key: `${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/evaluation.json`,
+      Key: `${RUN_ID}/${runName("prod", RUN_ID, "TrainingJob")}/evaluation/evaluation.json`,
     });
+    const failing = await report("--env", "prod", "--evaluation", evaluationFile(evaluationScoring(thresholdOf("prod"))));
+    expect(failing.json.outcome).toMatchObject({ decision: "failed", failedState: GATE.fail });
   });
 
   it("fails in 'Analyze Evaluation Results' when the handler rejects the evaluation file (empty arrays)", async () => {
@@ -210,20 +237,24 @@ describe("workflow simulate", () => {
   it("prints the same progress view as run --wait", async () => {
     const { code, stdout } = await simulate("--env", "dev");
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toContain(`Simulating abalone-dev-ml-workflow locally`);
+    expect(stdout).toContain(`Simulating ${resourceName("dev", "ml-workflow")} locally`);
     expect(stdout).toMatch(
       /\[00:00:00\] Pre-process Data \(Task\) entered\n\[00:00:00\] Pre-process Data succeeded after \d+ ms\n/,
     );
-    expect(stdout).toMatch(
-      /Execution SUCCEEDED in \d+ ms\nRMSE 1.5 is below the threshold 3: Model Evaluation Below Threshold\n$/,
-    );
+    expect(stdout).toMatch(/Execution SUCCEEDED in \d+ ms\n[^\n]+\n$/);
+    // By default the stand-in analyze function returns a passing metric: half an error's threshold, halfway to 1 above a score's.
+    expect(
+      stdout.endsWith(
+        `${METRIC} ${passingValue(thresholdOf("dev"))} is ${GATE.side} the threshold ${thresholdOf("dev")}: ${GATE.pass}\n`,
+      ),
+    ).toBe(true);
   });
 
   describe("checks flags before simulating (exit 2)", () => {
     it.each([
       [["--env", "nowhere"], '--env: unknown environment "nowhere"'],
-      [["--env", "dev", "--rmse", "low"], '--rmse must be a non-negative number (got "low")'],
-      [["--env", "dev", "--rmse=-1"], '--rmse must be a non-negative number (got "-1")'],
+      [["--env", "dev", "--metric", "low"], '--metric must be a non-negative number (got "low")'],
+      [["--env", "dev", "--metric=-1"], '--metric must be a non-negative number (got "-1")'],
       [
         ["--env", "dev", "--fail", "Model Trainig"],
         '--fail: unknown task state "Model Trainig" (tasks: "Pre-process Data", "Model Training"',
@@ -233,7 +264,7 @@ describe("workflow simulate", () => {
         ["--env", "dev", "--evaluation", "/nonexistent/evaluation.json"],
         '--evaluation: cannot read "/nonexistent/evaluation.json" (ENOENT)',
       ],
-      [["--env", "dev", "--rmse", "1", "--evaluation", "x.json"], "--metric and --evaluation exclude each other"],
+      [["--env", "dev", "--metric", "1", "--evaluation", "x.json"], "--metric and --evaluation exclude each other"],
       [["--env", "dev", "--run-id", "a".repeat(45)], "SageMaker allows at most 63"],
     ])("%j", async (argv, message) => {
       const { code, stdout, stderr } = await cli(["simulate", ...argv]);

@@ -1,4 +1,3 @@
-import { MODEL } from "../../models";
 import {
   ActionExecutionDetail,
   CodePipelineClient,
@@ -24,6 +23,7 @@ import { ResourceNames } from "../../modules/naming";
 import { maxRunIdLength } from "../../modules/pipeline/run-id";
 import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import { GATE, MODEL, modelGroup, passingValue, resourceName, runName, thresholdOf } from "../helpers/chosen-model";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
 import { failedTrainingJobCause, HistoryBuilder, serveHistory, succeededHistory } from "./history-fixtures";
 
@@ -31,12 +31,16 @@ const codepipeline = mockClient(CodePipelineClient);
 const sfn = mockClient(SFNClient);
 const sagemaker = mockClient(SageMakerClient);
 
-const PIPELINE = "abalone-prod-pipeline";
-const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:abalone-prod-ml-workflow";
+const PIPELINE = resourceName("prod", "pipeline");
+const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:111122223333:stateMachine:${resourceName("prod", "ml-workflow")}`;
 const EXECUTION_ID = "3f2a9c1e-7b4d-4e8a-9c2f-0a1b2c3d4e5f";
 /** The run id BuildModel derives from the execution id (assets/buildspecs/build-model.yml), first build. */
 const RUN_ID = `${EXECUTION_ID.replace(/-/g, "").slice(0, maxRunIdLength(new ResourceNames("prod", MODEL.name)) - 2)}-1`;
-const REPORT = `s3://abalone-prod-artifacts-111122223333/${RUN_ID}/abalone-prod-TrainingJob-${RUN_ID}/evaluation/report.md`;
+const REPORT = `s3://${resourceName("prod", "artifacts-111122223333")}/${RUN_ID}/${runName("prod", RUN_ID, "TrainingJob")}/evaluation/report.md`;
+/** prod's threshold, the metric the run scored (it passes), and the approver's summary. */
+const THRESHOLD = thresholdOf("prod");
+const PASSING = passingValue(THRESHOLD);
+const SUMMARY = `${MODEL.metric.name} ${PASSING} ${GATE.side} ${THRESHOLD}`;
 const TOKEN = "6f1d2a3b-0c4e-4f5a-8b9c-d0e1f2a3b4c5";
 const COMMIT = "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -60,7 +64,7 @@ const stage = (
 /** An earlier pipeline execution, whose approval and deploy succeeded a day before. */
 const EARLIER_ID = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
-/** The prod pipeline with the model built (RMSE below the threshold) and the approval waiting. */
+/** The prod pipeline with the model built (passing the threshold) and the approval waiting. */
 const waitingForApproval = (): GetPipelineStateOutput => ({
   pipelineName: PIPELINE,
   stageStates: [
@@ -129,30 +133,30 @@ function servePipeline(
   codepipeline.on(ListActionExecutionsCommand).resolves({
     actionExecutionDetails: options.details ?? [
       detail("Approval", "EvaluationApproval", "InProgress", 17.2, 17.2),
-      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: `abalone-prod-${RUN_ID}`, REPORT_URI: REPORT }),
+      buildDetail("Succeeded", { RUN_ID, MODEL_NAME: runName("prod", RUN_ID), REPORT_URI: REPORT }),
       detail("Source", "Source", "Succeeded", 0, 0.5),
     ],
   });
 }
 
 function serveEndpoint(status = "InService", extra: object = {}) {
-  sagemaker.on(DescribeEndpointCommand, { EndpointName: "abalone-prod-endpoint" }).resolves({
-    EndpointName: "abalone-prod-endpoint",
-    EndpointArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint/abalone-prod-endpoint",
-    EndpointConfigName: "abalone-prod-config-20240420080000",
+  sagemaker.on(DescribeEndpointCommand, { EndpointName: resourceName("prod", "endpoint") }).resolves({
+    EndpointName: resourceName("prod", "endpoint"),
+    EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${resourceName("prod", "endpoint")}`,
+    EndpointConfigName: resourceName("prod", "config-20240420080000"),
     EndpointStatus: status as never,
     CreationTime: at(-20000),
     LastModifiedTime: at(-15000),
     ...extra,
   });
-  sagemaker.on(DescribeEndpointConfigCommand, { EndpointConfigName: "abalone-prod-config-20240420080000" }).resolves({
-    EndpointConfigName: "abalone-prod-config-20240420080000",
-    EndpointConfigArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/abalone-prod-config-20240420080000",
+  sagemaker.on(DescribeEndpointConfigCommand, { EndpointConfigName: resourceName("prod", "config-20240420080000") }).resolves({
+    EndpointConfigName: resourceName("prod", "config-20240420080000"),
+    EndpointConfigArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${resourceName("prod", "config-20240420080000")}`,
     CreationTime: at(-15000),
     ProductionVariants: [
       {
         VariantName: "AllTraffic",
-        ModelName: "abalone-prod-20240420080000",
+        ModelName: runName("prod", "20240420080000"),
         InstanceType: "ml.m5.large",
         InitialInstanceCount: 2,
       },
@@ -176,11 +180,11 @@ beforeEach(() => {
 });
 
 describe("workflow pipeline", () => {
-  it("shows the stages, the commit, the run's states and RMSE, the waiting approval with its commands, and the endpoint", async () => {
+  it("shows the stages, the commit, the run's states and metric, the waiting approval with its commands, and the endpoint", async () => {
     servePipeline(waitingForApproval());
     serveEndpoint();
     const d = deps();
-    serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+    serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
     const { code, stdout, stderr } = await cli(["pipeline", "--env", "prod"], d);
     expect(stderr).toBe("");
     expect(code).toBe(ExitCode.Succeeded);
@@ -193,7 +197,7 @@ describe("workflow pipeline", () => {
     expect(stdout).toMatch(/· Deploy +DeployEndpoint +not reached$/m);
     expect(stdout).toContain(`Run ${RUN_ID}: SUCCEEDED`);
     expect(stdout).toMatch(/✓ Model Training +Task +8m 00s/);
-    expect(stdout).toContain("RMSE 1.98 is below the threshold 2.1: Model Evaluation Below Threshold");
+    expect(stdout).toContain(`${MODEL.metric.name} ${PASSING} is ${GATE.side} the threshold ${THRESHOLD}: ${GATE.pass}`);
     expect(stdout).toContain(`Evaluation report: ${REPORT}`);
     expect(stdout).toContain("Approval Approval/EvaluationApproval waiting since 2024-05-01T12:17:12Z");
     expect(stdout).toContain('approve: workflow approve --env prod --summary "<why>"');
@@ -202,7 +206,7 @@ describe("workflow pipeline", () => {
       `--pipeline-name ${PIPELINE} --stage-name Approval --action-name EvaluationApproval --token ${TOKEN} --result 'status=Approved,summary=<why>'`,
     );
     expect(stdout).toContain(
-      "Endpoint abalone-prod-endpoint: InService, config abalone-prod-config-20240420080000, model abalone-prod-20240420080000 (AllTraffic, ml.m5.large × 2)",
+      `Endpoint ${resourceName("prod", "endpoint")}: InService, config ${resourceName("prod", "config-20240420080000")}, model ${runName("prod", "20240420080000")} (AllTraffic, ml.m5.large × 2)`,
     );
     // The run is the one BuildModel exported, on the state machine of the environment.
     expect(sfn.commandCalls(DescribeStateMachineForExecutionCommand)[0].args[0].input.executionArn).toBe(
@@ -218,7 +222,7 @@ describe("workflow pipeline", () => {
     servePipeline(waitingForApproval());
     serveEndpoint();
     const d = deps();
-    serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+    serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
     const { code, stdout } = await cli(["pipeline", "--env", "prod", "--json"], d);
     expect(code).toBe(ExitCode.Succeeded);
     const report = JSON.parse(stdout);
@@ -230,14 +234,14 @@ describe("workflow pipeline", () => {
         status: "InProgress",
         source: [{ revisionId: COMMIT, message: expect.stringMatching(/^Train prod with 200 epochs/) }],
       },
-      run: { runId: RUN_ID, outcome: { status: "SUCCEEDED", metric: 1.98, threshold: 2.1, decision: "passed" } },
+      run: { runId: RUN_ID, outcome: { status: "SUCCEEDED", metric: PASSING, threshold: THRESHOLD, decision: "passed" } },
       approval: {
         stage: "Approval",
         action: "EvaluationApproval",
         token: TOKEN,
         commands: { approve: 'workflow approve --env prod --summary "<why>"' },
       },
-      endpoint: { status: "InService", models: [{ model: "abalone-prod-20240420080000", instanceCount: 2 }] },
+      endpoint: { status: "InService", models: [{ model: runName("prod", "20240420080000"), instanceCount: 2 }] },
     });
     expect(report.stages.map((s: { name: string }) => s.name)).toEqual(["Source", "Build", "Approval", "Deploy"]);
     expect(report.run.states).toHaveLength(7);
@@ -279,7 +283,7 @@ describe("workflow pipeline", () => {
     expect(stdout).toContain("      Build terminated with state: FAILED");
     expect(stdout).toContain(`Run ${RUN_ID}: FAILED`);
     expect(stdout).toContain(
-      `Failed state: Model Training — SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`,
+      `Failed state: Model Training — SageMaker.AmazonSageMakerException: ${runName("dev", RUN_ID, "TrainingJob")} Failed: AlgorithmError: ValueError: could not convert string to float: 'M'`,
     );
     expect(stdout).not.toContain("Approval Approval/EvaluationApproval waiting");
     expect(stderr).toBe(
@@ -301,7 +305,7 @@ describe("workflow pipeline", () => {
     servePipeline(state, { status: "Failed", details: [buildDetail("Failed", { RUN_ID })] });
     serveEndpoint();
     const d = deps();
-    serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+    serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
     const { stdout } = await cli(["pipeline", "--env", "prod"], d);
     expect(stdout).toMatch(/✗ Build +BuildModel +Failed/);
     expect(stdout).not.toMatch(/✓ (Approval|Deploy)/);
@@ -360,10 +364,12 @@ describe("workflow pipeline", () => {
     servePipeline(waitingForApproval());
     sagemaker
       .on(DescribeEndpointCommand)
-      .rejects(awsError("ValidationException", 'Could not find endpoint "abalone-prod-endpoint".'));
+      .rejects(awsError("ValidationException", `Could not find endpoint "${resourceName("prod", "endpoint")}".`));
     const d = deps();
-    serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
-    expect((await cli(["pipeline", "--env", "prod"], d)).stdout).toContain("Endpoint abalone-prod-endpoint: not deployed yet");
+    serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
+    expect((await cli(["pipeline", "--env", "prod"], d)).stdout).toContain(
+      `Endpoint ${resourceName("prod", "endpoint")}: not deployed yet`,
+    );
 
     sagemaker.reset();
     serveEndpoint("Failed", {
@@ -383,8 +389,9 @@ describe("workflow pipeline", () => {
     const { code, stderr } = await cli(["pipeline", "--env", "prod"], deps());
     expect(code).toBe(ExitCode.Aws);
     expect(stderr).toMatch(
-      /^workflow pipeline: not found calling GetPipelineState: Account .* does not have a pipeline with name 'abalone-prod-pipeline' — check the name/,
+      /^workflow pipeline: not found calling GetPipelineState: Account .* does not have a pipeline with name /,
     );
+    expect(stderr).toContain(`does not have a pipeline with name '${PIPELINE}' — check the name`);
   });
 
   describe("--watch", () => {
@@ -405,7 +412,7 @@ describe("workflow pipeline", () => {
     it("prints the view once, then a stamped line per change in CI, and stops when the approval waits", async () => {
       serveBuildThenApproval();
       const d = deps({ tty: true, env: { CI: "true" } });
-      serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+      serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
       const { code, stdout } = await cli(["pipeline", "--env", "prod", "--watch"], d);
       expect(code).toBe(ExitCode.Succeeded);
       expect(stdout).not.toContain("\x1b[");
@@ -421,7 +428,7 @@ describe("workflow pipeline", () => {
     it("redraws the view in place on a terminal", async () => {
       serveBuildThenApproval();
       const d = deps({ tty: true });
-      serveHistory(sfn, succeededHistory(RUN_ID, 1.98), d.clock);
+      serveHistory(sfn, succeededHistory(RUN_ID, PASSING), d.clock);
       const { code, stdout } = await cli(["pipeline", "--env", "prod", "--watch"], d);
       expect(code).toBe(ExitCode.Succeeded);
       // eslint-disable-next-line no-control-regex -- the live view moves the cursor with ANSI escapes
@@ -433,7 +440,7 @@ describe("workflow pipeline", () => {
 });
 
 describe("workflow approve / reject", () => {
-  const VERSION_ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/abalone-prod-abalone/4";
+  const VERSION_ARN = `arn:aws:sagemaker:us-east-1:111122223333:model-package/${modelGroup("prod")}/4`;
   beforeEach(() => {
     // BuildModel of the waiting execution registered version 4.
     codepipeline.on(ListActionExecutionsCommand).resolves({
@@ -445,24 +452,24 @@ describe("workflow approve / reject", () => {
   it("approves with the token from the pipeline state, and marks the execution's model version Approved", async () => {
     codepipeline.on(GetPipelineStateCommand).resolves(waitingForApproval());
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: at(20) });
-    const { code, stdout } = await cli(["approve", "--env", "prod", "--summary", "RMSE 1.98 below 2.1"], deps());
+    const { code, stdout } = await cli(["approve", "--env", "prod", "--summary", SUMMARY], deps());
     expect(code).toBe(ExitCode.Succeeded);
     expect(codepipeline.commandCalls(PutApprovalResultCommand)[0].args[0].input).toEqual({
       pipelineName: PIPELINE,
       stageName: "Approval",
       actionName: "EvaluationApproval",
       token: TOKEN,
-      result: { status: "Approved", summary: "RMSE 1.98 below 2.1" },
+      result: { status: "Approved", summary: SUMMARY },
     });
     expect(stdout).toBe(
-      `Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: RMSE 1.98 below 2.1\n` +
+      `Approved Approval/EvaluationApproval of ${PIPELINE} execution ${EXECUTION_ID} at 2024-05-01T12:20:00.000Z: ${SUMMARY}\n` +
         `Model version ${VERSION_ARN}: Approved\n`,
     );
     expect(codepipeline.commandCalls(ListActionExecutionsCommand)[0].args[0].input.filter).toEqual({
       pipelineExecutionId: EXECUTION_ID,
     });
     expect(sagemaker.commandCalls(UpdateModelPackageCommand).map((c) => c.args[0].input)).toEqual([
-      { ModelPackageArn: VERSION_ARN, ModelApprovalStatus: "Approved", ApprovalDescription: "RMSE 1.98 below 2.1" },
+      { ModelPackageArn: VERSION_ARN, ModelApprovalStatus: "Approved", ApprovalDescription: SUMMARY },
     ]);
   });
 
@@ -488,11 +495,11 @@ describe("workflow approve / reject", () => {
     const { code, stdout } = await cli(["reject", "--env", "staging", "--summary", "wrong data", "--json"], deps());
     expect(code).toBe(ExitCode.Succeeded);
     expect(codepipeline.commandCalls(PutApprovalResultCommand)[0].args[0].input).toMatchObject({
-      pipelineName: "abalone-staging-pipeline",
+      pipelineName: resourceName("staging", "pipeline"),
       result: { status: "Rejected", summary: "wrong data" },
     });
     expect(JSON.parse(stdout)).toMatchObject({
-      pipeline: "abalone-staging-pipeline",
+      pipeline: resourceName("staging", "pipeline"),
       status: "Rejected",
       pipelineExecutionId: EXECUTION_ID,
       modelVersion: VERSION_ARN,

@@ -1,4 +1,3 @@
-import { MODEL } from "../../models";
 /** Model Registry answers as SageMaker gives them, for the CLI's tests. */
 import {
   DescribeModelPackageOutput,
@@ -6,14 +5,18 @@ import {
   ModelPackageSummary,
   SageMakerServiceException,
 } from "@aws-sdk/client-sagemaker";
-import { modelRegistryParams } from "../../modules/workflow/model-version";
+import { hyperparameterArguments, MODEL, modelGroup, passingBy, resourceName, thresholdOf } from "../helpers/chosen-model";
 
 export const ACCOUNT = "111122223333";
 
 /** The environment's group, and the ARN of one of its versions. */
-export const groupOf = (env: string) => modelRegistryParams(env, MODEL).groupName;
+export const groupOf = modelGroup;
 export const versionArn = (env: string, version: number, group = groupOf(env)) =>
   `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model-package/${group.toLowerCase()}/${version}`;
+
+/** The metric run `run-<version>` of `env` registered: on the passing side of the threshold, better with each version. */
+export const registeredMetric = (env: string, version: number): number =>
+  Number(passingBy(thresholdOf(env), version / 100).toFixed(2));
 
 /** What a run registered as version `version` of `env`'s group (run id `run-<version>`). */
 export function described(
@@ -35,12 +38,13 @@ export function described(
     CustomerMetadataProperties: {
       RunId: runId,
       Commit: `c0ffee${version}`,
-      ModelName: `abalone-${env}-${runId}`,
-      Metric: "rmse",
-      MetricValue: String(1.5 + version / 100),
-      Threshold: "2.1",
-      "hyperparameter:epochs": "200",
-      "hyperparameter:batch-size": "8",
+      ModelName: resourceName(env, runId),
+      Metric: MODEL.metric.computation,
+      MetricValue: String(registeredMetric(env, version)),
+      Threshold: String(thresholdOf(env)),
+      ...Object.fromEntries(
+        Object.entries(hyperparameterArguments(env)).map(([argument, value]) => [`hyperparameter:${argument}`, value]),
+      ),
     },
     ...overrides,
   };

@@ -27,14 +27,26 @@ import { mockClient } from "aws-sdk-client-mock";
 import { ExitCode } from "../../cli/errors";
 import { listVersions } from "../../cli/model-registry";
 import { cli, fakeDeps } from "./fake-deps";
-import { ACCOUNT, described, groupOf, sageMakerNotFound, summaryOf, versionArn } from "./registry-fixtures";
+import {
+  evaluationScoring,
+  hyperparameterArguments,
+  MODEL,
+  modelGroup,
+  namePrefix,
+  passingValue,
+  resourceName,
+  runName,
+  servingAnswer,
+  thresholdOf,
+} from "../helpers/chosen-model";
+import { ACCOUNT, described, groupOf, registeredMetric, sageMakerNotFound, summaryOf, versionArn } from "./registry-fixtures";
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
 const runtime = mockClient(SageMakerRuntimeClient);
 const cloudwatch = mockClient(CloudWatchClient);
-const BUCKET = `abalone-prod-artifacts-${ACCOUNT}`;
-const ENDPOINT = "abalone-prod-endpoint";
+const BUCKET = resourceName("prod", `artifacts-${ACCOUNT}`);
+const ENDPOINT = resourceName("prod", "endpoint");
 const prodDeps = () => fakeDeps({ env: { ARTIFACT_BUCKET: BUCKET } });
 
 /** Versions 1 to 4 of prod: 1 and 2 and 4 approved, 3 rejected; the endpoint serves `served`'s model. */
@@ -49,7 +61,7 @@ function registry(versions: DescribeModelPackageOutput[], served?: number) {
     sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: version.ModelPackageArn }).resolves(version);
   const servedModel = versions.find((v) => v.ModelPackageVersion === served)?.CustomerMetadataProperties?.ModelName;
   if (servedModel) {
-    const config = `abalone-prod-config-run-${served}`;
+    const config = resourceName("prod", `config-run-${served}`);
     sagemaker.on(DescribeEndpointCommand).resolves({
       EndpointName: ENDPOINT,
       EndpointArn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/${ENDPOINT}`,
@@ -88,18 +100,24 @@ describe("workflow models", () => {
     registry(FOUR, 2);
     const { code, stdout } = await cli(["models", "--env", "prod"], prodDeps());
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toBe(
-      [
-        "abalone-prod-abalone (us-east-1): 4 version(s), newest first",
-        "   version  status    metric                     run    commit   registered",
-        "   4        Approved  rmse 1.54 (threshold 2.1)  run-4  c0ffee4  2024-05-04T12:00:00Z",
-        "   3        Rejected  rmse 1.53 (threshold 2.1)  run-3  c0ffee3  2024-05-03T12:00:00Z",
-        "*  2        Approved  rmse 1.52 (threshold 2.1)  run-2  c0ffee2  2024-05-02T12:00:00Z",
-        "   1        Approved  rmse 1.51 (threshold 2.1)  run-1  c0ffee1  2024-05-01T12:00:00Z",
-        "Endpoint abalone-prod-endpoint: InService, serving version 2 (model abalone-prod-run-2)",
-        "",
-      ].join("\n"),
+    const metric = (version: number) =>
+      `${MODEL.metric.computation} ${registeredMetric("prod", version)} (threshold ${thresholdOf("prod")})`;
+    const lines = stdout.split("\n");
+    // Columns as wide as their longest value, two spaces apart.
+    expect(lines.map((line) => line.replace(/ {2,}/g, "  "))).toEqual([
+      `${modelGroup("prod")} (us-east-1): 4 version(s), newest first`,
+      "  version  status  metric  run  commit  registered",
+      `  4  Approved  ${metric(4)}  run-4  c0ffee4  2024-05-04T12:00:00Z`,
+      `  3  Rejected  ${metric(3)}  run-3  c0ffee3  2024-05-03T12:00:00Z`,
+      `*  2  Approved  ${metric(2)}  run-2  c0ffee2  2024-05-02T12:00:00Z`,
+      `  1  Approved  ${metric(1)}  run-1  c0ffee1  2024-05-01T12:00:00Z`,
+      `Endpoint ${resourceName("prod", "endpoint")}: InService, serving version 2 (model ${runName("prod", "run-2")})`,
+      "",
+    ]);
+    const starts = ["version", "status", "metric", "run", "commit", "registered"].map(
+      (column) => lines[1].indexOf(` ${column}`) + 1,
     );
+    for (const row of lines.slice(2, 6)) for (const start of starts) expect(row.slice(start - 2, start + 1)).toMatch(/^ {2}\S$/);
     expect(sagemaker.commandCalls(ListModelPackagesCommand)[0].args[0].input).toMatchObject({
       ModelPackageGroupName: groupOf("prod"),
       SortBy: "CreationTime",
@@ -117,8 +135,8 @@ describe("workflow models", () => {
         version: 1,
         status: "Approved",
         runId: "run-1",
-        metric: { name: "rmse", value: 1.51, threshold: 2.1 },
-        hyperParameters: { epochs: "200", "batch-size": "8" },
+        metric: { name: MODEL.metric.computation, value: registeredMetric("prod", 1), threshold: thresholdOf("prod") },
+        hyperParameters: hyperparameterArguments("prod"),
         serving: false,
       }),
     ]);
@@ -128,26 +146,26 @@ describe("workflow models", () => {
     registry([]);
     const { code, stdout } = await cli(["models", "--env", "dev"], fakeDeps());
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toContain("abalone-dev-abalone (us-east-1): no versions registered yet");
+    expect(stdout).toContain(`${modelGroup("dev")} (us-east-1): no versions registered yet`);
   });
 });
 
 describe("workflow rollback", () => {
   /** The run's testing split, its evaluation and the endpoint's answers: what the smoke test reads. */
   function servable(runId: string) {
-    const rows = Array.from({ length: 30 }, (_, i) => [8 + (i % 5), 1, 0, 0, 0.45, 0.35, 0.12, 0.5, 0.2, 0.1, 0.15]);
+    const rows = Array.from({ length: 30 }, (_, i) => [i % 3, 0.45, 0.35, 0.12, 0.5]);
     const body = (text: string) => ({ Body: { transformToString: async () => text } }) as unknown as GetObjectCommandOutput;
-    s3.on(GetObjectCommand, { Key: `${runId}/abalone-prod-TrainingJob-${runId}/data/testing/testing.csv` }).resolves(
+    s3.on(GetObjectCommand, { Key: `${runId}/${runName("prod", runId, "TrainingJob")}/data/testing/testing.csv` }).resolves(
       body(rows.map((row) => row.join(",")).join("\n") + "\n"),
     );
-    s3.on(GetObjectCommand, { Key: `${runId}/abalone-prod-TrainingJob-${runId}/evaluation/evaluation.json` }).resolves(
-      body(JSON.stringify({ GroundTruth: [10], Predictions: [11] })),
+    s3.on(GetObjectCommand, { Key: `${runId}/${runName("prod", runId, "TrainingJob")}/evaluation/evaluation.json` }).resolves(
+      body(JSON.stringify(evaluationScoring(passingValue(thresholdOf("prod"))))),
     );
     runtime.on(InvokeEndpointCommand).resolves({
-      Body: new TextEncoder().encode(JSON.stringify({ predictions: rows.slice(0, 20).map(([r]) => [r]) })) as never,
+      Body: new TextEncoder().encode(servingAnswer(rows.slice(0, 20).map(([label]) => label))) as never,
     });
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
-    sagemaker.on(DescribeModelCommand).resolves({ ModelName: `abalone-prod-${runId}` });
+    sagemaker.on(DescribeModelCommand).resolves({ ModelName: runName("prod", runId) });
     sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: "arn" });
     sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: "arn" });
   }
@@ -158,25 +176,25 @@ describe("workflow rollback", () => {
     // After the update the endpoint settles on version 2's config.
     const settled = {
       EndpointName: ENDPOINT,
-      EndpointConfigName: "abalone-prod-config-run-2",
+      EndpointConfigName: resourceName("prod", "config-run-2"),
       EndpointStatus: "InService" as const,
       CreationTime: new Date(),
       LastModifiedTime: new Date(),
     };
     sagemaker
       .on(DescribeEndpointCommand)
-      .resolvesOnce({ ...settled, EndpointConfigName: "abalone-prod-config-run-4" })
-      .resolvesOnce({ ...settled, EndpointConfigName: "abalone-prod-config-run-4" })
+      .resolvesOnce({ ...settled, EndpointConfigName: resourceName("prod", "config-run-4") })
+      .resolvesOnce({ ...settled, EndpointConfigName: resourceName("prod", "config-run-4") })
       .resolves(settled);
     const { code, stdout, stderr } = await cli(["rollback", "--env", "prod"], prodDeps());
     expect(stderr).toBe("");
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain(
-      "Rolling abalone-prod-endpoint back from abalone-prod-run-4 to version 2 of abalone-prod-abalone (run run-2, commit c0ffee2, rmse 1.52 (threshold 2.1)): model abalone-prod-run-2",
+      `Rolling ${resourceName("prod", "endpoint")} back from ${runName("prod", "run-4")} to version 2 of ${modelGroup("prod")} (run run-2, commit c0ffee2, ${MODEL.metric.computation} ${registeredMetric("prod", 2)} (threshold ${thresholdOf("prod")})): model ${runName("prod", "run-2")}`,
     );
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toMatchObject({
-      EndpointConfigName: "abalone-prod-config-run-2",
-      ProductionVariants: [expect.objectContaining({ ModelName: "abalone-prod-run-2" })],
+      EndpointConfigName: resourceName("prod", "config-run-2"),
+      ProductionVariants: [expect.objectContaining({ ModelName: runName("prod", "run-2") })],
     });
     // The same guardrails as a release: prod's canary with its rollback alarms.
     const update = sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input;
@@ -186,13 +204,13 @@ describe("workflow rollback", () => {
   });
 
   it.each([
-    [["--to", "3"], "version 3 of abalone-prod-abalone is Rejected, not Approved: only approved versions are deployed"],
+    [["--to", "3"], `version 3 of ${modelGroup("prod")} is Rejected, not Approved: only approved versions are deployed`],
     [
       ["--to", versionArn("staging", 2)],
-      "is a version of abalone-staging-abalone, not of prod's model group abalone-prod-abalone",
+      `is a version of ${modelGroup("staging")}, not of prod's model group ${modelGroup("prod")}`,
     ],
-    [["--to", "9"], "abalone-prod-abalone has no version 9"],
-    [["--to", "4"], "endpoint abalone-prod-endpoint already serves version 4 (abalone-prod-run-4)"],
+    [["--to", "9"], `${modelGroup("prod")} has no version 9`],
+    [["--to", "4"], `endpoint ${resourceName("prod", "endpoint")} already serves version 4 (${runName("prod", "run-4")})`],
   ])("refuses %j in one line before changing anything (exit 2)", async (flags, message) => {
     registry(FOUR, 4);
     const { code, stderr } = await cli(["rollback", "--env", "prod", ...flags], prodDeps());
@@ -207,7 +225,7 @@ describe("workflow rollback", () => {
     registry(FOUR, 1);
     const { code, stderr } = await cli(["rollback", "--env", "prod"], prodDeps());
     expect(code).toBe(ExitCode.Usage);
-    expect(stderr).toContain("no approved version of abalone-prod-abalone is older than the served version 1");
+    expect(stderr).toContain(`no approved version of ${modelGroup("prod")} is older than the served version 1`);
   });
 });
 
@@ -217,27 +235,27 @@ describe("workflow teardown", () => {
   /** dev's endpoint, two configs and two models, and one model of dev-2 whose name dev's prefix matches. */
   function devResources() {
     const tagged = (name: string, env: string) => (tagsOf[name] = env);
-    tagged(arn("endpoint", "abalone-dev-endpoint"), "dev");
+    tagged(arn("endpoint", resourceName("dev", "endpoint")), "dev");
     sagemaker
       .on(DescribeEndpointCommand)
       .resolvesOnce({
-        EndpointName: "abalone-dev-endpoint",
-        EndpointArn: arn("endpoint", "abalone-dev-endpoint"),
+        EndpointName: resourceName("dev", "endpoint"),
+        EndpointArn: arn("endpoint", resourceName("dev", "endpoint")),
         EndpointStatus: "InService",
         EndpointConfigName: "c",
         CreationTime: new Date(),
         LastModifiedTime: new Date(),
       })
       .resolvesOnce({
-        EndpointName: "abalone-dev-endpoint",
-        EndpointArn: arn("endpoint", "abalone-dev-endpoint"),
+        EndpointName: resourceName("dev", "endpoint"),
+        EndpointArn: arn("endpoint", resourceName("dev", "endpoint")),
         EndpointStatus: "Deleting",
         EndpointConfigName: "c",
         CreationTime: new Date(),
         LastModifiedTime: new Date(),
       })
-      .rejects(sageMakerNotFound('endpoint "abalone-dev-endpoint"'));
-    const configs = ["abalone-dev-config-r1", "abalone-dev-config-r2"];
+      .rejects(sageMakerNotFound(`endpoint "${resourceName("dev", "endpoint")}"`));
+    const configs = [resourceName("dev", "config-r1"), resourceName("dev", "config-r2")];
     configs.forEach((c) => tagged(arn("endpoint-config", c), "dev"));
     sagemaker
       .on(ListEndpointConfigsCommand)
@@ -249,7 +267,7 @@ describe("workflow teardown", () => {
         })),
       })
       .resolves({ EndpointConfigs: [] });
-    const models = ["abalone-dev-r1", "abalone-dev-r2", "abalone-dev-2-r1"];
+    const models = [runName("dev", "r1"), runName("dev", "r2"), runName("dev-2", "r1")];
     tagged(arn("model", models[0]), "dev");
     tagged(arn("model", models[1]), "dev");
     tagged(arn("model", models[2]), "dev-2");
@@ -261,7 +279,7 @@ describe("workflow teardown", () => {
       .resolves({ Models: [{ ModelName: models[2], ModelArn: arn("model", models[2]), CreationTime: new Date() }] });
     sagemaker.on(ListTagsCommand).callsFake(({ ResourceArn }) => ({
       Tags: [
-        { Key: "Project", Value: "abalone" },
+        { Key: "Project", Value: MODEL.name },
         { Key: "Environment", Value: tagsOf[ResourceArn] },
       ],
     }));
@@ -278,11 +296,11 @@ describe("workflow teardown", () => {
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toBe(
       [
-        "Deleted endpoint abalone-dev-endpoint",
-        "Deleted endpoint config abalone-dev-config-r1",
-        "Deleted endpoint config abalone-dev-config-r2",
-        "Deleted model abalone-dev-r1",
-        "Deleted model abalone-dev-r2",
+        `Deleted endpoint ${resourceName("dev", "endpoint")}`,
+        `Deleted endpoint config ${resourceName("dev", "config-r1")}`,
+        `Deleted endpoint config ${resourceName("dev", "config-r2")}`,
+        `Deleted model ${runName("dev", "r1")}`,
+        `Deleted model ${runName("dev", "r2")}`,
         "Nothing of dev that the pipeline created at run time is left in us-east-1 (model versions kept: --include-registry deletes them). Next: npx cdktf destroy dev",
         "",
       ].join("\n"),
@@ -290,10 +308,10 @@ describe("workflow teardown", () => {
     // The waiter asked until SageMaker no longer knew the endpoint; dev-2's model was never touched.
     expect(sagemaker.commandCalls(DescribeEndpointCommand).length).toBeGreaterThanOrEqual(3);
     expect(sagemaker.commandCalls(DeleteModelCommand).map((c) => c.args[0].input.ModelName)).toEqual([
-      "abalone-dev-r1",
-      "abalone-dev-r2",
+      runName("dev", "r1"),
+      runName("dev", "r2"),
     ]);
-    expect(sagemaker.commandCalls(ListModelsCommand)[0].args[0].input.NameContains).toBe("abalone-dev-");
+    expect(sagemaker.commandCalls(ListModelsCommand)[0].args[0].input.NameContains).toBe(`${namePrefix("dev")}-`);
   });
 
   it("--dry-run lists what it would delete and deletes nothing", async () => {
@@ -301,16 +319,16 @@ describe("workflow teardown", () => {
     const { code, stdout } = await cli(["teardown", "--env", "dev", "--dry-run"], quickDeps());
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain(
-      "Would delete in us-east-1, for dev:\n  endpoint abalone-dev-endpoint\n  endpoint config abalone-dev-config-r1",
+      `Would delete in us-east-1, for dev:\n  endpoint ${resourceName("dev", "endpoint")}\n  endpoint config ${resourceName("dev", "config-r1")}`,
     );
-    expect(stdout).not.toContain("abalone-dev-2-r1");
+    expect(stdout).not.toContain(runName("dev-2", "r1"));
     expect(sagemaker.commandCalls(DeleteEndpointCommand)).toHaveLength(0);
     expect(sagemaker.commandCalls(DeleteEndpointConfigCommand)).toHaveLength(0);
     expect(sagemaker.commandCalls(DeleteModelCommand)).toHaveLength(0);
   });
 
   it("--include-registry also deletes the group's versions, waiting until each is gone", async () => {
-    sagemaker.on(DescribeEndpointCommand).rejects(sageMakerNotFound('endpoint "abalone-dev-endpoint"'));
+    sagemaker.on(DescribeEndpointCommand).rejects(sageMakerNotFound(`endpoint "${resourceName("dev", "endpoint")}"`));
     sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
     sagemaker.on(ListModelsCommand).resolves({ Models: [] });
     const version = described("dev", 1, "Approved");
@@ -325,19 +343,19 @@ describe("workflow teardown", () => {
       .rejects(sageMakerNotFound(`model package ${version.ModelPackageArn}`));
     const { code, stdout } = await cli(["teardown", "--env", "dev", "--include-registry"], quickDeps());
     expect(code).toBe(ExitCode.Succeeded);
-    expect(stdout).toContain("Deleted model version abalone-dev-abalone/1\n");
+    expect(stdout).toContain(`Deleted model version ${modelGroup("dev")}/1\n`);
     expect(sagemaker.commandCalls(DeleteModelPackageCommand)[0].args[0].input.ModelPackageName).toBe(versionArn("dev", 1));
   });
 
   it("exits 1 naming what is still there after it deleted everything it found", async () => {
     devResources();
     sagemaker.on(ListModelsCommand).resolves({
-      Models: [{ ModelName: "abalone-dev-r3", ModelArn: arn("model", "abalone-dev-r3"), CreationTime: new Date() }],
+      Models: [{ ModelName: runName("dev", "r3"), ModelArn: arn("model", runName("dev", "r3")), CreationTime: new Date() }],
     });
-    tagsOf[arn("model", "abalone-dev-r3")] = "dev";
+    tagsOf[arn("model", runName("dev", "r3"))] = "dev";
     const { code, stderr } = await cli(["teardown", "--env", "dev"], quickDeps());
     expect(code).toBe(ExitCode.WorkflowFailed);
-    expect(stderr).toContain("1 resource(s) of dev remain after teardown: model abalone-dev-r3");
+    expect(stderr).toContain(`1 resource(s) of dev remain after teardown: model ${runName("dev", "r3")}`);
   });
 
   it("reports access denied on a delete as an AWS error (exit 3)", async () => {

@@ -1,5 +1,3 @@
-import { modelValues } from "../../modules/model/settings";
-import { MODEL } from "../../models";
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -17,8 +15,18 @@ import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { ExitCode } from "../../cli/errors";
 import { timestampRunId } from "../../modules/run-names";
 import { executionInput } from "../../modules/workflow/execution-input";
-import { STATE_NAMES, gateStates } from "../../modules/workflow/ml-workflow";
+import { STATE_NAMES } from "../../modules/workflow/ml-workflow";
 import { renderEnvironmentDefinition } from "../../modules/workflow/render-environment";
+import {
+  failingValue,
+  GATE,
+  hyperparameterArguments,
+  MODEL,
+  passingValue,
+  resourceName,
+  runName,
+  thresholdOf,
+} from "../helpers/chosen-model";
 import { awsError, cli, fakeDeps, T0 } from "./fake-deps";
 import {
   failedTrainingJobCause,
@@ -29,14 +37,17 @@ import {
   trainingFailedHistory,
 } from "./history-fixtures";
 
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+/** dev's threshold, a metric that passes it and one that fails it. */
+const THRESHOLD = thresholdOf("dev");
+const PASSING = passingValue(THRESHOLD);
+const FAILING = failingValue(THRESHOLD);
+const METRIC = MODEL.metric.name;
 
 const sfn = mockClient(SFNClient);
 const ACCOUNT = "111122223333";
-const DEV_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:abalone-dev-ml-workflow`;
+const DEV_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:${resourceName("dev", "ml-workflow")}`;
 const RUN_ID = "20240501120000";
-const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:abalone-dev-ml-workflow:${RUN_ID}`;
+const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:${resourceName("dev", "ml-workflow")}:${RUN_ID}`;
 const devDefinition = JSON.stringify(renderEnvironmentDefinition(getEnvironment("dev"), MODEL));
 
 /** The state machine list spread over two pages, the dev one on the second. */
@@ -47,7 +58,7 @@ function listStateMachinesOverTwoPages() {
       stateMachines: [
         {
           name: "other-workflow",
-          stateMachineArn: DEV_ARN.replace("abalone-dev-ml-workflow", "other-workflow"),
+          stateMachineArn: DEV_ARN.replace(resourceName("dev", "ml-workflow"), "other-workflow"),
           type: "STANDARD",
           creationDate: new Date(),
         },
@@ -56,7 +67,9 @@ function listStateMachinesOverTwoPages() {
     })
     .on(ListStateMachinesCommand, { nextToken: "page2" })
     .resolves({
-      stateMachines: [{ name: "abalone-dev-ml-workflow", stateMachineArn: DEV_ARN, type: "STANDARD", creationDate: new Date() }],
+      stateMachines: [
+        { name: resourceName("dev", "ml-workflow"), stateMachineArn: DEV_ARN, type: "STANDARD", creationDate: new Date() },
+      ],
     });
 }
 
@@ -79,7 +92,10 @@ describe("workflow run", () => {
     // The names are the template's (test/modules/workflow/ml-workflow.test.ts pins them); not built
     // from a commit, the registered version says so.
     expect(JSON.parse(request.input!)).toStrictEqual(executionInput(MODEL.name, "dev", RUN_ID));
-    expect(JSON.parse(request.input!)).toMatchObject({ TrainingJobName: `abalone-dev-TrainingJob-${RUN_ID}`, Commit: "unknown" });
+    expect(JSON.parse(request.input!)).toMatchObject({
+      TrainingJobName: runName("dev", RUN_ID, "TrainingJob"),
+      Commit: "unknown",
+    });
     expect(stdout).toContain(`Started execution ${RUN_ID} of ${DEV_ARN}`);
   });
 
@@ -114,14 +130,14 @@ describe("workflow run", () => {
   });
 
   it("refuses a STATE_MACHINE_ARN of another environment's state machine (exit 2)", async () => {
-    const prodArn = DEV_ARN.replace("abalone-dev-", "abalone-prod-");
+    const prodArn = DEV_ARN.replace(resourceName("dev", "ml-workflow"), resourceName("prod", "ml-workflow"));
     const { code, stderr } = await cli(
       ["run", "--env", "dev", "--run-id", RUN_ID],
       fakeDeps({ env: { STATE_MACHINE_ARN: prodArn } }),
     );
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toContain(
-      `$STATE_MACHINE_ARN names state machine "abalone-prod-ml-workflow", but --env dev uses "abalone-dev-ml-workflow"`,
+      `$STATE_MACHINE_ARN names state machine "${resourceName("prod", "ml-workflow")}", but --env dev uses "${resourceName("dev", "ml-workflow")}"`,
     );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
@@ -131,7 +147,7 @@ describe("workflow run", () => {
     const { code, stderr } = await cli(["run", "--env", "staging", "--run-id", RUN_ID]);
     expect(code).toBe(ExitCode.Aws);
     expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toContain("state machine abalone-staging-ml-workflow not found in us-east-1");
+    expect(stderr).toContain(`state machine ${resourceName("staging", "ml-workflow")} not found in us-east-1`);
     expect(stderr).toContain("npx cdktf deploy staging");
   });
 
@@ -163,11 +179,11 @@ describe("workflow run", () => {
       stateMachineArn: DEV_ARN,
     });
     const deps = fakeDeps({ now: T0 + 3600_000 });
-    serveHistory(sfn, succeededHistory(RUN_ID, 2.05), deps.clock);
+    serveHistory(sfn, succeededHistory(RUN_ID, PASSING), deps.clock);
     const { code, stdout } = await cli(["run", "--env", "dev", "--run-id", RUN_ID, "--wait"], deps);
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain(`Attached to existing execution ${RUN_ID} (already SUCCEEDED)`);
-    expect(stdout).toContain("RMSE 2.05 is below the threshold 3");
+    expect(stdout).toContain(`${METRIC} ${PASSING} is ${GATE.side} the threshold ${THRESHOLD}`);
   });
 
   it("refuses a run id whose existing execution had a different input, and says what to do (exit 2)", async () => {
@@ -177,7 +193,7 @@ describe("workflow run", () => {
       name: RUN_ID,
       status: "FAILED",
       startDate: new Date(T0),
-      input: JSON.stringify({ ModelName: "abalone-other" }),
+      input: JSON.stringify({ ModelName: "another-model" }),
       stateMachineArn: DEV_ARN,
     });
     const { code, stderr } = await cli(["run", "--env", "dev", "--run-id", RUN_ID]);
@@ -209,7 +225,7 @@ describe("workflow run", () => {
       [["run"], "--env is required"],
       [
         ["run", "--env", "dev", "--run-id", "x".repeat(50)],
-        `makes PreprocessingJobName "abalone-dev-ProcessingJob-${"x".repeat(50)}" is 76 characters long; SageMaker allows at most 63`,
+        `makes PreprocessingJobName "${runName("dev", "x".repeat(50), "ProcessingJob")}" is ${runName("dev", "x".repeat(50), "ProcessingJob").length} characters long; SageMaker allows at most 63`,
       ],
       [["run", "--env", "dev", "--run-id", "run_1"], `breaks SageMaker's name rule`],
       [["run", "--env", "dev", "--run-id", "run-1-"], `breaks SageMaker's name rule`],
@@ -236,8 +252,8 @@ describe("workflow run --wait", () => {
     return cli(argv, deps).then((result) => ({ ...result, requests }));
   };
 
-  it("follows a succeeding execution to the end and reports the RMSE below the deployed threshold", async () => {
-    const { code, stdout, stderr, deps } = await waitFor(succeededHistory(RUN_ID, 2.05));
+  it("follows a succeeding execution to the end and reports the metric on the passing side of the deployed threshold", async () => {
+    const { code, stdout, stderr, deps } = await waitFor(succeededHistory(RUN_ID, PASSING));
     expect(code).toBe(ExitCode.Succeeded);
     expect(stderr).toBe("");
     expect(stdout).toContain("[00:00:00] Pre-process Data (Task) entered");
@@ -245,13 +261,13 @@ describe("workflow run --wait", () => {
     expect(stdout).toContain("Model Training succeeded after 8m 00s");
     expect(stdout).toContain(`${GATE.pass} (Pass) entered`);
     expect(stdout).toMatch(/Execution SUCCEEDED in 15m 0\ds/);
-    expect(stdout).toContain("RMSE 2.05 is below the threshold 3: Model Evaluation Below Threshold");
+    expect(stdout).toContain(`${METRIC} ${PASSING} is ${GATE.side} the threshold ${THRESHOLD}: ${GATE.pass}`);
     // It waited for the execution instead of spinning.
     expect(deps.slept()).toBeGreaterThanOrEqual(15 * 60_000);
   });
 
   it("pages the growing history without printing any event twice", async () => {
-    const events = succeededHistory(RUN_ID, 2.05);
+    const events = succeededHistory(RUN_ID, PASSING);
     const { stdout, requests } = await waitFor(events);
     for (const name of [
       STATE_NAMES.preprocess,
@@ -270,17 +286,17 @@ describe("workflow run --wait", () => {
     expect(requests.every((r) => r.reverseOrder === true)).toBe(true);
   });
 
-  it("fails with exit 1 in 'Model Evaluation Exceeds Threshold', naming the RMSE and the threshold", async () => {
-    const { code, stdout, stderr } = await waitFor(thresholdFailedHistory(RUN_ID, 3.4));
+  it("fails with exit 1 in the gate's failing state, naming the metric and the threshold", async () => {
+    const { code, stdout, stderr } = await waitFor(thresholdFailedHistory(RUN_ID, FAILING));
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(stdout).toContain("Execution FAILED");
-    expect(stdout).toContain("RMSE 3.4 is not below the threshold 3: Model Evaluation Exceeds Threshold");
-    expect(stdout).toContain(
-      "Failed state: Model Evaluation Exceeds Threshold — ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold",
-    );
-    expect(stderr).toMatch(
-      /^workflow run: execution 20240501120000 FAILED at 'Model Evaluation Exceeds Threshold' \(RMSE 3.4 is not below the threshold 3\): ModelEvaluationExceedsThreshold/,
-    );
+    expect(stdout).toContain(`${METRIC} ${FAILING} is not ${GATE.side} the threshold ${THRESHOLD}: ${GATE.fail}`);
+    expect(stdout).toContain(`Failed state: ${GATE.fail} — ${GATE.error}: ${GATE.cause}`);
+    expect(
+      stderr.startsWith(
+        `workflow run: execution 20240501120000 FAILED at '${GATE.fail}' (${METRIC} ${FAILING} is not ${GATE.side} the threshold ${THRESHOLD}): ${GATE.error}`,
+      ),
+    ).toBe(true);
     expect(stderr).toContain(
       " — see https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/",
     );
@@ -295,7 +311,7 @@ describe("workflow run --wait", () => {
     );
     expect(stdout).toContain("ML Workflow Failed (Fail) entered");
     expect(stdout).toContain("Failed state: Model Training — SageMaker.AmazonSageMakerException: ClientError");
-    expect(stdout).not.toContain("RMSE");
+    expect(stdout).not.toContain(METRIC);
     expect(stderr).toContain(
       "execution 20240501120000 FAILED at 'Model Training': SageMaker.AmazonSageMakerException: ClientError",
     );
@@ -315,7 +331,7 @@ describe("workflow run --wait", () => {
     ).events;
     const { code, stdout, stderr } = await waitFor(events);
     expect(code).toBe(ExitCode.WorkflowFailed);
-    const shown = `SageMaker.AmazonSageMakerException: abalone-dev-TrainingJob-${RUN_ID} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
+    const shown = `SageMaker.AmazonSageMakerException: ${runName("dev", RUN_ID, "TrainingJob")} Failed: AlgorithmError: ExecuteUserScriptError: ExitCode 1 ErrorMessage "ValueError: could not convert string to float: 'M'"`;
     expect(stdout).toContain(`Model Training failed after 6m 00s: ${shown}\n`);
     expect(stdout).toContain(`Failed state: Model Training — ${shown}\n`);
     expect(stderr).toContain(`FAILED at 'Model Training': ${shown} — see `);
@@ -335,17 +351,15 @@ describe("workflow run --wait", () => {
   });
 
   it("prints the line of a Fail state the execution ended in, as simulate does: the same state lines for the same path", async () => {
-    const live = await waitFor(thresholdFailedHistory(RUN_ID, 3.4));
-    const simulated = await cli(["simulate", "--env", "dev", "--rmse", "3.4", "--run-id", RUN_ID]);
+    const live = await waitFor(thresholdFailedHistory(RUN_ID, FAILING));
+    const simulated = await cli(["simulate", "--env", "dev", "--metric", String(FAILING), "--run-id", RUN_ID]);
     // Times differ (the simulation takes milliseconds); the states, their order and outcomes may not.
     const stateLines = (out: string) =>
       out
         .split("\n")
         .filter((l) => l.startsWith("["))
         .map((l) => l.replace(/^\[[\d:]+\] /, "").replace(/ after [^:]+/, ""));
-    expect(stateLines(live.stdout)).toContain(
-      `${GATE.fail} failed: ModelEvaluationExceedsThreshold: The model's RMSE is not below the environment's threshold`,
-    );
+    expect(stateLines(live.stdout)).toContain(`${GATE.fail} failed: ${GATE.error}: ${GATE.cause}`);
     // The fixture's history runs the reference's tasks; simulate runs the template's, which may have more.
     const stateOf = (line: string) => line.replace(/ (\(\w+\) entered|succeeded|failed)(:.*)?$/, "");
     const livePath = new Set(stateLines(live.stdout).map(stateOf));
@@ -354,7 +368,7 @@ describe("workflow run --wait", () => {
   });
 
   it("redraws a table in place in a terminal", async () => {
-    const { code, stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true });
+    const { code, stdout } = await waitFor(succeededHistory(RUN_ID, PASSING), { tty: true });
     expect(code).toBe(ExitCode.Succeeded);
     expect(stdout).toContain("\x1b[2K");
     // eslint-disable-next-line no-control-regex -- the live view moves the cursor with ANSI escapes
@@ -366,19 +380,19 @@ describe("workflow run --wait", () => {
   });
 
   it("prints plain lines in CI even on a terminal", async () => {
-    const { stdout } = await waitFor(succeededHistory(RUN_ID, 2.05), { tty: true, env: { CI: "true" } });
+    const { stdout } = await waitFor(succeededHistory(RUN_ID, PASSING), { tty: true, env: { CI: "true" } });
     expect(stdout).not.toContain("\x1b[");
     expect(stdout).toContain("Pre-process Data (Task) entered");
   });
 
   it("prints one JSON document with the outcome and every state when --json is given", async () => {
-    const { code, stdout } = await waitFor(thresholdFailedHistory(RUN_ID, 3.4), { json: true });
+    const { code, stdout } = await waitFor(thresholdFailedHistory(RUN_ID, FAILING), { json: true });
     expect(code).toBe(ExitCode.WorkflowFailed);
     const report = JSON.parse(stdout);
     expect(report.outcome).toMatchObject({
       status: "FAILED",
-      metric: 3.4,
-      threshold: 3,
+      metric: FAILING,
+      threshold: THRESHOLD,
       decision: "failed",
       failedState: GATE.fail,
     });
@@ -397,7 +411,7 @@ describe("workflow run --wait", () => {
 
 describe("workflow run --report", () => {
   const s3 = mockClient(S3Client);
-  const BUCKET = "abalone-dev-artifacts-111122223333";
+  const BUCKET = resourceName("dev", "artifacts-111122223333");
   const KMS = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   let dir: string;
   beforeEach(() => {
@@ -417,30 +431,24 @@ describe("workflow run --report", () => {
   };
 
   it("writes the evidence of a run that passed next to its evaluation, as JSON and Markdown, and to the local file", async () => {
-    const { code, stdout } = await reportRun(succeededHistory(RUN_ID, 2.05));
+    const { code, stdout } = await reportRun(succeededHistory(RUN_ID, PASSING));
     expect(code).toBe(ExitCode.Succeeded);
-    const dev = getEnvironment("dev");
-    const evaluationDir = `${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/evaluation`;
+    const evaluationDir = `${RUN_ID}/${runName("dev", RUN_ID, "TrainingJob")}/evaluation`;
     const local = JSON.parse(fs.readFileSync(path.join(dir, "run-report.json"), "utf8"));
     expect(local).toMatchObject({
       runId: RUN_ID,
       environment: "dev",
       status: "SUCCEEDED",
-      metric: 2.05,
-      threshold: modelValues(dev, MODEL).threshold,
+      metric: PASSING,
+      threshold: THRESHOLD,
       metricName: MODEL.metric.name,
       direction: MODEL.metric.direction,
-      hyperparameters: Object.fromEntries(
-        Object.entries(MODEL.hyperparameters).map(([name, h]) => [
-          h.argument,
-          String(modelValues(dev, MODEL).hyperparameters[name] ?? h.default),
-        ]),
-      ),
+      hyperparameters: hyperparameterArguments("dev"),
       commit: "4f2a9c1",
       execution: { arn: EXECUTION_ARN },
       model: {
-        name: `abalone-dev-${RUN_ID}`,
-        artifact: `s3://${BUCKET}/${RUN_ID}/abalone-dev-TrainingJob-${RUN_ID}/output/model.tar.gz`,
+        name: resourceName("dev", RUN_ID),
+        artifact: `s3://${BUCKET}/${RUN_ID}/${runName("dev", RUN_ID, "TrainingJob")}/output/model.tar.gz`,
       },
       evaluation: `s3://${BUCKET}/${evaluationDir}/evaluation.json`,
       report: { json: `s3://${BUCKET}/${evaluationDir}/report.json`, markdown: `s3://${BUCKET}/${evaluationDir}/report.md` },
@@ -452,14 +460,14 @@ describe("workflow run --report", () => {
     ]);
     expect(JSON.parse(puts[0].Body as string)).toEqual(local);
     const markdown = puts[1].Body as string;
-    expect(markdown).toContain(`| RMSE | 2.05 (threshold ${modelValues(dev, MODEL).threshold}; below the threshold: passed) |`);
-    for (const [name, h] of Object.entries(MODEL.hyperparameters))
-      expect(markdown).toContain(`| ${h.argument} | ${modelValues(dev, MODEL).hyperparameters[name] ?? h.default} |`);
+    expect(markdown).toContain(`| ${METRIC} | ${PASSING} (threshold ${THRESHOLD}; ${GATE.side} the threshold: passed) |`);
+    for (const [argument, value] of Object.entries(hyperparameterArguments("dev")))
+      expect(markdown).toContain(`| ${argument} | ${value} |`);
     expect(stdout).toContain(`Evaluation report: s3://${BUCKET}/${evaluationDir}/report.md`);
   });
 
   it("writes no report for a run that did not pass", async () => {
-    const { code } = await reportRun(thresholdFailedHistory(RUN_ID, 3.4));
+    const { code } = await reportRun(thresholdFailedHistory(RUN_ID, FAILING));
     expect(code).toBe(ExitCode.WorkflowFailed);
     expect(s3.calls()).toHaveLength(0);
     expect(fs.existsSync(path.join(dir, "run-report.json"))).toBe(false);

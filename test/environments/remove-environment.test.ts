@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { MODEL, resourceName } from "../helpers/chosen-model";
 import { copyProject, keepBaseEnvironments, runSynth, snapshotFiles } from "../helpers/project-copy";
 
 // Several synths in a scratch copy: a busy 2-core machine needs headroom.
@@ -36,7 +37,7 @@ describe("removing the environment qa", () => {
         type: "aws_s3_bucket",
         name: `bucket_${i}`,
         provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { bucket: `abalone-qa-${i}` } }],
+        instances: [{ schema_version: 0, attributes: { bucket: resourceName("qa", String(i)) } }],
       })),
     ],
   });
@@ -96,7 +97,7 @@ describe("removing the environment qa", () => {
     const refused = runSynth(dir, { ENVIRONMENTS: "dev" });
     expect(refused.status).toBe(1);
     expect(refused.stderr.trimEnd().split("\n")[0]).toBe(
-      `cdktf.out/stacks/qa: ${advice.replace("%s", 'its state is remote (backend "s3", s3://acme-terraform-state/abalone/qa/terraform.tfstate), which synth cannot read')}`,
+      `cdktf.out/stacks/qa: ${advice.replace("%s", `its state is remote (backend "s3", s3://acme-terraform-state/${MODEL.name}/qa/terraform.tfstate), which synth cannot read`)}`,
     );
     expect(fs.existsSync(stack())).toBe(true);
     const defined = runSynth(dir, { ENVIRONMENTS: "dev" }, ["--drop-stack", "dev"]);

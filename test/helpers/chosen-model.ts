@@ -67,6 +67,9 @@ const LOWER = MODEL.metric.direction === "lower";
 export const GATE = LOWER
   ? {
       comparison: "NumericLessThan",
+      /** How a passing value compares with the threshold, and a failing one. */
+      operator: "<",
+      otherwise: "≥",
       side: "below",
       pass: "Model Evaluation Below Threshold",
       fail: "Model Evaluation Exceeds Threshold",
@@ -75,12 +78,17 @@ export const GATE = LOWER
     }
   : {
       comparison: "NumericGreaterThan",
+      operator: ">",
+      otherwise: "≤",
       side: "above",
       pass: "Model Evaluation Above Threshold",
       fail: "Model Evaluation Not Above Threshold",
       error: "ModelEvaluationNotAboveThreshold",
       cause: `The model's ${MODEL.metric.name} is not above the environment's threshold`,
     };
+
+/** The metric's own name as a flag of `simulate`, the same as --metric (docs/cli.md): `--rmse` for RMSE. */
+export const METRIC_FLAG = `--${MODEL.metric.name.toLowerCase()}`;
 
 /** A metric `by` on the passing side of `threshold`, and one `by` on the failing side (`by` 0: on it, which fails). */
 export const passingBy = (threshold: number, by: number): number => (LOWER ? threshold - by : threshold + by);
@@ -91,20 +99,24 @@ export const passingValue = (threshold: number): number => (LOWER ? threshold / 
 export const failingValue = (threshold: number): number => (LOWER ? threshold * 2 : threshold / 2);
 
 /**
- * GroundTruth and Predictions (label 0 everywhere; `rows` pairs, even) on which the model's metric is
- * exactly `value`: every prediction off by `value` for an error (RMSE, MAE); `value × rows` right
- * ones for accuracy.
+ * GroundTruth and Predictions on which the model's metric is `value` (label 0 everywhere; `rows`
+ * pairs, by default the fewest that can make it, on which it is exact): every prediction off by
+ * `value` for an error (RMSE, MAE), `value × rows` right ones for accuracy.
  */
-export function evaluationScoring(value: number, rows = 2): { GroundTruth: number[]; Predictions: number[] } {
-  const GroundTruth = Array.from({ length: rows }, () => 0);
+export function evaluationScoring(value: number, rows?: number): { GroundTruth: number[]; Predictions: number[] } {
+  const labels = (n: number) => Array.from({ length: n }, () => 0);
   switch (MODEL.metric.computation) {
     case "rmse":
-    case "mae":
+    case "mae": {
+      const GroundTruth = labels(rows ?? 2);
       return { GroundTruth, Predictions: GroundTruth.map((_, i) => (i % 2 === 0 ? value : -value)) };
+    }
     case "accuracy": {
-      const right = Math.round(value * rows);
-      if (right / rows !== value) throw new Error(`evaluationScoring: no ${rows} rows have accuracy ${value}`);
-      return { GroundTruth, Predictions: GroundTruth.map((_, i) => (i < right ? 0 : 1)) };
+      const n = rows ?? Array.from({ length: 1000 }, (_, i) => i + 1).find((k) => Math.round(value * k) / k === value);
+      const right = Math.round(value * (n ?? 0));
+      if (n === undefined || right / n !== value)
+        throw new Error(`evaluationScoring: no ${rows ?? "1 to 1000"} rows have accuracy ${value}`);
+      return { GroundTruth: labels(n), Predictions: labels(n).map((_, i) => (i < right ? 0 : 1)) };
     }
     default:
       throw new Error(`evaluationScoring: add a construction for ${MODEL.metric.computation} (test/helpers/chosen-model.ts)`);

@@ -182,8 +182,8 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
     sagemaker.put(s3(modelLayout(abalone).evaluationScript), fs.readFileSync(modelScripts(abalone).evaluation));
     sagemaker.put(s3(modelLayout(abalone).trainingSourceDir), trainingSourceDir(abalone));
     const result = await simulateWorkflow(definition, {
-      environment: env.name,
       runId,
+      input: executionInput(abalone.name, env.name, runId),
       handlers: sagemaker.handlers(),
       analyze: (payload) => analyzeEvaluation(payload, sagemaker.read),
     });

@@ -1,21 +1,31 @@
 import { modelLayout } from "../../../modules/s3-layout";
-import { modelValues } from "../../../modules/model/settings";
-import { MODEL } from "../../../models";
 import { analyzeEvaluation } from "../../../assets/analyze-results/analyze";
 import { getEnvironment } from "../../../environments";
 import { executionInput } from "../../../modules/workflow/execution-input";
 import { runKeys } from "../../../modules/s3-layout";
 import { simulateWorkflow, SimulationResult, TaskCall } from "../../../cli/simulate/local-run";
-import { STATE_NAMES, successPath, gateStates, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
-import { modelRegistryParams } from "../../../modules/workflow/model-version";
+import { STATE_NAMES, successPath, TASK_STATE_NAMES, TaskStateName } from "../../../modules/workflow/ml-workflow";
 import { PLACEHOLDERS, renderEnvironmentDefinition } from "../../../modules/workflow/render-environment";
+import {
+  evaluationScoring,
+  failingBy,
+  failingValue,
+  GATE,
+  hyperparameterArguments,
+  MODEL,
+  modelGroup,
+  namePrefix,
+  passingBy,
+  passingValue,
+  runName,
+  thresholdOf,
+} from "../../helpers/chosen-model";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
 
 /** The states a passing run enters. */
 const SUCCESS_PATH = successPath(MODEL.metric.direction);
 
-/** The chosen model's gate outcomes. */
-const GATE = gateStates(MODEL.metric.direction, MODEL.metric.name);
+const METRIC = MODEL.metric.name;
 
 const RUN_ID = "20250102030405";
 const bucket = PLACEHOLDERS.artifactBucket;
@@ -27,38 +37,36 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
   const env = getEnvironment(name);
   const definition = renderEnvironmentDefinition(env, MODEL);
   const input = executionInput(MODEL.name, name, RUN_ID);
+  const threshold = thresholdOf(name);
 
-  it(`passes 'Model Evaluation Below Threshold' and registers the model version when the RMSE is below ${modelValues(env, MODEL).threshold}`, async () => {
+  it(`passes '${GATE.pass}' and registers the model version when the ${METRIC} is just ${GATE.side} ${threshold}`, async () => {
     const result = await simulateWorkflow(definition, {
       environment: env.name,
       runId: RUN_ID,
-      metric: modelValues(env, MODEL).threshold - 0.01,
+      metric: passingBy(threshold, 0.01),
     });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual(SUCCESS_PATH);
     expect(result.path.slice(-2)).toEqual([GATE.pass, STATE_NAMES.registerVersion]);
     expect(result.output).toMatchObject({
       ...input,
-      Analysis: { Result: modelValues(env, MODEL).threshold - 0.01 },
+      Analysis: { Result: passingBy(threshold, 0.01) },
       ModelVersion: {
-        ModelPackageArn: expect.stringContaining(`:model-package/${modelRegistryParams(name, MODEL).groupName}/1`),
+        ModelPackageArn: expect.stringContaining(`:model-package/${modelGroup(name)}/1`),
       },
     });
   });
 
-  it.each([0.01, 0])(
-    `ends in 'Model Evaluation Exceeds Threshold' when the RMSE is %s above ${modelValues(env, MODEL).threshold}`,
-    async (above) => {
-      const result = await simulateWorkflow(definition, {
-        environment: env.name,
-        runId: RUN_ID,
-        metric: modelValues(env, MODEL).threshold + above,
-      });
-      expect(result.status).toBe("FAILED");
-      expect(result.endState).toBe(GATE.fail);
-      expect(result.error).toBe("ModelEvaluationExceedsThreshold");
-    },
-  );
+  it.each([0.01, 0])(`ends in '${GATE.fail}' when the ${METRIC} is %s on the failing side of ${threshold}`, async (by) => {
+    const result = await simulateWorkflow(definition, {
+      environment: env.name,
+      runId: RUN_ID,
+      metric: failingBy(threshold, by),
+    });
+    expect(result.status).toBe("FAILED");
+    expect(result.endState).toBe(GATE.fail);
+    expect(result.error).toBe(GATE.error);
+  });
 
   it.each(TASK_STATE_NAMES)(
     "ends in 'ML Workflow Failed' when '%s' fails, runs nothing after it, and does not retry it",
@@ -70,13 +78,11 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       if (failing === STATE_NAMES.analyze) {
         expect([result.error, result.cause]).toEqual(["Error", "analyze-results: evaluation.json has no Predictions array"]);
       } else if (failing === STATE_NAMES.registerVersion) {
-        expect(result.cause).toBe(
-          `${failing}: ${modelRegistryParams(name, MODEL).groupName} ended with status Failed (simulated)`,
-        );
+        expect(result.cause).toBe(`${failing}: ${modelGroup(name)} ended with status Failed (simulated)`);
       } else {
         expect(result.error).toBe("States.TaskFailed");
         expect(result.cause).toMatch(
-          new RegExp(`^${failing}: abalone-${name}-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`),
+          new RegExp(`^${failing}: ${namePrefix(name)}-(\\w+-)?${RUN_ID} ended with status Failed \\(simulated\\)$`),
         );
       }
       const ran = TASK_STATE_NAMES.slice(0, TASK_STATE_NAMES.indexOf(failing) + 1);
@@ -91,7 +97,7 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
       environment: env.name,
       runId: RUN_ID,
       throttleState: throttled,
-      metric: modelValues(env, MODEL).threshold / 2,
+      metric: passingValue(threshold),
     });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.path).toEqual(SUCCESS_PATH);
@@ -105,12 +111,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s workflow, run locally", (name) => {
 describe("what each task receives (prod, run " + RUN_ID + ")", () => {
   const env = getEnvironment("prod");
   const input = executionInput(MODEL.name, env.name, RUN_ID);
+  const metric = passingValue(thresholdOf(env.name));
   let result: SimulationResult;
   beforeAll(async () => {
     result = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), {
       environment: env.name,
       runId: RUN_ID,
-      metric: 1.2,
+      metric,
     });
   });
 
@@ -137,14 +144,13 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     expect(p.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1200 });
   });
 
-  it("'Model Training' trains under the run's prefix with the environment's epochs and batch size as strings", () => {
+  it("'Model Training' trains under the run's prefix with the environment's hyperparameters as strings", () => {
     const p = parametersOf(result, STATE_NAMES.training);
     expect(p.TrainingJobName).toBe(input.TrainingJobName);
     expect(p.OutputDataConfig.S3OutputPath).toBe(`s3://${bucket}/${runKeys.outputPrefix(RUN_ID)}`);
     expect(p.HyperParameters).toEqual({
-      epochs: String(modelValues(env, MODEL).hyperparameters.epochs),
-      "batch-size": String(modelValues(env, MODEL).hyperparameters.batchSize),
-      sagemaker_program: "train.py",
+      ...hyperparameterArguments(env.name),
+      sagemaker_program: MODEL.scripts.training,
       sagemaker_submit_directory: `s3://${bucket}/${modelLayout(MODEL).trainingSourceDir}`,
       sagemaker_region: env.region,
     });
@@ -193,12 +199,11 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
     const run = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), {
       environment: env.name,
       runId: RUN_ID,
-      metric: 1.2,
+      metric,
       input: executionInput(MODEL.name, env.name, RUN_ID, commit),
     });
     const p = parametersOf(run, STATE_NAMES.registerVersion);
-    const registry = modelRegistryParams(env.name, MODEL);
-    expect(p.ModelPackageGroupName).toBe(registry.groupName);
+    expect(p.ModelPackageGroupName).toBe(modelGroup(env.name));
     expect(p.ModelApprovalStatus).toBe("PendingManualApproval");
     expect(p.ModelMetrics.ModelQuality.Statistics).toEqual({
       ContentType: "application/json",
@@ -211,14 +216,11 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
       RunId: RUN_ID,
       Commit: commit,
       ModelName: input.ModelName,
-      Metric: registry.metricName,
-      MetricValue: "1.2",
-      Threshold: String(modelValues(env, MODEL).threshold),
+      Metric: MODEL.metric.computation,
+      MetricValue: String(metric),
+      Threshold: String(thresholdOf(env.name)),
       ...Object.fromEntries(
-        Object.entries(MODEL.hyperparameters).map(([name, h]) => [
-          `hyperparameter:${h.argument}`,
-          String(modelValues(env, MODEL).hyperparameters[name] ?? h.default),
-        ]),
+        Object.entries(hyperparameterArguments(env.name)).map(([argument, value]) => [`hyperparameter:${argument}`, value]),
       ),
     });
     // SageMaker takes only strings here.
@@ -227,9 +229,9 @@ describe("what each task receives (prod, run " + RUN_ID + ")", () => {
 
   it("another run id gives other names and keys from the same definition", async () => {
     const other = await simulateWorkflow(renderEnvironmentDefinition(env, MODEL), { environment: env.name, runId: "retry-2" });
-    expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe("abalone-prod-TrainingJob-retry-2");
+    expect(parametersOf(other, STATE_NAMES.training).TrainingJobName).toBe(runName("prod", "retry-2", "TrainingJob"));
     expect(parametersOf(other, STATE_NAMES.analyze).Payload.Key).toBe(
-      runKeys.evaluation("retry-2", "abalone-prod-TrainingJob-retry-2"),
+      runKeys.evaluation("retry-2", runName("prod", "retry-2", "TrainingJob")),
     );
   });
 });
@@ -244,23 +246,22 @@ describe("the workflow with the real analyze-results code", () => {
       return objects[`${b}/${key}`];
     });
 
-  it("gates on the RMSE the function computes from the run's evaluation.json", async () => {
-    // Errors 3 and -3: RMSE exactly 3, above staging's 2.5.
-    const evaluation = JSON.stringify({ GroundTruth: [10, 10], Predictions: [13, 7] });
+  it("gates on the metric the function computes from the run's evaluation.json", async () => {
+    const evaluation = JSON.stringify(evaluationScoring(failingValue(thresholdOf(env.name))));
     const result = await simulateWorkflow(definition, {
       environment: env.name,
       runId: RUN_ID,
       analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: evaluation }),
     });
     expect(result.endState).toBe(GATE.fail);
-    const good = JSON.stringify({ GroundTruth: [10, 10], Predictions: [11, 9] });
+    const good = JSON.stringify(evaluationScoring(passingValue(thresholdOf(env.name))));
     const passed = await simulateWorkflow(definition, {
       environment: env.name,
       runId: RUN_ID,
       analyze: analyzeObject({ [`${bucket}/${evaluationKey}`]: good }),
     });
     expect(passed.path).toEqual(SUCCESS_PATH);
-    expect(passed.output).toMatchObject({ Analysis: { Result: 1 } });
+    expect(passed.output).toMatchObject({ Analysis: { Result: passingValue(thresholdOf(env.name)) } });
   });
 
   it("fails the workflow when the function rejects the evaluation, instead of passing a NaN", async () => {

@@ -161,7 +161,7 @@ describe("the BuildModel buildspec", () => {
       HYPERPARAMETERS,
     });
     expect(stdout).toContain(
-      `BuildModel: ${MODEL.metric.name} ${STUB_RUN_REPORT.metric} (threshold 3); report ${STUB_RUN_REPORT.report.markdown}`,
+      `BuildModel: ${MODEL.metric.name} ${STUB_RUN_REPORT.metric} (threshold ${MODEL.metric.threshold}); report ${STUB_RUN_REPORT.report.markdown}`,
     );
   });
 
