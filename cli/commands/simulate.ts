@@ -29,7 +29,9 @@ const metricOption = {
   description: `${METRIC} the stand-in analyze function returns. Default: a value that passes the threshold`,
 } as const;
 const gateExample =
-  MODEL.metric.direction === "lower" ? "fails every shipped threshold above it" : "fails every shipped threshold below it";
+  MODEL.metric.direction === "lower"
+    ? "fails every shipped threshold at or below it"
+    : "fails every shipped threshold at or above it";
 
 /** The task named by --fail, or a usage error listing the ones that can fail. */
 function failingState(name: string | undefined): TaskStateName | undefined {
