@@ -13,7 +13,7 @@ import { simulateWorkflow, SimulationResult } from "../../../cli/simulate/local-
 import { buildMlWorkflow, STATE_NAMES, successPath, gateStates } from "../../../modules/workflow/ml-workflow";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
 import { executionInput } from "../../../modules/workflow/execution-input";
-import { missingScriptPrerequisites, PYTHON } from "../../../test/helpers/python";
+import { missingScriptPrerequisites, runPython } from "../../../test/helpers/python";
 import { LocalSageMaker } from "./local-sagemaker";
 
 /** The states a passing run enters. */
@@ -35,22 +35,9 @@ if (missing) {
   });
 }
 
-/** Byte-code goes to a temporary directory, never into assets/ or test/. */
+/** py_compile writes the byte-code it compiles: into a temporary directory, never into models/. */
 const PYCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "pycache-"));
 afterAll(() => fs.rmSync(PYCACHE, { recursive: true, force: true }));
-
-function python(args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const result = spawnSync(PYTHON, args, {
-    encoding: "utf8",
-    cwd,
-    env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...env },
-  });
-  if (result.error)
-    throw new Error(
-      `${PYTHON} could not run (${result.error.message}); set PYTHON to a Python 3 with the scripts' modules (tools/prerequisites.ts)`,
-    );
-  return result;
-}
 
 /** Row i of a headerless abalone.data: sex, 7 measurements, rings (i + 1, so rows are traceable). */
 function abaloneRow(i: number): string {
@@ -67,7 +54,7 @@ const readCsv = (file: string) =>
 
 describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () => {
   let work: string;
-  let run: ReturnType<typeof python>;
+  let run: ReturnType<typeof runPython>;
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "preprocessing-"));
     fs.mkdirSync(path.join(work, "input"));
@@ -75,7 +62,7 @@ describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () =
       path.join(work, "input", "abalone.data"),
       Array.from({ length: 100 }, (_, i) => abaloneRow(i)).join("\n") + "\n",
     );
-    run = python([
+    run = runPython([
       path.join(SCRIPTS, "preprocessing.py"),
       "--input-dir",
       path.join(work, "input"),
@@ -123,7 +110,7 @@ describeScripts("preprocessing.py on bad input", () => {
     try {
       fs.mkdirSync(path.join(work, "input"));
       fs.writeFileSync(path.join(work, "input", "abalone.data"), `${abaloneRow(0)}\n${abaloneRow(1).replace(/^F/, "X")}\n`);
-      const run = python([
+      const run = runPython([
         path.join(SCRIPTS, "preprocessing.py"),
         "--input-dir",
         path.join(work, "input"),
@@ -140,7 +127,7 @@ describeScripts("preprocessing.py on bad input", () => {
 
 describeScripts("the SageMaker scripts", () => {
   it.each(["preprocessing.py", "train.py", "evaluate.py"])("%s compiles with python3 -m py_compile", (script) => {
-    const run = python(["-m", "py_compile", path.join(SCRIPTS, script)]);
+    const run = runPython(["-m", "py_compile", path.join(SCRIPTS, script)], { PYTHONPYCACHEPREFIX: PYCACHE });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });
@@ -159,7 +146,7 @@ describeScripts("the SageMaker scripts", () => {
       "assert np.isfinite(z), z",
       "print('ok')",
     ].join("\n");
-    const run = python(["-c", check]);
+    const run = runPython(["-c", check]);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toContain("ok");
   });
@@ -176,7 +163,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
 
   /** Runs the workflow on a bucket holding the shipped scripts and `rows` as abalone.data. */
   async function runWorkflow(rows: string[]) {
-    const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), python);
+    const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), runPython);
     sagemaker.put(s3(modelLayout(abalone).rawData), rows.join("\n") + "\n");
     sagemaker.put(s3(modelLayout(abalone).preprocessingScript), fs.readFileSync(modelScripts(abalone).preprocessing));
     sagemaker.put(s3(modelLayout(abalone).evaluationScript), fs.readFileSync(modelScripts(abalone).evaluation));

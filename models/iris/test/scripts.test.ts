@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { missingScriptPrerequisites, PYTHON } from "../../../test/helpers/python";
+import { missingScriptPrerequisites, PYTHON, runPython } from "../../../test/helpers/python";
 
 const MODEL = path.resolve(__dirname, "..");
 const SCRIPTS = MODEL;
@@ -22,7 +22,8 @@ const SUGGESTED_THRESHOLD = 0.9;
 
 const missing =
   missingScriptPrerequisites() ??
-  (spawnSync(PYTHON, ["-c", "import sklearn, joblib"]).status === 0
+  // Located, not imported: importing scikit-learn costs a second of CPU.
+  (runPython(["-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('joblib') is None)"]).status === 0
     ? undefined
     : `The iris script tests need scikit-learn and joblib in ${PYTHON}. Install with: sudo apt-get install python3-sklearn (Debian/Ubuntu) or ${PYTHON} -m pip install scikit-learn.`);
 const describeScripts: (name: string, tests: () => void) => void = missing ? () => undefined : describe;
@@ -35,24 +36,9 @@ if (missing) {
 // Every test runs Python, and importing scikit-learn alone takes seconds on a busy machine.
 jest.setTimeout(60_000);
 
-/** Byte-code goes to a temporary directory, never into models/. */
-const PYCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "pycache-"));
-afterAll(() => fs.rmSync(PYCACHE, { recursive: true, force: true }));
-
-function python(args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const result = spawnSync(PYTHON, args, {
-    encoding: "utf8",
-    cwd,
-    env: { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...env },
-  });
-  if (result.error)
-    throw new Error(`${PYTHON} could not run (${result.error.message}); set PYTHON to a python3 with scikit-learn`);
-  return result;
-}
-
 /** Runs `script` in a container rooted at `root`, with `args` and extra environment variables. */
 const inContainer = (root: string, script: string, args: string[] = [], env: Record<string, string> = {}) =>
-  python([CONTAINER, root, script, ...args], env, root);
+  runPython([CONTAINER, root, script, ...args], env, root);
 
 /** Copies `file` to `<root><containerDir>/<name>`. */
 function place(root: string, containerDir: string, file: string, name = path.basename(file)) {
@@ -123,7 +109,7 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
   let work: string;
   const dir = (name: string) => path.join(work, name);
   const split = (file: string) => path.join(work, "preprocess/opt/ml/processing/output", file);
-  let preprocessing: ReturnType<typeof python>;
+  let preprocessing: ReturnType<typeof runPython>;
   let training: ReturnType<typeof train>;
   let evaluation: ReturnType<typeof evaluate>;
 
@@ -275,7 +261,7 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
         ]),
         "print(json.dumps({'responses': [{'body': b, 'contentType': t} for b, t in responses], 'errors': errors}))",
       ].join("\n");
-      const run = python(["-c", script]);
+      const run = runPython(["-c", script]);
       served = { stderr: run.stderr, ...(run.status === 0 ? JSON.parse(run.stdout) : { responses: [], errors: {} }) };
     });
 
