@@ -12,9 +12,6 @@ import os
 import sys
 import tarfile
 
-import joblib
-import numpy as np
-
 MODEL_FILE = "model.joblib"
 
 
@@ -34,6 +31,10 @@ def main(argv=None):
     model_path = os.path.join(args.model_dir, MODEL_FILE)
     if not os.path.exists(model_path):
         raise ValueError("model.tar.gz has no %s at its root: is it this model's training output?" % MODEL_FILE)
+    # The slow imports come after the checks: a bad archive fails at once.
+    import joblib
+    import numpy as np
+
     model = joblib.load(model_path)
 
     testing = np.loadtxt(os.path.join(args.testing_dir, "testing.csv"), delimiter=",", ndmin=2)

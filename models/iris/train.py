@@ -13,7 +13,6 @@ import json
 import os
 import sys
 
-import joblib
 import numpy as np
 
 MODEL_FILE = "model.joblib"
@@ -44,7 +43,8 @@ def load(path):
 
 
 def main(argv=None):
-    args = parse_args(argv)  # bad hyperparameters fail before the slow import
+    args = parse_args(argv)  # bad hyperparameters fail before the slow imports
+    import joblib
     from sklearn.ensemble import RandomForestClassifier
 
     x_train, y_train = load(os.path.join(args.train, "training.csv"))
@@ -64,6 +64,8 @@ def media_type(header):
 
 
 def model_fn(model_dir):
+    import joblib
+
     return joblib.load(os.path.join(model_dir, MODEL_FILE))
 
 
