@@ -126,20 +126,32 @@ describe("npm run synth", () => {
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["prod"]);
   });
 
-  it("keeps the other environments' stacks listed in the manifest after a subset synth, so cdktf deploy still finds them", () => {
-    // cdktf.out holds every environment's stack: the first test wrote them, and a failed synth writes nothing.
-    expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks)).toEqual([...ENVIRONMENT_NAMES].sort());
-    for (const env of ENVIRONMENT_NAMES) expect(manifest.stacks[env].synthesizedStackPath).toBe(`stacks/${env}/cdk.tf.json`);
-  });
+  describe("a subset synth (--env dev) over every environment's stacks", () => {
+    const stale = () => path.join(dir, "cdktf.out", "stacks", "retired");
+    const workDir = () => path.join(dir, "cdktf.out", "stacks", "dev", ".terraform");
+    // One synth for the three outcomes below. cdktf.out holds every environment's stack: the first test
+    // wrote them, and a failed synth writes nothing.
+    beforeAll(() => {
+      fs.mkdirSync(stale(), { recursive: true });
+      fs.writeFileSync(path.join(stale(), "cdk.tf.json"), "{}");
+      fs.mkdirSync(workDir(), { recursive: true });
+      fs.writeFileSync(path.join(workDir(), "marker"), "init");
+      expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
+    });
 
-  it("removes the stack directory of an environment that is no longer defined", () => {
-    const stale = path.join(dir, "cdktf.out", "stacks", "retired");
-    fs.mkdirSync(stale, { recursive: true });
-    fs.writeFileSync(path.join(stale, "cdk.tf.json"), "{}");
-    expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
-    expect(fs.existsSync(stale)).toBe(false);
+    it("keeps the other environments' stacks listed in the manifest, so cdktf deploy still finds them", () => {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "manifest.json"), "utf8"));
+      expect(Object.keys(manifest.stacks)).toEqual([...ENVIRONMENT_NAMES].sort());
+      for (const env of ENVIRONMENT_NAMES) expect(manifest.stacks[env].synthesizedStackPath).toBe(`stacks/${env}/cdk.tf.json`);
+    });
+
+    it("removes the stack directory of an environment that is no longer defined", () => {
+      expect(fs.existsSync(stale())).toBe(false);
+    });
+
+    it("keeps Terraform's working files in a stack directory", () => {
+      expect(fs.readFileSync(path.join(workDir(), "marker"), "utf8")).toBe("init");
+    });
   });
 
   it("removes only synthesized stacks: an output directory with other files keeps them (CDKTF_OUTDIR=. keeps stacks/*.ts)", () => {
@@ -157,14 +169,6 @@ describe("npm run synth", () => {
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(dir, "manifest.json"))).toBe(false);
     expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "dev", "cdk.tf.json"))).toBe(true);
-  });
-
-  it("keeps Terraform's working files in a stack directory across synths", () => {
-    const workDir = path.join(dir, "cdktf.out", "stacks", "dev", ".terraform");
-    fs.mkdirSync(workDir, { recursive: true });
-    fs.writeFileSync(path.join(workDir, "marker"), "init");
-    expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
-    expect(fs.readFileSync(path.join(workDir, "marker"), "utf8")).toBe("init");
   });
 });
 
