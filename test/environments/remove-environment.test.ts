@@ -51,7 +51,7 @@ describe("removing the environment qa", () => {
       index(),
       source.replace('  prod: () => require("./prod"),\n', '  prod: () => require("./prod"),\n  qa: () => require("./qa"),\n'),
     );
-    expect(runSynth(dir).stderr).toBe("");
+    expect(runSynth(dir, { ENVIRONMENTS: "qa" }).stderr).toBe("");
     expect(fs.existsSync(path.join(stack(), "cdk.tf.json"))).toBe(true);
   };
   /** Deletes qa's file and its line in index.ts. */
