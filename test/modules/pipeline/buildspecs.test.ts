@@ -11,7 +11,7 @@ import { runNamePrefix, SAGEMAKER_NAME_MAX_LENGTH } from "../../../modules/run-n
 import { executionInput, runIdProblems } from "../../../modules/workflow/execution-input";
 import { MODEL, modelGroup, resourceName, runName } from "../../helpers/chosen-model";
 import { ENVIRONMENT_NAMES } from "../../helpers/synth";
-import { Buildspec, PHASES, runBuildspec, STUB_RUN_REPORT } from "./buildspec-runner";
+import { BuildResult, Buildspec, PHASES, runBuildspec, STUB_RUN_REPORT } from "./buildspec-runner";
 
 const buildModel = parse(readBuildspec(BUILDSPECS.buildModel)) as Buildspec;
 const deployEndpoint = parse(readBuildspec(BUILDSPECS.deployEndpoint)) as Buildspec;
@@ -55,6 +55,17 @@ const deployEnv = {
 };
 const passingEnv = { "build-model.yml": buildModelEnv("prod"), "deploy-endpoint.yml": deployEnv };
 
+const builds = new Map<string, BuildResult>();
+/**
+ * runBuildspec, once per distinct spec, variables and stubs: several tests read the same build, whose
+ * result those alone decide (only a build started by hand reads the clock, and no other test starts one).
+ */
+function runBuildspecOnce(spec: Buildspec, env: Record<string, string>, options: Parameters<typeof runBuildspec>[2] = {}) {
+  const key = JSON.stringify([spec, env, options]);
+  if (!builds.has(key)) builds.set(key, runBuildspec(spec, env, options));
+  return builds.get(key)!;
+}
+
 /** Every `node <cli> <command> ...` line of a buildspec, as argv after the CLI file. */
 function workflowInvocations(spec: Buildspec): string[][] {
   const text = PHASES.flatMap((phase) => spec.phases[phase]?.commands ?? []).join("\n");
@@ -85,7 +96,7 @@ describe.each(specs)("the %s buildspec", (file, spec) => {
   });
 
   it("stops before running the CLI when the bundle cannot be fetched", () => {
-    const { status, calls, stderr } = runBuildspec(spec, passingEnv[file], { fetchExitCode: 1 });
+    const { status, calls, stderr } = runBuildspecOnce(spec, passingEnv[file], { fetchExitCode: 1 });
     expect(status).toBe(1);
     expect(stderr).toContain(`download failed: ${WORKFLOW_CLI_URI}`);
     expect(calls.map(([program]) => program)).toEqual(["aws"]);
@@ -124,7 +135,7 @@ describe("the BuildModel buildspec", () => {
     expect(workflowInvocations(buildModel)).toEqual([
       ["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait", "--report", "run-report.json"],
     ]);
-    const build = runBuildspec(buildModel, buildModelEnv("staging"));
+    const build = runBuildspecOnce(buildModel, buildModelEnv("staging"));
     expect(build.status).toBe(0);
     const workflowRuns = build.calls.filter(([program, file]) => program === "node" && file === "workflow-cli.js");
     expect(workflowRuns).toEqual([
@@ -145,13 +156,13 @@ describe("the BuildModel buildspec", () => {
 
   it("exports RUN_ID, MODEL_NAME (the run's ModelName) and MODEL_PACKAGE_ARN (its registered version) for the next stages", () => {
     expect(buildModel.env?.["exported-variables"]).toEqual([...EXPORTED_BUILD_VARIABLES, ...APPROVAL_EVIDENCE_VARIABLES]);
-    const { exported } = runBuildspec(buildModel, buildModelEnv("prod"));
+    const { exported } = runBuildspecOnce(buildModel, buildModelEnv("prod"));
     expect(exported.MODEL_NAME).toBe(executionInput(MODEL.name, "prod", exported.RUN_ID).ModelName);
     expect(exported.MODEL_PACKAGE_ARN).toBe(STUB_RUN_REPORT.modelVersion.arn);
   });
 
   it("exports the run's evidence for the approval: its metric, console link and report from the run's report, and the project's threshold and hyperparameters", () => {
-    const { status, exported, stdout } = runBuildspec(buildModel, buildModelEnv("prod"));
+    const { status, exported, stdout } = runBuildspecOnce(buildModel, buildModelEnv("prod"));
     expect(status).toBe(0);
     expect(exported).toMatchObject({
       METRIC: String(STUB_RUN_REPORT.metric),
@@ -167,7 +178,7 @@ describe("the BuildModel buildspec", () => {
 
   it("fails the build when the run's report is missing, rather than offering a model without its evidence", () => {
     for (const report of [null, { ...STUB_RUN_REPORT, metric: undefined }, { ...STUB_RUN_REPORT, modelVersion: undefined }]) {
-      const { status, stderr } = runBuildspec(buildModel, buildModelEnv("prod"), { report });
+      const { status, stderr } = runBuildspecOnce(buildModel, buildModelEnv("prod"), { report });
       expect(status).toBe(1);
       expect(stderr).toContain("run-report.json or a field of it is missing");
     }
@@ -176,7 +187,7 @@ describe("the BuildModel buildspec", () => {
   it.each([1, 2, 3])(
     "fails the build with the CLI's exit code %i when the workflow run does not succeed, and says so",
     (code) => {
-      const build = runBuildspec(buildModel, buildModelEnv("dev"), { workflowExitCode: code });
+      const build = runBuildspecOnce(buildModel, buildModelEnv("dev"), { workflowExitCode: code });
       expect(build.status).toBe(code);
       expect(build.stderr).toContain(
         `BuildModel: workflow run ${"3f2c9e1a7b4d4c2e9a8f0123456789ab-7"} did not succeed (exit ${code}`,
@@ -186,7 +197,7 @@ describe("the BuildModel buildspec", () => {
   );
 
   it("prints the run, the model and the workflow settings in the build log", () => {
-    const build = runBuildspec(buildModel, buildModelEnv("dev"));
+    const build = runBuildspecOnce(buildModel, buildModelEnv("dev"));
     expect(build.stdout).toContain(
       `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:${resourceName("dev", "ml-workflow")} -> model ${runName("dev", "3f2c9e1a7b4d4c2e9a8f0123456789ab-7")} (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold ${MODEL.metric.threshold}`,
     );
@@ -195,7 +206,10 @@ describe("the BuildModel buildspec", () => {
   it.each(ENVIRONMENT_NAMES)(
     "keeps as much of the execution id without dashes as fits, then the build number, in %s",
     (environment) => {
-      const { exported } = runBuildspec(buildModel, buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }));
+      const { exported } = runBuildspecOnce(
+        buildModel,
+        buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }),
+      );
       const room = maxRunIdLength(new ResourceNames(environment, MODEL.name)) - 1 - LONGEST_BUILD_NUMBER.length;
       expect(exported.RUN_ID).toBe(`${EXECUTION_ID.replace(/-/g, "").slice(0, room)}-${LONGEST_BUILD_NUMBER}`);
       expect(exported.RUN_ID.length).toBe(
@@ -208,7 +222,7 @@ describe("the BuildModel buildspec", () => {
     "makes run ids whose every SageMaker name fits, even with a 7-digit build number, in %s",
     (environment) => {
       const names = new ResourceNames(environment, MODEL.name);
-      const { status, exported } = runBuildspec(
+      const { status, exported } = runBuildspecOnce(
         buildModel,
         buildModelEnv(environment, { CODEBUILD_BUILD_NUMBER: LONGEST_BUILD_NUMBER }),
       );
@@ -222,8 +236,8 @@ describe("the BuildModel buildspec", () => {
   );
 
   it("gives a retried build of the same pipeline execution another run id, so no SageMaker name is reused", () => {
-    const first = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
-    const retry = runBuildspec(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
+    const first = runBuildspecOnce(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
+    const retry = runBuildspecOnce(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
     expect(retry).not.toBe(first);
     expect(Object.values(executionInput(MODEL.name, "prod", retry))).not.toEqual(
       expect.arrayContaining(Object.values(executionInput(MODEL.name, "prod", first))),
@@ -233,12 +247,12 @@ describe("the BuildModel buildspec", () => {
   it("falls back to the UTC time as the run id when started by hand, outside the pipeline", () => {
     const env: Record<string, string> = buildModelEnv("dev");
     delete env.PIPELINE_EXECUTION_ID;
-    const { exported } = runBuildspec(buildModel, env);
+    const { exported } = runBuildspecOnce(buildModel, env);
     expect(exported.RUN_ID).toMatch(/^20\d{12}-7$/);
   });
 
   it("refuses a build number so long that too little of the execution id would be left", () => {
-    const build = runBuildspec(buildModel, buildModelEnv("a-sixteen-chars1", { CODEBUILD_BUILD_NUMBER: "1".repeat(30) }));
+    const build = runBuildspecOnce(buildModel, buildModelEnv("a-sixteen-chars1", { CODEBUILD_BUILD_NUMBER: "1".repeat(30) }));
     expect(build.status).toBe(2);
     expect(build.stderr).toContain("need 8");
     expect(build.calls.some(([program]) => program === "node")).toBe(false);
@@ -250,7 +264,7 @@ describe("the DeployEndpoint buildspec", () => {
     expect(workflowInvocations(deployEndpoint)).toEqual([
       ["deploy", "--env", "$ENVIRONMENT", "--model-package", "$MODEL_PACKAGE_ARN", "--approve"],
     ]);
-    const build = runBuildspec(deployEndpoint, deployEnv);
+    const build = runBuildspecOnce(deployEndpoint, deployEnv);
     expect(build.status).toBe(0);
     expect(build.calls[1]).toEqual([
       "node",
@@ -265,13 +279,13 @@ describe("the DeployEndpoint buildspec", () => {
   });
 
   it.each([1, 3])("fails the build with the CLI's exit code %i when the endpoint does not reach InService", (code) => {
-    const build = runBuildspec(deployEndpoint, deployEnv, { workflowExitCode: code });
+    const build = runBuildspecOnce(deployEndpoint, deployEnv, { workflowExitCode: code });
     expect(build.status).toBe(code);
     expect(build.stderr).toContain(`DeployEndpoint: deploying ${deployEnv.MODEL_NAME} failed (exit ${code}`);
   });
 
   it.each(EXPORTED_BUILD_VARIABLES.map((name) => [name]))("refuses to deploy without %s from BuildModel", (name) => {
-    const build = runBuildspec(deployEndpoint, { ...deployEnv, [name]: "" });
+    const build = runBuildspecOnce(deployEndpoint, { ...deployEnv, [name]: "" });
     expect(build.status).toBe(2);
     expect(build.stderr).toContain("must be set by the pipeline from the BuildModel action's exported variables");
     expect(build.calls.some(([program]) => program === "node")).toBe(false);
