@@ -8,13 +8,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { missingScriptPrerequisites, PYTHON, runPython } from "../../../test/helpers/python";
+import { CONTAINER, ContainerJobs, missingScriptPrerequisites, PYTHON, PythonRun, runPython } from "../../../test/helpers/python";
 
 const MODEL = path.resolve(__dirname, "..");
 const SCRIPTS = MODEL;
 const RAW_DATA = path.join(MODEL, "data", "iris.data");
-/** Runs a script with its argparse defaults' /opt/ml paths under a local root, as the workflow runs it (no flags). */
-const CONTAINER = path.resolve(__dirname, "../../../test/helpers/container.py");
 /** preprocessing.py's class order: a class index is a position in this list. */
 const CLASSES = ["setosa", "versicolor", "virginica"];
 /** The gate the example ships with (NOTES.md): accuracy must be above it. */
@@ -36,9 +34,20 @@ if (missing) {
 // Every test runs Python, and importing scikit-learn alone takes seconds on a busy machine.
 jest.setTimeout(60_000);
 
-/** Runs `script` in a container rooted at `root`, with `args` and extra environment variables. */
-const inContainer = (root: string, script: string, args: string[] = [], env: Record<string, string> = {}) =>
-  runPython([CONTAINER, root, script, ...args], env, root);
+/** Every job's Python, with what the scripts import imported once (test/helpers/python.ts). */
+let jobs: ContainerJobs;
+if (!missing) {
+  beforeAll(() => (jobs = new ContainerJobs(["numpy", "joblib", "sklearn.ensemble"])));
+  afterAll(() => jobs.close());
+}
+
+/**
+ * Runs `script` in a container rooted at `root` (its argparse defaults' /opt/ml paths under it, as the
+ * workflow runs it: no flags), with `args` and extra environment variables; `fresh`, in a Python of its own,
+ * as the second run of a determinism check needs (ContainerJobs).
+ */
+const inContainer = async (root: string, script: string, args: string[] = [], env: Record<string, string> = {}, fresh = false) =>
+  fresh ? runPython([CONTAINER, root, script, ...args], env, root) : jobs.run(root, script, args, env);
 
 /** Copies `file` to `<root><containerDir>/<name>`. */
 function place(root: string, containerDir: string, file: string, name = path.basename(file)) {
@@ -54,10 +63,10 @@ const readCsv = (file: string) =>
     .map((line) => line.split(","));
 
 /** Pre-process Data's job: iris.data in /opt/ml/processing/input, the script in .../input/code. */
-function preprocess(root: string, rawData: string) {
+function preprocess(root: string, rawData: string, fresh = false) {
   place(root, "opt/ml/processing/input", rawData, "iris.data");
   place(root, "opt/ml/processing/input/code", path.join(SCRIPTS, "preprocessing.py"));
-  return inContainer(root, path.join(root, "opt/ml/processing/input/code/preprocessing.py"));
+  return inContainer(root, path.join(root, "opt/ml/processing/input/code/preprocessing.py"), [], {}, fresh);
 }
 
 /**
@@ -65,26 +74,24 @@ function preprocess(root: string, rawData: string) {
  * in /opt/ml/input/data/training (SM_CHANNEL_TRAINING), hyperparameters as `--name value`; then
  * /opt/ml/model packed as model.tar.gz at the archive's root, as SageMaker uploads it.
  */
-function train(root: string, channel: string, hyperParameters: string[]) {
+async function train(root: string, channel: string, hyperParameters: string[], fresh = false) {
   place(root, "opt/ml/code", path.join(SCRIPTS, "train.py"));
   for (const file of ["training.csv", "validation.csv"]) place(root, "opt/ml/input/data/training", path.join(channel, file));
   const modelDir = path.join(root, "opt/ml/model");
   fs.mkdirSync(modelDir, { recursive: true });
-  const run = inContainer(root, path.join(root, "opt/ml/code/train.py"), hyperParameters, {
-    SM_MODEL_DIR: modelDir,
-    SM_CHANNEL_TRAINING: path.join(root, "opt/ml/input/data/training"),
-  });
+  const env = { SM_MODEL_DIR: modelDir, SM_CHANNEL_TRAINING: path.join(root, "opt/ml/input/data/training") };
+  const run = await inContainer(root, path.join(root, "opt/ml/code/train.py"), hyperParameters, env, fresh);
   const artifact = path.join(root, "model.tar.gz");
   if (run.status === 0) tar(["-czf", artifact, "-C", modelDir, ...fs.readdirSync(modelDir).sort()]);
   return { run, modelDir, artifact };
 }
 
 /** Model Evaluation's job: model.tar.gz in /opt/ml/processing/model, testing.csv in .../testing. */
-function evaluate(root: string, artifact: string, testing: string) {
+async function evaluate(root: string, artifact: string, testing: string) {
   place(root, "opt/ml/processing/model", artifact, "model.tar.gz");
   place(root, "opt/ml/processing/testing", testing);
   place(root, "opt/ml/processing/input/code", path.join(SCRIPTS, "evaluate.py"));
-  const run = inContainer(root, path.join(root, "opt/ml/processing/input/code/evaluate.py"));
+  const run = await inContainer(root, path.join(root, "opt/ml/processing/input/code/evaluate.py"));
   const output = path.join(root, "opt/ml/processing/evaluation/evaluation.json");
   return { run, evaluation: run.status === 0 ? (JSON.parse(fs.readFileSync(output, "utf8")) as Evaluation) : undefined };
 }
@@ -109,16 +116,16 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
   let work: string;
   const dir = (name: string) => path.join(work, name);
   const split = (file: string) => path.join(work, "preprocess/opt/ml/processing/output", file);
-  let preprocessing: ReturnType<typeof runPython>;
-  let training: ReturnType<typeof train>;
-  let evaluation: ReturnType<typeof evaluate>;
+  let preprocessing: PythonRun;
+  let training: Awaited<ReturnType<typeof train>>;
+  let evaluation: Awaited<ReturnType<typeof evaluate>>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "iris-scripts-"));
-    preprocessing = preprocess(dir("preprocess"), RAW_DATA);
+    preprocessing = await preprocess(dir("preprocess"), RAW_DATA);
     // SageMaker passes the hyperparameters as strings; these are train.py's defaults (NOTES.md).
-    training = train(dir("train"), split("training"), ["--n-estimators", "100", "--max-depth", "3"]);
-    evaluation = evaluate(dir("evaluate"), training.artifact, split("testing/testing.csv"));
+    training = await train(dir("train"), split("training"), ["--n-estimators", "100", "--max-depth", "3"]);
+    evaluation = await evaluate(dir("evaluate"), training.artifact, split("testing/testing.csv"));
   }, 120_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -149,8 +156,8 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
       for (const row of written) expect(row).toHaveLength(5);
     });
 
-    it("is deterministic: a second run writes the same bytes", () => {
-      const again = preprocess(dir("preprocess-again"), RAW_DATA);
+    it("is deterministic: a second run writes the same bytes", async () => {
+      const again = await preprocess(dir("preprocess-again"), RAW_DATA, true);
       expect(again.status).toBe(0);
       for (const file of ["training/training.csv", "training/validation.csv", "testing/testing.csv"]) {
         const second = path.join(dir("preprocess-again"), "opt/ml/processing/output", file);
@@ -167,8 +174,8 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
       expect(fs.readdirSync(training.modelDir)).toEqual(["model.joblib"]);
     });
 
-    it("defaults to those hyperparameters, ignores what script mode adds, and is deterministic: the same model, byte for byte", () => {
-      const defaults = train(dir("train-defaults"), split("training"), ["--model_dir", "s3://bucket/run/model"]);
+    it("defaults to those hyperparameters, ignores what script mode adds, and is deterministic: the same model, byte for byte", async () => {
+      const defaults = await train(dir("train-defaults"), split("training"), ["--model_dir", "s3://bucket/run/model"], true);
       expect(defaults.run.stderr).toBe("");
       expect(defaults.run.status).toBe(0);
       const model = (modelDir: string) => fs.readFileSync(path.join(modelDir, "model.joblib"));
@@ -179,8 +186,8 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
       [["--max-depth", "0"], "train.py: error: --max-depth must be an integer >= 1 (got 0)"],
       [["--n-estimators", "-5"], "train.py: error: --n-estimators must be an integer >= 1 (got -5)"],
       [["--n-estimators", "many"], "train.py: error: argument --n-estimators: invalid int value: 'many'"],
-    ])("fails on bad hyperparameters %j, naming the flag, the value and the rule", (hyperParameters, message) => {
-      const bad = train(dir(`train-bad-${hyperParameters.join("")}`), split("training"), hyperParameters);
+    ])("fails on bad hyperparameters %j, naming the flag, the value and the rule", async (hyperParameters, message) => {
+      const bad = await train(dir(`train-bad-${hyperParameters.join("")}`), split("training"), hyperParameters);
       expect(bad.run.status).not.toBe(0);
       expect(lastLine(bad.run.stderr)).toBe(message);
     });
@@ -197,22 +204,22 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
       for (const prediction of Predictions) expect([0, 1, 2]).toContain(prediction);
     });
 
-    it("scores above the suggested threshold with the default hyperparameters, and a one-stump forest does not", () => {
+    it("scores above the suggested threshold with the default hyperparameters, and a one-stump forest does not", async () => {
       expect(accuracy(evaluation.evaluation!)).toBeGreaterThan(SUGGESTED_THRESHOLD);
-      const stump = train(dir("train-stump"), split("training"), ["--n-estimators", "1", "--max-depth", "1"]);
-      const weak = evaluate(dir("evaluate-stump"), stump.artifact, split("testing/testing.csv"));
+      const stump = await train(dir("train-stump"), split("training"), ["--n-estimators", "1", "--max-depth", "1"]);
+      const weak = await evaluate(dir("evaluate-stump"), stump.artifact, split("testing/testing.csv"));
       expect(weak.run.status).toBe(0);
       // One split can tell at most two of the three species apart.
       expect(accuracy(weak.evaluation!)).toBeLessThanOrEqual(2 / 3);
     });
 
-    it("fails clearly when model.tar.gz holds no model.joblib", () => {
+    it("fails clearly when model.tar.gz holds no model.joblib", async () => {
       const root = dir("evaluate-bad");
       const empty = path.join(work, "empty");
       fs.mkdirSync(empty);
       fs.writeFileSync(path.join(empty, "model.h5"), "not this model's");
       tar(["-czf", path.join(work, "other-model.tar.gz"), "-C", empty, "model.h5"]);
-      const run = evaluate(root, path.join(work, "other-model.tar.gz"), split("testing/testing.csv")).run;
+      const { run } = await evaluate(root, path.join(work, "other-model.tar.gz"), split("testing/testing.csv"));
       expect(run.status).not.toBe(0);
       expect(lastLine(run.stderr)).toBe(
         "ValueError: model.tar.gz has no model.joblib at its root: is it this model's training output?",
@@ -233,9 +240,9 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
     };
     let served: { stderr: string; responses: { body: string; contentType: string }[]; errors: Record<string, string> };
 
-    // One interpreter (importing scikit-learn is slow): train.py imported as the container imports
-    // SAGEMAKER_PROGRAM, the model unpacked from model.tar.gz, then every request below.
-    beforeAll(() => {
+    // One job: train.py imported as the container imports SAGEMAKER_PROGRAM, the model unpacked from
+    // model.tar.gz, then every request below.
+    beforeAll(async () => {
       const modelDir = dir("serving-model");
       fs.mkdirSync(modelDir);
       tar(["-xzf", training.artifact, "-C", modelDir]);
@@ -261,7 +268,9 @@ describeScripts("the iris scripts on the carried iris.data: pre-process, train, 
         ]),
         "print(json.dumps({'responses': [{'body': b, 'contentType': t} for b, t in responses], 'errors': errors}))",
       ].join("\n");
-      const run = runPython(["-c", script]);
+      fs.mkdirSync(dir("serving"));
+      fs.writeFileSync(path.join(dir("serving"), "serve.py"), script);
+      const run = await jobs.run(dir("serving"), path.join(dir("serving"), "serve.py"));
       served = { stderr: run.stderr, ...(run.status === 0 ? JSON.parse(run.stdout) : { responses: [], errors: {} }) };
     });
 
@@ -313,18 +322,18 @@ describeScripts("preprocessing.py on bad input", () => {
       ["5.1,3.5,1.4,setosa"],
       "iris.data line 1: expected 5 fields (sepal_length, sepal_width, petal_length, petal_width, species), got 4",
     ],
-  ])("fails on %s, naming the line, the value and the rule", (_, rows, message) => {
+  ])("fails on %s, naming the line, the value and the rule", async (_, rows, message) => {
     const raw = path.join(work, "iris.data");
     fs.writeFileSync(raw, rows.join("\n") + "\n");
-    const run = preprocess(fs.mkdtempSync(path.join(work, "job-")), raw);
+    const run = await preprocess(fs.mkdtempSync(path.join(work, "job-")), raw);
     expect(run.status).not.toBe(0);
     expect(lastLine(run.stderr)).toBe(`ValueError: ${message}`);
   });
 
-  it("fails when the rows are too few to give every split a row", () => {
+  it("fails when the rows are too few to give every split a row", async () => {
     const raw = path.join(work, "iris.data");
     fs.writeFileSync(raw, firstRows(3).join("\n") + "\n");
-    const run = preprocess(fs.mkdtempSync(path.join(work, "job-")), raw);
+    const run = await preprocess(fs.mkdtempSync(path.join(work, "job-")), raw);
     expect(run.status).not.toBe(0);
     expect(lastLine(run.stderr)).toMatch(
       /^ValueError: \S+\/iris\.data has 3 rows: too few to split \(validation gets none; each class is cut at 70 % and 80 %\)$/,
