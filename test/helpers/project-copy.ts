@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,12 +28,17 @@ export function runSynth(dir: string, env: NodeJS.ProcessEnv = {}, args: string[
   });
 }
 
-/** Every file under a directory, as base64, keyed by its relative path with `/` separators, sorted. */
+/**
+ * Every file under a directory, as the SHA-256 of its bytes, keyed by its relative path with `/`
+ * separators, sorted: what two snapshots need to tell whether a file changed (a hash, not the content,
+ * which is megabytes of bundles and archives read and compared several times a test).
+ */
 export function snapshotFiles(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const file of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
     const full = path.join(dir, file);
-    if (fs.statSync(full).isFile()) files[file.split(path.sep).join("/")] = fs.readFileSync(full, "base64");
+    if (fs.statSync(full).isFile())
+      files[file.split(path.sep).join("/")] = createHash("sha256").update(fs.readFileSync(full)).digest("hex");
   }
   return files;
 }
