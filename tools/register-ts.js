@@ -7,7 +7,9 @@
  * SYNTH_TOKEN_TRACES=1 (stacks/token-traces.ts).
  * Inline source maps are emitted: run with NODE_OPTIONS=--enable-source-maps for mapped stack traces.
  * Transpiled files are cached by content in node_modules/.cache: a synth whose sources did not
- * change does not even load swc.
+ * change does not even load swc. The output names its source by file name alone (the map sits in the
+ * file), so it does not depend on where the project lives: a copy of the project (the tests make
+ * dozens per run) reads the same cache instead of adding to it.
  */
 const { createHash } = require("crypto");
 const fs = require("fs");
@@ -22,8 +24,9 @@ const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "register
 const SWC_VERSION = require("@swc/core/package.json").version;
 
 function transpile(source, filename) {
+  const sourceFileName = path.basename(filename);
   const key = createHash("sha256")
-    .update(JSON.stringify([SWC_VERSION, OPTIONS, filename, source]))
+    .update(JSON.stringify([SWC_VERSION, OPTIONS, sourceFileName, source]))
     .digest("hex");
   const cached = path.join(CACHE_DIR, `${key}.js`);
   try {
@@ -31,7 +34,7 @@ function transpile(source, filename) {
   } catch {
     // Not transpiled yet.
   }
-  const { code } = require("@swc/core").transformSync(source, { ...OPTIONS, filename });
+  const { code } = require("@swc/core").transformSync(source, { ...OPTIONS, filename, sourceFileName });
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     // Write then rename: parallel processes never read a half-written file.
