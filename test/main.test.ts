@@ -126,17 +126,22 @@ describe("npm run synth", () => {
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["prod"]);
   });
 
-  describe("a subset synth (--env dev) over every environment's stacks", () => {
+  describe("a subset synth (--env dev, CDKTF_OUTDIR set but empty) over every environment's stacks", () => {
     const stale = () => path.join(dir, "cdktf.out", "stacks", "retired");
     const workDir = () => path.join(dir, "cdktf.out", "stacks", "dev", ".terraform");
-    // One synth for the three outcomes below. cdktf.out holds every environment's stack: the first test
-    // wrote them, and a failed synth writes nothing.
+    // One synth for the outcomes below. cdktf.out holds every environment's stack: the first test wrote
+    // them, and a failed synth writes nothing.
     beforeAll(() => {
       fs.mkdirSync(stale(), { recursive: true });
       fs.writeFileSync(path.join(stale(), "cdk.tf.json"), "{}");
       fs.mkdirSync(workDir(), { recursive: true });
       fs.writeFileSync(path.join(workDir(), "marker"), "init");
-      expect(runSynth(dir, {}, ["--env", "dev"]).status).toBe(0);
+      expect(runSynth(dir, { CDKTF_OUTDIR: "" }, ["--env", "dev"]).status).toBe(0);
+    });
+
+    it("writes to cdktf.out, as when CDKTF_OUTDIR is not set", () => {
+      expect(fs.existsSync(path.join(dir, "manifest.json"))).toBe(false);
+      expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "dev", "cdk.tf.json"))).toBe(true);
     });
 
     it("keeps the other environments' stacks listed in the manifest, so cdktf deploy still finds them", () => {
@@ -162,13 +167,6 @@ describe("npm run synth", () => {
     for (const file of sources) expect(fs.existsSync(path.join(dir, "stacks", file))).toBe(true);
     fs.rmSync(path.join(dir, "stacks", "dev"), { recursive: true, force: true });
     fs.rmSync(path.join(dir, "manifest.json"), { force: true });
-  });
-
-  it("writes to cdktf.out when CDKTF_OUTDIR is set but empty", () => {
-    const result = runSynth(dir, { CDKTF_OUTDIR: "" }, ["--env", "dev"]);
-    expect(result.status).toBe(0);
-    expect(fs.existsSync(path.join(dir, "manifest.json"))).toBe(false);
-    expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "dev", "cdk.tf.json"))).toBe(true);
   });
 });
 
