@@ -9,8 +9,9 @@ The script runs as __main__ with its own argparse defaults, except that a defaul
 
 imports the modules, then runs one job per line of standard input, a JSON object {"root", "script",
 "arguments", "env", "cwd"}, as above but in a process forked from this one (the job's environment
-variables added to its own), so that no job imports those modules again; it answers each with a line
-{"status", "stdout", "stderr"}: the exit status and output of the job as the command above gives them.
+variables added to its own, its PYTHONPATH put on sys.path as Python does at start-up), so that no job
+imports those modules again; it answers each with a line {"status", "stdout", "stderr"}: the exit
+status and output of the job as the command above gives them.
 """
 import argparse
 import json
@@ -54,6 +55,7 @@ def forked(job):
             os.dup2(err.fileno(), 2)
             os.chdir(job["cwd"])
             os.environ.update(job["env"])
+            sys.path[1:1] = [entry for entry in job["env"].get("PYTHONPATH", "").split(os.pathsep) if entry]
             try:
                 run(job["root"], job["script"], job["arguments"])
                 status = 0

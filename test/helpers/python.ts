@@ -40,7 +40,7 @@ export interface PythonRun {
 
 /**
  * One Python that imports `modules` once, then runs each job (`CONTAINER root script args...`, with
- * extra environment variables) in a fork of itself: a job that needs scikit-learn starts in milliseconds
+ * extra environment variables, in a working directory: `root` unless given) in a fork of itself: a job that needs scikit-learn starts in milliseconds
  * instead of a second. A fork inherits its parent's hash seed: a check that two runs agree runs the
  * second with runPython. close() it after the file.
  */
@@ -67,10 +67,10 @@ export class ContainerJobs {
     });
   }
 
-  run(root: string, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<PythonRun> {
+  run(root: string, script: string, args: string[] = [], env: Record<string, string> = {}, cwd = root): Promise<PythonRun> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.server.stdin.write(`${JSON.stringify({ root, script, arguments: args, env, cwd: root })}\n`);
+      this.server.stdin.write(`${JSON.stringify({ root, script, arguments: args, env, cwd })}\n`);
     });
   }
 

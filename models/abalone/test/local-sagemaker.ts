@@ -4,24 +4,30 @@
  * Parameters — copies its inputs to the container paths, runs the script (through container.py,
  * with the Keras stand-in on PYTHONPATH), uploads the outputs. A failed script fails the job.
  */
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { standInHandlers, TaskHandler } from "../../../cli/simulate/local-run";
+import { PythonRun } from "../../../test/helpers/python";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const CONTAINER = path.resolve(__dirname, "../../../test/helpers/container.py");
 const TENSORFLOW_STAND_IN = path.join(__dirname, "tensorflow-stand-in");
 
-/** Runs the Python under test with extra environment variables in a working directory. */
-export type PythonRunner = (args: string[], env: Record<string, string>, cwd: string) => SpawnSyncReturns<string>;
+/** Runs a script in a container rooted at `root` (test/helpers/container.py), with extra environment variables, in `cwd`. */
+export type ContainerRunner = (
+  root: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+) => Promise<PythonRun>;
 
 export class LocalSageMaker {
   private readonly s3Root: string;
 
   constructor(
     private readonly work: string,
-    private readonly python: PythonRunner,
+    private readonly python: ContainerRunner,
   ) {
     this.s3Root = path.join(work, "s3");
   }
@@ -64,24 +70,24 @@ export class LocalSageMaker {
     const processing = "sagemaker:createProcessingJob.sync";
     const training = "sagemaker:createTrainingJob.sync";
     return {
-      [processing]: (parameters) => {
-        this.processingJob(parameters as any);
+      [processing]: async (parameters) => {
+        await this.processingJob(parameters as any);
         return answers[processing](parameters, 1);
       },
-      [training]: (parameters) => {
-        this.trainingJob(parameters as any);
+      [training]: async (parameters) => {
+        await this.trainingJob(parameters as any);
         return answers[training](parameters, 1);
       },
     };
   }
 
   /** A processing job: S3Input → LocalPath, ContainerEntrypoint, LocalPath → S3Output. */
-  private processingJob(parameters: any): void {
+  private async processingJob(parameters: any): Promise<void> {
     const root = this.jobRoot(parameters.ProcessingJobName);
     for (const { S3Input } of parameters.ProcessingInputs) this.download(S3Input.S3Uri, root + S3Input.LocalPath);
     const [interpreter, script, ...args] = parameters.AppSpecification.ContainerEntrypoint as string[];
     if (interpreter !== "python3") throw new Error(`${parameters.ProcessingJobName}: entrypoint ${interpreter} is not python3`);
-    this.run(parameters.ProcessingJobName, [root, root + script, ...args], {}, root);
+    await this.run(parameters.ProcessingJobName, root, root + script, args, {}, root);
     for (const { S3Output } of parameters.ProcessingOutputConfig.Outputs) this.upload(root + S3Output.LocalPath, S3Output.S3Uri);
   }
 
@@ -90,7 +96,7 @@ export class LocalSageMaker {
    * in /opt/ml/input/data/<channel> (SM_CHANNEL_<CHANNEL>), hyperparameters as --name value (plus
    * the --model_dir script mode adds), and /opt/ml/model packed as <S3OutputPath>/<job>/output/model.tar.gz.
    */
-  private trainingJob(parameters: any): void {
+  private async trainingJob(parameters: any): Promise<void> {
     const name: string = parameters.TrainingJobName;
     const root = this.jobRoot(name);
     const { sagemaker_program: program, sagemaker_submit_directory: sourceDir, ...hyperParameters } = parameters.HyperParameters;
@@ -107,7 +113,7 @@ export class LocalSageMaker {
     const args = Object.entries(hyperParameters)
       .filter(([key]) => !key.startsWith("sagemaker_"))
       .flatMap(([key, value]) => [`--${key}`, String(value)]);
-    this.run(name, [root, path.join(code, program), ...args, "--model_dir", `${outputPrefix}/${name}/model`], env, code);
+    await this.run(name, root, path.join(code, program), [...args, "--model_dir", `${outputPrefix}/${name}/model`], env, code);
     const artifact = this.local(`${outputPrefix}/${name}/output/model.tar.gz`);
     fs.mkdirSync(path.dirname(artifact), { recursive: true });
     this.tar(["-czf", artifact, "-C", env.SM_MODEL_DIR, ...fs.readdirSync(env.SM_MODEL_DIR).sort()]);
@@ -119,8 +125,8 @@ export class LocalSageMaker {
     return root;
   }
 
-  private run(job: string, args: string[], env: Record<string, string>, cwd: string): void {
-    const result = this.python([CONTAINER, ...args], { PYTHONPATH: TENSORFLOW_STAND_IN, ...env }, cwd);
+  private async run(job: string, root: string, script: string, args: string[], env: Record<string, string>, cwd: string) {
+    const result = await this.python(root, script, args, { PYTHONPATH: TENSORFLOW_STAND_IN, ...env }, cwd);
     if (result.status !== 0) {
       const error = new Error(`${job} ended with status Failed: ${result.stderr.trim().split("\n").pop()}`);
       error.name = "States.TaskFailed";

@@ -13,7 +13,7 @@ import { simulateWorkflow, SimulationResult } from "../../../cli/simulate/local-
 import { buildMlWorkflow, STATE_NAMES, successPath, gateStates } from "../../../modules/workflow/ml-workflow";
 import { environmentWorkflowParams } from "../../../modules/workflow/render-environment";
 import { executionInput } from "../../../modules/workflow/execution-input";
-import { missingScriptPrerequisites, runPython } from "../../../test/helpers/python";
+import { ContainerJobs, missingScriptPrerequisites, PythonRun, runPython } from "../../../test/helpers/python";
 import { LocalSageMaker } from "./local-sagemaker";
 
 /** The states a passing run enters. */
@@ -39,6 +39,22 @@ if (missing) {
 const PYCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "pycache-"));
 afterAll(() => fs.rmSync(PYCACHE, { recursive: true, force: true }));
 
+/** The scripts' Python, with what they import imported once (test/helpers/python.ts). */
+let jobs: ContainerJobs;
+if (!missing) {
+  beforeAll(() => (jobs = new ContainerJobs(["numpy", "pandas"])));
+  afterAll(() => jobs.close());
+}
+
+/** Runs preprocessing.py on `<work>/input/abalone.data`, writing under `<work>/output`. */
+const preprocess = (work: string) =>
+  jobs.run(work, path.join(SCRIPTS, "preprocessing.py"), [
+    "--input-dir",
+    path.join(work, "input"),
+    "--output-dir",
+    path.join(work, "output"),
+  ]);
+
 /** Row i of a headerless abalone.data: sex, 7 measurements, rings (i + 1, so rows are traceable). */
 function abaloneRow(i: number): string {
   const measurements = Array.from({ length: 7 }, (_, m) => ((i + 1) * 0.001 + m * 0.1).toFixed(4));
@@ -54,21 +70,15 @@ const readCsv = (file: string) =>
 
 describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () => {
   let work: string;
-  let run: ReturnType<typeof runPython>;
-  beforeAll(() => {
+  let run: PythonRun;
+  beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "preprocessing-"));
     fs.mkdirSync(path.join(work, "input"));
     fs.writeFileSync(
       path.join(work, "input", "abalone.data"),
       Array.from({ length: 100 }, (_, i) => abaloneRow(i)).join("\n") + "\n",
     );
-    run = runPython([
-      path.join(SCRIPTS, "preprocessing.py"),
-      "--input-dir",
-      path.join(work, "input"),
-      "--output-dir",
-      path.join(work, "output"),
-    ]);
+    run = await preprocess(work);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   const output = (...parts: string[]) => readCsv(path.join(work, "output", ...parts));
@@ -105,18 +115,12 @@ describeScripts("preprocessing.py on a generated abalone.data of 100 rows", () =
 });
 
 describeScripts("preprocessing.py on bad input", () => {
-  it("fails naming an unknown sex value", () => {
+  it("fails naming an unknown sex value", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "preprocessing-bad-"));
     try {
       fs.mkdirSync(path.join(work, "input"));
       fs.writeFileSync(path.join(work, "input", "abalone.data"), `${abaloneRow(0)}\n${abaloneRow(1).replace(/^F/, "X")}\n`);
-      const run = runPython([
-        path.join(SCRIPTS, "preprocessing.py"),
-        "--input-dir",
-        path.join(work, "input"),
-        "--output-dir",
-        path.join(work, "output"),
-      ]);
+      const run = await preprocess(work);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain("sex must be one of F, I, M (got X)");
     } finally {
@@ -163,7 +167,7 @@ describeScripts("the four scripts together: the dev workflow run locally on 200 
 
   /** Runs the workflow on a bucket holding the shipped scripts and `rows` as abalone.data. */
   async function runWorkflow(rows: string[]) {
-    const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), runPython);
+    const sagemaker = new LocalSageMaker(fs.mkdtempSync(path.join(work, "run-")), (...job) => jobs.run(...job));
     sagemaker.put(s3(modelLayout(abalone).rawData), rows.join("\n") + "\n");
     sagemaker.put(s3(modelLayout(abalone).preprocessingScript), fs.readFileSync(modelScripts(abalone).preprocessing));
     sagemaker.put(s3(modelLayout(abalone).evaluationScript), fs.readFileSync(modelScripts(abalone).evaluation));
