@@ -135,7 +135,7 @@ describe("the BuildModel buildspec", () => {
     expect(workflowInvocations(buildModel)).toEqual([
       ["run", "--env", "$ENVIRONMENT", "--run-id", "$RUN_ID", "--wait", "--report", "run-report.json"],
     ]);
-    const build = runBuildspecOnce(buildModel, buildModelEnv("staging"));
+    const build = runBuildspecOnce(buildModel, buildModelEnv("prod"));
     expect(build.status).toBe(0);
     const workflowRuns = build.calls.filter(([program, file]) => program === "node" && file === "workflow-cli.js");
     expect(workflowRuns).toEqual([
@@ -144,7 +144,7 @@ describe("the BuildModel buildspec", () => {
         "workflow-cli.js",
         "run",
         "--env",
-        "staging",
+        "prod",
         "--run-id",
         build.exported.RUN_ID,
         "--wait",
@@ -197,9 +197,9 @@ describe("the BuildModel buildspec", () => {
   );
 
   it("prints the run, the model and the workflow settings in the build log", () => {
-    const build = runBuildspecOnce(buildModel, buildModelEnv("dev"));
+    const build = runBuildspecOnce(buildModel, buildModelEnv("prod"));
     expect(build.stdout).toContain(
-      `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:${resourceName("dev", "ml-workflow")} -> model ${runName("dev", "3f2c9e1a7b4d4c2e9a8f0123456789ab-7")} (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold ${MODEL.metric.threshold}`,
+      `Run 3f2c9e1a7b4d4c2e9a8f0123456789ab-7 of arn:aws:states:us-east-1:123456789012:stateMachine:${resourceName("prod", "ml-workflow")} -> model ${runName("prod", "3f2c9e1a7b4d4c2e9a8f0123456789ab-7")} (${HYPERPARAMETERS}, ${MODEL.metric.name} threshold ${MODEL.metric.threshold}`,
     );
   });
 
@@ -236,8 +236,8 @@ describe("the BuildModel buildspec", () => {
   );
 
   it("gives a retried build of the same pipeline execution another run id, so no SageMaker name is reused", () => {
-    const first = runBuildspecOnce(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "41" })).exported.RUN_ID;
-    const retry = runBuildspecOnce(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "42" })).exported.RUN_ID;
+    const first = runBuildspecOnce(buildModel, buildModelEnv("prod")).exported.RUN_ID;
+    const retry = runBuildspecOnce(buildModel, buildModelEnv("prod", { CODEBUILD_BUILD_NUMBER: "8" })).exported.RUN_ID;
     expect(retry).not.toBe(first);
     expect(Object.values(executionInput(MODEL.name, "prod", retry))).not.toEqual(
       expect.arrayContaining(Object.values(executionInput(MODEL.name, "prod", first))),
