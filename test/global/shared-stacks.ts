@@ -2,10 +2,13 @@
  * The shipped environments' stacks, synthesized once per `npm test` run by one background process
  * (test/global/synth-shared-stacks.ts) into the run's temp folder, for every test file that only
  * reads them: each file would otherwise load cdktf and the provider and synthesize the same three
- * stacks again. A full run starts the synth in globalSetup, beside the first test files; a run of
+ * stacks again. The same process then synthesizes, on request, the other configurations files read
+ * (one account for every environment, a pinned account...), so a file that only reads those does not
+ * load cdktf either. A full run starts the synth in globalSetup, beside the first test files; a run of
  * some files starts it when the first file asks. The files are what `Testing.synth` returns.
  */
 import { spawn } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -39,9 +42,10 @@ export function startSharedSynth(dir: string): void {
   fs.closeSync(lock);
 }
 
-/** Waits until the shared synth is over (globalTeardown): its files go with the run's temp folder. */
-export function awaitSharedSynth(dir: string): void {
+/** Stops the shared synth and waits until it is over (globalTeardown): its files go with the run's temp folder. */
+export function stopSharedSynth(dir: string): void {
   if (!fs.existsSync(path.join(dir, "started"))) return;
+  fs.writeFileSync(path.join(dir, "stop"), "");
   waitFor(() => fs.existsSync(path.join(dir, "done")), "the shared synth to end");
 }
 
@@ -52,6 +56,25 @@ export function sharedStackJson(env: string): string {
   const file = path.join(dir, `${env}.json`);
   const failed = path.join(dir, "error.txt");
   waitFor(() => fs.existsSync(file) || fs.existsSync(failed), `the shared synth of ${env}`);
+  if (!fs.existsSync(file)) throw new Error(`the shared synth failed: ${fs.readFileSync(failed, "utf8")}`);
+  return fs.readFileSync(file, "utf8");
+}
+
+/** The `Testing.synth` JSON of the chosen model's stack for `config`, which JSON must carry whole. */
+export function sharedConfigJson(config: object): string {
+  const dir = sharedStacksDir()!;
+  startSharedSynth(dir);
+  const request = JSON.stringify(config);
+  const key = `config-${createHash("sha256").update(request).digest("hex").slice(0, 16)}`;
+  const [file, failed] = [path.join(dir, `${key}.json`), path.join(dir, `${key}.error`)];
+  if (!fs.existsSync(file) && !fs.existsSync(failed)) {
+    // Whole or not at all; a file asking for the same configuration at the same time writes the same request.
+    const partial = path.join(dir, "requests", `${key}.${process.pid}.partial`);
+    fs.mkdirSync(path.dirname(partial), { recursive: true });
+    fs.writeFileSync(partial, request);
+    fs.renameSync(partial, path.join(dir, "requests", `${key}.json`));
+  }
+  waitFor(() => fs.existsSync(file) || fs.existsSync(failed), `the shared synth of ${request}`);
   if (!fs.existsSync(file)) throw new Error(`the shared synth failed: ${fs.readFileSync(failed, "utf8")}`);
   return fs.readFileSync(file, "utf8");
 }

@@ -3,7 +3,7 @@ import { ENVIRONMENT_NAMES, getEnvironment } from "../../environments";
 import { EnvironmentConfig } from "../../environments/schema";
 import { MODEL } from "../../models";
 import { ModelDeclaration } from "../../modules/model/declaration";
-import { sharedStackJson, sharedStacksDir } from "../global/shared-stacks";
+import { sharedConfigJson, sharedStackJson, sharedStacksDir } from "../global/shared-stacks";
 
 export { ENVIRONMENT_NAMES } from "../../environments";
 
@@ -15,18 +15,21 @@ export interface SynthesizedStack {
 }
 
 /**
- * One environment's synthesized stack of `model` (default: the chosen one; call it in beforeAll). A
- * shipped environment of the chosen model, by name or unchanged, is read from the run's shared synth
- * (test/global/shared-stacks.ts); anything else is synthesized here, loading cdktf and the provider only then.
+ * One environment's synthesized stack of `model` (default: the chosen one; call it in beforeAll). The
+ * chosen model's stacks come from the run's shared synth (test/global/shared-stacks.ts): a shipped
+ * environment, by name or unchanged, as synthesized for every file, any other configuration that JSON
+ * carries whole on request. Anything else is synthesized here, loading cdktf and the provider only then.
  */
 export function synthEnvironment(env: EnvironmentConfig | string, model: ModelDeclaration = MODEL): SynthesizedStack {
   const config = typeof env === "string" ? getEnvironment(env) : env;
-  const shipped =
-    sharedStacksDir() !== undefined &&
-    model === MODEL &&
-    ENVIRONMENT_NAMES.includes(config.name) &&
-    isDeepStrictEqual(config, getEnvironment(config.name));
-  const json = shipped ? sharedStackJson(config.name) : synthHere(config, model);
+  const shared = sharedStacksDir() !== undefined && model === MODEL;
+  const shipped = ENVIRONMENT_NAMES.includes(config.name) && isDeepStrictEqual(config, getEnvironment(config.name));
+  const json =
+    shared && shipped
+      ? sharedStackJson(config.name)
+      : shared && isDeepStrictEqual(JSON.parse(JSON.stringify(config)), config)
+        ? sharedConfigJson(config)
+        : synthHere(config, model);
   return { json, tf: JSON.parse(json) };
 }
 
