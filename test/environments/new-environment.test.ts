@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { SYNTHESIZED_STACKS_VARIABLE } from "../global/shared-stacks";
 import { copyProjectAsRepository, keepBaseEnvironments, PROJECT_ROOT, runSynth } from "../helpers/project-copy";
 
 // Two synths, a review (two more) and a jest run in a scratch copy: a busy 2-core machine needs headroom.
@@ -37,8 +38,12 @@ describe("adding the environment qa as the README says", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** The synth below: the suite's checks further down read its stacks. */
+  let synthesized: ReturnType<typeof runSynth>;
+  beforeAll(() => (synthesized = runSynth(dir)));
+
   it("synthesizes a qa stack beside the others", () => {
-    const result = runSynth(dir);
+    const result = synthesized;
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "qa", "cdk.tf.json"))).toBe(true);
@@ -69,9 +74,11 @@ describe("adding the environment qa as the README says", () => {
 
   it("passes the test suite's environment-wide checks", () => {
     const suites = ["test/security.test.ts", "test/environments/schema.test.ts", "test/review/workflows.test.ts"];
-    // In band: three files need no worker processes of their own.
+    // In band: three files need no worker processes of their own. The stacks they check are the ones
+    // the synth above wrote (test/global/shared-stacks.ts), not synthesized a second time.
     const jest = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci", "--runInBand", "--verbose", ...suites], {
       cwd: dir,
+      env: { ...process.env, [SYNTHESIZED_STACKS_VARIABLE]: path.join(dir, "cdktf.out") },
       encoding: "utf8",
     });
     expect(jest.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);

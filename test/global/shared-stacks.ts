@@ -6,6 +6,10 @@
  * (one account for every environment, a pinned account...), so a file that only reads those does not
  * load cdktf either. A full run starts the synth in globalSetup, beside the first test files; a run of
  * some files starts it when the first file asks. The files are what `Testing.synth` returns.
+ *
+ * A run in a tree that `npm run synth` has just synthesized (a project copy's test suite, run by
+ * test/environments/new-environment.test.ts) names its cdktf.out in SYNTHESIZED_STACKS_VARIABLE: the
+ * shipped stacks are read from there, which is what `Testing.synth` returns plus cdktf's "//" metadata.
  */
 import { spawn } from "child_process";
 import { createHash } from "crypto";
@@ -14,6 +18,7 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUN_DIR_VARIABLE = "ABALONE_TEST_TMPDIR";
+export const SYNTHESIZED_STACKS_VARIABLE = "TEST_SYNTHESIZED_STACKS";
 /** A synth of three stacks takes seconds; a machine busy with other work may take a minute. */
 const WAIT_MS = 180_000;
 
@@ -51,6 +56,11 @@ export function stopSharedSynth(dir: string): void {
 
 /** The `Testing.synth` JSON of one shipped environment's stack. */
 export function sharedStackJson(env: string): string {
+  const synthesized = process.env[SYNTHESIZED_STACKS_VARIABLE];
+  if (synthesized) {
+    const tf = JSON.parse(fs.readFileSync(path.join(synthesized, "stacks", env, "cdk.tf.json"), "utf8"));
+    return JSON.stringify(withoutMetadata(tf));
+  }
   const dir = sharedStacksDir()!;
   startSharedSynth(dir);
   const file = path.join(dir, `${env}.json`);
@@ -77,6 +87,13 @@ export function sharedConfigJson(config: object): string {
   waitFor(() => fs.existsSync(file) || fs.existsSync(failed), `the shared synth of ${request}`);
   if (!fs.existsSync(file)) throw new Error(`the shared synth failed: ${fs.readFileSync(failed, "utf8")}`);
   return fs.readFileSync(file, "utf8");
+}
+
+/** A cdk.tf.json without cdktf's "//" metadata (construct paths, ids): what `Testing.synth` returns. */
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => (key === "//" ? [] : [[key, withoutMetadata(item)]])));
 }
 
 function waitFor(ready: () => boolean, what: string): void {
