@@ -81,20 +81,24 @@ describe.each([
     expect(tf.output.endpoint_name.value).toBe(`abalone-${env}-endpoint`);
   });
 
-  it("runs the workflow's states, passing epochs and batch size to train.py and gating on an RMSE below var.threshold", () => {
+  it("keeps the workflow's state names, passing epochs and batch size to train.py and gating on an RMSE below var.threshold", () => {
     const definition = JSON.parse(resolveReferences(machine.definition, values));
-    expect(Object.keys(definition.States)).toEqual([
-      "Pre-process Data",
-      "Model Training",
-      "Register Trained Model",
-      "Model Evaluation",
-      "Analyze Evaluation Results",
-      "Threshold Evaluation Check",
-      "Model Evaluation Below Threshold",
-      "Register Model Version",
-      "Model Evaluation Exceeds Threshold",
-      "ML Workflow Failed",
-    ]);
+    // Renaming or dropping a state breaks operators' history and alarms; a step added is pinned by the
+    // template's own test (test/modules/workflow/ml-workflow.test.ts, docs/adding-a-step.md).
+    expect(Object.keys(definition.States)).toEqual(
+      expect.arrayContaining([
+        "Pre-process Data",
+        "Model Training",
+        "Register Trained Model",
+        "Model Evaluation",
+        "Analyze Evaluation Results",
+        "Threshold Evaluation Check",
+        "Model Evaluation Below Threshold",
+        "Register Model Version",
+        "Model Evaluation Exceeds Threshold",
+        "ML Workflow Failed",
+      ]),
+    );
     expect(machine.definition).toContain(
       '"epochs":"${var.epochs}","batch-size":"${var.batch_size}","sagemaker_program":"train.py"',
     );
@@ -117,7 +121,7 @@ describe.each([
     );
     expect(machine.definition).toContain('/abalone_data/raw/abalone.data"');
     expect(machine.definition).toContain('/abalone_data/code/sourcedir.tar.gz"');
-    expect(executionInput(abalone.name, env, "r1")).toEqual({
+    expect(executionInput(abalone.name, env, "r1")).toMatchObject({
       ModelName: `abalone-${env}-r1`,
       PreprocessingJobName: `abalone-${env}-ProcessingJob-r1`,
       TrainingJobName: `abalone-${env}-TrainingJob-r1`,
