@@ -15,9 +15,9 @@ import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { RUN_DIR_VARIABLE } from "./temp-folder";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const RUN_DIR_VARIABLE = "ABALONE_TEST_TMPDIR";
 export const SYNTHESIZED_STACKS_VARIABLE = "TEST_SYNTHESIZED_STACKS";
 /** A synth of three stacks takes seconds; a machine busy with other work may take a minute. */
 const WAIT_MS = 180_000;

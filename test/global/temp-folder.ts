@@ -7,11 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const RUN_DIR_VARIABLE = "ABALONE_TEST_TMPDIR";
+/** Names the run's temp folder for the processes of the run (jest workers, the shared synth). */
+export const RUN_DIR_VARIABLE = "ML_RELEASE_TEST_TMPDIR";
 
 /** jest globalSetup: runs in the parent process before any worker starts. */
 export function useRunTempFolder(): void {
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "abalone-test-"));
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-release-test-"));
   process.env[RUN_DIR_VARIABLE] = runDir;
   process.env.TMPDIR = runDir;
 }
