@@ -42,15 +42,7 @@ const SHARED_WITH_REVIEW = ["cli/args.ts", "cli/errors.ts", "cli/graph.ts"];
 
 export default tseslint.config(
   {
-    ignores: [
-      "node_modules/**",
-      "cdktf.out/**",
-      "cdktf.hcl.out/**",
-      ".gen/**",
-      "coverage/**",
-      "test/assets/**",
-      "**/*.d.ts",
-    ],
+    ignores: ["node_modules/**", "cdktf.out/**", "cdktf.hcl.out/**", ".gen/**", "coverage/**", "test/assets/**", "**/*.d.ts"],
   },
   // A disable comment must name a rule this config runs and still silence something.
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
