@@ -94,8 +94,8 @@ export const ModelSchema = v.strictObject({
   metric: v.strictObject({
     /** Its name as people read it, e.g. `RMSE`. */
     name: text("must be a name, such as RMSE"),
-    /** Its unit, e.g. `rings`. Default: none. */
-    unit: v.optional(text("must be a unit, such as rings")),
+    /** Its unit, e.g. `years` or `%`. Default: none. */
+    unit: v.optional(text("must be a unit, such as years or %")),
     /** Which way is better: `lower` (an error) or `higher` (a score). A value equal to the threshold fails either way. */
     direction: v.picklist(["lower", "higher"], 'must be "lower" or "higher"'),
     /** How the analyze-results Lambda computes it from evaluation.json's GroundTruth and Predictions. */
@@ -182,7 +182,7 @@ export function tunableHyperparameters(model: ModelDeclaration): [string, Hyperp
   );
 }
 
-/** The metric's unit in parentheses for a sentence, e.g. " (in rings)", or "". */
+/** The metric's unit in parentheses for a sentence, e.g. " (in years)", or "". */
 export const inUnit = (model: ModelDeclaration): string => (model.metric.unit ? ` (in ${model.metric.unit})` : "");
 
 /** The MIME type of the requests the model's endpoint takes (its serving contract's request). */
