@@ -8,6 +8,7 @@ import { MODEL } from "../../models";
 import { getEnvironment } from "../../environments";
 import { tunableHyperparameters } from "../../modules/model/declaration";
 import { modelValues } from "../../modules/model/settings";
+import { WORKFLOW_IMAGE_KINDS } from "../../modules/workflow/images";
 
 export { MODEL };
 
@@ -51,7 +52,7 @@ export const hyperparameterArguments = (env: string): Record<string, string> =>
 /** The model's distinct images (repository and tag; steps may share one), in the order of the steps that run them. */
 export const DISTINCT_IMAGES = [
   ...new Map(
-    (["processing", "training", "evaluation", "inference"] as const).map((step) => [
+    WORKFLOW_IMAGE_KINDS.map((step) => [
       `${MODEL.images[step].repositoryName}:${MODEL.images[step].imageTag}`,
       MODEL.images[step],
     ]),
